@@ -1,0 +1,366 @@
+"""Input validation: the one place where user input is checked.
+
+Every estimator, transformer, metric and data generator calls these helpers, so a bad
+argument is reported the same way everywhere: a ``ValueError`` or ``TypeError`` whose message
+names the argument, says what was wrong and what is allowed.
+
+Choices made here (and relied on by the rest of the library):
+
+* Arrays may be given as NumPy arrays, (nested) lists and tuples, or pandas ``DataFrame`` /
+  ``Series``. pandas is never imported by this module: a pandas object is recognised by its
+  type's module, and its column names are kept as ``feature_names``.
+* Floating dtypes are preserved (float32 stays float32); integer input becomes float64.
+* **Booleans are rejected where numbers are required.** ``True`` as a learning rate, or a
+  boolean feature matrix, is far more often a mistake (a mask passed for data) than intent; the
+  error says how to convert explicitly (``X.astype(float)``). Class labels ``y`` may be boolean.
+* Strings, bytes, complex numbers and Python objects that are not real numbers are rejected.
+  An ``object`` array is accepted only when every element is a real number.
+* NaN and ±inf are rejected, as are empty arrays (0 samples or 0 features) and ragged lists.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "check_array",
+    "check_X_y",
+    "check_y",
+    "check_scalar",
+    "check_random_state",
+    "check_choice",
+    "feature_names_of",
+    "is_pandas",
+]
+
+_NUMERIC_KINDS = "fiu"  # float, signed int, unsigned int
+
+
+def is_pandas(obj: Any) -> bool:
+    """True for a pandas object, detected without importing pandas."""
+    module = type(obj).__module__ or ""
+    return module.split(".")[0] == "pandas"
+
+
+def feature_names_of(X: Any) -> np.ndarray | None:
+    """Column names of a DataFrame as an object array of str, else ``None``.
+
+    Like scikit-learn, names are kept only when every column name is a string.
+    """
+    if not (is_pandas(X) and hasattr(X, "columns")):
+        return None
+    names = list(X.columns)
+    if not names or not all(isinstance(n, str) for n in names):
+        return None
+    return np.asarray(names, dtype=object)
+
+
+def _to_ndarray(value: Any, name: str) -> np.ndarray:
+    """Turn lists, tuples, pandas objects and arrays into an ndarray, with clear errors."""
+    if isinstance(value, np.ndarray):
+        return value
+    if is_pandas(value):
+        return value.to_numpy()
+    if value is None:
+        raise TypeError(f"{name} is None; expected an array-like of numbers.")
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} is a {type(value).__name__}; expected an array-like of numbers.")
+    if hasattr(value, "toarray") or type(value).__module__.startswith("scipy.sparse"):
+        raise TypeError(
+            f"{name} is a sparse matrix; fromscratch works on dense arrays. "
+            f"Convert it with {name}.toarray()."
+        )
+    try:
+        return np.asarray(value)
+    except ValueError as exc:  # NumPy >= 1.24 refuses ragged nested sequences
+        raise ValueError(
+            f"{name} is a ragged nested sequence (its rows have different lengths); "
+            "every row must have the same number of entries."
+        ) from exc
+
+
+def _as_real_dtype(arr: np.ndarray, name: str, dtype: str | np.dtype | None) -> np.ndarray:
+    """Check the element type and convert to a floating dtype.
+
+    ``dtype="numeric"`` keeps float32/float64 and turns integers into float64.
+    """
+    kind = arr.dtype.kind
+    if kind == "b":
+        raise TypeError(
+            f"{name} has boolean dtype, but numbers are required. Booleans are rejected on "
+            f"purpose (they are usually a mask passed by mistake); convert explicitly with "
+            f"{name}.astype(float) if 0/1 values are intended."
+        )
+    if kind == "c":
+        raise TypeError(f"{name} has complex dtype {arr.dtype}; only real numbers are allowed.")
+    if kind in "USa":
+        raise TypeError(
+            f"{name} contains strings (dtype {arr.dtype}); numbers are required. Encode "
+            "categorical columns first, e.g. with fromscratch.preprocessing.OneHotEncoder."
+        )
+    if kind == "O":
+        flat = arr.ravel()
+        for position, element in enumerate(flat):
+            if isinstance(element, (bool, np.bool_)) or not isinstance(element, numbers.Real):
+                where = np.unravel_index(position, arr.shape)
+                raise TypeError(
+                    f"{name} has dtype object and holds a {type(element).__name__} at "
+                    f"position {tuple(int(i) for i in where)}; every element must be a real "
+                    "number (a float() argument must be a string or a number, and strings "
+                    "are not allowed either)."
+                )
+        arr = arr.astype(np.float64)
+        kind = "f"
+    if kind not in _NUMERIC_KINDS:
+        raise TypeError(f"{name} has unsupported dtype {arr.dtype}; numbers are required.")
+
+    if dtype is None or dtype == "numeric":
+        if kind == "f" and arr.dtype in (np.float32, np.float64):
+            return arr
+        return arr.astype(np.float64)
+    return arr.astype(dtype)
+
+
+def _check_finite(arr: np.ndarray, name: str) -> None:
+    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        n_nan = int(np.isnan(arr).sum())
+        n_inf = int(np.isinf(arr).sum())
+        problems = []
+        if n_nan:
+            problems.append(f"{n_nan} NaN value(s)")
+        if n_inf:
+            problems.append(f"{n_inf} infinity value(s)")
+        raise ValueError(
+            f"{name} contains {' and '.join(problems)}; every value must be finite. "
+            "Remove or impute missing values first."
+        )
+
+
+def check_array(
+    X: Any,
+    *,
+    name: str = "X",
+    ensure_2d: bool = True,
+    allow_nd: bool = False,
+    dtype: str | np.dtype | None = "numeric",
+    ensure_min_samples: int = 1,
+    ensure_min_features: int = 1,
+    copy: bool = False,
+) -> np.ndarray:
+    """Validate an array of numbers and return it as a floating ndarray.
+
+    Parameters
+    ----------
+    X : array-like
+        NumPy array, nested list/tuple, or pandas DataFrame/Series.
+    name : str
+        The argument's name, used in error messages.
+    ensure_2d : bool
+        Require exactly two dimensions (samples × features). A 1-D input gets an error that
+        suggests ``reshape(-1, 1)`` or ``reshape(1, -1)``.
+    allow_nd : bool
+        Allow more than two dimensions (e.g. a stack of images).
+    dtype : "numeric", None or a NumPy dtype
+        ``"numeric"``/``None`` keep float32 and float64 and turn integers into float64.
+    ensure_min_samples, ensure_min_features : int
+        Smallest allowed size of axis 0 and (for 2-D input) axis 1.
+    copy : bool
+        Return a copy even when no conversion was needed.
+
+    Returns
+    -------
+    numpy.ndarray
+        A finite floating array.
+
+    Raises
+    ------
+    TypeError
+        Booleans, strings, complex numbers, objects that are not real numbers, sparse matrices.
+    ValueError
+        NaN or ±inf, a wrong number of dimensions, too few samples or features, ragged lists.
+    """
+    arr = _as_real_dtype(_to_ndarray(X, name), name, dtype)
+
+    if ensure_2d:
+        if arr.ndim == 0:
+            raise ValueError(
+                f"{name} must be a 2-D array of shape (n_samples, n_features); got a scalar."
+            )
+        if arr.ndim == 1:
+            raise ValueError(
+                f"{name} must be a 2-D array of shape (n_samples, n_features); got a 1-D array "
+                f"of shape {arr.shape}. Reshape it with {name}.reshape(-1, 1) if it is one "
+                f"feature, or {name}.reshape(1, -1) if it is one sample."
+            )
+        if arr.ndim > 2 and not allow_nd:
+            raise ValueError(
+                f"{name} must be a 2-D array of shape (n_samples, n_features); got "
+                f"{arr.ndim} dimensions, shape {arr.shape}."
+            )
+    elif arr.ndim == 0:
+        raise ValueError(f"{name} must be an array; got a scalar.")
+
+    n_samples = arr.shape[0]
+    if n_samples < ensure_min_samples:
+        raise ValueError(
+            f"{name} has {n_samples} sample(s) (shape {arr.shape}); at least "
+            f"{ensure_min_samples} required."
+        )
+    if ensure_2d and arr.shape[1] < ensure_min_features:
+        raise ValueError(
+            f"{name} has {arr.shape[1]} feature(s) (shape {arr.shape}); at least "
+            f"{ensure_min_features} required."
+        )
+
+    _check_finite(arr, name)
+    if copy and arr is X:
+        arr = arr.copy()
+    return arr
+
+
+def check_y(
+    y: Any,
+    *,
+    name: str = "y",
+    y_numeric: bool = True,
+    multi_output: bool = False,
+) -> np.ndarray:
+    """Validate a target vector.
+
+    A column vector of shape ``(n, 1)`` is flattened (as scikit-learn does). With
+    ``y_numeric=False`` (class labels) any label type is allowed: ints, strings, booleans; only
+    missing values are rejected.
+    """
+    arr = _to_ndarray(y, name)
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must be a 1-D array of targets; got a scalar.")
+    if arr.ndim == 2 and arr.shape[1] == 1 and not multi_output:
+        arr = arr.ravel()
+    if arr.ndim != 1 and not (multi_output and arr.ndim == 2):
+        allowed = "1-D (or 2-D for several outputs)" if multi_output else "1-D"
+        raise ValueError(f"{name} must be {allowed}; got shape {arr.shape}.")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} has 0 samples; at least 1 required.")
+
+    if y_numeric:
+        arr = _as_real_dtype(arr, name, "numeric")
+        _check_finite(arr, name)
+        return arr
+
+    if arr.dtype.kind == "f":
+        _check_finite(arr, name)
+    elif arr.dtype.kind == "O":
+        for element in arr.ravel():
+            if element is None or (isinstance(element, float) and not np.isfinite(element)):
+                raise ValueError(f"{name} contains a missing label ({element!r}).")
+    return arr
+
+
+def check_X_y(
+    X: Any,
+    y: Any,
+    *,
+    y_numeric: bool = True,
+    multi_output: bool = False,
+    dtype: str | np.dtype | None = "numeric",
+    ensure_min_samples: int = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a feature matrix and its targets together; see :func:`check_array`.
+
+    Raises ``ValueError`` when X and y do not have the same number of samples.
+    """
+    if y is None:
+        raise ValueError("y is None; this estimator needs targets: call fit(X, y).")
+    X_checked = check_array(X, dtype=dtype, ensure_min_samples=ensure_min_samples)
+    y_checked = check_y(y, y_numeric=y_numeric, multi_output=multi_output)
+    if X_checked.shape[0] != y_checked.shape[0]:
+        raise ValueError(
+            f"X and y have different numbers of samples: X has {X_checked.shape[0]}, "
+            f"y has {y_checked.shape[0]}."
+        )
+    if y_numeric and y_checked.dtype != X_checked.dtype and X_checked.dtype == np.float32:
+        y_checked = y_checked.astype(np.float32)
+    return X_checked, y_checked
+
+
+def check_scalar(
+    value: Any,
+    name: str,
+    *,
+    kind: type = float,
+    min_val: float | None = None,
+    max_val: float | None = None,
+    include_min: bool = True,
+    include_max: bool = True,
+    allow_inf: bool = False,
+) -> float | int:
+    """Validate a scalar hyper-parameter and return it as ``int`` or ``float``.
+
+    ``kind=int`` accepts Python and NumPy integers; ``kind=float`` accepts any real number.
+    Booleans are rejected for both (``True`` is an ``int`` in Python, but never a sensible
+    learning rate or iteration count).
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a {kind.__name__}, got the boolean {value!r}.")
+    if kind is int:
+        if not isinstance(value, numbers.Integral):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}.")
+        value = int(value)
+    else:
+        if not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}.")
+        value = float(value)
+        if np.isnan(value):
+            raise ValueError(f"{name} must be a number, got NaN.")
+        if np.isinf(value) and not allow_inf:
+            raise ValueError(f"{name} must be finite, got {value}.")
+
+    low_ok = min_val is None or (value >= min_val if include_min else value > min_val)
+    high_ok = max_val is None or (value <= max_val if include_max else value < max_val)
+    if not (low_ok and high_ok):
+        left = "(-inf" if min_val is None else ("[" if include_min else "(") + f"{min_val:g}"
+        right = "inf)" if max_val is None else f"{max_val:g}" + ("]" if include_max else ")")
+        raise ValueError(f"{name} must be in {left}, {right}; got {value!r}.")
+    return value
+
+
+def check_random_state(random_state: Any, name: str = "random_state") -> np.random.Generator:
+    """Turn ``random_state`` into a ``numpy.random.Generator``.
+
+    ``None`` gives fresh OS entropy; a non-negative int seeds a new generator; a ``Generator``
+    is used as is (so successive calls share its stream). Global seeding is never used.
+    """
+    if random_state is None:
+        return np.random.default_rng()
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        # A legacy RandomState (scikit-learn's checks pass one): draw a seed from it.
+        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
+    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, numbers.Integral):
+        raise TypeError(
+            f"{name} must be None, a non-negative int or a numpy.random.Generator; got "
+            f"{type(random_state).__name__} {random_state!r}."
+        )
+    if random_state < 0:
+        raise ValueError(f"{name} must be a non-negative int; got {random_state}.")
+    return np.random.default_rng(int(random_state))
+
+
+def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+    """Validate a string option against its allowed values, suggesting the closest ones."""
+    if isinstance(value, str) and value in choices:
+        return value
+    allowed = ", ".join(repr(c) for c in choices)
+    hint = ""
+    if isinstance(value, str):
+        import difflib
+
+        close = difflib.get_close_matches(value, list(choices), n=3, cutoff=0.5)
+        if close:
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?"
+    raise ValueError(f"{name} must be one of {allowed}; got {value!r}.{hint}")

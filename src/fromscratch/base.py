@@ -1,0 +1,228 @@
+"""The estimator contract shared by every model and transformer (scikit-learn's conventions).
+
+* ``__init__`` only stores hyper-parameters, under the same names as its arguments.
+* ``fit`` validates, learns state in attributes ending in ``_`` and returns ``self``.
+* ``get_params`` / ``set_params`` read and write hyper-parameters, so ``sklearn.base.clone``,
+  ``Pipeline`` and ``GridSearchCV`` work with our estimators.
+* ``n_features_in_`` (and ``feature_names_in_`` for a DataFrame) are recorded by ``fit`` and
+  checked by ``predict``/``transform``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from typing import Any
+
+import numpy as np
+
+from fromscratch._validation import check_array, check_X_y, feature_names_of
+
+__all__ = [
+    "BaseEstimator",
+    "RegressorMixin",
+    "ClassifierMixin",
+    "TransformerMixin",
+    "NotFittedError",
+    "check_is_fitted",
+    "clone",
+]
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when ``predict``/``transform`` is called before ``fit``.
+
+    It subclasses ``ValueError`` and ``AttributeError``, like scikit-learn's, so code that
+    catches either keeps working.
+    """
+
+
+def check_is_fitted(estimator: Any) -> None:
+    """Raise :class:`NotFittedError` unless ``fit`` has set a learned attribute (ending in ``_``)."""
+    fitted = [
+        name for name in vars(estimator) if name.endswith("_") and not name.startswith("__")
+    ]
+    if not fitted:
+        name = type(estimator).__name__
+        raise NotFittedError(
+            f"This {name} instance is not fitted yet. Call fit(X, y) before using it."
+        )
+
+
+def clone(estimator: Any) -> Any:
+    """A new, unfitted estimator with the same hyper-parameters (nested estimators cloned too).
+
+    Hyper-parameter values that are not estimators are shared, not copied, as in scikit-learn.
+    """
+    if not hasattr(estimator, "get_params") or isinstance(estimator, type):
+        raise TypeError(
+            f"clone expects an estimator instance with get_params(); got {estimator!r}."
+        )
+    params = estimator.get_params(deep=False)
+    for name, value in params.items():
+        if hasattr(value, "get_params") and not isinstance(value, type):
+            params[name] = clone(value)
+    return type(estimator)(**params)
+
+
+class BaseEstimator:
+    """Base class: parameter introspection, ``repr``, and fit-time input bookkeeping."""
+
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        signature = inspect.signature(cls.__init__)
+        names = []
+        for parameter in signature.parameters.values():
+            if parameter.name == "self":
+                continue
+            if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+                raise TypeError(
+                    f"{cls.__name__}.__init__ must list its hyper-parameters explicitly "
+                    "(no *args or **kwargs)."
+                )
+            names.append(parameter.name)
+        return sorted(names)
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """Hyper-parameters as a dict (with ``deep=True``, nested estimators' too)."""
+        params = {}
+        for name in self._param_names():
+            value = getattr(self, name)
+            params[name] = value
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                for sub_name, sub_value in value.get_params(deep=True).items():
+                    params[f"{name}__{sub_name}"] = sub_value
+        return params
+
+    def set_params(self, **params: Any) -> BaseEstimator:
+        """Set hyper-parameters; ``name__sub`` reaches into a nested estimator."""
+        valid = self._param_names()
+        nested: dict[str, dict[str, Any]] = {}
+        for key, value in params.items():
+            name, _, sub = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for {type(self).__name__}; valid parameters "
+                    f"are {valid}."
+                )
+            if sub:
+                nested.setdefault(name, {})[sub] = value
+            else:
+                setattr(self, name, value)
+        for name, sub_params in nested.items():
+            getattr(self, name).set_params(**sub_params)
+        return self
+
+    def __repr__(self) -> str:
+        defaults = {
+            p.name: p.default
+            for p in inspect.signature(type(self).__init__).parameters.values()
+            if p.default is not inspect.Parameter.empty
+        }
+        changed = []
+        for name, value in self.get_params(deep=False).items():
+            default = defaults.get(name, inspect.Parameter.empty)
+            same = default is value
+            if not same:
+                try:
+                    same = bool(default == value)
+                except (TypeError, ValueError):  # e.g. arrays compare elementwise
+                    same = False
+            if not same:
+                changed.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    # -- input bookkeeping ------------------------------------------------------------------
+
+    def _record_features(self, X_raw: Any, X: np.ndarray) -> None:
+        self.n_features_in_ = X.shape[1]
+        names = feature_names_of(X_raw)
+        if names is not None:
+            self.feature_names_in_ = names
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+
+    def _validate_fit(
+        self, X: Any, y: Any = None, *, y_numeric: bool = True
+    ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+        """Validate training data and record ``n_features_in_`` / ``feature_names_in_``."""
+        if y is None:
+            X_checked = check_array(X)
+            self._record_features(X, X_checked)
+            return X_checked
+        X_checked, y_checked = check_X_y(X, y, y_numeric=y_numeric)
+        self._record_features(X, X_checked)
+        return X_checked, y_checked
+
+    def _validate_predict(self, X: Any) -> np.ndarray:
+        """Validate data given to a fitted estimator: same number (and names) of features."""
+        check_is_fitted(self)
+        X_checked = check_array(X)
+        if X_checked.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X has {X_checked.shape[1]} features, but {type(self).__name__} was fitted "
+                f"with {self.n_features_in_} features."
+            )
+        names = feature_names_of(X)
+        fitted_names = getattr(self, "feature_names_in_", None)
+        if names is not None and fitted_names is not None and list(names) != list(fitted_names):
+            raise ValueError(
+                "The feature names of X differ from those seen in fit: "
+                f"got {list(names)}, expected {list(fitted_names)}."
+            )
+        return X_checked
+
+    # -- scikit-learn interoperability -------------------------------------------------------
+
+    _estimator_type: str | None = None
+
+    def __sklearn_tags__(self) -> Any:
+        """Answer scikit-learn's tag protocol (needed by its ``GridSearchCV`` and checks).
+
+        scikit-learn only calls this method after it has been imported itself, so its ``Tags``
+        classes are taken from ``sys.modules``: fromscratch never imports scikit-learn.
+        """
+        sk = sys.modules.get("sklearn.utils")
+        if sk is None:  # pragma: no cover - only scikit-learn calls this
+            raise AttributeError("__sklearn_tags__ is answered only when scikit-learn is loaded")
+        tags = sk.Tags(estimator_type=self._estimator_type, target_tags=sk.TargetTags(False))
+        if self._estimator_type == "regressor":
+            tags.regressor_tags = sk.RegressorTags()
+            tags.target_tags.required = True
+        elif self._estimator_type == "classifier":
+            tags.classifier_tags = sk.ClassifierTags()
+            tags.target_tags.required = True
+        if isinstance(self, TransformerMixin):
+            tags.transformer_tags = sk.TransformerTags()
+        return tags
+
+
+class RegressorMixin:
+    """``score`` is the coefficient of determination R² of ``predict(X)``."""
+
+    _estimator_type = "regressor"
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²."""
+        from fromscratch.metrics import r2_score
+
+        return r2_score(y, self.predict(X), sample_weight=sample_weight)
+
+
+class ClassifierMixin:
+    """``score`` is the accuracy of ``predict(X)``."""
+
+    _estimator_type = "classifier"
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """Fraction of samples whose predicted class equals the true class."""
+        from fromscratch.metrics import accuracy_score
+
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+
+
+class TransformerMixin:
+    """``fit_transform`` = ``fit`` then ``transform``."""
+
+    def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> np.ndarray:
+        return self.fit(X, y, **fit_params).transform(X)
