@@ -87,11 +87,8 @@ class _CrashingModule:
 def _patch_registry(monkeypatch, modules):
     from fromscratch.tour import registry, runner
 
-    specs = []
-    for slug, module in modules.items():
-        spec = registry.ChapterSpec(slug, slug)
-        specs.append(spec)
-        monkeypatch.setattr(type(spec), "load", lambda self, m=modules: m[self.slug])
+    specs = [registry.ChapterSpec(slug, slug) for slug in modules]
+    monkeypatch.setattr(registry.ChapterSpec, "load", lambda self: modules[self.slug])
     monkeypatch.setattr(runner, "get_chapters", lambda names: specs)
 
 

@@ -38,7 +38,8 @@ class NotFittedError(ValueError, AttributeError):
 
 
 def check_is_fitted(estimator: Any) -> None:
-    """Raise :class:`NotFittedError` unless ``fit`` has set a learned attribute (ending in ``_``)."""
+    """Raise :class:`NotFittedError` unless ``fit`` has set a learned attribute (name ending
+    in ``_``)."""
     fitted = [
         name for name in vars(estimator) if name.endswith("_") and not name.startswith("__")
     ]

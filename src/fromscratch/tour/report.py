@@ -101,7 +101,9 @@ def _render_block(block: Block) -> str:
     if block.kind == "figure":
         data = base64.b64encode(block.payload).decode("ascii")
         alt = html.escape(block.caption or "figure", quote=True)
-        caption = f"<figcaption>{_render_inline(block.caption)}</figcaption>" if block.caption else ""
+        caption = (
+            f"<figcaption>{_render_inline(block.caption)}</figcaption>" if block.caption else ""
+        )
         return f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">{caption}</figure>'
     if block.kind == "table":
         columns, rows = block.payload
@@ -167,7 +169,8 @@ def write_report(out_dir: Path, outcomes: list[ChapterOutcome], *, quick: bool) 
         status = "pass" if outcome.ok else "FAIL"
         toc.append(f'<li><a href="#{chapter.slug}">{html.escape(chapter.title)}</a></li>')
         summary_rows.append(
-            [chapter.title, str(passed), str(failed), str(skipped), f"{outcome.seconds:.1f}", status]
+            [chapter.title, str(passed), str(failed), str(skipped), f"{outcome.seconds:.1f}",
+             status]
         )
         body = [f'<section id="{chapter.slug}"><h2>{html.escape(chapter.title)}</h2>']
         if outcome.error:

@@ -1,0 +1,191 @@
+"""save/load: exact round trips, and bad files rejected without running anything."""
+
+import json
+import sys
+import types
+import zipfile
+
+import numpy as np
+import pytest
+
+import fromscratch
+from fromscratch.autodiff import Tensor
+from fromscratch.base import BaseEstimator, RegressorMixin
+
+
+class Toy(RegressorMixin, BaseEstimator):
+    def __init__(self, alpha=1.0, names=("a", "b"), inner=None, kind=None):
+        self.alpha = alpha
+        self.names = names
+        self.inner = inner
+        self.kind = kind
+
+    def fit(self, X, y):
+        X, y = self._validate_fit(X, y)
+        self.coef_ = np.linalg.lstsq(X, y, rcond=None)[0]  # test-side stand-in
+        self.classes_ = np.array(["no", "yes"])
+        self.n_iter_ = 7
+        self.loss_curve_ = [1.0, 0.5, np.float32(0.25)]
+        return self
+
+    def predict(self, X):
+        return self._validate_predict(X) @ self.coef_
+
+
+@pytest.fixture(autouse=True)
+def toy_inside_fromscratch(monkeypatch):
+    """load() only rebuilds classes defined in fromscratch: place the test class there."""
+    module = types.ModuleType("fromscratch._toy_for_tests")
+    module.Toy = Toy
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setattr(Toy, "__module__", module.__name__)
+
+
+def _same(a, b):
+    """Structural equality that also compares types and dtypes."""
+    assert type(a) is type(b), (type(a), type(b))
+    if isinstance(a, np.ndarray):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    elif isinstance(a, dict):
+        assert list(a) == list(b)
+        for k in a:
+            _same(a[k], b[k])
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b)
+        for x, y in zip(a, b, strict=True):
+            _same(x, y)
+    elif isinstance(a, float) and np.isnan(a):
+        assert np.isnan(b)
+    else:
+        assert a == b
+
+
+def test_tree_round_trip_is_exact(tmp_path):
+    tree = {
+        "w": np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32),
+        "ints": np.arange(5),
+        "labels": np.array(["cat", "dog"]),
+        "mask": np.array([True, False]),
+        "nested": [1, 2.5, None, "x", (1, 2), {"inf": np.inf, "nan": np.nan}],
+        "scalar": np.float32(1.5),
+        0: "int key",
+        "step": np.int64(3),
+    }
+    path = fromscratch.save(tree, tmp_path / "tree")
+    assert path.suffix == ".npz"
+    _same(tree, fromscratch.load(path))
+
+
+def test_estimator_round_trip(tmp_path):
+    X = np.random.default_rng(1).normal(size=(20, 2))
+    y = X @ [1.0, -2.0]
+    model = Toy(alpha=0.5, inner=Toy(alpha=2.0), kind=Toy).fit(X, y)
+    loaded = fromscratch.load(fromscratch.save(model, tmp_path / "model.npz"))
+    assert isinstance(loaded, Toy) and isinstance(loaded.inner, Toy) and loaded.kind is Toy
+    assert loaded.get_params()["inner__alpha"] == 2.0 and loaded.names == ("a", "b")
+    for name in ("coef_", "classes_", "n_iter_", "loss_curve_", "n_features_in_"):
+        _same(getattr(model, name), getattr(loaded, name))
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_tensor_and_generator_round_trip(tmp_path):
+    generator = np.random.default_rng(5)
+    generator.random(3)
+    tensor = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    loaded = fromscratch.load(fromscratch.save({"t": tensor, "rng": generator}, tmp_path / "x"))
+    assert loaded["t"].requires_grad and loaded["t"].data.dtype == np.float32
+    np.testing.assert_array_equal(loaded["rng"].random(4), generator.random(4))
+
+
+def test_unsupported_values_are_refused(tmp_path):
+    with pytest.raises(TypeError, match="object would need pickle|cannot save a value"):
+        fromscratch.save({"f": lambda x: x}, tmp_path / "f")
+    with pytest.raises(TypeError, match="dtype object"):
+        fromscratch.save(np.array([1, "a"], dtype=object), tmp_path / "o")
+
+
+def test_missing_and_foreign_files(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        fromscratch.load(tmp_path / "none.npz")
+    text = tmp_path / "notes.npz"
+    text.write_text("hello")
+    with pytest.raises(ValueError, match="not a fromscratch file"):
+        fromscratch.load(text)
+    plain = tmp_path / "plain.npz"
+    np.savez(plain, x=np.ones(3))
+    with pytest.raises(ValueError, match="no header"):
+        fromscratch.load(plain)
+
+
+def test_truncated_file(tmp_path):
+    path = fromscratch.save({"w": np.ones(1000)}, tmp_path / "w")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="not a fromscratch file|truncated"):
+        fromscratch.load(path)
+
+
+def _rewrite(path, **replace):
+    """Rewrite members of the archive as a tamperer would."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members.update(replace)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def _npy(array):
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def test_modified_array_is_detected(tmp_path):
+    path = fromscratch.save({"w": np.ones(4)}, tmp_path / "w")
+    _rewrite(path, **{"a0.npy": _npy(np.zeros(4))})
+    with pytest.raises(ValueError, match="checksum"):
+        fromscratch.load(path)
+
+
+def _tamper_header(path, change):
+    with np.load(path) as archive:
+        header = json.loads(archive["__header__"].tobytes())
+    change(header)
+    raw = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    from fromscratch.io import _digest
+
+    digest = np.frombuffer(_digest(raw).encode(), dtype=np.uint8)
+    _rewrite(path, **{"__header__.npy": _npy(raw), "__header_sha256__.npy": _npy(digest)})
+
+
+def test_modified_header_is_detected(tmp_path):
+    path = fromscratch.save({"alpha": 1.0}, tmp_path / "h")
+    raw = np.frombuffer(b'{"format": "fromscratch"}', dtype=np.uint8)
+    _rewrite(path, **{"__header__.npy": _npy(raw)})
+    with pytest.raises(ValueError, match="checksum"):
+        fromscratch.load(path)
+
+
+def test_classes_outside_fromscratch_are_never_loaded(tmp_path):
+    path = fromscratch.save({"kind": Toy}, tmp_path / "c")
+    _tamper_header(path, lambda h: h["body"].update(kind={"__class__": "os.system"}))
+    with pytest.raises(ValueError, match="only fromscratch classes"):
+        fromscratch.load(path)
+
+
+def test_object_arrays_in_the_file_are_refused(tmp_path):
+    path = fromscratch.save({"w": np.ones(2)}, tmp_path / "p")
+    _rewrite(path, **{"a0.npy": _npy(np.array([{"x": 1}], dtype=object))})
+    with pytest.raises(ValueError, match="not a readable fromscratch file"):
+        fromscratch.load(path)
+
+
+def test_newer_format_version_is_refused(tmp_path):
+    path = fromscratch.save({"x": 1}, tmp_path / "v")
+    _tamper_header(path, lambda h: h.update(format_version=99))
+    with pytest.raises(ValueError, match="format version 99"):
+        fromscratch.load(path)
