@@ -60,8 +60,8 @@ class Bunch(dict):
                 parts.append(f"{key}: array{value.shape} {value.dtype}")
             elif hasattr(value, "shape") and hasattr(value, "columns"):  # a DataFrame
                 parts.append(f"{key}: DataFrame{tuple(value.shape)}")
-            elif isinstance(value, str) and key == "description":
-                parts.append(f"{key}: {value.splitlines()[0]!r}…")
+            elif isinstance(value, str) and len(value) > 60:
+                parts.append(f"{key}: {value[:50]!r}…")
             elif callable(value):
                 parts.append(f"{key}: function")
             elif isinstance(value, list) and len(value) > 6:
