@@ -305,7 +305,8 @@ def r2_score(
     if isinstance(multioutput, str) and multioutput == "variance_weighted":
         # Weight each output by its spread; if every output is constant, weight them equally.
         multioutput = denominator if nonzero_denominator.any() else "uniform_average"
-    return _combine_outputs(per_output, multioutput)
+    with np.errstate(invalid="ignore"):  # only force_finite=False can hold nan/-inf here
+        return _combine_outputs(per_output, multioutput)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,7 +382,7 @@ def confusion_matrix(
     j, found_pred = _encode(y_pred, labels)
     keep = found_true & found_pred
     counts = _weighted_counts(i[keep] * n + j[keep], None if w is None else w[keep], n * n)
-    cm = counts.reshape(n, n)
+    cm = counts.reshape(n, n).astype(np.float64 if w is not None else np.int64)
     if integer_weights:
         cm = cm.astype(np.int64)
     if normalize is None:
