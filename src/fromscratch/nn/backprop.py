@@ -1,0 +1,314 @@
+r"""Backpropagation written out by hand: a fully-connected network in plain NumPy.
+
+This module does *not* use the autodiff engine. It computes the gradient of the loss with the
+δ recurrence that every textbook derives, so that the tour can put the hand-derived gradient
+next to the one reverse-mode autodiff finds (they agree to rounding error).
+
+Notation, for one sample, with layers :math:`l = 1, \dots, L`:
+
+.. math::
+
+    a^0 = x, \qquad z^l = W^l a^{l-1} + b^l, \qquad a^l = \sigma(z^l) \;(l < L),
+    \qquad \hat y = \mathrm{out}(z^L),
+
+with :math:`W^l` of shape :math:`(n_l, n_{l-1})` (PyTorch's layout). The *error* of layer
+:math:`l` is :math:`\delta^l = \partial \ell / \partial z^l`. The chain rule gives
+
+.. math::
+
+    \delta^L &= \frac{\partial \ell}{\partial z^L}, \\
+    \delta^l &= (W^{l+1})^\top \delta^{l+1} \odot \sigma'(z^l), \\
+    \frac{\partial \ell}{\partial W^l} &= \delta^l (a^{l-1})^\top, \qquad
+    \frac{\partial \ell}{\partial b^l} = \delta^l .
+
+For the three output/loss pairs below the output error has the same simple form,
+:math:`\delta^L = \hat y - y` per sample (the "canonical link" of a generalized linear model);
+averaging over :math:`n` samples divides it by :math:`n` (and mean squared error averaged over
+:math:`n \cdot k` outputs gives :math:`2(\hat y - y)/(nk)`).
+
+In code the samples are the *rows* of a batch ``X`` of shape ``(n, n_0)``, so every column vector
+above becomes a row and the equations read ``Z = A_prev @ W.T + b``,
+``delta = (delta_next @ W_next) * sigma_prime(Z)``, ``dW = delta.T @ A_prev``,
+``db = delta.sum(axis=0)``: the sum over rows adds up the per-sample gradients.
+
+Reverse-mode autodiff performs exactly these products (each one is the vector-Jacobian product
+of a matmul, an addition or an elementwise function); the recurrence is backpropagation
+specialised to a chain of layers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from fromscratch._validation import check_array, check_choice, check_random_state, check_scalar
+
+__all__ = ["ACTIVATIONS", "LOSSES", "FeedForwardNetwork"]
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # exp of a non-positive number only: no overflow for large |z|.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _d_sigmoid(z: np.ndarray) -> np.ndarray:
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _d_tanh(z: np.ndarray) -> np.ndarray:
+    return 1.0 - np.tanh(z) ** 2
+
+
+def _relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0.0)
+
+
+def _d_relu(z: np.ndarray) -> np.ndarray:
+    # σ'(0) = 0, the subgradient PyTorch uses too.
+    return (z > 0).astype(z.dtype)
+
+
+_Elementwise = Callable[[np.ndarray], np.ndarray]
+
+#: name -> (σ, σ'), both functions of the pre-activation z.
+ACTIVATIONS: dict[str, tuple[_Elementwise, _Elementwise]] = {
+    "identity": (lambda z: z, np.ones_like),
+    "logistic": (_sigmoid, _d_sigmoid),
+    "tanh": (np.tanh, _d_tanh),
+    "relu": (_relu, _d_relu),
+}
+
+
+def _log_softmax(z: np.ndarray) -> np.ndarray:
+    shifted = z - z.max(axis=1, keepdims=True)  # log-sum-exp trick
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    return np.exp(_log_softmax(z))
+
+
+def _mse(z: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    r""":math:`\ell = \frac{1}{nk}\sum (z - y)^2`, :math:`\delta^L = 2(z - y)/(nk)`."""
+    residual = z - Y
+    return float(np.mean(residual**2)), z, 2.0 * residual / residual.size
+
+
+def _bce(z: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    r"""Binary cross-entropy on logits,
+    :math:`\ell = \frac1n \sum \bigl[\max(z, 0) - z y + \log(1 + e^{-|z|})\bigr]`
+    (the stable form of :math:`-y \log \hat y - (1-y) \log(1-\hat y)`,
+    :math:`\hat y = \mathrm{sigmoid}(z)`), :math:`\delta^L = (\hat y - y)/n`."""
+    loss = np.maximum(z, 0.0) - z * Y + np.log1p(np.exp(-np.abs(z)))
+    y_hat = _sigmoid(z)
+    return float(np.mean(loss)), y_hat, (y_hat - Y) / Y.size
+
+
+def _cross_entropy(z: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+    r"""Softmax cross-entropy with one-hot targets :math:`Y`,
+    :math:`\ell = -\frac1n \sum_i \sum_c Y_{ic} \log \mathrm{softmax}(z_i)_c`,
+    :math:`\delta^L = (\mathrm{softmax}(z) - Y)/n`."""
+    log_p = _log_softmax(z)
+    p = np.exp(log_p)
+    n = len(Y)
+    return float(-np.sum(Y * log_p) / n), p, (p - Y) / n
+
+
+#: loss name -> function (z^L, targets) -> (loss, network output ŷ, δ^L).
+LOSSES = {
+    "squared_error": _mse,
+    "binary_cross_entropy": _bce,
+    "cross_entropy": _cross_entropy,
+}
+
+
+class FeedForwardNetwork:
+    r"""A fully-connected network whose gradient is computed by the δ recurrence, by hand.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        :math:`(n_0, n_1, \dots, n_L)`: inputs, hidden units per layer, outputs.
+    activation : {"relu", "tanh", "logistic", "identity"}, default="tanh"
+        The hidden layers' activation :math:`\sigma`.
+    loss : {"squared_error", "binary_cross_entropy", "cross_entropy"}, default="cross_entropy"
+        The loss, each with its natural output: identity, sigmoid, softmax. Targets are real
+        values ``(n, n_L)`` (or ``(n,)`` when :math:`n_L = 1`), 0/1 labels ``(n,)`` or
+        ``(n, n_L)``, and class indices ``0..n_L-1`` of shape ``(n,)`` respectively.
+    random_state : None, int or numpy.random.Generator
+        Weights start like PyTorch's ``Linear``: :math:`\mathcal U(-1/\sqrt{n_{l-1}},
+        1/\sqrt{n_{l-1}})`, biases too.
+
+    Attributes
+    ----------
+    weights : list of ndarray, shapes ``(n_l, n_{l-1})``
+    biases : list of ndarray, shapes ``(n_l,)``
+
+    Examples
+    --------
+    >>> net = FeedForwardNetwork([2, 3, 2], random_state=0)
+    >>> X, y = np.array([[0.5, -1.0]]), np.array([1])
+    >>> loss, grad_W, grad_b = net.loss_and_gradients(X, y)
+    >>> [g.shape for g in grad_W]
+    [(3, 2), (2, 3)]
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activation: str = "tanh",
+        loss: str = "cross_entropy",
+        *,
+        random_state: Any = None,
+    ) -> None:
+        sizes = [
+            check_scalar(n, f"layer_sizes[{i}]", kind=int, min_val=1)
+            for i, n in enumerate(layer_sizes)
+        ]
+        if len(sizes) < 2:
+            raise ValueError(
+                f"layer_sizes needs at least 2 entries (inputs and outputs), got {sizes}."
+            )
+        self.activation = check_choice(activation, "activation", tuple(ACTIVATIONS))
+        self.loss = check_choice(loss, "loss", tuple(LOSSES))
+        rng = check_random_state(random_state)
+        self.weights: list[np.ndarray] = []
+        self.biases: list[np.ndarray] = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+            bound = 1.0 / np.sqrt(n_in)
+            self.weights.append(rng.uniform(-bound, bound, size=(n_out, n_in)))
+            self.biases.append(rng.uniform(-bound, bound, size=n_out))
+
+    @classmethod
+    def from_parameters(
+        cls,
+        weights: Sequence[Any],
+        biases: Sequence[Any],
+        activation: str = "tanh",
+        loss: str = "cross_entropy",
+    ) -> FeedForwardNetwork:
+        """A network with the given weights ``(n_l, n_{l-1})`` and biases ``(n_l,)`` (copied)."""
+        weights = [check_array(W, name=f"weights[{i}]") for i, W in enumerate(weights)]
+        biases = [
+            check_array(b, name=f"biases[{i}]", ensure_2d=False) for i, b in enumerate(biases)
+        ]
+        if len(weights) != len(biases) or not weights:
+            raise ValueError(
+                f"weights and biases must be non-empty lists of the same length; got "
+                f"{len(weights)} and {len(biases)}."
+            )
+        sizes = [weights[0].shape[1]] + [W.shape[0] for W in weights]
+        net = cls(sizes, activation, loss)
+        for i, (W, b) in enumerate(zip(weights, biases, strict=True)):
+            if W.shape != net.weights[i].shape or b.shape != net.biases[i].shape:
+                raise ValueError(
+                    f"layer {i}: weight of shape {W.shape} and bias of shape {b.shape} do not "
+                    f"chain; expected {net.weights[i].shape} and {net.biases[i].shape}."
+                )
+        net.weights = [W.copy() for W in weights]
+        net.biases = [b.copy() for b in biases]
+        return net
+
+    @property
+    def layer_sizes(self) -> list[int]:
+        return [self.weights[0].shape[1]] + [W.shape[0] for W in self.weights]
+
+    # -- forward ------------------------------------------------------------------------------
+
+    def _check_X(self, X: Any) -> np.ndarray:
+        X = check_array(X)
+        if X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but the network's first layer expects "
+                f"{self.layer_sizes[0]}."
+            )
+        return X
+
+    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        r"""All pre-activations :math:`z^1..z^L` and activations :math:`a^0..a^{L-1}`."""
+        sigma = ACTIVATIONS[self.activation][0]
+        activations, pre_activations = [X], []
+        for layer, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
+            z = activations[-1] @ W.T + b
+            pre_activations.append(z)
+            if layer < len(self.weights) - 1:
+                activations.append(sigma(z))
+        return pre_activations, activations
+
+    def forward(self, X: Any) -> np.ndarray:
+        r"""The network's output :math:`\hat y` (after the output function of the loss)."""
+        z_out = self._forward(self._check_X(X))[0][-1]
+        if self.loss == "binary_cross_entropy":
+            return _sigmoid(z_out)
+        if self.loss == "cross_entropy":
+            return _softmax(z_out)
+        return z_out
+
+    # -- backward -----------------------------------------------------------------------------
+
+    def _targets(self, y: Any, n_samples: int) -> np.ndarray:
+        """Targets as an ``(n, n_L)`` array (one-hot for cross-entropy)."""
+        n_out = self.layer_sizes[-1]
+        y = np.asarray(y)
+        if self.loss == "cross_entropy":
+            labels = np.asarray(y).reshape(-1)
+            if labels.shape[0] != n_samples or not np.issubdtype(labels.dtype, np.integer):
+                raise ValueError(
+                    f"y must hold {n_samples} integer class indices for the cross-entropy "
+                    f"loss; got dtype {labels.dtype}, shape {np.shape(y)}."
+                )
+            if labels.min() < 0 or labels.max() >= n_out:
+                raise ValueError(
+                    f"class indices in y must be in [0, {n_out - 1}] for a network with "
+                    f"{n_out} outputs; got values from {labels.min()} to {labels.max()}."
+                )
+            return np.eye(n_out)[labels]
+        Y = check_array(y.reshape(n_samples, -1) if y.ndim <= 1 else y, name="y")
+        if Y.shape != (n_samples, n_out):
+            raise ValueError(
+                f"y has shape {np.shape(y)}; the network's output has shape {(n_samples, n_out)}."
+            )
+        return Y
+
+    def loss_and_gradients(
+        self, X: Any, y: Any
+    ) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+        r"""The mean loss and its gradients :math:`\partial\ell/\partial W^l`,
+        :math:`\partial\ell/\partial b^l` for every layer, by the δ recurrence.
+
+        Returns
+        -------
+        loss : float
+        grad_weights : list of ndarray, shapes of ``weights``
+        grad_biases : list of ndarray, shapes of ``biases``
+        """
+        X = self._check_X(X)
+        Y = self._targets(y, len(X))
+        sigma_prime = ACTIVATIONS[self.activation][1]
+        pre_activations, activations = self._forward(X)
+        loss, _, delta = LOSSES[self.loss](pre_activations[-1], Y)  # δ^L = ∂ℓ/∂z^L
+
+        n_layers = len(self.weights)
+        grad_weights: list[np.ndarray] = [np.empty(0)] * n_layers
+        grad_biases: list[np.ndarray] = [np.empty(0)] * n_layers
+        for layer in reversed(range(n_layers)):
+            grad_weights[layer] = delta.T @ activations[layer]  # δ^l (a^{l-1})ᵀ, summed
+            grad_biases[layer] = delta.sum(axis=0)  # δ^l, summed over the batch
+            if layer > 0:  # δ^{l-1} = (W^l)ᵀ δ^l ⊙ σ'(z^{l-1})
+                delta = (delta @ self.weights[layer]) * sigma_prime(pre_activations[layer - 1])
+        return loss, grad_weights, grad_biases
+
+    def loss_value(self, X: Any, y: Any) -> float:
+        """The mean loss alone (used by finite-difference checks)."""
+        X = self._check_X(X)
+        return LOSSES[self.loss](self._forward(X)[0][-1], self._targets(y, len(X)))[0]
+
+    def __repr__(self) -> str:
+        return (
+            f"FeedForwardNetwork(layer_sizes={self.layer_sizes}, activation={self.activation!r}, "
+            f"loss={self.loss!r})"
+        )
