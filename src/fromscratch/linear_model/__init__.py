@@ -1,0 +1,20 @@
+"""Linear models with scikit-learn's API, objectives and defaults.
+
+* :class:`LinearRegression` — ordinary least squares (QR or normal equations).
+* :class:`Ridge` — L2 penalty, closed form; :func:`ridge_path`.
+* :class:`Lasso`, :class:`ElasticNet` — L1 / L1+L2 penalties by coordinate descent (or FISTA);
+  :func:`lasso_path`, :func:`enet_path`.
+
+The intercept is always fitted by centering and never penalized.
+"""
+
+from fromscratch.linear_model._base import ConvergenceWarning
+from fromscratch.linear_model._least_squares import LinearRegression
+from fromscratch.linear_model._ridge import Ridge, ridge_path
+
+__all__ = [
+    "ConvergenceWarning",
+    "LinearRegression",
+    "Ridge",
+    "ridge_path",
+]

@@ -1,0 +1,180 @@
+r"""Ordinary least squares: :class:`LinearRegression` and its table of solvers.
+
+.. math:: \hat w, \hat b = \arg\min_{w, b} \|y - Xw - b\mathbf 1\|_2^2
+
+The exact solvers work on centered data (see :mod:`._base`):
+
+``"qr"``
+    Householder QR of :math:`X`, then :math:`R w = Q^\top y` by back substitution. This is
+    what statistical software (R's ``lm``, statsmodels) does: the error grows with
+    :math:`\kappa(X)` (times :math:`\kappa(X)^2 \cdot` the relative residual).
+``"cholesky"``
+    The normal equations :math:`X^\top X w = X^\top y`: one large matrix product, then a small
+    Cholesky solve. Faster for :math:`n \gg p`, but the error grows with :math:`\kappa(X)^2`.
+
+**Adding a solver.** :data:`SOLVERS` maps each name to a function
+``solve(estimator, X, y) -> dict`` that receives the validated (uncentered) data and returns
+the fitted attributes to set, at least ``coef_`` and ``intercept_`` (plus e.g. ``n_iter_``,
+``loss_curve_``). Registering a function under one of :data:`PLANNED_SOLVERS` makes it
+available; hyper-parameters it needs are already attributes of the estimator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from fromscratch._validation import check_choice, check_scalar
+from fromscratch.linear_model._base import (
+    LinearModel,
+    _rank_deficiency_hint,
+    center_data,
+    intercept_from,
+    solve_least_squares_qr,
+    solve_normal_equations,
+)
+
+__all__ = ["LinearRegression", "SOLVERS", "PLANNED_SOLVERS"]
+
+
+def _exact_solver(method: Callable[..., tuple[np.ndarray, float]]) -> Callable[..., dict]:
+    """Wrap an exact least-squares method as a solver of the table: center, solve, uncenter."""
+
+    def solve(estimator: LinearRegression, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept)
+        coef, cond = method(Xc, yc, hint=_rank_deficiency_hint(estimator.fit_intercept))
+        intercept = intercept_from(coef, X_offset, y_offset, estimator.fit_intercept)
+        return {"coef_": coef, "intercept_": intercept, "condition_number_": cond, "n_iter_": 1}
+
+    solve.__doc__ = method.__doc__
+    return solve
+
+
+#: Solver name -> ``solve(estimator, X, y) -> dict of fitted attributes``.
+SOLVERS: dict[str, Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]] = {
+    "qr": _exact_solver(solve_least_squares_qr),
+    "cholesky": _exact_solver(solve_normal_equations),
+}
+#: Gradient-based solvers accepted by the parameter check, implemented in a later module.
+PLANNED_SOLVERS = ("gd", "sgd", "minibatch", "newton")
+
+
+class LinearRegression(LinearModel):
+    r"""Ordinary least squares linear regression, :math:`\hat y = Xw + b`.
+
+    Minimizes the residual sum of squares :math:`\|y - Xw - b\mathbf 1\|_2^2` (the intercept
+    :math:`b` by centering, never penalized).
+
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Fit :math:`b`; with ``False`` the data are assumed centered and :math:`b = 0`.
+    solver : {"qr", "cholesky", "gd", "sgd", "minibatch", "newton"}, default="qr"
+        ``"qr"`` (Householder QR, numerically safest) or ``"cholesky"`` (normal equations,
+        fastest for many samples) solve exactly; see :mod:`._least_squares`. The gradient
+        solvers use the hyper-parameters below.
+    optimizer : str, default="sgd"
+        Name of the :mod:`fromscratch.optim` optimizer of the gradient solvers.
+    optimizer_params : dict or None, default=None
+        Extra hyper-parameters of that optimizer (e.g. ``{"momentum": 0.9}``).
+    learning_rate : float, default=0.01
+        Step size of the gradient solvers.
+    max_iter : int, default=1000
+        Epochs (gradient solvers) or iterations (Newton).
+    tol : float, default=1e-6
+        Stopping tolerance of the iterative solvers.
+    batch_size : int, default=32
+        Mini-batch size of ``"minibatch"``.
+    random_state : int, numpy.random.Generator or None, default=None
+        Shuffling of the stochastic solvers.
+    verbose : int, default=0
+        Progress output of the iterative solvers.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    n_iter_ : int
+        Iterations run; 1 for the exact solvers (a single direct solve).
+    condition_number_ : float
+        Exact solvers: estimated 1-norm condition number of the matrix factored — the centered
+        :math:`X` for ``"qr"``, :math:`X^\top X` (about :math:`\kappa(X)^2`) for ``"cholesky"``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when ``X`` was a DataFrame with string column names.
+
+    Raises
+    ------
+    fromscratch.linalg.LinAlgError
+        From ``fit`` when the columns of ``X`` are (numerically) linearly dependent or there
+        are fewer samples than features: the least-squares solution is then not unique. Use
+        :class:`Ridge` in that case. An ill-conditioned ``X`` gives an
+        :class:`~fromscratch.linalg.IllConditionedWarning`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [2.0]])
+    >>> model = LinearRegression().fit(X, [1.0, 3.0, 5.0])
+    >>> float(model.coef_[0]), float(model.intercept_)
+    (2.0, 1.0)
+    """
+
+    def __init__(
+        self,
+        fit_intercept: bool = True,
+        solver: str = "qr",
+        optimizer: str = "sgd",
+        optimizer_params: dict[str, Any] | None = None,
+        learning_rate: float = 0.01,
+        max_iter: int = 1000,
+        tol: float = 1e-6,
+        batch_size: int = 32,
+        random_state: Any = None,
+        verbose: int = 0,
+    ) -> None:
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.tol = tol
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_params(self) -> Callable[..., dict[str, Any]]:
+        solver = check_choice(self.solver, "solver", (*SOLVERS, *PLANNED_SOLVERS))
+        if solver not in SOLVERS:
+            raise ValueError(
+                f"solver={solver!r} is not available yet; the available solvers are "
+                f"{', '.join(repr(s) for s in SOLVERS)}."
+            )
+        if not isinstance(self.fit_intercept, (bool, np.bool_)):
+            raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
+        if not isinstance(self.optimizer, str):
+            raise TypeError(f"optimizer must be an optimizer name (str); got {self.optimizer!r}.")
+        if self.optimizer_params is not None and not isinstance(self.optimizer_params, dict):
+            raise TypeError(
+                f"optimizer_params must be a dict or None; got {self.optimizer_params!r}."
+            )
+        check_scalar(self.learning_rate, "learning_rate", min_val=0.0, include_min=False)
+        check_scalar(self.max_iter, "max_iter", kind=int, min_val=1)
+        check_scalar(self.tol, "tol", min_val=0.0)
+        check_scalar(self.batch_size, "batch_size", kind=int, min_val=1)
+        check_scalar(self.verbose, "verbose", kind=int, min_val=0)
+        return SOLVERS[solver]
+
+    def fit(self, X: Any, y: Any) -> LinearRegression:
+        """Fit the coefficients by the chosen solver; returns ``self``."""
+        solve = self._check_params()
+        X, y = self._validate_fit(X, y)
+        fitted = solve(self, X, y)
+        for name, value in fitted.items():
+            if name not in ("coef_", "intercept_"):
+                setattr(self, name, value)
+        self._set_coef(fitted["coef_"], fitted["intercept_"])
+        return self

@@ -1,0 +1,183 @@
+"""LinearRegression and Ridge against scikit-learn and against Efron et al. (2004), Table 1."""
+
+import numpy as np
+import pytest
+from sklearn import linear_model as sk
+from sklearn.datasets import load_diabetes
+
+from fromscratch.linalg import IllConditionedWarning, LinAlgError
+from fromscratch.linear_model import LinearRegression, Ridge, ridge_path
+
+EXACT_SOLVERS = ["qr", "cholesky"]
+
+
+def random_regression(n_samples=120, n_features=8, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_samples, n_features)) * rng.uniform(0.5, 3, n_features) + 2.0
+    y = X @ rng.standard_normal(n_features) + 5.0 + rng.standard_normal(n_samples)
+    return X.astype(dtype), y.astype(dtype)
+
+
+def assert_coef_close(ours, ref, rtol=1e-8):
+    scale = np.abs(ref.coef_).max()
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=rtol, atol=rtol * scale)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=rtol, atol=rtol)
+
+
+# -- LinearRegression --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", EXACT_SOLVERS)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_linear_regression_matches_sklearn(solver, fit_intercept):
+    X, y = random_regression()
+    ours = LinearRegression(solver=solver, fit_intercept=fit_intercept).fit(X, y)
+    ref = sk.LinearRegression(fit_intercept=fit_intercept).fit(X, y)
+    assert_coef_close(ours, ref)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-10)
+    assert ours.n_features_in_ == 8 and ours.n_iter_ == 1
+    if not fit_intercept:
+        assert ours.intercept_ == 0.0
+
+
+@pytest.mark.parametrize("solver", EXACT_SOLVERS)
+def test_diabetes_ols_reproduces_efron_table_1(solver):
+    # Efron, Hastie, Johnstone & Tibshirani (2004), "Least angle regression", Table 1: OLS on
+    # the standardized diabetes covariates (unit-norm columns, as in load_diabetes(scaled=True))
+    # with the raw response.
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    paper = [-10.01, -239.82, 519.85, 324.38, -792.18, 476.74, 101.04, 177.06, 751.27, 67.63]
+    model = LinearRegression(solver=solver).fit(X, y)
+    np.testing.assert_allclose(model.coef_, paper, atol=0.005 + 1e-9)
+    assert_coef_close(model, sk.LinearRegression().fit(X, y))
+
+
+def test_solvers_agree_and_report_conditioning():
+    X, y = random_regression(n_features=5)
+    qr = LinearRegression(solver="qr").fit(X, y)
+    chol = LinearRegression(solver="cholesky").fit(X, y)
+    np.testing.assert_allclose(qr.coef_, chol.coef_, rtol=1e-10)
+    # The Gram matrix squares the condition number (up to the 1-norm vs 2-norm factor).
+    assert chol.condition_number_ > qr.condition_number_ ** 2 / 25
+
+
+def test_float32_is_preserved():
+    X, y = random_regression(dtype=np.float32)
+    for solver in EXACT_SOLVERS:
+        model = LinearRegression(solver=solver).fit(X, y)
+        assert model.coef_.dtype == np.float32
+        assert model.predict(X).dtype == np.float32
+        ref = sk.LinearRegression().fit(X.astype(float), y.astype(float))
+        np.testing.assert_allclose(model.coef_, ref.coef_, rtol=2e-3, atol=2e-3)
+
+
+def test_collinear_columns_raise_with_a_hint():
+    X, y = random_regression(n_features=4)
+    X[:, 3] = 2 * X[:, 0] - X[:, 1]
+    with pytest.raises(LinAlgError, match="Column 3 .*linear combination.*Ridge"):
+        LinearRegression(solver="qr").fit(X, y)
+    with pytest.raises(LinAlgError, match="Ridge"):
+        LinearRegression(solver="cholesky").fit(X, y)
+    # A constant column is collinear with the intercept once centered.
+    X_const = np.column_stack([X[:, :2], np.full(len(y), 7.0)])
+    with pytest.raises(LinAlgError, match="constant column"):
+        LinearRegression().fit(X_const, y)
+    # ... but not without an intercept.
+    LinearRegression(fit_intercept=False).fit(X_const, y)
+
+
+def test_more_features_than_samples_raise():
+    X, y = random_regression(n_samples=5, n_features=8)
+    for solver in EXACT_SOLVERS:
+        with pytest.raises(LinAlgError, match="X has 5 sample"):
+            LinearRegression(solver=solver).fit(X, y)
+
+
+def test_ill_conditioned_warns():
+    X, y = random_regression(n_features=3)
+    # Nearly, but not exactly, a copy of column 0 (a small independent perturbation).
+    X[:, 2] = X[:, 0] + 1e-9 * np.random.default_rng(1).standard_normal(len(y))
+    with pytest.warns(IllConditionedWarning, match="ill-conditioned"):
+        LinearRegression(solver="qr").fit(X, y)
+
+
+def test_bad_hyper_parameters():
+    X, y = random_regression()
+    with pytest.raises(ValueError, match=r"solver must be one of 'qr', 'cholesky'.*'svd'"):
+        LinearRegression(solver="svd").fit(X, y)
+    with pytest.raises(ValueError, match="'gd' is not available yet.*'qr', 'cholesky'"):
+        LinearRegression(solver="gd").fit(X, y)
+    with pytest.raises(ValueError, match="learning_rate"):
+        LinearRegression(learning_rate=0.0).fit(X, y)
+    with pytest.raises(ValueError, match="max_iter"):
+        LinearRegression(max_iter=0).fit(X, y)
+    with pytest.raises(TypeError, match="batch_size"):
+        LinearRegression(batch_size=2.5).fit(X, y)
+    with pytest.raises(ValueError, match="tol"):
+        LinearRegression(tol=-1.0).fit(X, y)
+    with pytest.raises(TypeError, match="fit_intercept"):
+        LinearRegression(fit_intercept="yes").fit(X, y)
+    with pytest.raises(TypeError, match="optimizer_params"):
+        LinearRegression(optimizer_params=[1]).fit(X, y)
+
+
+# -- Ridge -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", ["auto", "cholesky", "qr"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("alpha", [0.0, 0.3, 50.0])
+def test_ridge_matches_sklearn(solver, fit_intercept, alpha):
+    X, y = random_regression()
+    ours = Ridge(alpha=alpha, solver=solver, fit_intercept=fit_intercept).fit(X, y)
+    ref = sk.Ridge(alpha=alpha, fit_intercept=fit_intercept, solver="svd").fit(X, y)
+    assert_coef_close(ours, ref)
+
+
+@pytest.mark.parametrize("solver", ["cholesky", "qr"])
+def test_ridge_more_features_than_samples_and_collinear(solver):
+    X, y = random_regression(n_samples=15, n_features=40)
+    X[:, 1] = X[:, 0]
+    ours = Ridge(alpha=2.0, solver=solver).fit(X, y)
+    assert_coef_close(ours, sk.Ridge(alpha=2.0, solver="svd").fit(X, y))
+
+
+def test_ridge_does_not_penalize_the_intercept():
+    X, y = random_regression()
+    model = Ridge(alpha=1e8).fit(X, y + 1000.0)
+    # An enormous penalty shrinks w to ~0, so the intercept must become the mean of y.
+    assert np.abs(model.coef_).max() < 1e-3
+    np.testing.assert_allclose(model.intercept_, np.mean(y) + 1000.0, rtol=1e-6)
+
+
+def test_ridge_diabetes_matches_sklearn():
+    X, y = load_diabetes(return_X_y=True)
+    for alpha in (0.01, 1.0):
+        assert_coef_close(Ridge(alpha=alpha).fit(X, y), sk.Ridge(alpha=alpha).fit(X, y))
+
+
+def test_ridge_bad_hyper_parameters():
+    X, y = random_regression()
+    with pytest.raises(ValueError, match=r"alpha must be in \[0"):
+        Ridge(alpha=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="solver must be one of 'auto', 'cholesky', 'qr'"):
+        Ridge(solver="sag").fit(X, y)
+    with pytest.raises(TypeError, match="alpha"):
+        Ridge(alpha="big").fit(X, y)
+
+
+def test_ridge_path_matches_ridge_at_each_alpha():
+    X, y = random_regression()
+    alphas, coefs = ridge_path(X, y, alphas=[0.1, 10.0, 1.0], fit_intercept=True)
+    np.testing.assert_array_equal(alphas, [10.0, 1.0, 0.1])
+    assert coefs.shape == (8, 3)
+    for k, alpha in enumerate(alphas):
+        np.testing.assert_allclose(coefs[:, k], sk.Ridge(alpha=alpha).fit(X, y).coef_, rtol=1e-8)
+    alphas, coefs = ridge_path(X[:5], y[:5], n_alphas=7)  # dual form, default grid
+    assert alphas.shape == (7,) and np.all(np.diff(alphas) < 0)
+    np.testing.assert_allclose(
+        coefs[:, -1], sk.Ridge(alpha=alphas[-1], fit_intercept=False).fit(X[:5], y[:5]).coef_,
+        rtol=1e-6,
+    )
+    with pytest.raises(ValueError, match="positive"):
+        ridge_path(X, y, alphas=[1.0, -1.0])
