@@ -1,5 +1,40 @@
-"""Automatic differentiation: forward mode (Dual), reverse mode (Tensor), one table of rules."""
+"""Automatic differentiation: forward mode (``Dual``), reverse mode (``Tensor``), one rule table.
 
-from fromscratch.autodiff.reverse import Tensor
+* :mod:`fromscratch.autodiff.numpy` (``import fromscratch.autodiff.numpy as anp``): differentiable
+  NumPy-like functions, all backed by the table in :mod:`~fromscratch.autodiff.primitives`.
+* Forward mode: :class:`Dual`, :func:`derivative`, :func:`jvp`.
+* Reverse mode: :class:`Tensor` (``.backward()``, ``.grad``), :func:`no_grad`, :func:`vjp`.
+* Transformations that compose: :func:`grad`, :func:`value_and_grad`, :func:`jacobian`,
+  :func:`hessian`, :func:`hvp`; :func:`check_grad` tests a rule against finite differences.
+* :func:`trace`: the evaluation trace (Wengert list) with tangents and adjoints.
+"""
 
-__all__ = ["Tensor"]
+from fromscratch.autodiff._core import Primitive, per_argument
+from fromscratch.autodiff.forward import Dual, derivative, jvp
+from fromscratch.autodiff.functional import (
+    check_grad,
+    grad,
+    hessian,
+    hvp,
+    jacobian,
+    value_and_grad,
+    vjp,
+)
+from fromscratch.autodiff.reverse import Tensor, no_grad
+
+__all__ = [
+    "Dual",
+    "Primitive",
+    "Tensor",
+    "check_grad",
+    "derivative",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
+    "no_grad",
+    "per_argument",
+    "value_and_grad",
+    "vjp",
+]

@@ -1,0 +1,270 @@
+"""The machinery both modes share: primitives, boxes and nesting levels.
+
+A **primitive** is a NumPy function together with its two derivative rules:
+
+* the forward rule (JVP) maps an input tangent :math:`\\dot x` to the output tangent
+  :math:`\\dot y = \\partial f / \\partial x \\; \\dot x`,
+* the reverse rule (VJP) maps an output cotangent (adjoint) :math:`\\bar y` to the input's
+  :math:`\\bar x = \\bar y \\; \\partial f / \\partial x`.
+
+Rules have the signatures ``jvp(t, ans, *args, **kwargs)`` and ``vjp(g, ans, *args, **kwargs)``:
+``t``/``g`` is the tangent/cotangent, ``ans`` the primitive's output and ``args``/``kwargs`` its
+inputs. A primitive with several inputs has one rule per input (``None`` where the input is not
+differentiable, e.g. an axis or an index array).
+
+A **box** wraps a value that is being differentiated: :class:`~fromscratch.autodiff.Dual`
+(forward mode) carries a tangent, :class:`~fromscratch.autodiff.Tensor` (reverse mode) records
+how it was computed. Calling a primitive on plain arrays just runs NumPy; calling it on boxes
+lets the box's class apply the rule (``Box._apply``).
+
+**Levels** make transformations compose (HIPS autograd's trace ids, JAX's levels). Every
+transformation (``grad``, ``jvp``, ...) opens a new level and boxes its inputs at that level;
+boxes built by hand are at level 0. A primitive works on the boxes of the highest level present,
+unboxes them and calls itself again on their contents, which may be boxes of a lower level. The
+rules are written with the differentiable functions of :mod:`fromscratch.autodiff.numpy`, so when
+a rule runs on lower-level boxes it is itself differentiated: this is all that ``grad(grad(f))``,
+a Hessian, or a Hessian-vector product (forward-over-reverse) needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Box", "Primitive", "primal", "new_level"]
+
+Rule = Callable[..., Any]
+
+
+class _LevelState:
+    """The innermost open transformation, and the level below which ``no_grad`` is in force."""
+
+    __slots__ = ("top", "no_grad_level")
+
+    def __init__(self) -> None:
+        self.top = 0  # boxes made by hand live at level 0
+        self.no_grad_level = -1  # reverse mode records at levels strictly above this one
+
+
+STATE = _LevelState()
+
+
+@contextmanager
+def new_level() -> Iterator[int]:
+    """Open a new nesting level for one transformation, e.g. one call of ``grad(f)``."""
+    STATE.top += 1
+    try:
+        yield STATE.top
+    finally:
+        STATE.top -= 1
+
+
+class Box:
+    """A value being differentiated; subclasses are Dual (forward) and Tensor (reverse).
+
+    ``_value`` is the wrapped value (an ndarray, or a box of a lower level) and ``_level`` the
+    nesting level. Setting ``__array_ufunc__ = None`` makes ``ndarray + box`` defer to the box's
+    reflected operator instead of turning the box into an object array.
+    """
+
+    __slots__ = ("_value", "_level")
+    __array_ufunc__ = None
+
+    def _apply(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+
+def primal(x: Any) -> Any:
+    """The plain value inside any number of nested boxes."""
+    while isinstance(x, Box):
+        x = x._value
+    return x
+
+
+class _PerArgument:
+    """Rules of a primitive with any number of array inputs (``concatenate``).
+
+    ``rule(argnum, g, ans, *args, **kwargs)`` is written once; indexing gives the rule for one
+    input, so the engine treats it like a tuple of rules.
+    """
+
+    __slots__ = ("rule", "cache")
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self.cache: dict[int, Rule] = {}
+
+    def __getitem__(self, argnum: int) -> Rule:
+        if argnum not in self.cache:
+            rule = self.rule
+            self.cache[argnum] = lambda *a, **k: rule(argnum, *a, **k)
+        return self.cache[argnum]
+
+
+def _as_rules(rules: Rule | tuple[Rule | None, ...] | None, kind: str, name: str) -> Any:
+    if isinstance(rules, _PerArgument):
+        return rules
+    if rules is None:
+        return ()
+    if callable(rules):
+        return (rules,)
+    if isinstance(rules, tuple) and all(r is None or callable(r) for r in rules):
+        return rules
+    raise TypeError(
+        f"{kind} of primitive {name!r} must be a callable, a tuple of callables/None (one per "
+        f"input) or per_argument(rule); got {type(rules).__name__}."
+    )
+
+
+class Primitive:
+    """A differentiable function: a NumPy implementation plus its JVP and VJP rules.
+
+    Parameters
+    ----------
+    name : str
+        Shown in evaluation traces and error messages.
+    fun : callable
+        The NumPy implementation, called on plain arrays.
+    jvp, vjp : callable, tuple of (callable or None), or ``per_argument(rule)``
+        One rule per positional input, ``None`` for inputs that are not differentiable. A single
+        callable is the rule of the first input. Signatures: ``jvp(t, ans, *args, **kwargs)``
+        returns the output tangent caused by tangent ``t`` of that input;
+        ``vjp(g, ans, *args, **kwargs)`` returns that input's share of the cotangent ``g``.
+        Broadcasting is handled by the engine: a rule may return an array of the broadcast
+        shape, it is summed back to the input's shape (reverse) or broadcast to the output's
+        shape (forward) by one helper, ``sum_to``/``broadcast_to``.
+
+    Examples
+    --------
+    A numerically stable :math:`\\log(1 + e^x)` as a new primitive, with
+    :math:`\\mathrm{d}/\\mathrm{d}x = \\sigma(x)`:
+
+    >>> import numpy as np
+    >>> import fromscratch.autodiff.numpy as anp
+    >>> from fromscratch.autodiff import Primitive, grad
+    >>> softplus = Primitive(
+    ...     "softplus", lambda x: np.logaddexp(0.0, x),
+    ...     jvp=lambda t, ans, x: t * anp.sigmoid(x),
+    ...     vjp=lambda g, ans, x: g * anp.sigmoid(x))
+    >>> float(grad(softplus)(0.0))
+    0.5
+    """
+
+    def __init__(
+        self,
+        name: str,
+        fun: Callable[..., Any],
+        jvp: Any = None,
+        vjp: Any = None,
+        doc: str | None = None,
+    ) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a str, got {type(name).__name__}.")
+        if not callable(fun):
+            raise TypeError(f"fun of primitive {name!r} must be callable.")
+        self.name = name
+        self.__name__ = name
+        self.fun = fun
+        self.jvps = _as_rules(jvp, "jvp", name)
+        self.vjps = _as_rules(vjp, "vjp", name)
+        self.__doc__ = doc or getattr(fun, "__doc__", None)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # The hot path: find the box of the highest level, if any, and let its class apply the
+        # rule. Without boxes this is NumPy and nothing else.
+        top = None
+        for a in args:
+            if isinstance(a, Box) and (top is None or a._level > top._level):
+                top = a
+        if top is None:
+            return self.fun(*args, **kwargs)
+        return top._apply(self, args, kwargs)
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+def per_argument(rule: Rule) -> _PerArgument:
+    """Declare one rule ``rule(argnum, g_or_t, ans, *args, **kwargs)`` for every input."""
+    return _PerArgument(rule)
+
+
+def rule_for(rules: Any, argnum: int, prim: Primitive, kind: str) -> Rule:
+    """The rule of input ``argnum``, or a TypeError naming the primitive and the input."""
+    try:
+        rule = rules[argnum]
+    except IndexError:
+        rule = None
+    if rule is None:
+        mode = "forward mode (no JVP rule)" if kind == "jvp" else "reverse mode (no VJP rule)"
+        raise TypeError(
+            f"{prim.name} is not differentiable with respect to its input {argnum} in {mode}; "
+            "pass a plain array there (for example an index array or a bound), not a "
+            "Tensor/Dual."
+        )
+    return rule
+
+
+def as_array(value: Any) -> Any:
+    """NumPy returns scalars (``np.float64``) from 0-d operations; boxes always hold arrays."""
+    if isinstance(value, (np.ndarray, Box)):
+        return value
+    return np.asarray(value)
+
+
+# -- inputs of the public API ---------------------------------------------------------------------
+
+
+def as_float_array(value: Any, name: str) -> np.ndarray:
+    """``value`` as a float ndarray: float32/float64 kept, integers cast to float64.
+
+    Integers are cast (a gradient at an integer point is a gradient at that real number),
+    exactly as ``Tensor(...)`` and the estimators' ``check_array`` do; booleans, complex numbers,
+    strings, NaN and infinity are rejected by ``check_array`` with its usual messages.
+    """
+    from fromscratch._validation import check_array
+
+    if isinstance(value, Box):
+        raise TypeError(
+            f"{name} is a {type(value).__name__}; expected an array. Use .data (Tensor) or "
+            ".value (Dual) for the plain array."
+        )
+    arr = np.asarray(value) if not isinstance(value, np.ndarray) else value
+    if arr.dtype == np.float64 or arr.dtype == np.float32:
+        if not np.isfinite(arr).all():
+            check_array(arr.reshape(-1), name=name, ensure_2d=False, ensure_min_samples=0)
+        return arr
+    flat = check_array(arr.reshape(-1), name=name, ensure_2d=False, ensure_min_samples=0)
+    if flat.dtype != np.float32:
+        flat = flat.astype(np.float64)
+    return flat.reshape(arr.shape)
+
+
+def prepare(value: Any, name: str) -> Any:
+    """An argument of a transformation: a box from an enclosing one is kept, else an array."""
+    return value if isinstance(value, Box) else as_float_array(value, name)
+
+
+def check_callable(f: Any, name: str = "f") -> None:
+    if not callable(f):
+        raise TypeError(f"{name} must be a callable (the function to differentiate); got "
+                        f"{type(f).__name__}.")
+
+
+def scalarize(value: Any) -> Any:
+    """0-d results come back as NumPy scalars (``np.float64``), as NumPy's reductions do."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value[()]
+    return value
+
+
+def mixing_error(prim: Primitive) -> TypeError:
+    return TypeError(
+        f"{prim.name} got a Dual and a Tensor at the same level. Forward-mode Duals and "
+        "reverse-mode Tensors made by hand cannot be combined; to differentiate a gradient "
+        "use the transformations, which nest the modes: hvp(f, x, v), hessian(f), "
+        "jvp(grad(f), (x,), (v,)) or grad(grad(f))."
+    )
