@@ -1,0 +1,37 @@
+"""Optimizers with the ``torch.optim`` API: the same class names, hyper-parameters, defaults and
+update equations, so results can be compared with PyTorch number for number.
+
+Each optimizer is a class that holds the state and a pure, module-level update function that
+holds the math (its docstring has the equations)::
+
+    opt = Adam(model.parameters(), lr=1e-3)
+    for x, y in batches:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+"""
+
+from fromscratch.optim.adadelta import Adadelta
+from fromscratch.optim.adagrad import Adagrad
+from fromscratch.optim.adam import Adam, Adamax, AdamW, NAdam
+from fromscratch.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from fromscratch.optim.optimizer import Optimizer
+from fromscratch.optim.rmsprop import RMSprop
+from fromscratch.optim.sgd import SGD
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adagrad",
+    "RMSprop",
+    "Adadelta",
+    "Adam",
+    "AdamW",
+    "Adamax",
+    "NAdam",
+    "LRScheduler",
+    "StepLR",
+    "ExponentialLR",
+    "CosineAnnealingLR",
+]
