@@ -35,6 +35,7 @@ from fromscratch.linear_model._base import (
     solve_least_squares_qr,
     solve_normal_equations,
 )
+from fromscratch.linear_model._iterative import least_squares_solver
 
 __all__ = ["LinearRegression", "SOLVERS", "PLANNED_SOLVERS"]
 
@@ -56,6 +57,8 @@ def _exact_solver(method: Callable[..., tuple[np.ndarray, float]]) -> Callable[.
 SOLVERS: dict[str, Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]] = {
     "qr": _exact_solver(solve_least_squares_qr),
     "cholesky": _exact_solver(solve_normal_equations),
+    # the iterative solvers share their loops with LogisticRegression (see ._iterative)
+    **{name: least_squares_solver(name) for name in ("gd", "sgd", "minibatch", "newton")},
 }
 #: Gradient-based solvers accepted by the parameter check, implemented in a later module.
 PLANNED_SOLVERS = ("gd", "sgd", "minibatch", "newton")

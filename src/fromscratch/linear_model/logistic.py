@@ -1,0 +1,589 @@
+r"""Logistic regression: a linear model of the log-odds, fitted by maximum likelihood.
+
+**The model.** For two classes, the probability of the positive class is the sigmoid of a
+linear function of the features,
+
+.. math::
+
+    p(x) = \sigma(z) = \frac{1}{1 + e^{-z}}, \qquad z = x^\top w + b
+    \quad\Longleftrightarrow\quad \log\frac{p}{1-p} = x^\top w + b ,
+
+so :math:`z` is the *log-odds* and :math:`e^{w_j}` the *odds ratio* of one unit of
+feature :math:`j`. For :math:`K` classes the softmax generalizes it:
+:math:`p_k(x) = e^{z_k}/\sum_l e^{z_l}` with :math:`z_k = x^\top w_k + b_k`.
+
+**The objective** (scikit-learn's, so coefficients can be compared number for number): with
+:math:`\ell_i` the negative log-likelihood of sample :math:`i` (the log-loss),
+
+.. math::
+
+    \min_{w, b}\; C \sum_{i=1}^n \ell_i(w, b) + \frac{1-\rho}{2}\|w\|_2^2 + \rho\|w\|_1,
+    \qquad \ell_i = \log(1 + e^{z_i}) - y_i z_i
+    \;\text{ or }\; \log\sum_k e^{z_{ik}} - z_{i y_i},
+
+with :math:`\rho` = ``l1_ratio`` (0: L2, 1: L1, between: elastic net), ``C = np.inf`` for no
+penalty, and the intercept :math:`b` never penalized. The solvers minimize the same problem
+divided by :math:`Cn`: the *mean* log-loss plus :math:`\frac{1-\rho}{2Cn}\|w\|^2 +
+\frac{\rho}{Cn}\|w\|_1`.
+
+**The derivatives, by hand.** With :math:`p_i = \sigma(z_i)` and :math:`\sigma' = \sigma(1-\sigma)`,
+
+.. math::
+
+    \frac{\partial \ell_i}{\partial z_i} = p_i - y_i, \qquad
+    \nabla_w \frac1n\sum_i \ell_i = \frac1n X^\top (p - y), \qquad
+    \nabla^2_w \frac1n\sum_i \ell_i = \frac1n X^\top S X,\; S = \mathrm{diag}(p_i(1-p_i)),
+
+and for the softmax :math:`\partial\ell_i/\partial z_{ik} = p_{ik} - [y_i = k]` with Hessian
+blocks :math:`\frac1n X^\top \mathrm{diag}(p_{ik}\delta_{kl} - p_{ik}p_{il}) X` (the full
+Jacobian of the softmax, not just its diagonal).
+
+**Numerics.** :math:`\log(1 + e^z)` is ``logaddexp(0, z)``, :math:`\sigma(z) =
+e^{-\log(1 + e^{-z})}` and the softmax subtracts the row maximum before exponentiating, so no
+input overflows, and tiny probabilities keep their relative precision.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from fromscratch._validation import check_choice, check_scalar
+from fromscratch.base import BaseEstimator, ClassifierMixin, check_is_fitted
+from fromscratch.linalg import LinAlgError, cholesky, solve_triangular
+from fromscratch.linear_model._iterative import (
+    FitResult,
+    Objective,
+    check_solver_options,
+    gradient_descent,
+    newton,
+)
+from fromscratch.linear_model._summary import LogitSummary
+
+__all__ = [
+    "LogisticRegression",
+    "PerfectSeparationWarning",
+    "sigmoid",
+    "log_sigmoid",
+    "log_softmax",
+    "softmax",
+    "logistic_objective",
+]
+
+SOLVERS = ("newton", "gd", "sgd", "minibatch")
+
+
+class PerfectSeparationWarning(UserWarning):
+    """The classes are perfectly separated: without a penalty the MLE does not exist."""
+
+
+# -- stable building blocks ----------------------------------------------------------------
+
+
+def log_sigmoid(z: np.ndarray) -> np.ndarray:
+    r""":math:`\log\sigma(z) = -\log(1 + e^{-z})`, without overflow for any :math:`z`."""
+    return -np.logaddexp(0.0, -z)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    r""":math:`\sigma(z) = 1/(1 + e^{-z})`, computed as :math:`e^{\log\sigma(z)}`: no overflow,
+    and :math:`\sigma(-40) \approx 4.2\times10^{-18}` keeps its relative precision."""
+    return np.exp(log_sigmoid(z))
+
+
+def log_softmax(Z: np.ndarray) -> np.ndarray:
+    r"""Row-wise :math:`z_k - \log\sum_l e^{z_l}`, shifting by the row maximum first."""
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax(Z: np.ndarray) -> np.ndarray:
+    r"""Row-wise :math:`e^{z_k}/\sum_l e^{z_l}`, shifting by the row maximum first."""
+    return np.exp(log_softmax(Z))
+
+
+# -- the objective ---------------------------------------------------------------------------
+
+
+def _split(w: np.ndarray, fit_intercept: bool) -> tuple[np.ndarray, np.ndarray | float]:
+    """Coefficients and intercept from the solver's vector (binary) or matrix (multinomial):
+    the intercept is the last entry (column)."""
+    if fit_intercept:
+        return w[..., :-1], w[..., -1]
+    return w, 0.0
+
+
+def _append_ones(X: np.ndarray) -> np.ndarray:
+    return np.hstack([X, np.ones((X.shape[0], 1), dtype=X.dtype)])
+
+
+def logistic_objective(
+    n_features: int, n_classes: int, *, fit_intercept: bool, l2: float = 0.0, l1: float = 0.0
+) -> Objective:
+    r"""The mean log-loss plus penalties, with hand-derived gradient and Hessian.
+
+    Parameters
+    ----------
+    n_features : int
+        :math:`p`.
+    n_classes : int
+        2: binary model, ``w`` is the vector :math:`(w_1..w_p, b)` and ``y`` holds 0/1.
+        :math:`K \ge 3`: multinomial, ``w`` is a :math:`K \times (p+1)` matrix (one row per
+        class, intercept last) and ``y`` is the one-hot :math:`n\times K` matrix :math:`Y`.
+    fit_intercept : bool
+        Whether ``w`` ends with an intercept (which is never penalized).
+    l2, l1 : float
+        Penalty strengths on the mean scale: :math:`\frac{l_2}{2}\|w\|^2 + l_1\|w\|_1`.
+
+    Returns
+    -------
+    Objective
+    """
+    binary = n_classes == 2
+    shape = (n_features + fit_intercept,) if binary else (n_classes, n_features + fit_intercept)
+    penalized = np.ones(shape)  # 1 for a coefficient, 0 for the intercept
+    if fit_intercept:
+        penalized[..., -1] = 0.0
+
+    def scores(w: np.ndarray, X: np.ndarray) -> np.ndarray:
+        coef, intercept = _split(w, fit_intercept)
+        return X @ coef + intercept if binary else X @ coef.T + intercept
+
+    def loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
+        z = scores(w, X)
+        if binary:  # log(1 + e^z) - y z
+            data = np.mean(np.logaddexp(0.0, z) - y * z)
+        else:  # log sum_k e^{z_k} - z_{y}
+            data = -np.mean(np.sum(y * log_softmax(z), axis=1))
+        coef, _ = _split(w, fit_intercept)
+        return float(data) + 0.5 * l2 * float(np.sum(coef * coef))
+
+    def gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        z = scores(w, X)
+        residual = sigmoid(z) - y if binary else softmax(z) - y  # dl/dz = p - y
+        n = X.shape[0]
+        grad = np.empty_like(w)
+        grad_coef, _ = _split(grad, fit_intercept)
+        grad_coef[...] = (X.T @ residual if binary else residual.T @ X) / n
+        if fit_intercept:
+            grad[..., -1] = residual.mean(axis=0)
+        return grad + l2 * penalized * w
+
+    def hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        z = scores(w, X)
+        n = X.shape[0]
+        Xt = _append_ones(X) if fit_intercept else X
+        if binary:
+            p = sigmoid(z)
+            # X^T S X as (sqrt(S) X)^T (sqrt(S) X): NumPy sees A.T @ A and calls BLAS syrk,
+            # half the work of a general product.
+            Xs = Xt * np.sqrt(p * (1.0 - p))[:, None]
+            H = (Xs.T @ Xs) / n
+        else:
+            P = softmax(z)
+            K, q = w.shape
+            H = np.empty((K * q, K * q), dtype=X.dtype)
+            for k in range(K):
+                for l in range(k, K):
+                    # weights p_k δ_kl - p_k p_l: the softmax Jacobian, off-diagonal included
+                    s = P[:, k] * ((k == l) - P[:, l])
+                    block = (Xt.T @ (Xt * s[:, None])) / n
+                    H[k * q : (k + 1) * q, l * q : (l + 1) * q] = block
+                    H[l * q : (l + 1) * q, k * q : (k + 1) * q] = block.T
+        H[np.diag_indices_from(H)] += l2 * penalized.ravel()
+        return H
+
+    return Objective(loss=loss, gradient=gradient, hessian=hessian,
+                     l1=l1 * penalized if l1 > 0 else None)
+
+
+# -- the estimator -----------------------------------------------------------------------------
+
+
+def _softmax_null_space(n_classes: int, width: int, dtype: np.dtype) -> np.ndarray:
+    r"""Orthonormal basis of the shifts :math:`w_k \to w_k + v` shared by every class.
+
+    The softmax is unchanged by them, so the unpenalized part of the multinomial Hessian is
+    singular along them; the iterates (started at 0, with gradients summing to 0 over the
+    classes) never move along them. See :func:`~._iterative.newton`.
+    """
+    Q = np.zeros((n_classes, width, width), dtype=dtype)
+    Q[:, np.arange(width), np.arange(width)] = 1.0 / math.sqrt(n_classes)
+    return Q.reshape(n_classes * width, width)
+
+
+class LogisticRegression(ClassifierMixin, BaseEstimator):
+    r"""Logistic regression (binary) and multinomial (softmax) regression, scikit-learn's API.
+
+    Minimizes scikit-learn's objective (see :mod:`fromscratch.linear_model.logistic`),
+
+    .. math::
+
+        C \sum_{i=1}^n \ell_i(w, b) + \frac{1-\rho}{2}\|w\|_2^2 + \rho\|w\|_1 ,
+
+    the log-loss :math:`\ell_i` (negative log-likelihood), ``l1_ratio`` :math:`\rho` and no
+    penalty on the intercept, so that coefficients equal scikit-learn's.
+
+    Parameters
+    ----------
+    C : float, default=1.0
+        Inverse penalty strength, > 0; ``np.inf`` fits the plain maximum-likelihood model.
+    l1_ratio : float, default=0.0
+        0: L2 penalty, 1: L1 (lasso: exact zeros), between: elastic net.
+    fit_intercept : bool, default=True
+    solver : {"newton", "gd", "sgd", "minibatch"}, default="newton"
+        ``"newton"``: Newton's method with line search — iteratively reweighted least squares,
+        what statistical software does; with an L1 part, proximal Newton (coordinate descent
+        on each quadratic model). ``"gd"``: full-batch gradient descent; ``"sgd"``: one sample
+        per step; ``"minibatch"``: ``batch_size`` samples per step. The gradient solvers use
+        the hand-derived gradient and a :mod:`fromscratch.optim` optimizer; with an L1 part
+        they take proximal (soft-thresholding) steps and need plain SGD.
+    tol : float, default=1e-4
+        Newton: stop when :math:`\max_j|\partial F/\partial w_j|` and half the squared
+        Newton decrement are both ≤ tol (the objective on the mean scale,
+        :math:`F = \frac{1}{Cn}(\cdot)`). Gradient solvers: stop when the epoch loss (or the
+        validation loss under early stopping) has not improved by ``tol`` for
+        ``n_iter_no_change`` epochs; ``None`` runs ``max_iter`` epochs.
+    max_iter : int, default=100
+        Newton iterations or epochs.
+    optimizer : str or fromscratch.optim.Optimizer subclass, default="sgd"
+        Gradient solvers: the optimizer (``"sgd"``, ``"adam"``, ``"rmsprop"``...).
+    optimizer_params : dict, optional
+        Its other hyper-parameters; ``{"momentum": 0.9, "nesterov": True}`` gives Nesterov
+        momentum.
+    learning_rate : float, default=0.1
+        The optimizer's step size.
+    batch_size : int, default=32
+        Samples per step of ``"minibatch"``.
+    early_stopping : bool, default=False
+        Gradient solvers: hold out ``validation_fraction`` of the training data (stratified),
+        stop when its loss stops improving and keep the best coefficients.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=5
+        Patience in epochs.
+    random_state : None, int or numpy.random.Generator
+        Shuffling and the validation split of the gradient solvers.
+    verbose : int, default=0
+        Newton: one line per iteration; gradient solvers: a progress bar.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels, sorted (any type: ints, strings...).
+    coef_ : ndarray of shape (1, n_features) for two classes, else (n_classes, n_features)
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+    n_iter_ : int
+        Newton iterations or epochs run.
+    converged_ : bool
+        Whether the stopping rule was met before ``max_iter`` (or separation stopped it).
+    loss_curve_ : ndarray
+        The objective (mean scale) after each iteration / epoch.
+    validation_loss_curve_ : ndarray
+        Only with ``early_stopping``: the validation objective after each epoch.
+    best_iteration_ : int
+        The iteration / epoch whose coefficients were kept.
+    log_likelihood_ : float
+        :math:`\log L = -\sum_i \ell_i` on the training data at the fitted coefficients.
+    null_log_likelihood_ : float
+        That of the intercept-only model (the class frequencies as probabilities).
+    cov_params_ : ndarray of shape (n_params, n_params)
+        Only for unpenalized (``C=np.inf``) binary fits: the inverse observed information
+        :math:`(\tilde X^\top S \tilde X)^{-1}`, rows and columns ordered intercept first;
+        the basis of :meth:`summary`.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        Only when ``X`` was a DataFrame with string column names.
+
+    Warns
+    -----
+    PerfectSeparationWarning
+        Without a penalty, when the fitted coefficients classify every training sample
+        correctly: the likelihood then keeps growing as the coefficients grow, the maximum
+        likelihood estimate does not exist, and fitting stops instead of diverging.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[-2.0], [-1.0], [0.5], [-0.5], [1.0], [2.0]])
+    >>> y = np.array([0, 0, 0, 1, 1, 1])
+    >>> model = LogisticRegression(C=np.inf).fit(X, y)
+    >>> model.predict([[-3.0], [3.0]])
+    array([0, 1])
+    """
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        l1_ratio: float = 0.0,
+        fit_intercept: bool = True,
+        solver: str = "newton",
+        tol: float | None = 1e-4,
+        max_iter: int = 100,
+        optimizer: Any = "sgd",
+        optimizer_params: dict[str, Any] | None = None,
+        learning_rate: float = 0.1,
+        batch_size: int = 32,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
+        random_state: Any = None,
+        verbose: int = 0,
+    ) -> None:
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+        self.tol = tol
+        self.max_iter = max_iter
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # -- fitting -------------------------------------------------------------------------------
+
+    def _check_params(self) -> str:
+        solver = check_choice(self.solver, "solver", SOLVERS)
+        check_scalar(self.C, "C", min_val=0.0, include_min=False, allow_inf=True)
+        check_scalar(self.l1_ratio, "l1_ratio", min_val=0.0, max_val=1.0)
+        for name in ("fit_intercept", "early_stopping"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
+        if self.tol is None and solver == "newton":
+            raise ValueError("tol=None (run all max_iter epochs) is for the gradient solvers; "
+                             "the newton solver needs a tolerance, e.g. tol=1e-4.")
+        check_solver_options(
+            learning_rate=self.learning_rate, max_iter=self.max_iter, tol=self.tol,
+            batch_size=self.batch_size, n_iter_no_change=self.n_iter_no_change,
+            validation_fraction=self.validation_fraction,
+        )
+        check_scalar(self.verbose, "verbose", kind=int, min_val=0)
+        return solver
+
+    def _encode(self, y: np.ndarray) -> np.ndarray:
+        """Set ``classes_`` and return each label's index in it."""
+        if y.dtype.kind == "f" and np.any(y != np.round(y)):
+            raise ValueError(
+                "Unknown label type: y is continuous (it has non-integer values such as "
+                f"{y[y != np.round(y)][0]!r}); LogisticRegression is a classifier and needs "
+                "class labels. For a continuous target use a regressor."
+            )
+        try:
+            classes, index = np.unique(y, return_inverse=True)
+        except TypeError as exc:
+            raise TypeError(
+                "y mixes label types that cannot be sorted (e.g. strings and numbers); use "
+                "labels of one type."
+            ) from exc
+        if classes.size < 2:
+            raise ValueError(
+                f"y has only one class ({classes[0]!r}); a classifier needs samples of at least "
+                "two classes."
+            )
+        self.classes_ = classes
+        return index
+
+    def fit(self, X: Any, y: Any) -> LogisticRegression:
+        """Fit the coefficients by maximum (penalized) likelihood; returns ``self``."""
+        solver = self._check_params()
+        X, y = self._validate_fit(X, y, y_numeric=False)
+        index = self._encode(y)
+        n_samples, n_features = X.shape
+        n_classes = self.classes_.size
+        binary = n_classes == 2
+        strength = 0.0 if math.isinf(self.C) else 1.0 / (self.C * n_samples)
+        objective = logistic_objective(
+            n_features, n_classes, fit_intercept=self.fit_intercept,
+            l2=(1.0 - self.l1_ratio) * strength, l1=self.l1_ratio * strength,
+        )
+        target = index.astype(X.dtype) if binary else np.eye(n_classes, dtype=X.dtype)[index]
+        width = n_features + self.fit_intercept
+        w0 = np.zeros(width if binary else (n_classes, width), dtype=X.dtype)
+
+        separated = []
+        callback = None
+        if strength == 0.0:  # only an unpenalized MLE can fail to exist
+
+            def callback(w: np.ndarray) -> bool:
+                if self._separates(w, X, index):
+                    separated.append(True)
+                return bool(separated)
+
+        result = self._solve(solver, objective, w0, X, target, index, callback)
+        if separated:
+            warnings.warn(
+                "The classes are perfectly separated by a hyperplane: every training sample "
+                "is classified correctly, so the likelihood keeps increasing as the "
+                "coefficients grow and the maximum likelihood estimate does not exist. "
+                "Fitting stopped at finite coefficients; use a penalty (finite C) for a "
+                "well-defined solution.",
+                PerfectSeparationWarning,
+                stacklevel=2,
+            )
+        self._store(result, objective, X, target, index, strength)
+        return self
+
+    def _solve(self, solver: str, objective: Objective, w0: np.ndarray, X: np.ndarray,
+               target: np.ndarray, index: np.ndarray, callback: Any) -> FitResult:
+        if solver == "newton":
+            null_space = None
+            if w0.ndim == 2 and objective.l1 is None:
+                null_space = _softmax_null_space(*w0.shape, X.dtype)
+            return newton(objective, w0, X, target, tol=self.tol, max_iter=self.max_iter,
+                          null_space=null_space, verbose=bool(self.verbose), callback=callback)
+        batch_size = {"gd": None, "sgd": 1, "minibatch": self.batch_size}[solver]
+        return gradient_descent(
+            objective, w0, X, target, batch_size=batch_size, optimizer=self.optimizer,
+            optimizer_params=self.optimizer_params, learning_rate=self.learning_rate,
+            max_iter=self.max_iter, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
+            early_stopping=self.early_stopping, validation_fraction=self.validation_fraction,
+            stratify=index, random_state=self.random_state, verbose=bool(self.verbose),
+            callback=callback,
+        )
+
+    def _separates(self, w: np.ndarray, X: np.ndarray, index: np.ndarray) -> bool:
+        """Whether ``w`` puts every training sample strictly on its own class's side."""
+        coef, intercept = _split(w, self.fit_intercept)
+        if w.ndim == 1:
+            z = X @ coef + intercept
+            return bool(np.all(np.where(index == 1, z, -z) > 0))
+        Z = X @ coef.T + intercept
+        own = Z[np.arange(Z.shape[0]), index]
+        Z[np.arange(Z.shape[0]), index] = -np.inf
+        return bool(np.all(own > Z.max(axis=1)))
+
+    def _store(self, result: FitResult, objective: Objective, X: np.ndarray,
+               target: np.ndarray, index: np.ndarray, strength: float) -> None:
+        w = result.coef
+        if w.ndim == 2 and self.fit_intercept:
+            # softmax is unchanged by a common shift; report the intercepts centered
+            w[:, -1] -= w[:, -1].mean()
+        coef, intercept = _split(w, self.fit_intercept)
+        self.coef_ = np.atleast_2d(coef).copy()
+        self.intercept_ = (np.atleast_1d(intercept).astype(X.dtype) if self.fit_intercept
+                           else np.zeros(self.coef_.shape[0], dtype=X.dtype))
+        self.n_iter_ = result.n_iter
+        self.converged_ = result.converged
+        self.loss_curve_ = result.loss_curve
+        self.best_iteration_ = result.best_iteration
+        if result.validation_loss_curve is not None:
+            self.validation_loss_curve_ = result.validation_loss_curve
+        elif hasattr(self, "validation_loss_curve_"):
+            del self.validation_loss_curve_
+
+        n = X.shape[0]
+        data_loss = logistic_objective(X.shape[1], self.classes_.size,
+                                       fit_intercept=self.fit_intercept).loss
+        self.log_likelihood_ = -n * data_loss(w, X, target)
+        frequencies = np.bincount(index) / n
+        self.null_log_likelihood_ = float(n * np.sum(frequencies * np.log(frequencies)))
+
+        if hasattr(self, "cov_params_"):
+            del self.cov_params_
+        if w.ndim == 1 and strength == 0.0:
+            self._store_covariance(objective, w, X, target)
+
+    def _store_covariance(self, objective: Objective, w: np.ndarray, X: np.ndarray,
+                          target: np.ndarray) -> None:
+        r"""``cov_params_`` = (observed information)⁻¹ = :math:`(n\nabla^2 F)^{-1}`, by Cholesky:
+        :math:`I = LL^\top \Rightarrow I^{-1} = L^{-\top}L^{-1}`."""
+        information = X.shape[0] * objective.hessian(w, X, target)
+        if self.fit_intercept:  # the solver orders (coef, intercept); the table intercept first
+            order = np.r_[w.size - 1, : w.size - 1]
+            information = information[np.ix_(order, order)]
+        try:
+            L = cholesky(information)
+        except LinAlgError:
+            return  # singular (collinear features / separated classes): summary() explains
+        L_inv = solve_triangular(L, np.eye(L.shape[0], dtype=L.dtype), lower=True)
+        self.cov_params_ = L_inv.T @ L_inv
+
+    # -- prediction ----------------------------------------------------------------------------
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        r"""Scores :math:`z = Xw + b`: the log-odds of ``classes_[1]`` (shape (n,)) for two
+        classes, else one column per class (shape (n, K))."""
+        X = self._validate_predict(X)
+        scores = X @ self.coef_.T + self.intercept_
+        return scores[:, 0] if self.classes_.size == 2 else scores
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        r"""Log-probabilities, computed stably: :math:`(\log\sigma(-z), \log\sigma(z))`, or the
+        log-softmax."""
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
+        return log_softmax(z)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, one column per entry of ``classes_``."""
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class: ``classes_[1]`` where :math:`z > 0` for two classes."""
+        z = self.decision_function(X)
+        best = (z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)
+        return self.classes_[best]
+
+    # -- inference -----------------------------------------------------------------------------
+
+    def summary(self, alpha: float = 0.05) -> LogitSummary:
+        r"""The statistical table of an unpenalized binary fit (like statsmodels' ``Logit``).
+
+        Coefficients, standard errors from the observed information, Wald :math:`z`, two-sided
+        p-values, :math:`1-\alpha` confidence intervals and odds ratios with their intervals;
+        plus the log-likelihood, deviance and AIC. See :class:`~._summary.LogitSummary`, which
+        also explains how to read an odds ratio (e.g. 1.8: each unit of the feature multiplies
+        the odds of ``classes_[1]`` by 1.8).
+
+        Parameters
+        ----------
+        alpha : float, default=0.05
+            Significance level of the intervals.
+
+        Raises
+        ------
+        ValueError
+            For penalized or multinomial fits (penalized estimates are biased on purpose, so
+            their Wald intervals are not valid), or when the information matrix is singular.
+        """
+        check_is_fitted(self)
+        check_scalar(alpha, "alpha", min_val=0.0, max_val=1.0, include_min=False,
+                     include_max=False)
+        if self.classes_.size != 2:
+            raise ValueError("summary() is available for binary logistic regression only.")
+        if not math.isinf(self.C):
+            raise ValueError(
+                f"summary() needs an unpenalized fit (C=np.inf); this model has C={self.C}. "
+                "A penalty biases the coefficients towards 0 on purpose, so standard errors "
+                "and p-values computed as for the MLE would not be valid."
+            )
+        if not hasattr(self, "cov_params_"):
+            raise ValueError(
+                "The observed information matrix is singular, so standard errors do not exist: "
+                "the features are collinear or the classes are (quasi-)separated."
+            )
+        names = list(getattr(self, "feature_names_in_",
+                             [f"x{j + 1}" for j in range(self.n_features_in_)]))
+        coef = self.coef_[0]
+        if self.fit_intercept:
+            names, coef = ["intercept", *names], np.r_[self.intercept_[0], coef]
+        return LogitSummary(
+            names=[str(n) for n in names],
+            coef=coef.astype(np.float64),
+            std_err=np.sqrt(np.diagonal(self.cov_params_)).astype(np.float64),
+            log_likelihood=float(self.log_likelihood_),
+            null_log_likelihood=float(self.null_log_likelihood_),
+            alpha=float(alpha),
+            converged=bool(self.converged_),
+            n_iter=int(self.n_iter_),
+            solver=self.solver,
+        )

@@ -1,0 +1,240 @@
+"""The shared training machinery: the gradient loop and Newton's method, through LinearRegression
+(whose exact QR answer is the reference) and directly on small objectives."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from fromscratch.linear_model import ConvergenceWarning, LinearRegression
+from fromscratch.linear_model._iterative import (
+    DivergenceError,
+    Objective,
+    gradient_descent,
+    least_squares_objective,
+    newton,
+    resolve_optimizer,
+    soft_threshold,
+    validation_split,
+)
+from fromscratch.optim import SGD, Adam
+
+
+def regression_data(n=200, p=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) + 3.0  # off-centre: the intercept matters
+    y = X @ np.array([1.5, -2.0, 0.0, 0.7])[:p] + 4.0 + 0.3 * rng.standard_normal(n)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def qr_fit():
+    X, y = regression_data()
+    return X, y, LinearRegression(solver="qr").fit(X, y)
+
+
+# -- LinearRegression's iterative solvers converge to the QR answer --------------------------
+
+# (solver, hyper-parameters, tolerance). Full-batch gradient descent reaches the minimum; with
+# a constant step, SGD only hovers in a ball around it whose radius shrinks with the step size,
+# and so does Adam (near the minimum its step is about lr * sign(gradient)).
+ITERATIVE = [
+    ("gd", dict(learning_rate=0.5, max_iter=2000, tol=1e-14), 1e-6),
+    ("gd", dict(learning_rate=0.1, max_iter=2000, tol=1e-14,
+                optimizer_params={"momentum": 0.5, "nesterov": True}), 1e-6),
+    ("gd", dict(optimizer="adam", learning_rate=0.005, max_iter=3000, tol=0.0), 5e-3),
+    ("minibatch", dict(learning_rate=0.02, max_iter=300, batch_size=16, tol=0.0,
+                       random_state=0), 2e-2),
+    ("sgd", dict(learning_rate=0.002, max_iter=150, tol=0.0, random_state=0), 2e-2),
+]
+
+
+@pytest.mark.parametrize("solver,params,atol", ITERATIVE, ids=lambda v: str(v)[:40])
+def test_gradient_solvers_converge_to_qr(qr_fit, solver, params, atol):
+    X, y, exact = qr_fit
+    model = LinearRegression(solver=solver, **params).fit(X, y)
+    np.testing.assert_allclose(model.coef_, exact.coef_, atol=atol)
+    np.testing.assert_allclose(model.intercept_, exact.intercept_, atol=atol * 10)
+    assert model.n_iter_ == len(model.loss_curve_) >= 1
+
+
+def test_newton_solves_least_squares_in_one_step(qr_fit):
+    X, y, exact = qr_fit
+    model = LinearRegression(solver="newton").fit(X, y)
+    assert model.n_iter_ == 1  # the objective is its own quadratic model
+    np.testing.assert_allclose(model.coef_, exact.coef_, rtol=1e-10)
+    np.testing.assert_allclose(model.intercept_, exact.intercept_, rtol=1e-10)
+
+
+def test_full_batch_loss_decreases_monotonically(qr_fit):
+    X, y, _ = qr_fit
+    result = gradient_descent(least_squares_objective(), np.zeros(4), *centred(X, y),
+                              learning_rate=0.3, max_iter=50, tol=None)
+    curve = result.loss_curve
+    assert len(curve) == result.n_iter == 50 and np.all(np.diff(curve) <= 0)
+
+
+def test_too_large_learning_rate_stops_with_a_hint(qr_fit):
+    X, y, _ = qr_fit
+    with pytest.raises(DivergenceError, match=r"diverged.*smaller learning_rate"):
+        LinearRegression(solver="gd", learning_rate=5.0, max_iter=1000).fit(X, y)
+    with pytest.raises(DivergenceError, match="smaller learning_rate"):
+        LinearRegression(solver="sgd", learning_rate=10.0, random_state=0).fit(X * 100, y)
+    assert issubclass(DivergenceError, FloatingPointError)
+
+
+def test_random_state_makes_sgd_reproducible(qr_fit):
+    X, y, _ = qr_fit
+    fit = lambda seed: LinearRegression(  # noqa: E731
+        solver="sgd", learning_rate=0.001, max_iter=3, tol=0.0, random_state=seed).fit(X, y)
+    np.testing.assert_array_equal(fit(1).coef_, fit(1).coef_)
+    assert not np.array_equal(fit(1).coef_, fit(2).coef_)
+
+
+def test_stops_when_the_loss_stalls(qr_fit):
+    X, y, _ = qr_fit
+    model = LinearRegression(solver="gd", learning_rate=0.5, max_iter=5000, tol=1e-3).fit(X, y)
+    curve = model.loss_curve_
+    assert model.n_iter_ < 5000
+    # the last n_iter_no_change=5 epochs each improved on the best by less than tol
+    assert curve[-6] - curve[-1] < 1e-3 * 5
+
+
+# -- the gradient loop directly ----------------------------------------------------------------
+
+
+def centred(X, y):
+    return X - X.mean(0), y - y.mean()
+
+
+def test_early_stopping_restores_the_best_validation_coefficients():
+    X, y = regression_data(n=120, p=4, seed=3)
+    X, y = centred(X, y)
+    # noisy SGD with a large step: the validation loss goes up and down
+    result = gradient_descent(
+        least_squares_objective(), np.zeros(4), X, y, batch_size=1, learning_rate=0.03,
+        max_iter=200, tol=1e-4, n_iter_no_change=4, early_stopping=True,
+        validation_fraction=0.25, random_state=0,
+    )
+    val = result.validation_loss_curve
+    assert len(val) == len(result.loss_curve) == result.n_iter
+    assert result.best_iteration == int(np.argmin(val)) + 1
+    # the returned coefficients are those of the best epoch: their validation loss is the min
+    train, hold = validation_split(120, 0.25, np.random.default_rng(0))
+    assert hold.size == 30 and np.intersect1d(train, hold).size == 0
+    best = least_squares_objective().loss(result.coef, X[hold], y[hold])
+    np.testing.assert_allclose(best, val.min(), rtol=1e-12)
+    # stopped because of patience, not max_iter
+    assert result.n_iter - result.best_iteration >= 4 and result.n_iter < 200
+
+
+def test_validation_split_is_stratified():
+    labels = np.array([0] * 90 + [1] * 10)
+    train, val = validation_split(100, 0.2, np.random.default_rng(0), stratify=labels)
+    assert np.sum(labels[val] == 1) == 2 and np.sum(labels[val] == 0) == 18
+    assert np.union1d(train, val).size == 100
+    with pytest.raises(ValueError, match="validation_fraction"):
+        validation_split(1, 0.5, np.random.default_rng(0))
+
+
+def test_optimizer_by_name_class_and_errors():
+    assert resolve_optimizer("sgd") is SGD and resolve_optimizer("Adam") is Adam
+    assert resolve_optimizer(Adam) is Adam
+    with pytest.raises(ValueError, match=r"optimizer must be.*'adamm'"):
+        resolve_optimizer("adamm")
+    X, y = centred(*regression_data())
+    with pytest.raises(ValueError, match="must not contain 'lr'"):
+        gradient_descent(least_squares_objective(), np.zeros(4), X, y,
+                         optimizer_params={"lr": 0.1})
+    with pytest.raises(TypeError, match="optimizer_params"):
+        gradient_descent(least_squares_objective(), np.zeros(4), X, y,
+                         optimizer_params={"momentun": 0.9})
+    with pytest.raises(ValueError, match="nesterov"):  # the optimizer's own check
+        gradient_descent(least_squares_objective(), np.zeros(4), X, y,
+                         optimizer_params={"nesterov": True})
+
+
+def test_l1_needs_plain_sgd_steps():
+    X, y = centred(*regression_data())
+    base = least_squares_objective()
+    lasso = Objective(base.loss, base.gradient, base.hessian, l1=np.full(4, 0.1))
+    with pytest.raises(ValueError, match="proximal"):
+        gradient_descent(lasso, np.zeros(4), X, y, optimizer="adam")
+    with pytest.raises(ValueError, match="proximal"):
+        gradient_descent(lasso, np.zeros(4), X, y, optimizer_params={"momentum": 0.9})
+
+
+def test_proximal_gradient_and_proximal_newton_solve_the_lasso():
+    """ISTA and proximal Newton against scikit-learn's Lasso (same objective:
+    1/(2n)||y - Xw||^2 + alpha ||w||_1)."""
+    from sklearn.linear_model import Lasso
+
+    X, y = centred(*regression_data())
+    alpha = 0.3
+    base = least_squares_objective()
+    lasso = Objective(base.loss, base.gradient, base.hessian, l1=np.full(4, alpha))
+    reference = Lasso(alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=100_000).fit(X, y)
+    assert np.sum(reference.coef_ == 0) >= 1  # the L1 term is active
+    ista = gradient_descent(lasso, np.zeros(4), X, y, learning_rate=0.2, max_iter=5000,
+                            tol=1e-16)
+    prox_newton = newton(lasso, np.zeros(4), X, y, tol=1e-12)
+    np.testing.assert_allclose(ista.coef, reference.coef_, atol=1e-8)
+    np.testing.assert_allclose(prox_newton.coef, reference.coef_, atol=1e-10)
+    assert np.all(prox_newton.coef[reference.coef_ == 0] == 0)  # exact zeros
+
+
+def test_soft_threshold():
+    np.testing.assert_array_equal(
+        soft_threshold(np.array([-3.0, -0.5, 0.0, 0.5, 3.0]), 1.0), [-2.0, 0.0, 0.0, 0.0, 2.0]
+    )
+
+
+def test_callback_stops_training():
+    X, y = centred(*regression_data())
+    calls = []
+    result = gradient_descent(least_squares_objective(), np.zeros(4), X, y, learning_rate=0.1,
+                              max_iter=100, tol=None, callback=lambda w: calls.append(1) or
+                              len(calls) == 3)
+    assert result.n_iter == 3
+
+
+# -- Newton directly -------------------------------------------------------------------------
+
+
+def test_newton_warns_at_max_iter():
+    # the 1-D objective log(cosh(w - 3)) has its minimum at 3; from 0 Newton needs a few steps
+    obj = Objective(
+        loss=lambda w, X, y: float(np.log(np.cosh(w[0] - 3.0))),
+        gradient=lambda w, X, y: np.tanh(w - 3.0),
+        hessian=lambda w, X, y: np.array([[1.0 / np.cosh(w[0] - 3.0) ** 2]]),
+    )
+    X = np.zeros((1, 1))
+    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+        newton(obj, np.zeros(1), X, None, max_iter=2, tol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = newton(obj, np.zeros(1), X, None, tol=1e-12)
+    np.testing.assert_allclose(result.coef, [3.0], atol=1e-10)
+    assert result.converged and np.all(np.diff(result.loss_curve) < 0)
+
+
+def test_newton_with_null_space_and_damping():
+    # f(w) = 1/2 (w1 + w2 - 2)^2: singular Hessian, flat along (1, -1)/sqrt(2)
+    obj = Objective(
+        loss=lambda w, X, y: 0.5 * float((w[0] + w[1] - 2.0) ** 2),
+        gradient=lambda w, X, y: np.full(2, w[0] + w[1] - 2.0),
+        hessian=lambda w, X, y: np.ones((2, 2)),
+    )
+    flat = np.array([[1.0], [-1.0]]) / np.sqrt(2.0)
+    result = newton(obj, np.zeros(2), np.zeros((1, 1)), None, null_space=flat, tol=1e-12)
+    np.testing.assert_allclose(result.coef, [1.0, 1.0], atol=1e-12)  # no move along the flat
+    assert result.n_iter == 1
+    # without the basis the singular system is damped (Levenberg-Marquardt) and still solved
+    damped = newton(obj, np.zeros(2), np.zeros((1, 1)), None, tol=1e-10)
+    np.testing.assert_allclose(damped.coef.sum(), 2.0, atol=1e-8)
+
+
+def test_newton_needs_a_hessian():
+    base = least_squares_objective()
+    with pytest.raises(ValueError, match="hessian"):
+        newton(Objective(base.loss, base.gradient), np.zeros(2), np.ones((3, 2)), np.ones(3))
