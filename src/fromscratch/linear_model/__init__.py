@@ -11,10 +11,12 @@ The intercept is always fitted by centering and never penalized.
 from fromscratch.linear_model._base import ConvergenceWarning
 from fromscratch.linear_model._least_squares import LinearRegression
 from fromscratch.linear_model._ridge import Ridge, ridge_path
+from fromscratch.linear_model.logistic import LogisticRegression
 
 __all__ = [
     "ConvergenceWarning",
     "LinearRegression",
+    "LogisticRegression",
     "Ridge",
     "ridge_path",
 ]
