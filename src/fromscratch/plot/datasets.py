@@ -109,6 +109,7 @@ def plot_classes(
     ax.set_ylabel(name1)
     if name0 in ("x0", "x") and name1 == "x1":
         ax.set_aspect("equal", adjustable="datalim")
+        ax.locator_params(nbins=6)  # equal aspect widens the x range: keep its labels apart
     ax.legend(frameon=False, fontsize=8, markerscale=1.5, loc="best")
     ax.set_title(title if title is not None else f"{data.name} ({len(data.y):,} points)")
     return fig if fig is not None else ax.figure
