@@ -123,7 +123,8 @@ def _logsumexp(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.nd
     so the largest exponent is :math:`e^0 = 1`: no overflow, no ``log(0)``."""
     m = np.max(x, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)  # a slice of -inf must give -inf, not inf - inf = nan
-    out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the right answer for an all -inf slice
+        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
@@ -234,6 +235,8 @@ def _pow_dx(x: Any, y: Any) -> Any:
 
 def _pow_dy(x: Any, ans: Any) -> Any:
     """:math:`\\partial x^y/\\partial y = x^y \\log x` for x > 0; 0 where x ≤ 0 (not real)."""
+    if isinstance(x, (int, float)):  # a Python base (2 ** x): keep it a weak scalar
+        return ans * (math.log(x) if x > 0 else 0.0)
     positive = primal(x) > 0
     return ans * log(where(positive, x, 1)) * positive
 
@@ -370,9 +373,9 @@ cosh = Primitive("cosh", np.cosh,
 tanh = Primitive("tanh", np.tanh,
     jvp=lambda t, ans, x: t * (1 - ans * ans),
     vjp=lambda g, ans, x: g * (1 - ans * ans))
-sigmoid = Primitive("sigmoid", _sigmoid,
-    jvp=lambda t, ans, x: t * ans * (1 - ans),
-    vjp=lambda g, ans, x: g * ans * (1 - ans))
+sigmoid = Primitive("sigmoid", _sigmoid,  # σ' = σ(x) σ(-x): 1 - σ(x) would cancel for x >> 0
+    jvp=lambda t, ans, x: t * ans * sigmoid(-x),
+    vjp=lambda g, ans, x: g * ans * sigmoid(-x))
 relu = Primitive("relu", lambda x: np.maximum(x, 0),
     jvp=lambda t, ans, x: t * (x > 0),
     vjp=lambda g, ans, x: g * (x > 0), doc="max(x, 0); derivative 0 at x = 0.")
