@@ -170,7 +170,7 @@ def logistic_objective(
         grad_coef[...] = (X.T @ residual if binary else residual.T @ X) / n
         if fit_intercept:
             grad[..., -1] = residual.mean(axis=0)
-        return grad + l2 * penalized * w
+        return grad + (l2 * penalized * w).astype(w.dtype, copy=False)
 
     def hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         z = scores(w, X)
@@ -463,9 +463,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def _store(self, result: FitResult, objective: Objective, X: np.ndarray,
                target: np.ndarray, index: np.ndarray, strength: float) -> None:
         w = result.coef
-        if w.ndim == 2 and self.fit_intercept:
-            # softmax is unchanged by a common shift; report the intercepts centered
-            w[:, -1] -= w[:, -1].mean()
+        if w.ndim == 2:
+            # The softmax is unchanged when the same vector is added to every class. The
+            # unpenalized intercepts are reported centred (sum 0 over the classes). So are the
+            # coefficients, unless there is an L1 part: centring leaves the loss unchanged and
+            # lowers an L2 penalty, so the (unique) L2 optimum is centred, and without a
+            # penalty the centred solution is the canonical one. (An optimizer like Adam,
+            # which rescales each coordinate, drifts along these shifts.)
+            if self.l1_ratio == 0 or strength == 0:
+                w -= w.mean(axis=0)
+            elif self.fit_intercept:
+                w[:, -1] -= w[:, -1].mean()
         coef, intercept = _split(w, self.fit_intercept)
         self.coef_ = np.atleast_2d(coef).copy()
         self.intercept_ = (np.atleast_1d(intercept).astype(X.dtype) if self.fit_intercept
