@@ -42,11 +42,12 @@ Rule = Callable[..., Any]
 class _LevelState:
     """The innermost open transformation, and the level below which ``no_grad`` is in force."""
 
-    __slots__ = ("top", "no_grad_level")
+    __slots__ = ("top", "no_grad_level", "tape")
 
     def __init__(self) -> None:
         self.top = 0  # boxes made by hand live at level 0
         self.no_grad_level = -1  # reverse mode records at levels strictly above this one
+        self.tape: list | None = None  # trace(): recorded Tensors in evaluation order
 
 
 STATE = _LevelState()

@@ -146,6 +146,8 @@ class Tensor(ArrayBox):
             out._kwargs = kwargs
             out._parents = parents
             out._argnums = argnums
+            if STATE.tape is not None:  # only while trace() runs
+                STATE.tape.append(out)
         else:
             out.requires_grad = False
             out._prim = None
