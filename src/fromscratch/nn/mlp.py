@@ -1,0 +1,494 @@
+r"""Multi-layer perceptrons with scikit-learn's API: :class:`MLPClassifier`, :class:`MLPRegressor`.
+
+The network is a :class:`~fromscratch.nn.Sequential` of :class:`~fromscratch.nn.Linear` layers
+and activations, trained by :func:`~fromscratch.nn.training.train_epoch` with a
+:mod:`fromscratch.optim` optimizer. The objective is scikit-learn's, so results can be compared
+with ``sklearn.neural_network``: on a mini-batch :math:`B`,
+
+.. math::
+
+    J_B(W, b) = \frac{1}{|B|}\sum_{i \in B} \ell(f(x_i), y_i)
+              + \frac{\alpha}{2|B|} \sum_l \|W^l\|_F^2,
+
+with :math:`\ell` the squared error :math:`\frac12\|f(x) - y\|^2` (averaged over outputs) for
+regression, the binary cross-entropy of a sigmoid output for two classes and the softmax
+cross-entropy for more. Biases are not penalised. Weights start from scikit-learn's Glorot
+uniform initialisation, :math:`W, b \sim \mathcal U(-r, r)` with
+:math:`r = \sqrt{6/(n_\mathrm{in} + n_\mathrm{out})}` (:math:`\sqrt{2/(n_\mathrm{in} +
+n_\mathrm{out})}` for the logistic activation).
+
+Stopping (scikit-learn's rule): an epoch *improves* when the training loss falls by more than
+``tol`` below the best so far (or, with ``early_stopping``, the validation score — accuracy or
+:math:`R^2` — rises by more than ``tol``); training stops after more than ``n_iter_no_change``
+consecutive epochs without improvement, or after ``max_iter`` epochs with a
+:class:`ConvergenceWarning`.
+
+The learned state is plain arrays (``coefs_``, ``intercepts_``, in scikit-learn's layout
+``(n_in, n_out)``), so ``fromscratch.save`` stores a fitted estimator without pickle; the
+module is rebuilt from them when needed (:meth:`to_module`).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import fromscratch.autodiff.numpy as anp
+from fromscratch import optim
+from fromscratch._validation import check_choice, check_random_state, check_scalar
+from fromscratch.autodiff import no_grad
+from fromscratch.base import BaseEstimator, ClassifierMixin, RegressorMixin, check_is_fitted
+from fromscratch.nn import functional as F
+from fromscratch.nn import init
+from fromscratch.nn.activations import ReLU, Sigmoid, Tanh
+from fromscratch.nn.data import DataLoader
+from fromscratch.nn.layers import Identity, Linear
+from fromscratch.nn.module import Module, Sequential
+from fromscratch.nn.training import EarlyStopping, train_epoch
+
+__all__ = ["MLPClassifier", "MLPRegressor", "ConvergenceWarning"]
+
+
+class ConvergenceWarning(UserWarning):
+    """``max_iter`` epochs ran before the stopping rule was met."""
+
+
+#: activation name (scikit-learn's) -> module class
+ACTIVATIONS: dict[str, type[Module]] = {
+    "identity": Identity,
+    "logistic": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+}
+
+
+def _optimizer_class(optimizer: Any) -> type[optim.Optimizer]:
+    """An optimizer class from a name (``"adam"``, ``"SGD"``, ``"rmsprop"``...) or a class."""
+    if isinstance(optimizer, type) and issubclass(optimizer, optim.Optimizer):
+        return optimizer
+    names = {name.lower(): name for name in optim.__all__ if name != "Optimizer"}
+    if isinstance(optimizer, str) and optimizer.lower() in names:
+        return getattr(optim, names[optimizer.lower()])
+    check_choice(optimizer, "optimizer", sorted(names))  # raises, with suggestions
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
+    if isinstance(hidden_layer_sizes, numbers.Integral) and not isinstance(
+        hidden_layer_sizes, bool
+    ):
+        hidden_layer_sizes = (hidden_layer_sizes,)
+    try:
+        sizes = list(hidden_layer_sizes)
+    except TypeError:
+        raise TypeError(
+            "hidden_layer_sizes must be an int or a tuple of ints (units per hidden layer), "
+            f"got {hidden_layer_sizes!r}."
+        ) from None
+    for i, size in enumerate(sizes):
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+            raise TypeError(f"hidden_layer_sizes[{i}] must be an int, got {size!r}.")
+        if size <= 0:
+            raise ValueError(
+                f"hidden_layer_sizes[{i}] is {size}; every hidden layer needs at least one "
+                f"unit (got hidden_layer_sizes={tuple(sizes)}). Use () for no hidden layer."
+            )
+    return [int(s) for s in sizes]
+
+
+class _BaseMLP(BaseEstimator):
+    """Shared fitting machinery; subclasses define the output layer, loss and score."""
+
+    def __init__(
+        self,
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
+        *,
+        optimizer: Any = "adam",
+        optimizer_params: dict[str, Any] | None = None,
+        alpha: float = 1e-4,
+        batch_size: Any = "auto",
+        learning_rate_init: float = 1e-3,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: Any = None,
+        tol: float = 1e-4,
+        verbose: bool = False,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+    ) -> None:
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+
+    # -- subclass hooks -----------------------------------------------------------------------
+
+    def _encode_targets(self, y: np.ndarray) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def _data_loss(self, output: Any, target: np.ndarray) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    def _validation_score(self, X: np.ndarray, y: np.ndarray) -> float:  # pragma: no cover
+        raise NotImplementedError
+
+    # -- checks -------------------------------------------------------------------------------
+
+    def _check_params(self) -> dict[str, Any]:
+        for name in ("shuffle", "early_stopping", "verbose"):
+            if not isinstance(getattr(self, name), (bool, np.bool_, numbers.Integral)):
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}.")
+        params = {
+            "hidden": _hidden_sizes(self.hidden_layer_sizes),
+            "activation": check_choice(self.activation, "activation", tuple(ACTIVATIONS)),
+            "optimizer": _optimizer_class(self.optimizer),
+            "alpha": check_scalar(self.alpha, "alpha", min_val=0.0),
+            "lr": check_scalar(self.learning_rate_init, "learning_rate_init", min_val=0.0,
+                               include_min=False),
+            "max_iter": check_scalar(self.max_iter, "max_iter", kind=int, min_val=1),
+            "tol": check_scalar(self.tol, "tol", min_val=0.0),
+            "n_iter_no_change": check_scalar(self.n_iter_no_change, "n_iter_no_change",
+                                             kind=int, min_val=1),
+        }
+        if self.early_stopping:
+            check_scalar(self.validation_fraction, "validation_fraction", min_val=0.0,
+                         max_val=1.0, include_min=False, include_max=False)
+        if not (isinstance(self.batch_size, str) and self.batch_size == "auto"):
+            check_scalar(self.batch_size, "batch_size", kind=int, min_val=1)
+        if self.optimizer_params is not None and not isinstance(self.optimizer_params, dict):
+            raise TypeError(
+                "optimizer_params must be a dict of the optimizer's hyper-parameters (e.g. "
+                f"{{'momentum': 0.9}}) or None, got {type(self.optimizer_params).__name__}."
+            )
+        return params
+
+    # -- the network --------------------------------------------------------------------------
+
+    def _initial_parameters(
+        self, sizes: list[int], activation: str, rng: np.random.Generator, dtype: np.dtype
+    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """scikit-learn's Glorot-uniform start, weights in its ``(n_in, n_out)`` layout."""
+        factor = 2.0 if activation == "logistic" else 6.0
+        coefs, intercepts = [], []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+            bound = math.sqrt(factor / (n_in + n_out))
+            coefs.append(init.uniform((n_in, n_out), -bound, bound, random_state=rng,
+                                      dtype=dtype))
+            intercepts.append(init.uniform((n_out,), -bound, bound, random_state=rng,
+                                           dtype=dtype))
+        return coefs, intercepts
+
+    def _build(self, coefs: list[np.ndarray], intercepts: list[np.ndarray],
+               activation: str) -> Sequential:
+        layers: list[Module] = []
+        for i, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+            linear = Linear(W.shape[0], W.shape[1], random_state=0, dtype=W.dtype)
+            linear.load_state_dict({"weight": W.T, "bias": b})
+            layers.append(linear)
+            if i < len(coefs) - 1:
+                layers.append(ACTIVATIONS[activation]())
+        return Sequential(*layers)
+
+    def to_module(self) -> Sequential:
+        """The fitted network as a :class:`~fromscratch.nn.Sequential` (its output layer gives
+        logits for a classifier: apply a sigmoid or softmax for probabilities)."""
+        check_is_fitted(self)
+        return self._build(self.coefs_, self.intercepts_, self.activation)
+
+    def _forward(self, X: np.ndarray) -> np.ndarray:
+        """Raw network outputs (logits for a classifier), without recording gradients."""
+        with no_grad():
+            output = self.to_module()(X)
+        return np.asarray(anp.primal(output))
+
+    # -- fitting ------------------------------------------------------------------------------
+
+    def _loss_fn(self, model: Sequential, alpha: float) -> Callable[[Any, Any], Any]:
+        """The mini-batch objective: data loss + α/(2|B|) Σ‖W‖² (weights only)."""
+        weights = [layer.weight for layer in model if isinstance(layer, Linear)]
+
+        def loss(output: Any, target: np.ndarray) -> Any:
+            value = self._data_loss(output, target)
+            if alpha > 0:
+                penalty = sum(anp.sum(anp.square(W)) for W in weights)
+                value = value + penalty * (alpha / (2 * len(target)))
+            return value
+
+        return loss
+
+    def _split_validation(self, X: np.ndarray, y: np.ndarray, target: np.ndarray,
+                          rng: np.random.Generator):
+        n_val = int(math.ceil(self.validation_fraction * len(X)))
+        if not 1 <= n_val < len(X) - 1:
+            raise ValueError(
+                f"early_stopping with validation_fraction={self.validation_fraction} on "
+                f"{len(X)} samples leaves {n_val} for validation; need at least 1 sample for "
+                "validation and 2 for training."
+            )
+        order = rng.permutation(len(X))
+        val, train = order[:n_val], order[n_val:]
+        return X[train], target[train], X[val], y[val]
+
+    def fit(self, X: Any, y: Any) -> _BaseMLP:
+        """Train the network on ``(X, y)``; returns ``self``."""
+        params = self._check_params()
+        X, y = self._validate_fit(X, y, y_numeric=isinstance(self, RegressorMixin))
+        target = self._encode_targets(y)
+        rng = check_random_state(self.random_state)
+        sizes = [X.shape[1], *params["hidden"], self.n_outputs_]
+        coefs, intercepts = self._initial_parameters(sizes, params["activation"], rng, X.dtype)
+        model = self._build(coefs, intercepts, params["activation"])
+
+        options = {"lr": params["lr"], **(self.optimizer_params or {})}
+        try:
+            optimizer = params["optimizer"](model.parameters(), **options)
+        except TypeError as exc:
+            name = params["optimizer"].__name__
+            raise TypeError(f"optimizer_params do not fit {name}: {exc}") from None
+        loss_fn = self._loss_fn(model, params["alpha"])
+
+        if self.early_stopping:
+            X_train, target_train, X_val, y_val = self._split_validation(X, y, target, rng)
+        else:
+            X_train, target_train = X, target
+        batch_size = (min(200, len(X_train)) if self.batch_size == "auto"
+                      else min(self.batch_size, len(X_train)))
+        loader = DataLoader(X_train, target_train, batch_size=batch_size,
+                            shuffle=bool(self.shuffle), random_state=rng)
+        # Scores are maximised, losses minimised: the stopper sees whichever is monitored.
+        stopper = EarlyStopping(params["n_iter_no_change"], params["tol"],
+                                mode="max" if self.early_stopping else "min")
+
+        from tqdm.auto import tqdm
+
+        self.loss_curve_: list[float] = []
+        validation_scores: list[float] = []
+        best_state = None
+        converged = False
+        for epoch in tqdm(range(params["max_iter"]), disable=not self.verbose, unit="epoch"):
+            self.loss_curve_.append(train_epoch(model, loss_fn, optimizer, loader, epoch=epoch))
+            if self.early_stopping:
+                self.coefs_, self.intercepts_ = self._arrays(model)
+                validation_scores.append(self._validation_score(X_val, y_val))
+                monitored = validation_scores[-1]
+            else:
+                monitored = self.loss_curve_[-1]
+            if stopper.update(monitored) and self.early_stopping:
+                best_state = model.state_dict()
+            if stopper.should_stop:
+                converged = True
+                break
+        if not converged:
+            warnings.warn(
+                f"{type(self).__name__} ran max_iter={params['max_iter']} epochs and the "
+                "optimization has not converged yet; increase max_iter or learning_rate_init.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        if best_state is not None:
+            model.load_state_dict(best_state)
+        self.coefs_, self.intercepts_ = self._arrays(model)
+        self.n_iter_ = len(self.loss_curve_)
+        self.t_ = self.n_iter_ * len(X_train)
+        self.n_layers_ = len(sizes)
+        if self.early_stopping:
+            self.validation_scores_ = validation_scores
+            self.best_validation_score_ = float(max(validation_scores))
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = float(min(self.loss_curve_))
+        return self
+
+    @staticmethod
+    def _arrays(model: Sequential) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Copies of the weights in scikit-learn's layout: ``coefs_[l]`` is ``(n_in, n_out)``."""
+        linears = [layer for layer in model if isinstance(layer, Linear)]
+        coefs = [np.ascontiguousarray(layer.weight.data.T) for layer in linears]
+        intercepts = [layer.bias.data.copy() for layer in linears]
+        return coefs, intercepts
+
+
+class MLPClassifier(ClassifierMixin, _BaseMLP):
+    r"""A multi-layer perceptron classifier trained by backpropagation (scikit-learn's API).
+
+    Two classes: one sigmoid output, binary cross-entropy. More: one softmax output per class,
+    cross-entropy. See the module docstring for the objective, initialisation and stopping rule.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        Units per hidden layer; ``()`` gives no hidden layer (then this is logistic
+        regression, with penalty ``alpha``).
+    activation : {"relu", "tanh", "logistic", "identity"}, default="relu"
+    optimizer : str or fromscratch.optim.Optimizer subclass, default="adam"
+        ``"adam"``, ``"sgd"``, or any optimizer of :mod:`fromscratch.optim` by name or class.
+    optimizer_params : dict, optional
+        Further hyper-parameters of the optimizer, e.g. ``{"momentum": 0.9, "nesterov": True}``
+        for SGD or ``{"betas": (0.9, 0.999)}`` for Adam. The learning rate is
+        ``learning_rate_init``.
+    alpha : float, default=1e-4
+        Strength of the L2 penalty.
+    batch_size : int or "auto", default="auto"
+        ``"auto"`` is ``min(200, n_samples)``.
+    learning_rate_init : float, default=1e-3
+    max_iter : int, default=200
+        Epochs.
+    shuffle : bool, default=True
+    random_state : None, int or numpy.random.Generator
+        Initial weights, shuffling and the validation split.
+    tol : float, default=1e-4
+    verbose : bool, default=False
+        Show a progress bar.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data and stop when its accuracy stops
+        improving; keep the best epoch's weights.
+    validation_fraction : float, default=0.1
+    n_iter_no_change : int, default=10
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The class labels (any type), sorted.
+    coefs_, intercepts_ : list of ndarray
+        ``coefs_[l]`` has shape ``(n_l, n_{l+1})``, ``intercepts_[l]`` shape ``(n_{l+1},)``.
+    loss_curve_ : list of float
+        The objective, averaged over each epoch's samples.
+    best_loss_ : float or None
+    validation_scores_ : list of float or None
+    best_validation_score_ : float or None
+    n_iter_ : int
+    t_ : int
+        Training samples seen.
+    n_layers_, n_outputs_ : int
+    out_activation_ : str
+        ``"logistic"`` or ``"softmax"``.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from fromscratch.datasets import make_moons
+    >>> data = make_moons(200, noise=0.1, random_state=0)
+    >>> clf = MLPClassifier((16,), max_iter=500, random_state=0).fit(data.data, data.target)
+    >>> clf.score(data.data, data.target) > 0.95
+    True
+    """
+
+    def _encode_targets(self, y: np.ndarray) -> np.ndarray:
+        if y.dtype.kind == "f" and np.any(y != np.round(y)):
+            raise ValueError(
+                "Unknown label type: y is continuous (it has non-integer values such as "
+                f"{y[y != np.round(y)][0]!r}); MLPClassifier needs class labels. For a "
+                "continuous target use MLPRegressor."
+            )
+        try:
+            classes, index = np.unique(y, return_inverse=True)
+        except TypeError as exc:
+            raise TypeError(
+                "y mixes label types that cannot be sorted (e.g. strings and numbers); use "
+                "labels of one type."
+            ) from exc
+        if classes.size < 2:
+            raise ValueError(
+                f"y has only one class ({classes[0]!r}); a classifier needs samples of at least "
+                "two classes."
+            )
+        self.classes_ = classes
+        binary = classes.size == 2
+        self.n_outputs_ = 1 if binary else classes.size
+        self.out_activation_ = "logistic" if binary else "softmax"
+        return index.reshape(-1, 1).astype(np.float64) if binary else index
+
+    def _data_loss(self, output: Any, target: np.ndarray) -> Any:
+        if self.out_activation_ == "logistic":
+            return F.binary_cross_entropy_with_logits(output, target)
+        return F.cross_entropy(output, target)
+
+    def _validation_score(self, X: np.ndarray, y: np.ndarray) -> float:
+        return float(np.mean(self.predict(X) == y))
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, shape ``(n_samples, n_classes)``, columns in ``classes_``."""
+        X = self._validate_predict(X)
+        logits = self._forward(X)
+        if self.out_activation_ == "logistic":
+            p = F.sigmoid(logits)
+            return np.hstack([1.0 - p, p])
+        return F.softmax(logits, dim=1)
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The most probable class of each sample."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class MLPRegressor(RegressorMixin, _BaseMLP):
+    r"""A multi-layer perceptron regressor trained by backpropagation (scikit-learn's API).
+
+    Identity output, squared-error loss :math:`\frac{1}{2}\|f(x) - y\|^2` averaged over samples
+    and outputs (scikit-learn's). One output per target column (``y`` may be 2-D).
+    ``hidden_layer_sizes=()`` with ``alpha=0`` is ordinary least squares.
+
+    Parameters and attributes are those of :class:`MLPClassifier` (without ``classes_``;
+    ``out_activation_`` is ``"identity"``; early stopping monitors :math:`R^2`).
+
+    Examples
+    --------
+    >>> X = np.linspace(-1, 1, 50).reshape(-1, 1)
+    >>> reg = MLPRegressor((), alpha=0.0, learning_rate_init=0.05, max_iter=2000,
+    ...                    random_state=0).fit(X, 3 * X.ravel() + 1)
+    >>> np.round(reg.coefs_[0].ravel(), 3), np.round(reg.intercepts_[0], 3)
+    (array([3.]), array([1.]))
+    """
+
+    def _encode_targets(self, y: np.ndarray) -> np.ndarray:
+        self.out_activation_ = "identity"
+        target = y.reshape(len(y), -1)
+        self.n_outputs_ = target.shape[1]
+        return target
+
+    def _validate_fit(self, X: Any, y: Any = None, *, y_numeric: bool = True) -> Any:
+        from fromscratch._validation import check_array, check_y
+
+        X_checked = check_array(X)
+        y_checked = check_y(y, multi_output=True)
+        if len(X_checked) != len(y_checked):
+            raise ValueError(
+                f"X and y have different numbers of samples: X has {len(X_checked)}, "
+                f"y has {len(y_checked)}."
+            )
+        self._record_features(X, X_checked)
+        return X_checked, y_checked.astype(X_checked.dtype, copy=False)
+
+    def _data_loss(self, output: Any, target: np.ndarray) -> Any:
+        return F.mse_loss(output, target) / 2
+
+    def _validation_score(self, X: np.ndarray, y: np.ndarray) -> float:
+        return self.score(X, y)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predicted targets, shape ``(n_samples,)`` (or ``(n_samples, n_outputs)``)."""
+        X = self._validate_predict(X)
+        output = self._forward(X)
+        return output.ravel() if self.n_outputs_ == 1 else output  # as scikit-learn
