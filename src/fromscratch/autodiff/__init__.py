@@ -21,9 +21,11 @@ from fromscratch.autodiff.functional import (
     vjp,
 )
 from fromscratch.autodiff.reverse import Tensor, no_grad
+from fromscratch.autodiff.trace import EvaluationTrace, trace
 
 __all__ = [
     "Dual",
+    "EvaluationTrace",
     "Primitive",
     "Tensor",
     "check_grad",
@@ -33,6 +35,7 @@ __all__ = [
     "hvp",
     "jacobian",
     "jvp",
+    "trace",
     "no_grad",
     "per_argument",
     "value_and_grad",

@@ -137,12 +137,13 @@ def trace(
 
     Examples
     --------
-    The example of Baydin et al. (2018), :math:`f = \\ln x_1 + x_1 x_2 - \\sin x_2` at (2, 5):
+    The example of Baydin et al. (2018), :math:`f = \\ln x_1 + x_1 x_2 - \\sin x_2` at (2, 5).
+    Operations are numbered in the order Python evaluates them (here ``sin`` after ``+``):
 
     >>> import fromscratch.autodiff.numpy as anp
     >>> t = trace(lambda x1, x2: anp.log(x1) + x1 * x2 - anp.sin(x2), 2.0, 5.0)
     >>> [v.expression for v in t.variables]
-    ['x_1', 'x_2', 'log(v_-1)', 'v_-1 * v_0', 'sin(v_0)', 'v_1 + v_2', 'v_4 - v_3']
+    ['x_1', 'x_2', 'log(v_-1)', 'v_-1 * v_0', 'v_1 + v_2', 'sin(v_0)', 'v_3 - v_4']
     >>> round(float(t.variables[0].adjoint), 3), round(float(t.variables[1].adjoint), 3)
     (5.5, 1.716)
     """
