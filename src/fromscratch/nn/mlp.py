@@ -40,7 +40,7 @@ import numpy as np
 
 import fromscratch.autodiff.numpy as anp
 from fromscratch import optim
-from fromscratch._validation import check_choice, check_random_state, check_scalar
+from fromscratch._validation import check_choice, check_random_state, check_scalar, check_X_y
 from fromscratch.autodiff import no_grad
 from fromscratch.base import BaseEstimator, ClassifierMixin, RegressorMixin, check_is_fitted
 from fromscratch.nn import functional as F
@@ -469,17 +469,15 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return target
 
     def _validate_fit(self, X: Any, y: Any = None, *, y_numeric: bool = True) -> Any:
-        from fromscratch._validation import check_array, check_y
-
-        X_checked = check_array(X)
-        y_checked = check_y(y, multi_output=True)
-        if len(X_checked) != len(y_checked):
-            raise ValueError(
-                f"X and y have different numbers of samples: X has {len(X_checked)}, "
-                f"y has {len(y_checked)}."
-            )
+        """Like the base class's, but ``y`` may have several columns (one per output)."""
+        X_checked, y_checked = check_X_y(X, y, multi_output=True)
         self._record_features(X, X_checked)
         return X_checked, y_checked.astype(X_checked.dtype, copy=False)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
 
     def _data_loss(self, output: Any, target: np.ndarray) -> Any:
         return F.mse_loss(output, target) / 2
