@@ -506,7 +506,8 @@ def newton(
 
     Converged when the largest component of the (proximal) gradient is at most ``tol`` and
     half the squared Newton decrement, :math:`\tfrac12 d^\top H d`, is too (scikit-learn's
-    ``newton-cholesky`` rule; Boyd & Vandenberghe §9.5.1).
+    ``newton-cholesky`` rule; Boyd & Vandenberghe §9.5.1). After a full step the decrement of
+    that step is used, so the last iteration needs no new Hessian.
 
     Parameters
     ----------
@@ -556,7 +557,13 @@ def newton(
     g, optimality = gradient_and_optimality(w)
     losses: list[float] = []
     converged = stopped = False
-    while not (converged or stopped) and len(losses) < max_iter:
+    last_decrement = math.inf  # of the last step, if it was a full Newton step
+    while not stopped:
+        # After a full step, the Newton decrement of that step bounds the distance to the
+        # minimum: with a small gradient now, no new Hessian is needed to know we are done.
+        converged = optimality <= tol and last_decrement <= tol
+        if converged or len(losses) >= max_iter:
+            break
         H = np.asarray(objective.hessian(w.reshape(shape), X, y))
         if l1 is None:
             d = _solve_newton_system(H, g, null_space)
@@ -587,6 +594,7 @@ def newton(
             converged = True
             break
         w, value, g, optimality = candidate, new_value, new_g, new_optimality
+        last_decrement = decrement if t == 1.0 else math.inf
         losses.append(value)
         if verbose:
             print(f"Newton iteration {len(losses)}: loss {value:.10g}, "

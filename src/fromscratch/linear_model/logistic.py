@@ -89,9 +89,15 @@ def log_sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    r""":math:`\sigma(z) = 1/(1 + e^{-z})`, computed as :math:`e^{\log\sigma(z)}`: no overflow,
-    and :math:`\sigma(-40) \approx 4.2\times10^{-18}` keeps its relative precision."""
-    return np.exp(log_sigmoid(z))
+    r""":math:`\sigma(z) = 1/(1 + e^{-z})` without overflow, to full relative precision.
+
+    With :math:`e = e^{-|z|} \le 1` (never overflows): :math:`\sigma(z) = 1/(1+e)` for
+    :math:`z \ge 0` and :math:`e/(1+e)` for :math:`z < 0`; so :math:`\sigma(-40) \approx
+    4.2\times10^{-18}` keeps all its digits, where :math:`1 - \sigma(40)` would give 0.
+    """
+    e = np.exp(-np.abs(z))
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r)
 
 
 def log_softmax(Z: np.ndarray) -> np.ndarray:
@@ -148,9 +154,27 @@ def logistic_objective(
     if fit_intercept:
         penalized[..., -1] = 0.0
 
+    # The Newton solver asks for the loss, the gradient and the Hessian at the same point: the
+    # scores z = Xw + b of the last point, and their probabilities, are kept (each request
+    # would otherwise pass over X again).
+    last: dict[str, Any] = {"X": None, "w": None}
+
+    def point(w: np.ndarray, X: np.ndarray) -> dict[str, Any]:
+        if not (last["X"] is X and np.array_equal(last["w"], w)):
+            coef, intercept = _split(w, fit_intercept)
+            z = X @ coef + intercept if binary else X @ coef.T + intercept
+            last.clear()
+            last.update(X=X, w=w.copy(), z=z)
+        return last
+
     def scores(w: np.ndarray, X: np.ndarray) -> np.ndarray:
-        coef, intercept = _split(w, fit_intercept)
-        return X @ coef + intercept if binary else X @ coef.T + intercept
+        return point(w, X)["z"]
+
+    def probabilities(w: np.ndarray, X: np.ndarray) -> np.ndarray:
+        state = point(w, X)
+        if "p" not in state:
+            state["p"] = sigmoid(state["z"]) if binary else softmax(state["z"])
+        return state["p"]
 
     def loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
         z = scores(w, X)
@@ -162,8 +186,7 @@ def logistic_objective(
         return float(data) + 0.5 * l2 * float(np.sum(coef * coef))
 
     def gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        z = scores(w, X)
-        residual = sigmoid(z) - y if binary else softmax(z) - y  # dl/dz = p - y
+        residual = probabilities(w, X) - y  # dl/dz = p - y
         n = X.shape[0]
         grad = np.empty_like(w)
         grad_coef, _ = _split(grad, fit_intercept)
@@ -173,28 +196,45 @@ def logistic_objective(
         return grad + (l2 * penalized * w).astype(w.dtype, copy=False)
 
     def hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        z = scores(w, X)
-        n = X.shape[0]
-        Xt = _append_ones(X) if fit_intercept else X
+        prob = probabilities(w, X)
+        n, p = X.shape
+        q = p + fit_intercept
         if binary:
-            p = sigmoid(z)
-            # X^T S X as (sqrt(S) X)^T (sqrt(S) X): NumPy sees A.T @ A and calls BLAS syrk,
-            # half the work of a general product.
-            Xs = Xt * np.sqrt(p * (1.0 - p))[:, None]
-            H = (Xs.T @ Xs) / n
+            # X~^T S X~ = (sqrt(S) X~)^T (sqrt(S) X~) with X~ = [X, 1]: the scaled copy is
+            # written into one buffer whose last column is sqrt(s), and NumPy sees A.T @ A
+            # and calls BLAS syrk, which computes only one triangle: half the work of a
+            # general product, and no intercept column is ever appended to X.
+            root_s = np.sqrt(prob * (1.0 - prob))
+            A = _buffer((n, q), X.dtype)
+            np.multiply(X, root_s[:, None], out=A[:, :p])
+            if fit_intercept:
+                A[:, p] = root_s
+            H = (A.T @ A) / n
         else:
-            P = softmax(z)
-            K, q = w.shape
+            P = prob
+            K = P.shape[1]
+            Xt = _append_ones(X) if fit_intercept else X
+            XtT = np.ascontiguousarray(Xt.T)  # (q, n), C order: a fast BLAS layout
             H = np.empty((K * q, K * q), dtype=X.dtype)
             for k in range(K):
                 for l in range(k, K):
                     # weights p_k δ_kl - p_k p_l: the softmax Jacobian, off-diagonal included
-                    s = P[:, k] * ((k == l) - P[:, l])
-                    block = (Xt.T @ (Xt * s[:, None])) / n
+                    weights = P[:, k] * ((k == l) - P[:, l])
+                    block = (XtT @ (Xt * weights[:, None])) / n
                     H[k * q : (k + 1) * q, l * q : (l + 1) * q] = block
                     H[l * q : (l + 1) * q, k * q : (k + 1) * q] = block.T
         H[np.diag_indices_from(H)] += l2 * penalized.ravel()
         return H
+
+    buffers: dict[tuple, np.ndarray] = {}
+
+    def _buffer(shape: tuple[int, int], dtype: np.dtype) -> np.ndarray:
+        """A work array reused between Newton iterations (no 40 MB allocation each time)."""
+        key = (shape, np.dtype(dtype))
+        if key not in buffers:
+            buffers.clear()
+            buffers[key] = np.empty(shape, dtype=dtype)
+        return buffers[key]
 
     return Objective(loss=loss, gradient=gradient, hessian=hessian,
                      l1=l1 * penalized if l1 > 0 else None)
@@ -407,6 +447,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         target = index.astype(X.dtype) if binary else np.eye(n_classes, dtype=X.dtype)[index]
         width = n_features + self.fit_intercept
         w0 = np.zeros(width if binary else (n_classes, width), dtype=X.dtype)
+        if self.fit_intercept:
+            # Start from the intercept-only MLE (the class frequencies), as glmnet does: the
+            # first step then only has to find the coefficients.
+            log_frequency = np.log(np.bincount(index) / n_samples)
+            if binary:
+                w0[-1] = log_frequency[1] - log_frequency[0]
+            else:
+                w0[:, -1] = log_frequency - log_frequency.mean()
 
         separated = []
         callback = None
