@@ -418,3 +418,37 @@ def test_bias_variance_reproducible_and_bad_input(regression):
         bias_variance_decomposition(*args, n_rounds=2, noise_variance=-1.0)
     with pytest.raises(TypeError, match="strings"):
         bias_variance_decomposition(Ridge(), X[:30], y[:30], X[30:], ["a"] * 10)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures (fromscratch.plot.model_selection)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_model_selection_figures_draw_the_fold_means(regression):
+    from fromscratch.plot.model_selection import (
+        plot_bias_variance,
+        plot_learning_curve,
+        plot_validation_curve,
+    )
+
+    X, y = regression
+    alphas = [0.01, 1.0, 100.0, 1e4]
+    train, test = validation_curve(Ridge(), X, y, param_name="alpha", param_range=alphas, cv=3)
+    fig = plot_validation_curve(alphas, train, test, param_name="alpha")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"  # four decades: log axis chosen automatically
+    np.testing.assert_allclose(ax.lines[1].get_ydata(), test.mean(axis=1))
+    sizes, train, test = learning_curve(Ridge(), X, y, cv=3, train_sizes=[0.5, 1.0])
+    fig = plot_learning_curve(sizes, train, test)
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_xdata(), sizes)
+    results = [bias_variance_decomposition(Ridge(alpha=a), X[:30], y[:30], X[30:], y[30:],
+                                           n_rounds=3, random_state=0, noise_variance=0.09)
+               for a in alphas]
+    fig = plot_bias_variance(alphas, results, log_x=True)
+    labels = [line.get_label() for line in fig.axes[0].lines]
+    assert {"bias$^2$", "variance", "expected test error"} <= set(labels)
+    with pytest.raises(ValueError, match="one decomposition per parameter value"):
+        plot_bias_variance(alphas[:2], results)
+    with pytest.raises(ValueError, match="train_scores must have shape"):
+        plot_validation_curve(alphas, train, test)
