@@ -349,3 +349,26 @@ def test_breast_cancer_accuracy_and_auc(breast_cancer_split, params):
     assert model.score(X_test, y_test) >= 0.95
     assert roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]) >= 0.99
     clone(model)  # hyper-parameters survive cloning
+
+
+# -- hand-derived vs automatic gradients -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_autodiff_gradient_equals_the_formula(n_classes):
+    rng = np.random.default_rng(3)
+    X, labels = classification_data(n_classes, n=60, p=4)
+    y = labels.astype(float) if n_classes == 2 else np.eye(n_classes)[labels]
+    shape = (5,) if n_classes == 2 else (n_classes, 5)
+    analytic = logistic_objective(4, n_classes, fit_intercept=True, l2=0.2)
+    automatic = logistic_objective(4, n_classes, fit_intercept=True, l2=0.2, gradient="autodiff")
+    for _ in range(3):
+        w = rng.standard_normal(shape)
+        np.testing.assert_allclose(automatic.gradient(w, X, y), analytic.gradient(w, X, y),
+                                   rtol=1e-12, atol=1e-14)
+    # and training with either gives the same model
+    fit = lambda g: LogisticRegression(solver="minibatch", gradient=g, max_iter=5,  # noqa: E731
+                                       tol=None, random_state=0).fit(X, labels)
+    np.testing.assert_allclose(fit("autodiff").coef_, fit("analytic").coef_, rtol=1e-10)
+    with pytest.raises(ValueError, match="gradient must be one of"):
+        LogisticRegression(gradient="numeric").fit(X, labels)

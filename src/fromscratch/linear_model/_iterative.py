@@ -53,6 +53,7 @@ __all__ = [
     "DivergenceError",
     "resolve_optimizer",
     "soft_threshold",
+    "autodiff_gradient",
     "gradient_descent",
     "newton",
     "validation_split",
@@ -138,6 +139,24 @@ class FitResult:
     best_iteration: int = 0
     converged: bool = False
     history: dict[str, list[float]] = field(default_factory=dict)
+
+
+def autodiff_gradient(loss: ArrayFunction) -> ArrayFunction:
+    """The gradient of ``loss(w, X, y)`` with respect to ``w`` by reverse-mode automatic
+    differentiation (:func:`fromscratch.autodiff.grad`), in the ``(w, X, y)`` form of
+    :class:`Objective`. ``loss`` must be written with :mod:`fromscratch.autodiff.numpy`.
+
+    The hand-derived gradients are the default (faster, and the formulas are the lesson); this
+    is the check that they are right, and the way to train a loss nobody has differentiated.
+    """
+    from fromscratch.autodiff import grad
+
+    d_loss = grad(loss, argnums=0)
+
+    def gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.asarray(d_loss(w, X, y), dtype=w.dtype)
+
+    return gradient
 
 
 def soft_threshold(v: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:

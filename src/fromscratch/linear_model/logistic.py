@@ -57,6 +57,7 @@ from fromscratch.linalg import LinAlgError, cholesky, solve_triangular
 from fromscratch.linear_model._iterative import (
     FitResult,
     Objective,
+    autodiff_gradient,
     check_solver_options,
     gradient_descent,
     newton,
@@ -127,7 +128,13 @@ def _append_ones(X: np.ndarray) -> np.ndarray:
 
 
 def logistic_objective(
-    n_features: int, n_classes: int, *, fit_intercept: bool, l2: float = 0.0, l1: float = 0.0
+    n_features: int,
+    n_classes: int,
+    *,
+    fit_intercept: bool,
+    l2: float = 0.0,
+    l1: float = 0.0,
+    gradient: str = "analytic",
 ) -> Objective:
     r"""The mean log-loss plus penalties, with hand-derived gradient and Hessian.
 
@@ -143,6 +150,9 @@ def logistic_objective(
         Whether ``w`` ends with an intercept (which is never penalized).
     l2, l1 : float
         Penalty strengths on the mean scale: :math:`\frac{l_2}{2}\|w\|^2 + l_1\|w\|_1`.
+    gradient : {"analytic", "autodiff"}
+        The hand-derived gradient, or reverse-mode autodiff of the same loss written with
+        :mod:`fromscratch.autodiff.numpy` (the Hessian is always the hand-derived one).
 
     Returns
     -------
@@ -185,7 +195,7 @@ def logistic_objective(
         coef, _ = _split(w, fit_intercept)
         return float(data) + 0.5 * l2 * float(np.sum(coef * coef))
 
-    def gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def analytic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         residual = probabilities(w, X) - y  # dl/dz = p - y
         n = X.shape[0]
         grad = np.empty_like(w)
@@ -236,7 +246,21 @@ def logistic_objective(
             buffers[key] = np.empty(shape, dtype=dtype)
         return buffers[key]
 
-    return Objective(loss=loss, gradient=gradient, hessian=hessian,
+    def differentiable_loss(w: Any, X: np.ndarray, y: np.ndarray) -> Any:
+        """The smooth objective again, in fromscratch.autodiff.numpy operations."""
+        import fromscratch.autodiff.numpy as anp
+
+        coef, intercept = _split(w, fit_intercept)
+        if binary:
+            z = X @ coef + intercept
+            data = anp.mean(anp.softplus(z) - y * z)
+        else:
+            data = -anp.mean(anp.sum(y * anp.log_softmax(X @ coef.T + intercept, axis=1), axis=1))
+        return data + 0.5 * l2 * anp.sum(coef * coef)
+
+    gradient_function = {"analytic": analytic_gradient,
+                         "autodiff": autodiff_gradient(differentiable_loss)}[gradient]
+    return Objective(loss=loss, gradient=gradient_function, hessian=hessian,
                      l1=l1 * penalized if l1 > 0 else None)
 
 
@@ -304,6 +328,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=5
         Patience in epochs.
+    gradient : {"analytic", "autodiff"}, default="analytic"
+        Where the solvers take the gradient from: the hand-derived formula
+        :math:`\frac1n X^\top(p - y)`, or reverse-mode automatic differentiation
+        (:mod:`fromscratch.autodiff`) of the loss. Both give the same numbers; the formula is
+        faster. Newton's Hessian is always the hand-derived one.
     random_state : None, int or numpy.random.Generator
         Shuffling and the validation split of the gradient solvers.
     verbose : int, default=0
@@ -369,6 +398,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 5,
+        gradient: str = "analytic",
         random_state: Any = None,
         verbose: int = 0,
     ) -> None:
@@ -385,6 +415,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.gradient = gradient
         self.random_state = random_state
         self.verbose = verbose
 
@@ -406,6 +437,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             validation_fraction=self.validation_fraction,
         )
         check_scalar(self.verbose, "verbose", kind=int, min_val=0)
+        check_choice(self.gradient, "gradient", ("analytic", "autodiff"))
         return solver
 
     def _encode(self, y: np.ndarray) -> np.ndarray:
@@ -443,6 +475,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         objective = logistic_objective(
             n_features, n_classes, fit_intercept=self.fit_intercept,
             l2=(1.0 - self.l1_ratio) * strength, l1=self.l1_ratio * strength,
+            gradient=self.gradient,
         )
         target = index.astype(X.dtype) if binary else np.eye(n_classes, dtype=X.dtype)[index]
         width = n_features + self.fit_intercept
