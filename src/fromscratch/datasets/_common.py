@@ -26,12 +26,15 @@ def check_noise(noise: Any) -> float:
 
 def check_interval(interval: Any, name: str) -> tuple[float, float]:
     """A pair ``(low, high)`` of finite reals with ``low < high``."""
-    if isinstance(interval, (str, bytes)) or not hasattr(interval, "__len__") or len(
-        interval
-    ) != 2:
-        raise TypeError(f"{name} must be a pair (low, high) of numbers; got {interval!r}.")
-    low = check_scalar(interval[0], f"{name}[0]")
-    high = check_scalar(interval[1], f"{name}[1]")
+    message = f"{name} must be a pair (low, high) of numbers; got {interval!r}."
+    if isinstance(interval, (str, bytes)):
+        raise TypeError(message)
+    try:
+        low, high = interval
+    except (TypeError, ValueError):
+        raise TypeError(message) from None
+    low = check_scalar(low, f"{name}[0]")
+    high = check_scalar(high, f"{name}[1]")
     if not low < high:
         raise ValueError(f"{name} must satisfy low < high; got ({low:g}, {high:g}).")
     return float(low), float(high)

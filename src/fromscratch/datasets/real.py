@@ -171,13 +171,11 @@ MNIST = DatasetInfo(
 # -- finding the packages ----------------------------------------------------------------------
 
 
-def _missing(package: str, loader: str, exc: BaseException | None = None):
-    error = MissingDataPackageError(
+def _missing(package: str, loader: str) -> MissingDataPackageError:
+    return MissingDataPackageError(
         f"{loader}() reads its data from the package {package!r}, which is not installed. "
         f"Install the data extra with: {_INSTALL_HINT}"
     )
-    error.__cause__ = exc
-    return error
 
 
 def _import(module: str, loader: str) -> ModuleType:
@@ -185,7 +183,7 @@ def _import(module: str, loader: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError as exc:
-        raise _missing(module.split(".")[0], loader, exc) from exc
+        raise _missing(module.split(".")[0], loader) from exc
 
 
 def _sklearn_data_file(filename: str, loader: str) -> Path:
