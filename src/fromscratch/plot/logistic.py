@@ -1,0 +1,241 @@
+"""Pictures of logistic regression: the sigmoid and the log-odds line, decision boundaries with
+probability contours, ROC curves, training curves with the early-stopping point, and the
+odds-ratio forest plot.
+
+Every function returns a matplotlib ``Figure`` and keeps no pyplot state. Functions that draw
+into one panel accept ``ax=`` so that figures can be composed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from fromscratch._validation import check_array, check_y
+from fromscratch.plot._style import new_figure
+
+__all__ = [
+    "plot_sigmoid",
+    "plot_decision_boundary",
+    "plot_roc_curves",
+    "plot_training_curves",
+    "plot_odds_ratios",
+]
+
+_COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown")
+
+
+def _figure_and_axes(ax: Any, **size: float) -> tuple[Any, Any]:
+    return (ax.figure, ax) if ax is not None else new_figure(**size)
+
+
+def plot_sigmoid(model: Any = None, X: Any = None, y: Any = None):
+    r"""The two faces of the model: probabilities on a sigmoid, log-odds on a straight line.
+
+    Without arguments: :math:`\sigma(z) = 1/(1+e^{-z})` on the left and its inverse, the logit
+    :math:`\log\frac{p}{1-p}`, on the right. With a binary ``model`` fitted on one feature and
+    its data: the fitted probability :math:`\sigma(wx + b)` against :math:`x` with the samples
+    drawn at 0 and 1, and the log-odds :math:`wx + b` — a straight line with slope :math:`w`
+    (each unit of :math:`x` multiplies the odds by :math:`e^w`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from fromscratch.linear_model.logistic import sigmoid
+
+    fig, (left, right) = new_figure(2, width=10.0, height=3.8)
+    if model is None:
+        z = np.linspace(-8, 8, 400)
+        left.plot(z, sigmoid(z), color="tab:blue")
+        left.axhline(0.5, color="gray", lw=0.8, ls="--")
+        left.set(xlabel="z = w·x + b (log-odds)", ylabel="σ(z) = P(y = 1)",
+                 title="The sigmoid squashes log-odds into (0, 1)")
+        p = np.linspace(0.001, 0.999, 400)
+        right.plot(p, np.log(p / (1 - p)), color="tab:red")
+        right.axhline(0.0, color="gray", lw=0.8, ls="--")
+        right.set(xlabel="p", ylabel="log(p / (1 − p))", title="Its inverse, the logit")
+        return fig
+
+    X = check_array(X)
+    if X.shape[1] != 1 or np.size(model.classes_) != 2:
+        raise ValueError("plot_sigmoid draws a binary model fitted on one feature; got "
+                         f"{X.shape[1]} features and {np.size(model.classes_)} classes.")
+    y = check_y(y, y_numeric=False)
+    positive = (y == model.classes_[1]).astype(float)
+    grid = np.linspace(X.min() - 0.1 * np.ptp(X), X.max() + 0.1 * np.ptp(X), 400)[:, None]
+    w, b = float(model.coef_[0, 0]), float(model.intercept_[0])
+    jitter = np.random.default_rng(0).uniform(-0.03, 0.03, len(positive))
+    left.scatter(X[:, 0], positive + jitter, s=10, alpha=0.4, color="gray", label="samples")
+    left.plot(grid[:, 0], model.predict_proba(grid)[:, 1], color="tab:blue",
+              label=f"σ({w:.3g}·x + {b:.3g})")
+    left.axhline(0.5, color="gray", lw=0.8, ls="--")
+    left.set(xlabel="x", ylabel=f"P(y = {model.classes_[1]})", title="Probability: a sigmoid")
+    left.legend(loc="best", fontsize=8)
+    right.plot(grid[:, 0], model.decision_function(grid), color="tab:red")
+    right.axhline(0.0, color="gray", lw=0.8, ls="--")
+    right.set(xlabel="x", ylabel="log-odds  w·x + b",
+              title=f"Log-odds: a line (odds ratio e^w = {np.exp(w):.3g} per unit)")
+    return fig
+
+
+def plot_decision_boundary(
+    model: Any, X: Any, y: Any, *, ax: Any = None, resolution: int = 200,
+    title: str = "Decision boundary and probability contours",
+):
+    """Decision regions of a fitted classifier on 2-D data, with probability contours.
+
+    Binary: the probability of ``classes_[1]`` as filled contours, the 0.5 contour (the
+    decision boundary, the line :math:`w^\\top x + b = 0`) in black. More classes: each region
+    coloured by its predicted class, shaded by the winning probability.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    X = check_array(X)
+    y = check_y(y, y_numeric=False)
+    if X.shape[1] != 2:
+        raise ValueError(f"plot_decision_boundary needs 2-D data; X has {X.shape[1]} features.")
+    fig, ax = _figure_and_axes(ax, width=6.0, height=5.0)
+    margin = 0.1 * np.ptp(X, axis=0)
+    x0, x1 = (np.linspace(X[:, j].min() - margin[j], X[:, j].max() + margin[j], resolution)
+              for j in range(2))
+    G0, G1 = np.meshgrid(x0, x1)
+    grid = np.column_stack([G0.ravel(), G1.ravel()])
+    proba = model.predict_proba(grid)
+    classes = model.classes_
+    if len(classes) == 2:
+        P = proba[:, 1].reshape(G0.shape)
+        filled = ax.contourf(G0, G1, P, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+        lines = ax.contour(G0, G1, P, levels=[0.1, 0.25, 0.5, 0.75, 0.9], colors="k",
+                           linewidths=[0.5, 0.5, 1.8, 0.5, 0.5])
+        ax.clabel(lines, fmt="%.2f", fontsize=7)
+        fig.colorbar(filled, ax=ax, label=f"P(y = {classes[1]})")
+    else:
+        from matplotlib.colors import ListedColormap
+
+        winner = proba.argmax(axis=1).reshape(G0.shape)
+        cmap = ListedColormap(_COLORS[: len(classes)])
+        ax.contourf(G0, G1, winner, levels=np.arange(len(classes) + 1) - 0.5, cmap=cmap,
+                    alpha=0.25)
+        lines = ax.contour(G0, G1, proba.max(axis=1).reshape(G0.shape),
+                           levels=[0.5, 0.75, 0.9], colors="k", linewidths=0.5)
+        ax.clabel(lines, fmt="%.2f", fontsize=7)
+    for color, label in zip(_COLORS * 3, classes, strict=False):
+        members = y == label
+        ax.scatter(X[members, 0], X[members, 1], s=14, color=color, edgecolor="k",
+                   linewidth=0.3, label=str(label))
+    ax.legend(loc="best", fontsize=8, title="class")
+    ax.set(xlabel="x₁", ylabel="x₂", title=title)
+    return fig
+
+
+def plot_roc_curves(curves: Mapping[str, tuple[Any, Any]], *, ax: Any = None,
+                    title: str = "ROC curves"):
+    """ROC curves with their AUC in the legend.
+
+    Parameters
+    ----------
+    curves : mapping
+        Label → ``(y_true, y_score)`` (binary labels, and scores such as
+        ``predict_proba(X)[:, 1]``); computed with :func:`fromscratch.metrics.roc_curve`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from fromscratch.metrics import roc_auc_score, roc_curve
+
+    if not isinstance(curves, Mapping) or not curves:
+        raise TypeError("curves must be a non-empty mapping label -> (y_true, y_score).")
+    fig, ax = _figure_and_axes(ax, width=5.5, height=5.0)
+    for color, (label, (y_true, y_score)) in zip(_COLORS * 3, curves.items(), strict=False):
+        fpr, tpr, _ = roc_curve(y_true, y_score)
+        auc = roc_auc_score(y_true, y_score)
+        ax.plot(fpr, tpr, color=color, label=f"{label} (AUC = {auc:.4f})")
+    ax.plot([0, 1], [0, 1], color="gray", ls="--", lw=0.8, label="chance (AUC = 0.5)")
+    ax.set(xlabel="false positive rate", ylabel="true positive rate", title=title,
+           xlim=(-0.01, 1.0), ylim=(0.0, 1.01))
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def plot_training_curves(models: Mapping[str, Any], *, ax: Any = None, log: bool = True,
+                         title: str = "Training loss per epoch"):
+    """Loss curves of fitted models (``loss_curve_``), with validation curves and the
+    early-stopping point where the model has them.
+
+    The validation curve is dashed; a marker shows ``best_iteration_``, the epoch whose
+    coefficients early stopping kept.
+
+    Parameters
+    ----------
+    models : mapping
+        Label → a fitted estimator with ``loss_curve_`` (and optionally
+        ``validation_loss_curve_`` and ``best_iteration_``).
+    log : bool
+        Logarithmic y axis.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not isinstance(models, Mapping) or not models:
+        raise TypeError("models must be a non-empty mapping label -> fitted estimator.")
+    fig, ax = _figure_and_axes(ax, width=6.5, height=4.2)
+    for color, (label, model) in zip(_COLORS * 3, models.items(), strict=False):
+        curve = np.asarray(model.loss_curve_)
+        epochs = np.arange(1, len(curve) + 1)
+        ax.plot(epochs, curve, color=color, label=f"{label} (train)")
+        validation = getattr(model, "validation_loss_curve_", None)
+        if validation is not None:
+            ax.plot(epochs, validation, color=color, ls="--", label=f"{label} (validation)")
+            best = model.best_iteration_
+            ax.plot(best, validation[best - 1], marker="o", ms=9, mfc="none", color=color)
+            ax.annotate("early stop: best epoch", (best, validation[best - 1]),
+                        textcoords="offset points", xytext=(8, 10), fontsize=8, color=color)
+    if log:
+        ax.set_yscale("log")
+    ax.set(xlabel="epoch / iteration", ylabel="loss", title=title)
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def plot_odds_ratios(summary: Any, *, ax: Any = None, include_intercept: bool = False,
+                     title: str | None = None):
+    """Forest plot: each feature's odds ratio with its confidence interval, on a log axis.
+
+    An interval that crosses the vertical line at 1 is a feature whose effect is not
+    significant at the summary's level :math:`\\alpha`.
+
+    Parameters
+    ----------
+    summary : LogitSummary
+        From :meth:`fromscratch.linear_model.LogisticRegression.summary`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    names = list(summary.names)
+    keep = [i for i, n in enumerate(names) if include_intercept or n != "intercept"]
+    if not keep:
+        raise ValueError("the summary has no feature rows to draw.")
+    fig, ax = _figure_and_axes(ax, width=6.5, height=1.0 + 0.4 * len(keep))
+    rows = np.arange(len(keep))[::-1]
+    ratio = summary.odds_ratio[keep]
+    lower, upper = summary.odds_ratio_lower[keep], summary.odds_ratio_upper[keep]
+    significant = summary.p_value[keep] < summary.alpha
+    colors = np.where(significant, "tab:red", "tab:gray")
+    ax.hlines(rows, lower, upper, colors=colors, lw=2)
+    ax.scatter(ratio, rows, color=colors, zorder=3, s=30)
+    ax.axvline(1.0, color="k", lw=0.8, ls="--")
+    ax.set_xscale("log")
+    ax.set_yticks(rows, [names[i] for i in keep])
+    level = f"{1 - summary.alpha:.0%}"
+    ax.set(xlabel=f"odds ratio per unit (log scale), {level} interval",
+           title=title or f"Odds ratios ({level} CI; red: p < {summary.alpha:g})")
+    return fig
