@@ -30,6 +30,7 @@ from fromscratch._validation import (
     is_pandas,
 )
 from fromscratch.base import BaseEstimator, TransformerMixin, check_is_fitted, clone
+from fromscratch.metrics import _encode  # label -> index lookup shared with the metrics
 
 __all__ = [
     "StandardScaler",
@@ -380,14 +381,6 @@ def _check_categorical(X: Any) -> tuple[list[np.ndarray], np.ndarray | None]:
         raise ValueError(f"X has shape {shape}; at least 1 sample and 1 feature are required.")
     return [_check_category_column(c, _column_label(names, j)) for j, c in
             enumerate(columns)], names
-
-
-def _encode(values: np.ndarray, categories: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index of each value in ``categories`` (in any order) and a mask of values found."""
-    order = np.argsort(categories, kind="stable")
-    ordered = categories[order]
-    position = np.clip(np.searchsorted(ordered, values), 0, len(categories) - 1)
-    return order[position], np.asarray(ordered[position] == values, dtype=bool)
 
 
 def _is_string_column(column: np.ndarray) -> bool:
