@@ -233,6 +233,7 @@ def fit(
     restore_best_weights: bool = True,
     random_state: Any = None,
     verbose: bool = False,
+    callback: Callable[[int, Module, History], Any] | None = None,
 ) -> History:
     """Train ``model`` with mini-batch gradient descent; returns the :class:`History`.
 
@@ -263,6 +264,9 @@ def fit(
         Shuffling and the validation split.
     verbose : bool, default=False
         Show a progress bar (tqdm) with the latest losses.
+    callback : callable ``(epoch, model, history)``, optional
+        Called after every epoch (``epoch`` counted from 1), e.g. to keep snapshots of
+        ``model.state_dict()`` for pictures of training.
 
     Raises
     ------
@@ -305,6 +309,8 @@ def fit(
                        val_accuracy=val_accuracy, lr=lr)
         progress.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.history.items()})
 
+        if callback is not None:
+            callback(epoch + 1, model, history)
         monitored = loss if val_loss is None else val_loss
         if scheduler is not None:
             _scheduler_step(scheduler, monitored)

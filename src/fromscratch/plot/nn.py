@@ -1,0 +1,317 @@
+"""Pictures of neural networks: the network diagram, decision boundaries during training (a grid
+of snapshots and an animated GIF), loss and accuracy curves, misclassified images and the
+confusion matrix.
+
+Every function returns a matplotlib ``Figure`` (or writes a file) and keeps no pyplot state.
+A *predictor* is anything that gives class probabilities for a grid of 2-D points: a fitted
+classifier with ``predict_proba``, or a callable ``f(points) -> probabilities`` (shape ``(n,)``
+or ``(n, 1)`` for the probability of the positive class, ``(n, k)`` for k classes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fromscratch._validation import check_array, check_scalar, check_y
+from fromscratch.plot._style import new_figure
+
+__all__ = [
+    "plot_network",
+    "plot_decision_boundaries",
+    "save_decision_boundary_animation",
+    "plot_history",
+    "plot_misclassified",
+    "plot_confusion_matrix",
+]
+
+_COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown",
+           "tab:pink", "tab:gray", "tab:olive", "tab:cyan")
+
+
+# -- the network diagram --------------------------------------------------------------------------
+
+
+def _layers_of(network: Any) -> tuple[list[int], list[np.ndarray] | None]:
+    """Layer sizes and weights ``(n_out, n_in)`` of a size list, an MLP estimator or a module."""
+    if hasattr(network, "coefs_"):
+        weights = [np.asarray(W).T for W in network.coefs_]
+    elif hasattr(network, "modules"):
+        weights = [np.asarray(m.weight.data) for m in network.modules()
+                   if hasattr(m, "weight") and hasattr(m, "in_features")]
+    else:
+        sizes = [check_scalar(n, f"network[{i}]", kind=int, min_val=1)
+                 for i, n in enumerate(network)]
+        if len(sizes) < 2:
+            raise ValueError(f"a network needs at least 2 layer sizes, got {sizes}.")
+        return sizes, None
+    if not weights:
+        raise ValueError("the network has no Linear layers to draw.")
+    return [weights[0].shape[1]] + [W.shape[0] for W in weights], weights
+
+
+def plot_network(network: Any, *, max_units: int = 10, ax: Any = None,
+                 title: str | None = None):
+    r"""The network as a graph: one column of units per layer, one line per weight.
+
+    Parameters
+    ----------
+    network : sequence of int, fitted MLP estimator, or Module
+        Layer sizes :math:`(n_0, \dots, n_L)`, or a model whose weights colour the lines
+        (blue positive, red negative, width :math:`\propto |w|`).
+    max_units : int, default=10
+        Larger layers show their first and last units around an ellipsis.
+    """
+    sizes, weights = _layers_of(network)
+    max_units = check_scalar(max_units, "max_units", kind=int, min_val=3)
+    fig, ax = (ax.figure, ax) if ax is not None else new_figure(
+        width=1.6 * len(sizes) + 1.5, height=4.2)
+
+    def shown(n: int) -> list[int]:
+        if n <= max_units:
+            return list(range(n))
+        half = max_units // 2
+        return list(range(half)) + list(range(n - (max_units - half - 1), n))
+
+    positions = []
+    for layer, n in enumerate(sizes):
+        units = shown(n)
+        ys = np.linspace(1, -1, len(units) + (n > max_units)) * min(1.0, len(units) / max_units)
+        if n > max_units:  # leave a gap for the ellipsis
+            gap = len(units) // 2
+            ax.text(layer, ys[gap], "⋮", ha="center", va="center", fontsize=14)
+            ys = np.delete(ys, gap)
+        positions.append(dict(zip(units, ys, strict=True)))
+
+    for layer in range(len(sizes) - 1):
+        W = None if weights is None else weights[layer]
+        scale = 1.0 if W is None else np.abs(W).max() or 1.0
+        for j, y_in in positions[layer].items():
+            for i, y_out in positions[layer + 1].items():
+                w = None if W is None else W[i, j]
+                color = "0.6" if w is None else ("tab:blue" if w > 0 else "tab:red")
+                width = 0.6 if w is None else 0.2 + 2.0 * abs(w) / scale
+                ax.plot([layer, layer + 1], [y_in, y_out], color=color, linewidth=width,
+                        alpha=0.6, zorder=1)
+    names = ["input"] + [f"hidden {k}" for k in range(1, len(sizes) - 1)] + ["output"]
+    for layer, units in enumerate(positions):
+        ys = list(units.values())
+        ax.scatter([layer] * len(ys), ys, s=220, color="white", edgecolor="k", zorder=3)
+        plural = "s" if sizes[layer] > 1 else ""
+        ax.text(layer, -1.25, f"{names[layer]}\n{sizes[layer]} unit{plural}", ha="center",
+                va="top", fontsize=9)
+    ax.set(xlim=(-0.5, len(sizes) - 0.5), ylim=(-1.6, 1.2))
+    ax.axis("off")
+    n_weights = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    ax.set_title(title or f"{' → '.join(map(str, sizes))}: {n_weights} parameters")
+    return fig
+
+
+# -- decision boundaries --------------------------------------------------------------------------
+
+
+def _grid(X: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    margin = 0.1 * np.ptp(X, axis=0)
+    x0, x1 = (np.linspace(X[:, j].min() - margin[j], X[:, j].max() + margin[j], resolution)
+              for j in range(2))
+    G0, G1 = np.meshgrid(x0, x1)
+    return G0, G1, np.column_stack([G0.ravel(), G1.ravel()])
+
+
+def _probabilities(predictor: Any, points: np.ndarray) -> np.ndarray:
+    """``(n, k)`` class probabilities (two columns for a binary predictor)."""
+    proba = predictor.predict_proba(points) if hasattr(predictor, "predict_proba") \
+        else predictor(points)
+    proba = np.asarray(getattr(proba, "data", proba), dtype=float)
+    if proba.ndim == 1 or proba.shape[1] == 1:
+        p = proba.reshape(-1)
+        return np.column_stack([1 - p, p])
+    return proba
+
+
+def _draw_boundary(ax: Any, predictor: Any, X: np.ndarray, y: np.ndarray, classes: np.ndarray,
+                   resolution: int, title: str) -> None:
+    from matplotlib.colors import ListedColormap
+
+    G0, G1, points = _grid(X, resolution)
+    proba = _probabilities(predictor, points)
+    if proba.shape[1] == 2:
+        P = proba[:, 1].reshape(G0.shape)
+        ax.contourf(G0, G1, P, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.55)
+        if P.min() < 0.5 < P.max():
+            ax.contour(G0, G1, P, levels=[0.5], colors="k", linewidths=1.5)
+    else:
+        winner = proba.argmax(axis=1).reshape(G0.shape)
+        ax.contourf(G0, G1, winner, levels=np.arange(proba.shape[1] + 1) - 0.5,
+                    cmap=ListedColormap(_COLORS[: proba.shape[1]]), alpha=0.3)
+    for color, label in zip(_COLORS, classes, strict=False):
+        members = y == label
+        ax.scatter(X[members, 0], X[members, 1], s=8, color=color, edgecolor="k",
+                   linewidth=0.2)
+    ax.set_title(title, fontsize=9)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _check_2d(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    X = check_array(X)
+    y = check_y(y, y_numeric=False)
+    if X.shape[1] != 2:
+        raise ValueError(f"decision boundaries need 2-D data; X has {X.shape[1]} features.")
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} samples but y has {len(y)}.")
+    return X, y, np.unique(y)
+
+
+def plot_decision_boundaries(predictors: Mapping[str, Any], X: Any, y: Any, *, ncols: int = 3,
+                             resolution: int = 150):
+    """A grid of decision boundaries, one panel per predictor (e.g. snapshots during training,
+    titled by epoch). Binary problems show :math:`P(y = 1)` with its 0.5 contour; more classes
+    show the predicted regions."""
+    X, y, classes = _check_2d(X, y)
+    if not predictors:
+        raise ValueError("predictors is empty; give at least one {title: predictor}.")
+    ncols = min(check_scalar(ncols, "ncols", kind=int, min_val=1), len(predictors))
+    nrows = -(-len(predictors) // ncols)
+    fig, axes = new_figure(ncols, nrows, width=2.6 * ncols, height=2.5 * nrows)
+    axes = np.atleast_1d(axes).ravel()
+    for ax, (title, predictor) in zip(axes, predictors.items(), strict=False):
+        _draw_boundary(ax, predictor, X, y, classes, resolution, title)
+    for ax in axes[len(predictors):]:
+        ax.axis("off")
+    return fig
+
+
+def save_decision_boundary_animation(predictors: Mapping[str, Any], X: Any, y: Any,
+                                     path: str | Path, *, fps: int = 4, resolution: int = 120,
+                                     dpi: int = 80) -> Path:
+    """Write an animated GIF (Pillow writer, no ffmpeg): one frame per predictor, in order."""
+    from matplotlib.animation import FuncAnimation, PillowWriter
+
+    X, y, classes = _check_2d(X, y)
+    path = Path(path)
+    if path.suffix.lower() != ".gif":
+        raise ValueError(f"path must end in .gif; got {str(path)!r}.")
+    if not predictors:
+        raise ValueError("predictors is empty; give at least one {title: predictor}.")
+    fps = check_scalar(fps, "fps", kind=int, min_val=1)
+    frames = list(predictors.items())
+    fig, ax = new_figure(width=4.0, height=4.0)
+
+    def draw(frame: int):
+        ax.clear()
+        title, predictor = frames[frame]
+        _draw_boundary(ax, predictor, X, y, classes, resolution, title)
+        return []
+
+    animation = FuncAnimation(fig, draw, frames=len(frames), blit=False)
+    animation.save(path, writer=PillowWriter(fps=fps), dpi=dpi)
+    return path
+
+
+# -- training curves ------------------------------------------------------------------------------
+
+
+def _curves(history: Any) -> dict[str, list[float]]:
+    if hasattr(history, "loss_curve_"):  # an MLP estimator
+        curves = {"loss": list(history.loss_curve_)}
+        if getattr(history, "validation_scores_", None) is not None:
+            curves["val_score"] = list(history.validation_scores_)
+        return curves
+    curves = getattr(history, "history", history)
+    if not isinstance(curves, Mapping) or "loss" not in curves:
+        raise TypeError(
+            "history must be a fromscratch.nn.History, a dict with a 'loss' list, or a fitted "
+            f"MLP estimator; got {type(history).__name__}."
+        )
+    return dict(curves)
+
+
+def plot_history(history: Any, *, log: bool = False):
+    """Loss per epoch (training and validation) and, when recorded, accuracy per epoch."""
+    curves = _curves(history)
+    scores = [k for k in ("accuracy", "val_accuracy", "val_score") if k in curves]
+    fig, axes = new_figure(2 if scores else 1, width=10.0 if scores else 6.0, height=3.8)
+    axes = np.atleast_1d(axes)
+    for key, style in (("loss", "-"), ("val_loss", "--")):
+        if key in curves:
+            epochs = np.arange(1, len(curves[key]) + 1)
+            axes[0].plot(epochs, curves[key], style, label=key.replace("_", " "))
+    axes[0].set(xlabel="epoch", ylabel="loss", title="Loss")
+    if log:
+        axes[0].set_yscale("log")
+    axes[0].legend()
+    for key in scores:
+        epochs = np.arange(1, len(curves[key]) + 1)
+        axes[1].plot(epochs, curves[key], "-" if key == "accuracy" else "--",
+                     label=key.replace("_", " "))
+    if scores:
+        axes[1].set(xlabel="epoch", ylabel="accuracy", title="Accuracy")
+        axes[1].legend()
+    return fig
+
+
+# -- classification results -----------------------------------------------------------------------
+
+
+def plot_misclassified(images: Any, y_true: Any, y_pred: Any, *, n: int = 16, ncols: int = 8,
+                       cmap: str = "gray_r"):
+    """The first ``n`` misclassified images, each titled "true → predicted".
+
+    ``images`` is ``(n_samples, h, w)``, or ``(n_samples, h·w)`` with square images.
+    """
+    images = np.asarray(images, dtype=float)
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ValueError(f"cannot reshape rows of {images.shape[1]} pixels into squares; "
+                             "pass images of shape (n_samples, height, width).")
+        images = images.reshape(-1, side, side)
+    if not (len(images) == len(y_true) == len(y_pred)):
+        raise ValueError(f"images, y_true and y_pred have different lengths: {len(images)}, "
+                         f"{len(y_true)}, {len(y_pred)}.")
+    wrong = np.flatnonzero(y_true != y_pred)[: check_scalar(n, "n", kind=int, min_val=1)]
+    ncols = max(1, min(ncols, len(wrong)))
+    nrows = max(1, -(-len(wrong) // ncols))
+    fig, axes = new_figure(ncols, nrows, width=1.2 * ncols, height=1.4 * nrows + 0.4)
+    axes = np.atleast_1d(axes).ravel()
+    for ax in axes:
+        ax.axis("off")
+    for ax, i in zip(axes, wrong, strict=False):
+        ax.imshow(images[i], cmap=cmap)
+        ax.set_title(f"{y_true[i]} → {y_pred[i]}", fontsize=8, color="tab:red")
+    fig.suptitle(f"{int(np.sum(y_true != y_pred))} misclassified of {len(y_true)} "
+                 "(true → predicted)", fontsize=10)
+    return fig
+
+
+def plot_confusion_matrix(y_true: Any, y_pred: Any, *, labels: Sequence[Any] | None = None,
+                          normalize: bool = False, ax: Any = None):
+    """Counts (or, with ``normalize``, row fractions: recall per class) of true vs predicted."""
+    from fromscratch.metrics import confusion_matrix
+
+    labels = np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)])) \
+        if labels is None else np.asarray(labels)
+    matrix = confusion_matrix(y_true, y_pred, labels=labels).astype(float)
+    if normalize:
+        matrix = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    k = len(labels)
+    fig, ax = (ax.figure, ax) if ax is not None else new_figure(
+        width=1.0 + 0.5 * k, height=0.8 + 0.45 * k)
+    image = ax.imshow(matrix, cmap="Blues")
+    threshold = matrix.max() / 2
+    for i in range(k):
+        for j in range(k):
+            text = f"{matrix[i, j]:.2f}" if normalize else f"{int(matrix[i, j])}"
+            ax.text(j, i, text, ha="center", va="center", fontsize=7,
+                    color="white" if matrix[i, j] > threshold else "black")
+    ax.set_xticks(range(k), [str(c) for c in labels])
+    ax.set_yticks(range(k), [str(c) for c in labels])
+    ax.set(xlabel="predicted", ylabel="true", title="Confusion matrix")
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    return fig
+
