@@ -9,13 +9,17 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from fromscratch.base import NotFittedError
-from fromscratch.linear_model import LinearRegression, Ridge
+from fromscratch.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 
 ESTIMATORS = [
     LinearRegression(),
     LinearRegression(solver="cholesky"),
     Ridge(),
     Ridge(solver="qr"),
+    Lasso(),
+    Lasso(solver="fista"),
+    ElasticNet(),
+    ElasticNet(selection="random", random_state=0),
 ]
 
 # Checks that fail because of the shared input validation (fromscratch._validation / base), not
@@ -57,7 +61,10 @@ def test_clone_pipeline_and_grid_search(estimator):
     copy = clone(estimator)
     assert copy.get_params() == estimator.get_params() and not hasattr(copy, "coef_")
     pipe = Pipeline([("scale", StandardScaler()), ("model", clone(estimator))]).fit(X, y)
-    assert pipe.score(X, y) > 0.9
+    X_scaled = StandardScaler().fit_transform(X)
+    by_hand = clone(estimator).fit(X_scaled, y).score(X_scaled, y)
+    np.testing.assert_allclose(pipe.score(X, y), by_hand, rtol=1e-12)
+    assert by_hand > 0.4
     grid = {"model__fit_intercept": [True, False]}
     search = GridSearchCV(Pipeline([("model", clone(estimator))]), grid, cv=3).fit(X, y)
     assert search.best_params_["model__fit_intercept"] in (True, False)

@@ -9,12 +9,17 @@ The intercept is always fitted by centering and never penalized.
 """
 
 from fromscratch.linear_model._base import ConvergenceWarning
+from fromscratch.linear_model._coordinate_descent import ElasticNet, Lasso, enet_path, lasso_path
 from fromscratch.linear_model._least_squares import LinearRegression
 from fromscratch.linear_model._ridge import Ridge, ridge_path
 from fromscratch.linear_model.logistic import LogisticRegression
 
 __all__ = [
     "ConvergenceWarning",
+    "ElasticNet",
+    "Lasso",
+    "enet_path",
+    "lasso_path",
     "LinearRegression",
     "LogisticRegression",
     "Ridge",

@@ -15,8 +15,8 @@ The exact solvers work on centered data (see :mod:`._base`):
 **Adding a solver.** :data:`SOLVERS` maps each name to a function
 ``solve(estimator, X, y) -> dict`` that receives the validated (uncentered) data and returns
 the fitted attributes to set, at least ``coef_`` and ``intercept_`` (plus e.g. ``n_iter_``,
-``loss_curve_``). Registering a function under one of :data:`PLANNED_SOLVERS` makes it
-available; hyper-parameters it needs are already attributes of the estimator.
+``loss_curve_``). The gradient solvers are registered this way by :mod:`._iterative`; the
+hyper-parameters they need are attributes of the estimator.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from fromscratch.linear_model._base import (
 )
 from fromscratch.linear_model._iterative import least_squares_solver
 
-__all__ = ["LinearRegression", "SOLVERS", "PLANNED_SOLVERS"]
+__all__ = ["LinearRegression", "SOLVERS"]
 
 
 def _exact_solver(method: Callable[..., tuple[np.ndarray, float]]) -> Callable[..., dict]:
@@ -60,8 +60,6 @@ SOLVERS: dict[str, Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]] = {
     # the iterative solvers share their loops with LogisticRegression (see ._iterative)
     **{name: least_squares_solver(name) for name in ("gd", "sgd", "minibatch", "newton")},
 }
-#: Gradient-based solvers accepted by the parameter check, implemented in a later module.
-PLANNED_SOLVERS = ("gd", "sgd", "minibatch", "newton")
 
 
 class LinearRegression(LinearModel):
@@ -150,12 +148,7 @@ class LinearRegression(LinearModel):
         self.verbose = verbose
 
     def _check_params(self) -> Callable[..., dict[str, Any]]:
-        solver = check_choice(self.solver, "solver", (*SOLVERS, *PLANNED_SOLVERS))
-        if solver not in SOLVERS:
-            raise ValueError(
-                f"solver={solver!r} is not available yet; the available solvers are "
-                f"{', '.join(repr(s) for s in SOLVERS)}."
-            )
+        solver = check_choice(self.solver, "solver", tuple(SOLVERS))
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
         if not isinstance(self.optimizer, str):

@@ -1,0 +1,70 @@
+"""fromscratch.linalg against numpy.linalg (LAPACK), side by side in one process.
+
+Each case runs ours and the reference alternately (interleaved, so machine noise hits both),
+several times, and prints the medians and the ratio ours / reference (< 1: ours is faster).
+
+    python benchmarks/bench_linalg.py [--repeats 3] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+
+from fromscratch import linalg
+
+
+def interleaved(ours, reference, repeats):
+    ours_times, ref_times = [], []
+    for _ in range(repeats):
+        for fn, times in ((ours, ours_times), (reference, ref_times)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return statistics.median(ours_times), statistics.median(ref_times)
+
+
+def report(name, ours, reference, repeats):
+    t_ours, t_ref = interleaved(ours, reference, repeats)
+    print(f"{name:<42} {t_ours * 1e3:>10.1f} {t_ref * 1e3:>10.1f} {t_ours / t_ref:>7.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="smaller matrices")
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    tall = (20_000, 100) if args.quick else (200_000, 100)
+    square = 500 if args.quick else 2_000
+
+    print(f"{'case':<42} {'ours ms':>10} {'numpy ms':>10} {'ratio':>7}")
+    A = rng.standard_normal(tall)
+    report(f"qr mode='r' {tall[0]}x{tall[1]}", lambda: linalg.qr(A, mode="r"),
+           lambda: np.linalg.qr(A, mode="r"), args.repeats)
+    report(f"qr reduced (Q and R) {tall[0]}x{tall[1]}", lambda: linalg.qr(A),
+           lambda: np.linalg.qr(A), args.repeats)
+    b = rng.standard_normal(tall[0])
+    report(f"lstsq {tall[0]}x{tall[1]}", lambda: linalg.lstsq(A, b),
+           lambda: np.linalg.lstsq(A, b, rcond=None), args.repeats)
+
+    S = rng.standard_normal((square, square))
+    report(f"qr mode='r' {square}x{square}", lambda: linalg.qr(S, mode="r"),
+           lambda: np.linalg.qr(S, mode="r"), args.repeats)
+    spd = S.T @ S + square * np.eye(square)
+    report(f"cholesky {square}x{square}", lambda: linalg.cholesky(spd),
+           lambda: np.linalg.cholesky(spd), args.repeats)
+    L = np.linalg.cholesky(spd)
+    B = rng.standard_normal((square, 200))
+    # NumPy has no triangular solver (that is scipy.linalg.solve_triangular); the reference is
+    # the general LU solve, so this ratio flatters us.
+    report(f"solve_triangular {square}x{square}, 200 rhs (vs LU)",
+           lambda: linalg.solve_triangular(L, B, lower=True),
+           lambda: np.linalg.solve(L, B), args.repeats)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""Lasso, ElasticNet and their paths against scikit-learn, and the lasso path of Efron et al."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn import linear_model as sk
+from sklearn.datasets import load_diabetes
+
+from fromscratch.linear_model import (
+    ConvergenceWarning,
+    ElasticNet,
+    Lasso,
+    enet_path,
+    lasso_path,
+)
+
+TIGHT = {"tol": 1e-12, "max_iter": 100_000}
+
+
+def sparse_regression(n_samples, n_features, n_informative=5, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n_samples, n_features)) + rng.uniform(-2, 2, n_features)
+    w = np.zeros(n_features)
+    w[rng.choice(n_features, n_informative, replace=False)] = 3 * rng.standard_normal(
+        n_informative
+    )
+    y = X @ w + 4.0 + rng.standard_normal(n_samples)
+    return X.astype(dtype), y.astype(dtype)
+
+
+def sklearn_fit(cls, X, y, **params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sklearn warns at alpha=0 / tight tolerances
+        return cls(**params).fit(X, y)
+
+
+def assert_close_relative(ours, ref, rtol):
+    scale = max(np.abs(ref).max(), 1e-300)
+    np.testing.assert_allclose(ours, ref, rtol=0, atol=rtol * scale)
+
+
+# Tall data (Gram / covariance updates) and wide data (residual updates, working sets).
+SHAPES = [(200, 15), (40, 60)]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("alpha, l1_ratio", [(0.05, 1.0), (0.5, 1.0), (0.05, 0.5), (0.3, 0.1)])
+@pytest.mark.parametrize("solver", ["cd", "fista"])
+def test_matches_sklearn_at_tight_tolerance(shape, fit_intercept, alpha, l1_ratio, solver):
+    X, y = sparse_regression(*shape)
+    params = {"alpha": alpha, "fit_intercept": fit_intercept, **TIGHT}
+    ours = ElasticNet(l1_ratio=l1_ratio, solver=solver, **params).fit(X, y)
+    ref = sklearn_fit(sk.ElasticNet, X, y, l1_ratio=l1_ratio, **params)
+    # Both stop at duality gap <= 1e-12 ||y||²; the coefficients then agree far closer than
+    # the 1e-6 asserted here (strong convexity bounds |w - w*|² by the gap / the curvature).
+    assert_close_relative(ours.coef_, ref.coef_, 1e-6)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-6, atol=1e-6)
+    assert ours.dual_gap_ <= 1e-12 * np.sum((y - y.mean() * fit_intercept) ** 2) / len(y)
+
+
+@pytest.mark.parametrize("alpha", [0.01, 0.3, 1.0])
+def test_lasso_diabetes_number_for_number(alpha):
+    # With 10 features the working set is every feature, so our cyclic coordinate descent runs
+    # the very iterations of scikit-learn's, with the same stopping rule: same epoch count.
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    ours = Lasso(alpha=alpha).fit(X, y)
+    ref = sk.Lasso(alpha=alpha).fit(X, y)
+    assert ours.n_iter_ == ref.n_iter_
+    assert_close_relative(ours.coef_, ref.coef_, 1e-10)
+    np.testing.assert_allclose(ours.dual_gap_, ref.dual_gap_, rtol=1e-6, atol=1e-12)
+
+
+def test_positive_and_random_selection_match_sklearn():
+    X, y = sparse_regression(150, 12)
+    for params in ({"positive": True}, {"selection": "random", "random_state": 3}):
+        ours = Lasso(alpha=0.1, **params, **TIGHT).fit(X, y)
+        ref = sklearn_fit(sk.Lasso, X, y, alpha=0.1, **params, **TIGHT)
+        assert_close_relative(ours.coef_, ref.coef_, 1e-6)
+    assert np.all(Lasso(alpha=0.1, positive=True).fit(X, y).coef_ >= 0)
+
+
+def test_random_selection_is_reproducible():
+    X, y = sparse_regression(60, 30)
+    a = Lasso(alpha=0.1, selection="random", random_state=7).fit(X, y)
+    b = Lasso(alpha=0.1, selection="random", random_state=7).fit(X, y)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+
+
+def test_zero_penalties_fall_back_to_least_squares_and_ridge():
+    X, y = sparse_regression(100, 6)
+    ols = ElasticNet(alpha=0.0, **TIGHT).fit(X, y)
+    assert_close_relative(ols.coef_, sk.LinearRegression().fit(X, y).coef_, 1e-6)
+    ridge = ElasticNet(alpha=0.2, l1_ratio=0.0, **TIGHT).fit(X, y)
+    # (1/2n)||r||² + (alpha/2)||w||² is ||r||² + (alpha n)||w||² divided by 2n: Ridge(alpha n).
+    ref = sk.Ridge(alpha=0.2 * len(y)).fit(X, y)
+    assert_close_relative(ridge.coef_, ref.coef_, 1e-6)
+
+
+def test_alpha_above_alpha_max_gives_zero_coefficients():
+    X, y = sparse_regression(80, 10)
+    Xc, yc = X - X.mean(0), y - y.mean()
+    alpha_max = np.abs(Xc.T @ yc).max() / len(y)
+    assert np.all(Lasso(alpha=alpha_max * 1.001).fit(X, y).coef_ == 0)
+    assert np.any(Lasso(alpha=alpha_max * 0.9).fit(X, y).coef_ != 0)
+
+
+def test_intercept_is_not_penalized():
+    X, y = sparse_regression(80, 5)
+    model = Lasso(alpha=1e6).fit(X, y + 500.0)
+    assert np.all(model.coef_ == 0)
+    np.testing.assert_allclose(model.intercept_, y.mean() + 500.0)
+
+
+def test_warm_start_reuses_the_previous_solution():
+    X, y = sparse_regression(100, 40)
+    model = Lasso(alpha=0.1, warm_start=True, tol=1e-8).fit(X, y)
+    first = model.n_iter_
+    model.fit(X, y)
+    assert model.n_iter_ == 0 < first  # already optimal: the initial gap check stops it
+    cold = Lasso(alpha=0.1, warm_start=False, tol=1e-8).fit(X, y)
+    cold.fit(X, y)
+    assert cold.n_iter_ == first
+
+
+def test_convergence_warning():
+    X, y = sparse_regression(100, 40)
+    with pytest.warns(ConvergenceWarning, match="did not converge.*duality gap"):
+        Lasso(alpha=0.01, max_iter=1, tol=1e-12).fit(X, y)
+
+
+def test_float32_is_preserved():
+    X, y = sparse_regression(100, 8, dtype=np.float32)
+    model = ElasticNet(alpha=0.1).fit(X, y)
+    assert model.coef_.dtype == np.float32
+    ref = sk.ElasticNet(alpha=0.1).fit(X.astype(float), y.astype(float))
+    assert_close_relative(model.coef_, ref.coef_, 1e-3)
+
+
+def test_bad_hyper_parameters():
+    X, y = sparse_regression(30, 6)
+    cases = [
+        (Lasso(alpha=-0.1), ValueError, r"alpha must be in \[0"),
+        (ElasticNet(l1_ratio=1.5), ValueError, r"l1_ratio must be in \[0, 1\]"),
+        (ElasticNet(l1_ratio=-0.1), ValueError, "l1_ratio"),
+        (Lasso(solver="lars"), ValueError, "solver must be one of 'cd', 'fista'"),
+        (Lasso(selection="greedy"), ValueError, "selection must be one of 'cyclic', 'random'"),
+        (Lasso(max_iter=0), ValueError, "max_iter"),
+        (Lasso(tol=-1.0), ValueError, "tol"),
+        (Lasso(positive="yes"), TypeError, "positive must be a bool"),
+        (Lasso(alpha="big"), TypeError, "alpha"),
+    ]
+    for model, error, message in cases:
+        with pytest.raises(error, match=message):
+            model.fit(X, y)
+    assert "l1_ratio" not in Lasso().get_params()
+
+
+# -- paths ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.4])
+def test_enet_path_matches_sklearn(l1_ratio):
+    X, y = sparse_regression(120, 20)
+    X, y = X - X.mean(0), y - y.mean()  # paths assume centered data, like sklearn's
+    alphas, coefs, gaps = enet_path(X, y, l1_ratio=l1_ratio, n_alphas=20, tol=1e-12)
+    ref_alphas, ref_coefs, _ = sk.enet_path(X, y, l1_ratio=l1_ratio, alphas=20, tol=1e-12)
+    np.testing.assert_allclose(alphas, ref_alphas, rtol=1e-14)
+    assert coefs.shape == (20, 20) and gaps.shape == (20,)
+    assert_close_relative(coefs, ref_coefs, 1e-6)
+    assert np.all(coefs[:, 0] == 0)  # alpha_max zeroes every coefficient
+
+
+def test_lasso_path_explicit_alphas_and_fit_intercept():
+    X, y = sparse_regression(100, 8)
+    alphas, coefs, _ = lasso_path(X, y, alphas=[0.01, 1.0, 0.1], fit_intercept=True, tol=1e-12)
+    np.testing.assert_array_equal(alphas, [1.0, 0.1, 0.01])
+    for k, alpha in enumerate(alphas):
+        ref = sklearn_fit(sk.Lasso, X, y, alpha=alpha, **TIGHT)
+        assert_close_relative(coefs[:, k], ref.coef_, 1e-6)
+    with pytest.raises(ValueError, match="l1_ratio=0"):
+        enet_path(X, y, l1_ratio=0.0)
+    with pytest.raises(ValueError, match="non-negative"):
+        lasso_path(X, y, alphas=[-1.0])
+    with pytest.raises(ValueError, match="coef_init must have shape"):
+        lasso_path(X, y, coef_init=np.zeros(3))
+
+
+def test_diabetes_lasso_path_admits_variables_in_efron_order():
+    # Efron, Hastie, Johnstone & Tibshirani (2004), Figure 1 / Table 1: along the lasso path the
+    # covariates enter in the order 3, 9, 4, 7, 2, 10, 5, 8, 6, 1 (1-based) = bmi, s5, bp, s3,
+    # sex, s6, s1, s4, s2, age.
+    X, y = load_diabetes(return_X_y=True, scaled=True)
+    alphas, coefs, _ = lasso_path(X, y, fit_intercept=True, eps=1e-4, n_alphas=200, tol=1e-8)
+    entry_step = [np.argmax(coefs[j] != 0) for j in range(10)]
+    assert len(set(entry_step)) == 10  # the grid is fine enough to separate every entry
+    order = np.argsort(entry_step) + 1
+    np.testing.assert_array_equal(order, [3, 9, 4, 7, 2, 10, 5, 8, 6, 1])
+    # The end of the path (alpha -> 0) approaches least squares: Table 1's OLS column.
+    paper_ols = [-10.01, -239.82, 519.85, 324.38, -792.18, 476.74, 101.04, 177.06, 751.27, 67.63]
+    end = Lasso(alpha=1e-7, **TIGHT).fit(X, y).coef_
+    np.testing.assert_allclose(end, paper_ols, atol=0.05)
