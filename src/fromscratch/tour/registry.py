@@ -29,6 +29,7 @@ class ChapterSpec:
 
 CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("datasets", "ch_datasets"),
+    ChapterSpec("logistic", "ch_logistic"),
 )
 
 

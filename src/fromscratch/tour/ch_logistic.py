@@ -1,0 +1,304 @@
+"""Chapter: logistic regression — log-odds, odds ratios, maximum likelihood, and six ways to
+fit it, each checked against scikit-learn and statsmodels."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+TITLE = "Logistic regression"
+
+
+def _standardized_split(X, y, random_state=0):
+    from fromscratch.model_selection import train_test_split
+    from fromscratch.preprocessing import StandardScaler
+
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, random_state=random_state, stratify=y)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+def run(ch) -> None:
+    from fromscratch.datasets import load_breast_cancer, make_blobs, make_moons
+    from fromscratch.linear_model import LogisticRegression
+    from fromscratch.linear_model.logistic import logistic_objective
+    from fromscratch.metrics import accuracy_score, roc_auc_score
+    from fromscratch.plot.logistic import (
+        plot_decision_boundary,
+        plot_odds_ratios,
+        plot_roc_curves,
+        plot_sigmoid,
+        plot_training_curves,
+    )
+    from fromscratch.preprocessing import StandardScaler
+
+    cancer = load_breast_cancer()
+    X_all, y_all = cancer.X, cancer.y
+    names = list(cancer.feature_names)
+
+    # -- what it is --------------------------------------------------------------------------
+    ch.text(
+        "Logistic regression predicts a *probability* for a yes/no question — is this tumour "
+        "benign? — from features $x$. It is a linear model followed by a non-linear "
+        "*activation*: a score $z = w^\\top x + b$, exactly as in linear regression, squashed "
+        "into $(0, 1)$ by the sigmoid. Every neural network classifier ends with this same "
+        "layer; logistic regression is the network with no hidden layers."
+    )
+    ch.equation(r"p(x) = P(y = 1 \mid x) = \sigma(w^\top x + b), \qquad "
+                r"\sigma(z) = \frac{1}{1 + e^{-z}}")
+    ch.figure(plot_sigmoid(), "The sigmoid (left) maps any score to a probability; its inverse, "
+              "the logit (right), maps a probability back to a score.")
+
+    # -- log-odds and odds ratios ------------------------------------------------------------
+    ch.heading("Log-odds and odds ratios")
+    ch.text(
+        "Invert the sigmoid and the model reads $\\log\\frac{p}{1-p} = w^\\top x + b$: the "
+        "*log-odds* are linear in the features. The odds $p/(1-p)$ are what a bookmaker "
+        "quotes (odds 3 = three to one = probability 0.75). One more unit of feature $j$ adds "
+        "$w_j$ to the log-odds, so it **multiplies the odds by $e^{w_j}$**, the *odds ratio*, "
+        "whatever the other features are. An odds ratio of 1.8 means 80 % higher odds per "
+        "unit — not 80 % higher probability: odds 1 (p = 0.5) become 1.8 (p = 0.64), odds 9 "
+        "(p = 0.9) become 16.2 (p = 0.94)."
+    )
+    column = names.index("worst concave points")
+    x1 = StandardScaler().fit_transform(X_all[:, [column]])
+    one = LogisticRegression(C=np.inf).fit(x1, y_all)
+    ch.figure(plot_sigmoid(one, x1, y_all),
+              "One standardized feature (worst concave points) of the breast-cancer data, "
+              f"class 1 = {cancer.target_names[1]}: the probability is a sigmoid in $x$, the "
+              "log-odds a straight line.")
+
+    chosen = ["mean radius", "mean texture", "mean concave points"]
+    X3 = StandardScaler().fit_transform(X_all[:, [names.index(c) for c in chosen]])
+    try:
+        import pandas as pd
+
+        X3_named = pd.DataFrame(X3, columns=chosen)
+    except ImportError:  # pragma: no cover - pandas is in the data extra
+        X3_named = X3
+    stats_model = LogisticRegression(C=np.inf, tol=1e-10).fit(X3_named, y_all)
+    summary = stats_model.summary()
+    ch.text(
+        "Statistics software reports the unpenalized fit as a table. The standard errors "
+        "come from the curvature of the log-likelihood at its maximum (the observed "
+        "information $\\tilde X^\\top S \\tilde X$, inverted here with our own Cholesky "
+        "factorization); $z = \\hat w_j/\\mathrm{se}_j$ and the p-value "
+        "$\\mathrm{erfc}(|z|/\\sqrt{2})$ use the normal distribution, whose $\\mathrm{erfc}$ we "
+        "compute from a series and a continued fraction. Three features of the breast-cancer "
+        f"data, standardized (so odds ratios are per standard deviation), class 1 = "
+        f"{cancer.target_names[1]}:"
+    )
+    ch.table(
+        ["", "coef", "std err", "z", "P>|z|", "[0.025", "0.975]", "odds ratio", "OR 0.025",
+         "OR 0.975"],
+        [[name, *(float(summary[c][i]) for c in
+                  ("coef", "std_err", "z", "p_value", "ci_lower", "ci_upper", "odds_ratio",
+                   "odds_ratio_lower", "odds_ratio_upper"))]
+         for i, name in enumerate(summary.names)],
+        f"LogisticRegression(C=np.inf).summary(): log-likelihood {summary.log_likelihood:.4f}, "
+        f"deviance {summary.deviance:.4f}, AIC {summary.aic:.4f}, "
+        f"pseudo R² {summary.pseudo_r2:.4f}.",
+    )
+    ch.figure(plot_odds_ratios(summary),
+              "Odds ratios with 95 % intervals. A larger mean radius (one standard deviation) "
+              "divides the odds of a benign diagnosis by about "
+              f"{1 / summary.odds_ratio[1]:.1f}.")
+    try:
+        if ch.quick:  # importing statsmodels alone takes seconds
+            raise ImportError("skipped under --quick (importing statsmodels takes seconds)")
+        import statsmodels.api as sm
+
+        result = sm.Logit(y_all, sm.add_constant(X3)).fit(disp=0, tol=1e-12)
+        ch.check_close("summary coefficients", "statsmodels Logit", summary.coef,
+                       result.params, rtol=1e-7)
+        ch.check_close("standard errors", "statsmodels Logit", summary.std_err, result.bse,
+                       rtol=1e-7)
+        ch.check_close("p-values", "statsmodels Logit", summary.p_value, result.pvalues,
+                       rtol=1e-6, atol=1e-300)
+        ch.check_close("95% intervals", "statsmodels Logit",
+                       np.column_stack([summary.ci_lower, summary.ci_upper]),
+                       np.asarray(result.conf_int()), rtol=1e-7)
+        ch.check_close("log-likelihood", "statsmodels Logit", summary.log_likelihood,
+                       result.llf, rtol=1e-10)
+    except ImportError as exc:
+        ch.skip("summary table", "statsmodels Logit", str(exc))
+
+    # -- maximum likelihood and the derivatives ---------------------------------------------
+    ch.heading("Maximum likelihood, and the derivatives by hand")
+    ch.text(
+        "The weights are those that make the observed labels most probable. Each label has "
+        "probability $p_i^{y_i}(1-p_i)^{1-y_i}$; the negative log of the product is the "
+        "*log-loss* (cross-entropy), which we minimize, averaged over the $n$ samples and, as in "
+        "scikit-learn, with an L2 penalty $\\frac{1}{2C}\\|w\\|^2$ on the total (never on $b$):"
+    )
+    ch.equation(r"L(w, b) = \frac{1}{n}\sum_{i=1}^n \left[\log(1 + e^{z_i}) - y_i z_i\right]"
+                r" + \frac{1}{2Cn}\|w\|^2, \qquad z_i = w^\top x_i + b")
+    ch.text(
+        "Differentiate one term with the chain rule. Since $\\sigma'(z) = \\sigma(z)(1 - "
+        "\\sigma(z))$, $\\frac{d}{dz}\\log(1 + e^z) = \\sigma(z)$, so $\\partial \\ell_i/"
+        "\\partial z_i = p_i - y_i$: the error of the predicted probability. With "
+        "$\\partial z_i/\\partial w_j = x_{ij}$ and $\\partial z_i/\\partial b = 1$:"
+    )
+    ch.equation(r"\frac{\partial L}{\partial w_j} = \frac{1}{n}\sum_i (p_i - y_i)\,x_{ij}"
+                r" + \frac{w_j}{Cn}, \qquad \frac{\partial L}{\partial b} = "
+                r"\frac{1}{n}\sum_i (p_i - y_i), \qquad "
+                r"\nabla^2 L = \frac{1}{n}\tilde X^\top S \tilde X + \frac{1}{Cn}I_w")
+    ch.text(
+        "with $S = \\mathrm{diag}(p_i(1-p_i))$ and $\\tilde X = [X, 1]$. The Hessian is "
+        "positive (semi)definite, so $L$ is convex: every method below heads for the same "
+        "minimum. In code, $\\log(1 + e^z)$ is `logaddexp(0, z)` and $\\sigma$ is evaluated "
+        "from $e^{-|z|}$, so nothing overflows even at $z = \\pm 1000$."
+    )
+    X_train, X_test, y_train, y_test = _standardized_split(X_all, y_all)
+    n, p = X_train.shape
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal(p + 1) * 0.1
+    analytic = logistic_objective(p, 2, fit_intercept=True, l2=1.0 / n)
+    automatic = logistic_objective(p, 2, fit_intercept=True, l2=1.0 / n, gradient="autodiff")
+    target = y_train.astype(float)
+    g = analytic.gradient(w, X_train, target)
+    ch.check_close("hand-derived gradient", "reverse-mode autodiff (fromscratch.autodiff)",
+                   g, automatic.gradient(w, X_train, target), rtol=1e-12)
+    h = 1e-6
+    numeric = np.array([(analytic.loss(w + h * e, X_train, target)
+                         - analytic.loss(w - h * e, X_train, target)) / (2 * h)
+                        for e in np.eye(p + 1)])
+    ch.check_close("hand-derived gradient", "central finite differences", g, numeric,
+                   rtol=1e-6)
+
+    # -- six ways to fit it ----------------------------------------------------------------------
+    ch.heading("From gradient descent to Newton")
+    ch.text(
+        "All solvers share one training loop (`fromscratch.linear_model._iterative`): the "
+        "hand-derived gradient is written into `.grad` of the weights and a "
+        "`fromscratch.optim` optimizer takes the step. *Gradient descent* uses all samples per "
+        "step; *SGD* one; *mini-batch* 32. *Nesterov momentum* accumulates a velocity and "
+        "evaluates the step at the look-ahead point. *Early stopping* holds out 15 % of the "
+        "training set and keeps the weights of the epoch with the lowest validation loss. "
+        "*Newton's method* uses the curvature: it solves $\\nabla^2 L\\, d = -\\nabla L$ (a "
+        "Cholesky solve) and steps to the minimum of the local quadratic model — for logistic "
+        "regression this is *iteratively reweighted least squares*, what statistics software "
+        "does. Breast-cancer data, 30 standardized features, 70/30 split, C = 1:"
+    )
+    epochs = 30 if ch.quick else 200
+    solvers = {
+        "gradient descent": dict(solver="gd", learning_rate=0.5, max_iter=2000, tol=1e-7),
+        "SGD": dict(solver="sgd", learning_rate=0.01, max_iter=epochs // 3, tol=1e-6),
+        "mini-batch (32)": dict(solver="minibatch", learning_rate=0.05, max_iter=epochs,
+                                tol=1e-6),
+        "mini-batch + Nesterov": dict(solver="minibatch", learning_rate=0.01, max_iter=epochs,
+                                      tol=1e-6, optimizer_params={"momentum": 0.9,
+                                                                  "nesterov": True}),
+        "Nesterov + early stopping": dict(solver="minibatch", learning_rate=0.01,
+                                          max_iter=epochs, optimizer_params={
+                                              "momentum": 0.9, "nesterov": True},
+                                          early_stopping=True, validation_fraction=0.15,
+                                          n_iter_no_change=10),
+        "Newton (IRLS)": dict(solver="newton", tol=1e-8),
+    }
+    fitted, rows, roc = {}, [], {}
+    for label, params in solvers.items():
+        start = time.perf_counter()
+        model = LogisticRegression(C=1.0, random_state=0, **params).fit(X_train, y_train)
+        seconds = time.perf_counter() - start
+        fitted[label] = model
+        score = model.predict_proba(X_test)[:, 1]
+        roc[label] = (y_test, score)
+        final = logistic_objective(p, 2, fit_intercept=True, l2=1.0 / n).loss(
+            np.r_[model.coef_[0], model.intercept_], X_train, y_train.astype(float))
+        rows.append([label, model.n_iter_, seconds, final,
+                     accuracy_score(y_test, model.predict(X_test)),
+                     roc_auc_score(y_test, score)])
+    ch.table(["solver", "iterations / epochs", "seconds", "final training loss",
+              "test accuracy", "test AUC"], rows,
+             "Final loss: the objective on the whole training set. Newton reaches the minimum "
+             "in a handful of iterations; the stochastic methods hover near it.")
+    ch.figure(plot_training_curves({k: fitted[k] for k in
+                                    ("SGD", "mini-batch + Nesterov",
+                                     "Nesterov + early stopping", "Newton (IRLS)")}),
+              "Training loss per epoch (Newton: per iteration); the dashed curve is the "
+              "validation loss of the early-stopped run, the circle the epoch it kept.")
+    ch.figure(plot_roc_curves({k: roc[k] for k in ("SGD", "Nesterov + early stopping",
+                                                   "Newton (IRLS)")}),
+              "ROC curves on the test set: the true-positive rate against the false-positive "
+              "rate as the probability threshold moves from 1 to 0; the area under the curve "
+              "is the probability that a random benign case scores above a random malignant "
+              "one.")
+    for label in ("Newton (IRLS)", "Nesterov + early stopping"):
+        ch.check_bound(f"{label}: test accuracy", "goal ≥ 0.95", rows[list(solvers).index(
+            label)][4], at_least=0.95)
+        ch.check_bound(f"{label}: test AUC", "goal ≥ 0.99", rows[list(solvers).index(
+            label)][5], at_least=0.99)
+    newton = fitted["Newton (IRLS)"]
+    ch.text(
+        "The 30 features are strongly correlated (radius, perimeter and area measure nearly "
+        "the same thing), so the loss is a long, flat valley: first-order methods get the "
+        "*loss* close to the minimum quickly while the *coefficients* along the valley floor "
+        "converge slowly. Newton's method rescales by the curvature and does not care."
+    )
+    ch.check_close("gradient descent: final training loss", "our Newton answer",
+                   rows[0][3], rows[-1][3], rtol=1e-3)
+    try:
+        from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+
+        reference = SkLogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-10,
+                                         max_iter=1000).fit(X_train, y_train)
+        ch.check_close("Newton coefficients (L2, C = 1)", "scikit-learn LogisticRegression",
+                       newton.coef_, reference.coef_, rtol=1e-6)
+        ch.check_close("test probabilities", "scikit-learn LogisticRegression",
+                       newton.predict_proba(X_test), reference.predict_proba(X_test),
+                       atol=1e-7)
+    except ImportError:
+        ch.skip("Newton coefficients", "scikit-learn", "scikit-learn is not installed")
+
+    # -- decision boundaries -------------------------------------------------------------------
+    ch.heading("Decision boundaries")
+    ch.text(
+        "The model predicts class 1 where $p > 0.5$, i.e. where $w^\\top x + b > 0$: the "
+        "boundary is a straight line (a hyperplane), and the probability contours are parallel "
+        "to it, closer together the larger $\\|w\\|$. With $K$ classes the *softmax* "
+        "$p_k = e^{z_k}/\\sum_l e^{z_l}$ gives one score per class and the regions meet along "
+        "straight lines. A curved boundary (the moons) is out of reach without new features "
+        "— or hidden layers, which is where neural networks begin."
+    )
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(15, 4.6), layout="constrained")
+    axes = fig.subplots(1, 3)
+    blobs2 = make_blobs(300, centers=2, cluster_std=2.5, random_state=1)
+    blobs3 = make_blobs(300, centers=3, cluster_std=1.5, random_state=3)
+    moons = make_moons(300, noise=0.2, random_state=0)
+    for ax, data, title in ((axes[0], blobs2, "two classes"), (axes[1], blobs3,
+                            "three classes (softmax)"), (axes[2], moons, "moons: a line "
+                            "is not enough")):
+        model = LogisticRegression().fit(data.X, data.y)
+        plot_decision_boundary(model, data.X, data.y, ax=ax, resolution=80 if ch.quick else 200,
+                               title=f"{title}: accuracy {model.score(data.X, data.y):.2f}")
+    ch.figure(fig, "Fitted LogisticRegression() on synthetic data sets from "
+              "fromscratch.datasets.")
+    try:
+        from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+
+        ours = LogisticRegression(tol=1e-10).fit(blobs3.X, blobs3.y)
+        ref = SkLogisticRegression(solver="newton-cholesky", tol=1e-10,
+                                   max_iter=1000).fit(blobs3.X, blobs3.y)
+        ch.check_close("multinomial coefficients", "scikit-learn LogisticRegression",
+                       ours.coef_, ref.coef_, rtol=1e-6)
+        l1 = LogisticRegression(C=0.05, l1_ratio=1.0, tol=1e-10).fit(X_train, y_train)
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            l1_ref = SkLogisticRegression(C=0.05, l1_ratio=1.0, solver="saga", tol=1e-12,
+                                          max_iter=20_000).fit(X_train, y_train)
+        ch.text(
+            f"An L1 penalty (`l1_ratio=1`, C = 0.05) keeps {int(np.sum(l1.coef_ != 0))} of the "
+            "30 features — the others get weight exactly 0 — fitted by proximal Newton "
+            "(coordinate descent on each quadratic model)."
+        )
+        ch.check_close("L1-penalized coefficients", "scikit-learn saga", l1.coef_,
+                       l1_ref.coef_, rtol=1e-5)
+    except ImportError:
+        ch.skip("multinomial and L1 coefficients", "scikit-learn", "not installed")
