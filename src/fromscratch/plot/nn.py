@@ -20,6 +20,7 @@ from fromscratch._validation import check_array, check_scalar, check_y
 from fromscratch.plot._style import new_figure
 
 __all__ = [
+    "plot_activations",
     "plot_network",
     "plot_decision_boundaries",
     "save_decision_boundary_animation",
@@ -30,6 +31,34 @@ __all__ = [
 
 _COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown",
            "tab:pink", "tab:gray", "tab:olive", "tab:cyan")
+
+
+# -- activations ----------------------------------------------------------------------------------
+
+
+def plot_activations(x: Any = None):
+    r"""The activation functions (left) and their derivatives (right), the derivatives computed
+    by reverse-mode autodiff: the factor :math:`\sigma'(z)` that backpropagation multiplies
+    by at every layer."""
+    from fromscratch.autodiff import Tensor
+    from fromscratch.nn import functional as F
+
+    x = np.linspace(-4, 4, 401) if x is None else np.asarray(x, dtype=float)
+    functions = {"sigmoid": F.sigmoid, "tanh": F.tanh, "ReLU": F.relu,
+                 "leaky ReLU (0.1)": lambda z: F.leaky_relu(z, 0.1)}
+    fig, (left, right) = new_figure(2, width=10.0, height=3.8)
+    for name, f in functions.items():
+        t = Tensor(x, requires_grad=True)
+        out = f(t)
+        out.sum().backward()  # elementwise: the gradient of the sum is f'(x) at each x
+        left.plot(x, out.data, label=name)
+        right.plot(x, t.grad, label=name)
+    left.set(title="activation σ(z)", xlabel="z")
+    right.set(title="derivative σ'(z), by autodiff", xlabel="z")
+    for ax in (left, right):
+        ax.axhline(0, color="0.8", lw=0.8, zorder=0)
+        ax.legend(frameon=False, fontsize=8)
+    return fig
 
 
 # -- the network diagram --------------------------------------------------------------------------
