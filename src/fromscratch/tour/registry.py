@@ -30,7 +30,6 @@ class ChapterSpec:
 CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("datasets", "ch_datasets"),
     ChapterSpec("logistic", "ch_logistic"),
-    ChapterSpec("testfunctions", "ch_testfunctions"),
     ChapterSpec("nn", "ch_nn"),
 )
 
