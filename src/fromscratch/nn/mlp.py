@@ -277,7 +277,7 @@ class _BaseMLP(BaseEstimator):
         stopper = EarlyStopping(params["n_iter_no_change"], params["tol"],
                                 mode="max" if self.early_stopping else "min")
 
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         self.loss_curve_: list[float] = []
         validation_scores: list[float] = []

@@ -291,7 +291,7 @@ def fit(
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, random_state=rng)
     stopper = EarlyStopping(patience, min_delta) if patience is not None else None
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     history = History()
     best_state = None
