@@ -10,12 +10,16 @@ holds the math (its docstring has the equations)::
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
+
+or, for a function of a vector, ``minimize(f, x0, optimizer="adam", lr=1e-2)``.
 """
 
 from fromscratch.optim.adadelta import Adadelta
 from fromscratch.optim.adagrad import Adagrad
 from fromscratch.optim.adam import Adam, Adamax, AdamW, NAdam
 from fromscratch.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from fromscratch.optim.minimize import MinimizeResult, minimize
+from fromscratch.optim.newton import Newton
 from fromscratch.optim.optimizer import Optimizer
 from fromscratch.optim.rmsprop import RMSprop
 from fromscratch.optim.sgd import SGD
@@ -30,6 +34,9 @@ __all__ = [
     "AdamW",
     "Adamax",
     "NAdam",
+    "Newton",
+    "minimize",
+    "MinimizeResult",
     "LRScheduler",
     "StepLR",
     "ExponentialLR",

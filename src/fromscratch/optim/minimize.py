@@ -1,0 +1,224 @@
+"""``minimize``: run any optimizer on a function of a vector and keep the whole story.
+
+The gradients (and Newton's Hessians) come from :mod:`fromscratch.autodiff`, so ``f`` only has
+to be written with differentiable operations (``import fromscratch.autodiff.numpy as anp``).
+The result keeps the trajectory, the losses and the gradient norms, which is what a figure of
+an optimizer's path on a test function needs.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from fromscratch._validation import check_array, check_choice, check_scalar
+from fromscratch.autodiff import Tensor, value_and_grad
+from fromscratch.optim.adadelta import Adadelta
+from fromscratch.optim.adagrad import Adagrad
+from fromscratch.optim.adam import Adam, Adamax, AdamW, NAdam
+from fromscratch.optim.newton import Newton
+from fromscratch.optim.optimizer import Optimizer
+from fromscratch.optim.rmsprop import RMSprop
+from fromscratch.optim.sgd import SGD
+
+__all__ = ["minimize", "MinimizeResult", "OPTIMIZERS"]
+
+#: The optimizers ``minimize`` knows by name (lower case).
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.__name__.lower(): cls
+    for cls in (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam, Newton)
+}
+
+#: The loss has "blown up" when it exceeds its starting value by this many times
+#: max(1, |f(x0)|): no sensible descent climbs six orders of magnitude.
+DIVERGENCE_FACTOR = 1e6
+
+
+@dataclass
+class MinimizeResult:
+    """What :func:`minimize` found, and how.
+
+    Attributes
+    ----------
+    x : ndarray of shape (dim,)
+        The last iterate (the last finite one, if the run diverged).
+    fun : float
+        :math:`f(x)`.
+    trajectory : ndarray of shape (n_steps + 1, dim)
+        Every iterate, from ``x0`` to ``x`` (a run that diverged stops at its last finite one).
+    losses, grad_norms : ndarray of shape (n_steps + 1,)
+        :math:`f` and :math:`\\|\\nabla f\\|_2` at each iterate.
+    converged : bool
+        Whether :math:`\\|\\nabla f(x)\\|_2 \\le` ``tol`` was reached.
+    diverged : bool
+        Whether the run stopped because the loss or gradient became NaN/inf or blew up.
+    n_steps : int
+        Optimizer steps taken.
+    message : str
+        Why the run stopped, with a hint when it diverged.
+    optimizer : Optimizer
+        The optimizer, with its state (``optimizer.state_dict()``).
+    """
+
+    x: np.ndarray
+    fun: float
+    trajectory: np.ndarray
+    losses: np.ndarray
+    grad_norms: np.ndarray
+    converged: bool
+    diverged: bool
+    n_steps: int
+    message: str
+    optimizer: Optimizer
+
+
+def _optimizer_class(optimizer: Any) -> type[Optimizer]:
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        return optimizer
+    if isinstance(optimizer, str):
+        return OPTIMIZERS[check_choice(optimizer.lower(), "optimizer", tuple(OPTIMIZERS))]
+    raise TypeError(
+        f"optimizer must be a name ({', '.join(OPTIMIZERS)}) or an Optimizer subclass; got "
+        f"{type(optimizer).__name__} {optimizer!r}."
+    )
+
+
+def _check_hyper_names(cls: type[Optimizer], hyper: dict[str, Any]) -> None:
+    signature = inspect.signature(cls.__init__)
+    accepted = [n for n in signature.parameters if n not in ("self", "params")]
+    unknown = sorted(set(hyper) - set(accepted))
+    if unknown:
+        raise TypeError(
+            f"{cls.__name__} has no hyper-parameter(s) {unknown}; it accepts {accepted}."
+        )
+
+
+def _divergence_hint(opt: Optimizer) -> str:
+    lr = opt.param_groups[0].get("lr")
+    if isinstance(opt, Newton) or lr is None:
+        return "check f for regions where it is unbounded or undefined."
+    return f"the learning rate lr={lr:g} is probably too large; try a smaller one, e.g. {lr / 10:g}"
+
+
+def minimize(
+    f: Callable[[Any], Any],
+    x0: Any,
+    optimizer: str | type[Optimizer] = "adam",
+    steps: int = 1000,
+    tol: float = 1e-6,
+    **hyper: Any,
+) -> MinimizeResult:
+    r"""Minimize a scalar function of a vector with any optimizer of :mod:`fromscratch.optim`.
+
+    Each step evaluates :math:`f(x_k)` and :math:`g_k = \nabla f(x_k)` by reverse-mode autodiff
+    (:func:`fromscratch.autodiff.value_and_grad`), stops if :math:`\|g_k\|_2 \le` ``tol``, and
+    otherwise lets the optimizer update :math:`x` (Newton also takes the Hessian).
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> scalar`` for a 1-D array ``x``, written with differentiable operations.
+    x0 : array-like of shape (dim,)
+        The starting point (float32 is kept; integers become float64).
+    optimizer : str or Optimizer subclass, default "adam"
+        A name (``"sgd"``, ``"adagrad"``, ``"rmsprop"``, ``"adadelta"``, ``"adam"``,
+        ``"adamw"``, ``"adamax"``, ``"nadam"``, ``"newton"``; case-insensitive) or a class.
+    steps : int, default 1000
+        Largest number of optimizer steps.
+    tol : float, default 1e-6
+        Stop when the gradient norm is at most ``tol``.
+    **hyper
+        Hyper-parameters for the optimizer (``lr``, ``momentum``, ``betas``...).
+
+    Returns
+    -------
+    MinimizeResult
+
+    Warns
+    -----
+    RuntimeWarning
+        When the run diverges (NaN/inf loss or gradient, or a loss
+        :data:`DIVERGENCE_FACTOR` times larger than at the start); the result then ends at the
+        last finite iterate and its message suggests a smaller learning rate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> result = minimize(lambda x: ((x - 3.0) ** 2).sum(), np.zeros(2), "sgd", lr=0.1)
+    >>> result.converged, np.round(result.x, 6).tolist()
+    (True, [3.0, 3.0])
+    """
+    if not callable(f):
+        raise TypeError(f"f must be callable, f(x) -> scalar; got {type(f).__name__}.")
+    x0 = check_array(x0, name="x0", ensure_2d=False)
+    if x0.ndim != 1:
+        raise ValueError(
+            f"x0 must be a 1-D vector (the starting point); got shape {x0.shape}. Flatten it "
+            "with x0.ravel() and reshape inside f."
+        )
+    steps = check_scalar(steps, "steps", kind=int, min_val=0)
+    tol = check_scalar(tol, "tol", min_val=0.0)
+    cls = _optimizer_class(optimizer)
+    _check_hyper_names(cls, hyper)
+
+    x = Tensor(x0, requires_grad=True)
+    opt = cls([x], **hyper)
+    f_and_grad = value_and_grad(f)
+    trajectory, losses, grad_norms = [], [], []
+    converged = diverged = False
+    message = f"stopped after {steps} steps without reaching gradient norm <= {tol:g}."
+    for k in range(steps + 1):
+        point = x.data.copy()
+        with np.errstate(all="ignore"):  # NaN/inf is detected and reported below, with a hint
+            value, g = f_and_grad(point)
+        value, g = float(value), np.asarray(g)
+        grad_norm = math.sqrt(float(g @ g)) if np.all(np.isfinite(g)) else math.inf
+        if k == 0 and not (np.isfinite(value) and np.isfinite(grad_norm)):
+            raise ValueError(
+                f"f(x0) = {value} and its gradient norm is {grad_norm}; the start must be a "
+                "point where f and its gradient are finite."
+            )
+        blown_up = k > 0 and value - losses[0] > DIVERGENCE_FACTOR * max(1.0, abs(losses[0]))
+        if not (np.isfinite(value) and np.isfinite(grad_norm)) or blown_up:
+            diverged = True
+            what = "blew up" if blown_up and np.isfinite(value) else "became NaN/inf"
+            message = (
+                f"diverged at step {k}: the loss {what} ({value:.3g}, from {losses[0]:.3g} at "
+                f"the start); {_divergence_hint(opt)}"
+            )
+            warnings.warn(message, RuntimeWarning, stacklevel=2)
+            break
+        trajectory.append(point)
+        losses.append(value)
+        grad_norms.append(grad_norm)
+        if grad_norm <= tol:
+            converged = True
+            message = f"converged: gradient norm {grad_norm:.3g} <= tol {tol:g} after {k} steps."
+            break
+        if k == steps:
+            break
+        if isinstance(opt, Newton):
+            opt.step(f)
+        else:
+            x.grad = g
+            opt.step()
+
+    n_steps = len(trajectory) - 1 + int(diverged)
+    return MinimizeResult(
+        x=trajectory[-1],
+        fun=losses[-1],
+        trajectory=np.array(trajectory),
+        losses=np.array(losses),
+        grad_norms=np.array(grad_norms),
+        converged=converged,
+        diverged=diverged,
+        n_steps=n_steps,
+        message=message,
+        optimizer=opt,
+    )
