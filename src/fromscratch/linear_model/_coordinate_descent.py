@@ -91,9 +91,9 @@ __all__ = ["Lasso", "ElasticNet", "lasso_path", "enet_path"]
 WORKING_SET_START = 10
 #: An inner solve stops when its gap is below this fraction of the full problem's gap.
 INNER_GAP_FRACTION = 0.3
-#: Coordinate descent precomputes the Gram matrix when there are at most this many features (or
-#: at least as many samples as features): O(p²) memory, one n·p² matrix product.
-GRAM_MAX_FEATURES = 1000
+#: Coordinate descent runs in covariance form (Gram rows, O(p²) memory at most) up to this many
+#: features, on the residual beyond.
+GRAM_MAX_FEATURES = 2000
 #: FISTA computes the duality gap every this many iterations (it costs an extra X^T R).
 FISTA_GAP_EVERY = 10
 
@@ -265,6 +265,40 @@ def _working_set(
     return np.sort(np.argpartition(score, size - 1)[:size])
 
 
+class GramCache:
+    r"""The covariance-form data of a problem: :math:`X^\top y`, :math:`\|x_j\|^2` and the Gram
+    matrix :math:`G = X^\top X`.
+
+    For tall data (:math:`n \ge p`) :math:`G` is formed at once. For wide data, row :math:`j` of
+    :math:`G` (= column :math:`j`, by symmetry) is computed, as :math:`X^\top x_j`, only when
+    feature :math:`j` first enters a working set, several rows in one matrix product. A lasso
+    touches few features, so this costs :math:`n\,p\,|W|` flops instead of :math:`n p^2`;
+    along a path the rows are reused from one alpha to the next.
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
+        n_features = X.shape[1]
+        self.X = X
+        self.Xty = X.T @ y
+        self.col_sq = np.einsum("ij,ij->j", X, X)
+        if X.shape[0] >= n_features:
+            # Tall data: the whole of G costs about as much as a few epochs, and the symmetric
+            # product XᵀX takes half the flops of computing its rows piecemeal.
+            self.G = X.T @ X
+            self.known = np.ones(n_features, dtype=bool)
+        else:
+            self.G = np.empty((n_features, n_features), dtype=X.dtype)
+            self.known = np.zeros(n_features, dtype=bool)
+
+    def rows(self, W: np.ndarray) -> np.ndarray:
+        """:math:`G`, with at least the rows ``W`` filled in."""
+        new = W[~self.known[W]]
+        if new.size:
+            self.G[new] = self.X[:, new].T @ self.X
+            self.known[new] = True
+        return self.G
+
+
 def enet_coordinate_descent(
     X: np.ndarray,
     y: np.ndarray,
@@ -277,13 +311,14 @@ def enet_coordinate_descent(
     rng: np.random.Generator | None = None,
     random: bool = False,
     positive: bool = False,
+    gram: GramCache | None = None,
 ) -> tuple[np.ndarray, float, float, int]:
     r"""Minimize :math:`P(w)` by working-set coordinate descent.
 
-    When the Gram matrix :math:`X^\top X` is affordable (see ``GRAM_MAX_FEATURES``) it is formed
-    once (one matrix product) and the updates run in covariance form; otherwise (many more
-    features than samples) they run on the residual. Either way the final duality gap is
-    computed from the exact residual :math:`y - Xw`.
+    Up to ``GRAM_MAX_FEATURES`` features the updates run in covariance form, on the rows of
+    the Gram matrix the working sets need (:class:`GramCache`; pass ``gram`` to reuse one
+    across calls on the same data); beyond, they run on the residual. Either way the final
+    duality gap is computed from the exact residual :math:`y - Xw`.
 
     Parameters
     ----------
@@ -297,16 +332,15 @@ def enet_coordinate_descent(
     w, gap, gap_tol, n_iter
     """
     rng = np.random.default_rng(0) if rng is None else rng
-    n_samples, n_features = X.shape
-    covariance = n_features <= max(n_samples, GRAM_MAX_FEATURES)
+    n_features = X.shape[1]
+    covariance = n_features <= GRAM_MAX_FEATURES
     yy = float(y @ y)
     gap_tol = tol * yy
     size = n_features if l1 == 0 else WORKING_SET_START  # no L1: every coordinate is active
     if covariance:
-        G = X.T @ X
-        Xty = X.T @ y
-        q = G @ w
-        col_sq = np.diagonal(G).copy()
+        gram = GramCache(X, y) if gram is None else gram
+        Xty, col_sq = gram.Xty, gram.col_sq
+        q = X.T @ (X @ w)  # = Gw, without needing G's rows
     else:
         X = np.asfortranarray(X)  # contiguous columns for the column-wise updates
         R = y - X @ w
@@ -323,6 +357,8 @@ def enet_coordinate_descent(
             gap = duality_gap(w, float(R @ R), float(R @ y), XtR, l1, l2, positive)
         if gap <= gap_tol or n_iter >= max_iter:
             break
+        # Room for twice the current support.
+        size = min(n_features, max(size, 2 * int(np.count_nonzero(w))))
         W = _working_set(w, XtR, col_sq, l1, l2, positive, size)
         inner = dict(
             max_epochs=max_iter - n_iter, d_w_tol=tol,
@@ -330,13 +366,12 @@ def enet_coordinate_descent(
             rng=rng, random=random, positive=positive,
         )
         if covariance:
-            n_iter += _cd_epochs_covariance(G, Xty, q, w, W, yy, l1, l2, **inner)
+            n_iter += _cd_epochs_covariance(gram.rows(W), Xty, q, w, W, yy, l1, l2, **inner)
         else:
             w_W = w[W]
             n_iter += _cd_epochs_residual(X[:, W], y, R, w_W, col_sq[W].tolist(), l1, l2,
                                           **inner)
             w[W] = w_W  # the support is inside W, so w is zero outside it
-        size = min(n_features, max(size, 2 * int(np.count_nonzero(w))))
     if covariance:  # the reported gap comes from the exact residual, not the Gram formulas
         R = y - X @ w
         gap = duality_gap(w, float(R @ R), float(R @ y), X.T @ R, l1, l2, positive)
@@ -436,7 +471,7 @@ def _check_enet_params(
 def _solve_enet(
     X: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float, l1_ratio: float, *,
     solver: str, max_iter: int, tol: float, rng: np.random.Generator, selection: str,
-    positive: bool,
+    positive: bool, **extra: Any,
 ) -> tuple[np.ndarray, float, int]:
     """Solve on centered data from ``w``; return (w, gap / n, n_iter), warning if unconverged."""
     n_samples = X.shape[0]
@@ -444,7 +479,7 @@ def _solve_enet(
     l2 = alpha * (1.0 - l1_ratio) * n_samples
     w, gap, gap_tol, n_iter = _SOLVERS[solver](
         X, y, w, l1, l2, max_iter=max_iter, tol=tol, rng=rng,
-        random=selection == "random", positive=positive,
+        random=selection == "random", positive=positive, **extra,
     )
     if gap > gap_tol:
         warnings.warn(
@@ -668,12 +703,14 @@ def enet_path(
         if w.shape != (n_features,):
             raise ValueError(f"coef_init must have shape ({n_features},); got {w.shape}.")
     rng = check_random_state(random_state)
+    # Coordinate descent reuses the Gram rows it computed from one alpha to the next.
+    extra = {"gram": GramCache(X, y)} if solver == "cd" and n_features <= GRAM_MAX_FEATURES else {}
     coefs = np.empty((n_features, alphas.size), dtype=X.dtype)
     dual_gaps = np.empty(alphas.size)
     for k, alpha in enumerate(alphas):
         w, dual_gaps[k], _ = _solve_enet(
             X, y, w, float(alpha), float(l1_ratio), solver=solver, max_iter=max_iter, tol=tol,
-            rng=rng, selection=selection, positive=positive,
+            rng=rng, selection=selection, positive=positive, **extra,
         )
         coefs[:, k] = w
         w = w.copy()

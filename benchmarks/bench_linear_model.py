@@ -1,0 +1,100 @@
+"""fromscratch.linear_model against scikit-learn, side by side in one process.
+
+Each case fits ours and scikit-learn's estimator alternately (interleaved, so machine noise hits
+both), several times, and prints the medians, the ratio ours / scikit-learn (< 1: ours is
+faster) and the largest relative coefficient difference. The iterative solvers run at the same
+tolerance with the same duality-gap stopping rule.
+
+    python benchmarks/bench_linear_model.py [--repeats 5] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+from sklearn import linear_model as sk
+
+from fromscratch import linear_model as fs
+
+
+def interleaved(fit_ours, fit_ref, repeats):
+    ours_times, ref_times, models = [], [], {}
+    for _ in range(repeats):
+        for key, fit, times in (("ours", fit_ours, ours_times), ("ref", fit_ref, ref_times)):
+            start = time.perf_counter()
+            models[key] = fit()
+            times.append(time.perf_counter() - start)
+    return statistics.median(ours_times), statistics.median(ref_times), models
+
+
+def report(name, ours, reference, X, y, repeats):
+    t_ours, t_ref, models = interleaved(
+        lambda: ours.fit(X, y), lambda: reference.fit(X, y), repeats
+    )
+    ref_coef = models["ref"].coef_
+    diff = np.abs(models["ours"].coef_ - ref_coef).max() / np.abs(ref_coef).max()
+    print(f"{name:<44} {t_ours * 1e3:>9.1f} {t_ref * 1e3:>9.1f} {t_ours / t_ref:>6.2f} "
+          f"{diff:>9.1e}")
+
+
+def sparse_problem(n_samples, n_features, n_informative, rng):
+    X = rng.standard_normal((n_samples, n_features))
+    w = np.zeros(n_features)
+    w[rng.choice(n_features, n_informative, replace=False)] = 3 * rng.standard_normal(
+        n_informative
+    )
+    return X, X @ w + rng.standard_normal(n_samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="smaller problems")
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    n_tall = 20_000 if args.quick else 200_000
+
+    print(f"{'case':<44} {'ours ms':>9} {'sklearn':>9} {'ratio':>6} {'rel diff':>9}")
+    X, y = sparse_problem(n_tall, 100, 100, rng)
+    shape = f"{n_tall}x100"
+    report(f"LinearRegression(solver='cholesky') {shape}", fs.LinearRegression(solver="cholesky"),
+           sk.LinearRegression(), X, y, args.repeats)
+    report(f"LinearRegression(solver='qr') {shape}", fs.LinearRegression(solver="qr"),
+           sk.LinearRegression(), X, y, args.repeats)
+    report(f"Ridge(alpha=1, solver='cholesky') {shape}", fs.Ridge(alpha=1.0),
+           sk.Ridge(alpha=1.0), X, y, args.repeats)
+    report(f"Ridge(alpha=1, solver='qr') {shape}", fs.Ridge(alpha=1.0, solver="qr"),
+           sk.Ridge(alpha=1.0), X, y, args.repeats)
+
+    X, y = sparse_problem(5_000, 500, 20, rng)
+    for tol in (1e-4, 1e-8):
+        report(f"Lasso(alpha=0.01, tol={tol:g}) 5000x500", fs.Lasso(alpha=0.01, tol=tol),
+               sk.Lasso(alpha=0.01, tol=tol), X, y, args.repeats)
+        report(f"ElasticNet(alpha=0.01, tol={tol:g}) 5000x500",
+               fs.ElasticNet(alpha=0.01, tol=tol), sk.ElasticNet(alpha=0.01, tol=tol),
+               X, y, args.repeats)
+    report("Lasso(alpha=0.01, solver='fista') 5000x500", fs.Lasso(alpha=0.01, solver="fista"),
+           sk.Lasso(alpha=0.01), X, y, args.repeats)
+    report("Lasso(alpha=0.1) 5000x500", fs.Lasso(alpha=0.1), sk.Lasso(alpha=0.1), X, y,
+           args.repeats)
+
+    X, y = sparse_problem(200, 5_000, 20, rng)
+    report("Lasso(alpha=0.1) 200x5000 (wide: residual form)", fs.Lasso(alpha=0.1),
+           sk.Lasso(alpha=0.1), X, y, args.repeats)
+
+    X, y = sparse_problem(5_000, 500, 20, rng)
+    start = time.perf_counter()
+    fs.lasso_path(X, y, n_alphas=30)
+    t_ours = time.perf_counter() - start
+    start = time.perf_counter()
+    sk.lasso_path(X, y, alphas=30)
+    t_ref = time.perf_counter() - start
+    print(f"{'lasso_path 30 alphas 5000x500 (1 run)':<44} {t_ours * 1e3:>9.1f} "
+          f"{t_ref * 1e3:>9.1f} {t_ours / t_ref:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()
