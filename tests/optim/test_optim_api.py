@@ -155,13 +155,15 @@ def test_load_state_dict_rejects_a_mismatch(mutate, message):
 @pytest.mark.parametrize(("cls", "hyper"), FULL_STATE, ids=FULL_STATE_IDS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_chunked_update_is_bit_identical_to_one_call(monkeypatch, cls, hyper, dtype):
-    """Chunks of 7 elements (with a ragged last chunk) give exactly the whole-array result."""
+    """Chunks of 7 or 14 elements (with a ragged last chunk), shared by two threads, give
+    exactly the whole-array result."""
     rng = np.random.default_rng(0)
-    x0 = [rng.standard_normal(shape).astype(dtype) for shape in [(10, 10), (33,), (1,)]]
+    x0 = [rng.standard_normal(shape).astype(dtype) for shape in [(20, 20), (33,), (1,)]]
     grads = [[rng.standard_normal(x.shape).astype(dtype) for x in x0] for _ in range(5)]
 
-    def run(chunk_size):
-        monkeypatch.setattr(optimizer_module, "CHUNK_SIZE", chunk_size)
+    def run(chunk_bytes):
+        monkeypatch.setattr(optimizer_module, "CHUNK_BYTES", chunk_bytes)
+        monkeypatch.setattr(optimizer_module, "N_THREADS", 2)
         params = [Tensor(x.copy()) for x in x0]
         opt = cls(params, **hyper)
         for step_grads in grads:
@@ -170,7 +172,7 @@ def test_chunked_update_is_bit_identical_to_one_call(monkeypatch, cls, hyper, dt
             opt.step()
         return [p.data for p in params]
 
-    for chunked, whole in zip(run(7), run(10**9), strict=True):
+    for chunked, whole in zip(run(56), run(10**9), strict=True):
         assert chunked.dtype == dtype
         np.testing.assert_array_equal(chunked, whole)
 

@@ -18,7 +18,7 @@ from fromscratch.optim.adadelta import Adadelta
 from fromscratch.optim.adagrad import Adagrad
 from fromscratch.optim.adam import Adam, Adamax, AdamW, NAdam
 from fromscratch.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
-from fromscratch.optim.minimize import MinimizeResult, minimize
+from fromscratch.optim.minimize import OPTIMIZERS, MinimizeResult, minimize
 from fromscratch.optim.newton import Newton
 from fromscratch.optim.optimizer import Optimizer
 from fromscratch.optim.rmsprop import RMSprop
@@ -37,6 +37,7 @@ __all__ = [
     "Newton",
     "minimize",
     "MinimizeResult",
+    "OPTIMIZERS",
     "LRScheduler",
     "StepLR",
     "ExponentialLR",

@@ -26,7 +26,9 @@ defaults.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -37,12 +39,31 @@ from fromscratch.autodiff import Tensor
 __all__ = [
     "Optimizer",
     "apply_chunked",
-    "CHUNK_SIZE",
+    "CHUNK_BYTES",
+    "N_THREADS",
 ]
 
-#: Elements per chunk in :func:`apply_chunked`: 64K float64 values are 512 KiB, so the few
-#: chunk-sized temporaries of an update stay in the L2 cache instead of streaming through memory.
-CHUNK_SIZE = 65_536
+#: Bytes per array per chunk in :func:`apply_chunked` (64K float64 or 128K float32 values): a
+#: chunk of each array and the few chunk-sized temporaries of an update stay in the L2 cache
+#: instead of streaming through memory. Measured in benchmarks/bench_optim.py.
+CHUNK_BYTES = 512 * 1024
+
+#: Threads that share the chunks of a large update. NumPy releases the GIL inside its ufuncs,
+#: so chunks run truly in parallel; set to 1 for a single-threaded library.
+N_THREADS = os.cpu_count() or 1
+
+#: An update is split across threads only when each thread gets at least this many chunks
+#: (below that, handing work to a thread costs more than it saves).
+_MIN_CHUNKS_PER_THREAD = 8
+
+_executor: ThreadPoolExecutor | None = None
+
+
+def _thread_pool() -> ThreadPoolExecutor:
+    global _executor
+    if _executor is None or _executor._max_workers != N_THREADS:
+        _executor = ThreadPoolExecutor(max_workers=N_THREADS, thread_name_prefix="optim")
+    return _executor
 
 
 def apply_chunked(
@@ -54,10 +75,11 @@ def apply_chunked(
     """Call an elementwise, in-place ``update(*arrays, **scalars)`` on cache-sized pieces.
 
     Every optimizer update is elementwise, so applying it to consecutive slices of the
-    flattened arrays gives exactly (bit for bit) the result of one call on the whole arrays.
-    The benefit is speed: the temporaries the update creates (``g * g``, ``sqrt(v) + eps``...)
-    are the size of a chunk and stay in cache, instead of being parameter-sized arrays that cost
-    a trip to memory each.
+    flattened arrays gives exactly (bit for bit) the result of one call on the whole arrays,
+    in any order and on any thread. The benefit is speed: the temporaries the update creates
+    (``g * g``, ``sqrt(v) + eps``...) are the size of a chunk and stay in cache, instead of
+    being parameter-sized arrays that cost a trip to memory each; and a large update is shared
+    by :data:`N_THREADS` threads, each taking a contiguous run of chunks.
 
     Parameters
     ----------
@@ -68,21 +90,34 @@ def apply_chunked(
         Arrays of the same size. Those written to must be C-contiguous for the chunks to be
         views; if any array is not, the update runs once on the whole arrays.
     chunk_size : int, optional
-        Elements per chunk; default :data:`CHUNK_SIZE`.
+        Elements per chunk; default :data:`CHUNK_BYTES` worth of the first array's dtype.
     **scalars
         Hyper-parameters passed unchanged to every call.
     """
     arrays = list(arrays)
-    chunk_size = CHUNK_SIZE if chunk_size is None else chunk_size
     present = [a for a in arrays if a is not None]
+    if chunk_size is None:
+        chunk_size = max(1, CHUNK_BYTES // present[0].itemsize)
     size = present[0].size
     if size <= chunk_size or not all(a.flags.c_contiguous for a in present):
         update(*arrays, **scalars)
         return
     flat = [None if a is None else a.reshape(-1) for a in arrays]
-    for start in range(0, size, chunk_size):
-        stop = start + chunk_size
-        update(*(None if a is None else a[start:stop] for a in flat), **scalars)
+
+    def run(starts: range) -> None:
+        for start in starts:
+            stop = start + chunk_size
+            update(*(None if a is None else a[start:stop] for a in flat), **scalars)
+
+    starts = range(0, size, chunk_size)
+    n_threads = min(N_THREADS, len(starts) // _MIN_CHUNKS_PER_THREAD)
+    if n_threads <= 1:
+        run(starts)
+        return
+    per_thread = -(-len(starts) // n_threads)  # ceiling division
+    runs = [starts[i : i + per_thread] for i in range(0, len(starts), per_thread)]
+    for finished in _thread_pool().map(run, runs):  # re-raises an update's exception
+        del finished
 
 
 # --- hyper-parameter checkers: (value, name) -> the value, validated ---------------------------

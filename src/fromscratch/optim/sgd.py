@@ -60,7 +60,8 @@ def sgd_update(
             momentum_buffer[...] = g
         else:
             momentum_buffer *= momentum
-            momentum_buffer += (1 - dampening) * g
+            # (1 - 0) * g is g: skipping that multiplication saves one pass of four.
+            momentum_buffer += (1 - dampening) * g if dampening else g
         g = g + momentum * momentum_buffer if nesterov else momentum_buffer
     param -= lr * g
 
