@@ -56,14 +56,14 @@ N_THREADS = os.cpu_count() or 1
 #: (below that, handing work to a thread costs more than it saves).
 _MIN_CHUNKS_PER_THREAD = 8
 
-_executor: ThreadPoolExecutor | None = None
+_pools: dict[int, ThreadPoolExecutor] = {}
 
 
-def _thread_pool() -> ThreadPoolExecutor:
-    global _executor
-    if _executor is None or _executor._max_workers != N_THREADS:
-        _executor = ThreadPoolExecutor(max_workers=N_THREADS, thread_name_prefix="optim")
-    return _executor
+def _thread_pool(n_threads: int) -> ThreadPoolExecutor:
+    """One pool per thread count, created on first use (most programs never need one)."""
+    if n_threads not in _pools:
+        _pools[n_threads] = ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="optim")
+    return _pools[n_threads]
 
 
 def apply_chunked(
@@ -116,8 +116,7 @@ def apply_chunked(
         return
     per_thread = -(-len(starts) // n_threads)  # ceiling division
     runs = [starts[i : i + per_thread] for i in range(0, len(starts), per_thread)]
-    for finished in _thread_pool().map(run, runs):  # re-raises an update's exception
-        del finished
+    list(_thread_pool(n_threads).map(run, runs))  # waits for all; re-raises an update's error
 
 
 # --- hyper-parameter checkers: (value, name) -> the value, validated ---------------------------
