@@ -76,7 +76,7 @@ def test_feature_count_and_names_are_checked_at_predict():
     model = MeanRegressor().fit(frame, [1.0, 2.0, 3.0])
     assert model.n_features_in_ == 2
     assert list(model.feature_names_in_) == ["a", "b"]
-    with pytest.raises(ValueError, match="X has 3 features, but MeanRegressor was fitted with 2"):
+    with pytest.raises(ValueError, match="X has 3 features, but MeanRegressor is expecting 2"):
         model.predict(np.ones((2, 3)))
     with pytest.raises(ValueError, match="feature names"):
         model.predict(frame[["b", "a"]])

@@ -21,10 +21,13 @@ Choices made here (and relied on by the rest of the library):
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from fromscratch.exceptions import DataConversionWarning
 
 __all__ = [
     "check_array",
@@ -96,7 +99,10 @@ def _as_real_dtype(arr: np.ndarray, name: str, dtype: str | np.dtype | None) -> 
             f"{name}.astype(float) if 0/1 values are intended."
         )
     if kind == "c":
-        raise TypeError(f"{name} has complex dtype {arr.dtype}; only real numbers are allowed.")
+        raise ValueError(
+            f"{name} has complex dtype {arr.dtype}: Complex data not supported; only real "
+            "numbers are allowed."
+        )
     if kind in "USa":
         raise TypeError(
             f"{name} contains strings (dtype {arr.dtype}); numbers are required. Encode "
@@ -193,8 +199,8 @@ def check_array(
         if arr.ndim == 1:
             raise ValueError(
                 f"{name} must be a 2-D array of shape (n_samples, n_features); got a 1-D array "
-                f"of shape {arr.shape}. Reshape it with {name}.reshape(-1, 1) if it is one "
-                f"feature, or {name}.reshape(1, -1) if it is one sample."
+                f"of shape {arr.shape}. Reshape your data with {name}.reshape(-1, 1) if it is "
+                f"one feature, or {name}.reshape(1, -1) if it is one sample."
             )
         if arr.ndim > 2 and not allow_nd:
             raise ValueError(
@@ -207,13 +213,13 @@ def check_array(
     n_samples = arr.shape[0]
     if n_samples < ensure_min_samples:
         raise ValueError(
-            f"{name} has {n_samples} sample(s) (shape {arr.shape}); at least "
-            f"{ensure_min_samples} required."
+            f"{name} has {n_samples} sample(s) (shape={arr.shape}) while a minimum of "
+            f"{ensure_min_samples} is required."
         )
     if ensure_2d and arr.shape[1] < ensure_min_features:
         raise ValueError(
-            f"{name} has {arr.shape[1]} feature(s) (shape {arr.shape}); at least "
-            f"{ensure_min_features} required."
+            f"{name} has {arr.shape[1]} feature(s) (shape={arr.shape}) while a minimum of "
+            f"{ensure_min_features} is required."
         )
 
     _check_finite(arr, name)
@@ -231,7 +237,8 @@ def check_y(
 ) -> np.ndarray:
     """Validate a target vector.
 
-    A column vector of shape ``(n, 1)`` is flattened (as scikit-learn does). With
+    A column vector of shape ``(n, 1)`` is flattened with a ``DataConversionWarning`` (as
+    scikit-learn does). With
     ``y_numeric=False`` (class labels) any label type is allowed: ints, strings, booleans; only
     missing values are rejected.
     """
@@ -239,6 +246,12 @@ def check_y(
     if arr.ndim == 0:
         raise ValueError(f"{name} must be a 1-D array of targets; got a scalar.")
     if arr.ndim == 2 and arr.shape[1] == 1 and not multi_output:
+        warnings.warn(
+            f"A column-vector {name} was passed when a 1d array was expected; it was flattened "
+            f"to shape ({arr.shape[0]},). Pass {name}.ravel() to silence this warning.",
+            DataConversionWarning,
+            stacklevel=3,
+        )
         arr = arr.ravel()
     if arr.ndim != 1 and not (multi_output and arr.ndim == 2):
         allowed = "1-D (or 2-D for several outputs)" if multi_output else "1-D"
@@ -274,7 +287,10 @@ def check_X_y(
     Raises ``ValueError`` when X and y do not have the same number of samples.
     """
     if y is None:
-        raise ValueError("y is None; this estimator needs targets: call fit(X, y).")
+        raise ValueError(
+            "y is None: this estimator requires y to be passed, but the target y is None. "
+            "Call fit(X, y)."
+        )
     X_checked = check_array(X, dtype=dtype, ensure_min_samples=ensure_min_samples)
     y_checked = check_y(y, y_numeric=y_numeric, multi_output=multi_output)
     if X_checked.shape[0] != y_checked.shape[0]:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_array, check_X_y, feature_names_of
+from fromscratch.exceptions import NotFittedError
 
 __all__ = [
     "BaseEstimator",
@@ -29,20 +30,15 @@ __all__ = [
 ]
 
 
-class NotFittedError(ValueError, AttributeError):
-    """Raised when ``predict``/``transform`` is called before ``fit``.
-
-    It subclasses ``ValueError`` and ``AttributeError``, like scikit-learn's, so code that
-    catches either keeps working.
-    """
-
-
 def check_is_fitted(estimator: Any) -> None:
     """Raise :class:`NotFittedError` unless ``fit`` has set a learned attribute (name ending
-    in ``_``)."""
-    fitted = [
-        name for name in vars(estimator) if name.endswith("_") and not name.startswith("__")
-    ]
+    in ``_``). An estimator may decide for itself with ``__sklearn_is_fitted__()``."""
+    if hasattr(estimator, "__sklearn_is_fitted__"):
+        fitted = estimator.__sklearn_is_fitted__()
+    else:
+        fitted = [
+            name for name in vars(estimator) if name.endswith("_") and not name.startswith("__")
+        ]
     if not fitted:
         name = type(estimator).__name__
         raise NotFittedError(
@@ -71,6 +67,8 @@ class BaseEstimator:
 
     @classmethod
     def _param_names(cls) -> list[str]:
+        if cls.__init__ is object.__init__:  # no __init__ of its own: no hyper-parameters
+            return []
         signature = inspect.signature(cls.__init__)
         names = []
         for parameter in signature.parameters.values():
@@ -146,8 +144,11 @@ class BaseEstimator:
     def _validate_fit(
         self, X: Any, y: Any = None, *, y_numeric: bool = True
     ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-        """Validate training data and record ``n_features_in_`` / ``feature_names_in_``."""
-        if y is None:
+        """Validate training data and record ``n_features_in_`` / ``feature_names_in_``.
+
+        Regressors and classifiers require ``y``; transformers take ``y=None``.
+        """
+        if y is None and self._estimator_type not in ("regressor", "classifier"):
             X_checked = check_array(X)
             self._record_features(X, X_checked)
             return X_checked
@@ -161,8 +162,8 @@ class BaseEstimator:
         X_checked = check_array(X)
         if X_checked.shape[1] != self.n_features_in_:
             raise ValueError(
-                f"X has {X_checked.shape[1]} features, but {type(self).__name__} was fitted "
-                f"with {self.n_features_in_} features."
+                f"X has {X_checked.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input (the number it was fitted with)."
             )
         names = feature_names_of(X)
         fitted_names = getattr(self, "feature_names_in_", None)

@@ -348,6 +348,11 @@ def _check_category_column(column: np.ndarray, label: str) -> np.ndarray:
                 f"Column {label} mixes strings with {sorted(others)}; a categorical column "
                 "must hold only strings or only numbers (convert it with .astype(str))."
             )
+    elif kind == "c":
+        raise ValueError(
+            f"Column {label} has dtype {column.dtype}: Complex data not supported; use strings, "
+            "integers, booleans or floats."
+        )
     elif kind not in "biufUS":
         raise TypeError(
             f"Column {label} has dtype {column.dtype}, which cannot be one-hot encoded; "
@@ -373,12 +378,14 @@ def _check_categorical(X: Any) -> tuple[list[np.ndarray], np.ndarray | None]:
         if array.ndim != 2:
             raise ValueError(
                 f"X must be a 2-D array of shape (n_samples, n_features); got shape "
-                f"{array.shape}. Reshape a single column with X.reshape(-1, 1)."
+                f"{array.shape}. Reshape your data: a single column with X.reshape(-1, 1)."
             )
         columns = list(array.T)
         shape = array.shape
-    if shape[0] == 0 or shape[1] == 0:
-        raise ValueError(f"X has shape {shape}; at least 1 sample and 1 feature are required.")
+    if shape[0] == 0:
+        raise ValueError(f"X has 0 sample(s) (shape={shape}) while a minimum of 1 is required.")
+    if shape[1] == 0:
+        raise ValueError(f"X has 0 feature(s) (shape={shape}) while a minimum of 1 is required.")
     return [_check_category_column(c, _column_label(names, j)) for j, c in
             enumerate(columns)], names
 

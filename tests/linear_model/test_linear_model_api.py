@@ -10,6 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from fromscratch.base import NotFittedError
 from fromscratch.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
+from sklearn_checks import expected_failed_checks
 
 ESTIMATORS = [
     LinearRegression(),
@@ -24,24 +25,8 @@ ESTIMATORS = [
 
 # Checks that fail because of the shared input validation (fromscratch._validation / base), not
 # because of these estimators; each reason says what the check expects.
-FOUNDATION_XFAILS = {
-    "check_estimators_unfitted": "expects sklearn's own NotFittedError class; fromscratch "
-    "raises fromscratch.base.NotFittedError (a ValueError and AttributeError, like sklearn's) "
-    "and never imports scikit-learn",
-    "check_n_features_in_after_fitting": "matches the wording 'is expecting N features as "
-    "input'; ours says 'was fitted with N features'",
-    "check_complex_data": "expects ValueError; complex input is a TypeError in fromscratch",
-    "check_estimators_empty_data_messages": "matches sklearn's wording '0 feature(s) "
-    "(shape=(n, 0)) while a minimum of 1 is required'",
-    "check_fit2d_predict1d": "matches the wording 'Reshape your data'",
-    "check_requires_y_none": "matches sklearn's wording 'requires y to be passed'",
-    "check_supervised_y_2d": "expects a DataConversionWarning for a column-vector y, which "
-    "fromscratch flattens silently",
-}
 
 
-def expected_failed_checks(estimator):
-    return FOUNDATION_XFAILS
 
 
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)

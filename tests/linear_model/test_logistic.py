@@ -23,6 +23,7 @@ from fromscratch.linear_model.logistic import (
     logistic_objective,
     sigmoid,
 )
+from sklearn_checks import expected_failed_checks
 
 
 def classification_data(n_classes=2, n=300, p=5, seed=0):
@@ -291,7 +292,7 @@ def test_bad_input():
     with pytest.raises(NotFittedError, match="not fitted"):
         LogisticRegression().predict(X)
     model = LogisticRegression().fit(X, y)
-    with pytest.raises(ValueError, match="X has 4 features.*fitted with 5"):
+    with pytest.raises(ValueError, match="X has 4 features.*expecting 5"):
         model.predict(X[:, :4])
     with pytest.raises(ValueError, match="different numbers of samples"):
         LogisticRegression().fit(X, y[:-1])
@@ -301,24 +302,11 @@ def test_bad_input():
 
 # Checks that fail because of the shared input validation (fromscratch._validation / base),
 # not because of this estimator; each reason says what the check expects.
-FOUNDATION_XFAILS = {
-    "check_estimators_unfitted": "expects sklearn's own NotFittedError class; fromscratch "
-    "raises fromscratch.base.NotFittedError (a ValueError and AttributeError, like sklearn's)",
-    "check_n_features_in_after_fitting": "matches the wording 'is expecting N features as "
-    "input'; ours says 'was fitted with N features'",
-    "check_complex_data": "expects ValueError; complex input is a TypeError in fromscratch",
-    "check_estimators_empty_data_messages": "matches sklearn's wording '0 feature(s) "
-    "(shape=(n, 0)) while a minimum of 1 is required'",
-    "check_fit2d_predict1d": "matches the wording 'Reshape your data'",
-    "check_requires_y_none": "matches sklearn's wording 'requires y to be passed'",
-    "check_supervised_y_2d": "expects a DataConversionWarning for a column-vector y, which "
-    "fromscratch flattens silently",
-}
 
 
 @parametrize_with_checks(
     [LogisticRegression(), LogisticRegression(solver="minibatch", random_state=0)],
-    expected_failed_checks=lambda estimator: FOUNDATION_XFAILS,
+    expected_failed_checks=expected_failed_checks,
 )
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)

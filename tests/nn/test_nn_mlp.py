@@ -17,6 +17,8 @@ from sklearn.metrics import roc_auc_score  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
+from sklearn_checks import expected_failed_checks  # noqa: E402
+
 pytestmark = [
     # Short fits in these tests stop at max_iter on purpose (pytest.warns still sees it).
     pytest.mark.filterwarnings("ignore::fromscratch.nn.mlp.ConvergenceWarning"),
@@ -25,28 +27,8 @@ pytestmark = [
 
 # Checks that fail because of the shared input validation (fromscratch._validation / base), not
 # because of these estimators (the same list as tests/linear_model/test_linear_model_api.py).
-FOUNDATION_XFAILS = {
-    "check_estimators_unfitted": "expects sklearn's own NotFittedError class; fromscratch "
-    "raises fromscratch.base.NotFittedError (a ValueError and AttributeError, like sklearn's) "
-    "and never imports scikit-learn",
-    "check_n_features_in_after_fitting": "matches the wording 'is expecting N features as "
-    "input'; ours says 'was fitted with N features'",
-    "check_complex_data": "expects ValueError; complex input is a TypeError in fromscratch",
-    "check_estimators_empty_data_messages": "matches sklearn's wording '0 feature(s) "
-    "(shape=(n, 0)) while a minimum of 1 is required'",
-    "check_fit2d_predict1d": "matches the wording 'Reshape your data'",
-    "check_requires_y_none": "matches sklearn's wording 'requires y to be passed'",
-}
-SINGLE_OUTPUT_XFAILS = {
-    "check_supervised_y_2d": "expects a DataConversionWarning for a column-vector y, which "
-    "fromscratch flattens silently",
-}
 
 
-def expected_failed_checks(estimator):
-    if isinstance(estimator, MLPRegressor):  # multi-output: a 2-D y is legitimate
-        return FOUNDATION_XFAILS
-    return {**FOUNDATION_XFAILS, **SINGLE_OUTPUT_XFAILS}
 
 
 @parametrize_with_checks(

@@ -8,8 +8,7 @@ import pytest
 import fromscratch.autodiff.numpy as anp
 from fromscratch import optim
 from fromscratch.autodiff import Tensor
-from fromscratch.optim import Newton, minimize
-from fromscratch.optim.minimize import OPTIMIZERS
+from fromscratch.optim import OPTIMIZERS, Newton, minimize
 from fromscratch.optim.newton import backtracking_line_search, newton_direction
 from fromscratch.testfunctions import get
 

@@ -426,3 +426,20 @@ def test_a_gradient_of_the_wrong_shape():
     p.grad = np.ones(4)
     with pytest.raises(ValueError, match=r"shape \(3,\) has a gradient of shape \(4,\)"):
         opt.step()
+
+
+def test_optimizer_class_by_name_and_for_gradient_only_loops():
+    from fromscratch.optim import OPTIMIZERS, Adam, Newton, RMSprop, optimizer_class
+
+    assert optimizer_class("RMSprop") is RMSprop and optimizer_class(Adam) is Adam
+    assert set(OPTIMIZERS) == {"sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw",
+                               "adamax", "nadam", "newton"}
+    assert optimizer_class("newton") is Newton
+    with pytest.raises(ValueError, match="Did you mean 'adam'"):
+        optimizer_class("adamm")
+    with pytest.raises(ValueError, match="one of 'sgd', .*'nadam'; got 'newton'"):
+        optimizer_class("newton", gradient_only=True)
+    with pytest.raises(ValueError, match="needs a closure"):
+        optimizer_class(Newton, gradient_only=True)
+    with pytest.raises(TypeError, match="got int 3"):
+        optimizer_class(3)

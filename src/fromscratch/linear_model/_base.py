@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch.base import BaseEstimator, RegressorMixin
+from fromscratch.exceptions import ConvergenceWarning
 from fromscratch.linalg import (
     HouseholderQR,
     LinAlgError,
@@ -40,10 +41,6 @@ __all__ = [
     "solve_least_squares_qr",
     "solve_normal_equations",
 ]
-
-
-class ConvergenceWarning(UserWarning):
-    """An iterative solver stopped at ``max_iter`` before meeting its tolerance."""
 
 
 def center_data(

@@ -44,14 +44,15 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_random_state, check_scalar
+from fromscratch.exceptions import DivergenceError
 from fromscratch.linalg import LinAlgError, cho_solve, cholesky
 from fromscratch.linear_model._base import ConvergenceWarning, center_data, intercept_from
+from fromscratch.optim.registry import optimizer_class
 
 __all__ = [
     "Objective",
     "FitResult",
     "DivergenceError",
-    "resolve_optimizer",
     "soft_threshold",
     "autodiff_gradient",
     "gradient_descent",
@@ -71,13 +72,6 @@ BLOW_UP_FACTOR = 1e4
 ARMIJO = 1e-4
 #: Halvings of the step before the line search gives up (2**-40 ~ 1e-12).
 MAX_HALVINGS = 40
-
-
-class DivergenceError(FloatingPointError):
-    """Training blew up (the loss or the coefficients became huge, infinite or NaN).
-
-    Raised instead of returning NaN coefficients; the message suggests a smaller learning rate.
-    """
 
 
 @dataclass(frozen=True)
@@ -168,36 +162,10 @@ def soft_threshold(v: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
 # -- optimizers ----------------------------------------------------------------------------
 
 
-def resolve_optimizer(optimizer: Any) -> type:
-    """Turn ``optimizer`` (a name such as ``"sgd"``/``"adam"`` or a class) into an optimizer class.
-
-    Names are matched case-insensitively against the optimizer classes of
-    :mod:`fromscratch.optim` (``"sgd"`` → ``SGD``, ``"adamw"`` → ``AdamW``, ``"rmsprop"`` →
-    ``RMSprop``...).
-    """
-    import fromscratch.optim as optim
-    from fromscratch.optim.optimizer import Optimizer
-
-    classes = {
-        name.lower(): obj
-        for name, obj in vars(optim).items()
-        if isinstance(obj, type) and issubclass(obj, Optimizer) and obj is not Optimizer
-    }
-    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
-        return optimizer
-    if isinstance(optimizer, str) and optimizer.lower() in classes:
-        return classes[optimizer.lower()]
-    raise ValueError(
-        "optimizer must be the name of a fromscratch.optim optimizer "
-        f"({', '.join(sorted(classes))}) or a fromscratch.optim.Optimizer subclass; "
-        f"got {optimizer!r}."
-    )
-
-
 def _make_optimizer(
     optimizer: Any, optimizer_params: dict[str, Any] | None, learning_rate: float, param: Any
 ) -> Any:
-    cls = resolve_optimizer(optimizer)
+    cls = optimizer_class(optimizer, gradient_only=True)
     params = dict(optimizer_params or {})
     if not isinstance(optimizer_params, (dict, type(None))):
         raise TypeError(

@@ -43,6 +43,7 @@ from fromscratch import optim
 from fromscratch._validation import check_choice, check_random_state, check_scalar, check_X_y
 from fromscratch.autodiff import no_grad
 from fromscratch.base import BaseEstimator, ClassifierMixin, RegressorMixin, check_is_fitted
+from fromscratch.exceptions import ConvergenceWarning
 from fromscratch.nn import functional as F
 from fromscratch.nn import init
 from fromscratch.nn.activations import ReLU, Sigmoid, Tanh
@@ -54,10 +55,6 @@ from fromscratch.nn.training import EarlyStopping, train_epoch
 __all__ = ["MLPClassifier", "MLPRegressor", "ConvergenceWarning"]
 
 
-class ConvergenceWarning(UserWarning):
-    """``max_iter`` epochs ran before the stopping rule was met."""
-
-
 #: activation name (scikit-learn's) -> module class
 ACTIVATIONS: dict[str, type[Module]] = {
     "identity": Identity,
@@ -65,17 +62,6 @@ ACTIVATIONS: dict[str, type[Module]] = {
     "tanh": Tanh,
     "relu": ReLU,
 }
-
-
-def _optimizer_class(optimizer: Any) -> type[optim.Optimizer]:
-    """An optimizer class from a name (``"adam"``, ``"SGD"``, ``"rmsprop"``...) or a class."""
-    if isinstance(optimizer, type) and issubclass(optimizer, optim.Optimizer):
-        return optimizer
-    names = {name.lower(): name for name in optim.__all__ if name != "Optimizer"}
-    if isinstance(optimizer, str) and optimizer.lower() in names:
-        return getattr(optim, names[optimizer.lower()])
-    check_choice(optimizer, "optimizer", sorted(names))  # raises, with suggestions
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
@@ -159,7 +145,7 @@ class _BaseMLP(BaseEstimator):
         params = {
             "hidden": _hidden_sizes(self.hidden_layer_sizes),
             "activation": check_choice(self.activation, "activation", tuple(ACTIVATIONS)),
-            "optimizer": _optimizer_class(self.optimizer),
+            "optimizer": optim.optimizer_class(self.optimizer, gradient_only=True),
             "alpha": check_scalar(self.alpha, "alpha", min_val=0.0),
             "lr": check_scalar(self.learning_rate_init, "learning_rate_init", min_val=0.0,
                                include_min=False),

@@ -25,15 +25,12 @@ import numpy as np
 
 from fromscratch._validation import check_random_state, check_scalar
 from fromscratch.autodiff import no_grad
+from fromscratch.exceptions import DivergenceError
 from fromscratch.nn.data import DataLoader
 from fromscratch.nn.losses import BCEWithLogitsLoss, CrossEntropyLoss
 from fromscratch.nn.module import Module
 
 __all__ = ["DivergenceError", "EarlyStopping", "History", "fit", "train_epoch", "evaluate"]
-
-
-class DivergenceError(FloatingPointError):
-    """The training loss became NaN or infinite; the message suggests a smaller step."""
 
 
 def _value(loss: Any) -> float:

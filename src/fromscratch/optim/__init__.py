@@ -18,9 +18,10 @@ from fromscratch.optim.adadelta import Adadelta
 from fromscratch.optim.adagrad import Adagrad
 from fromscratch.optim.adam import Adam, Adamax, AdamW, NAdam
 from fromscratch.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
-from fromscratch.optim.minimize import OPTIMIZERS, MinimizeResult, minimize
+from fromscratch.optim.minimize import MinimizeResult, minimize
 from fromscratch.optim.newton import Newton
 from fromscratch.optim.optimizer import Optimizer
+from fromscratch.optim.registry import OPTIMIZERS, optimizer_class
 from fromscratch.optim.rmsprop import RMSprop
 from fromscratch.optim.sgd import SGD
 
@@ -38,6 +39,7 @@ __all__ = [
     "minimize",
     "MinimizeResult",
     "OPTIMIZERS",
+    "optimizer_class",
     "LRScheduler",
     "StepLR",
     "ExponentialLR",

@@ -17,23 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_array, check_choice, check_scalar
+from fromscratch._validation import check_array, check_scalar
 from fromscratch.autodiff import Tensor, value_and_grad
-from fromscratch.optim.adadelta import Adadelta
-from fromscratch.optim.adagrad import Adagrad
-from fromscratch.optim.adam import Adam, Adamax, AdamW, NAdam
 from fromscratch.optim.newton import Newton
 from fromscratch.optim.optimizer import Optimizer
-from fromscratch.optim.rmsprop import RMSprop
-from fromscratch.optim.sgd import SGD
+from fromscratch.optim.registry import optimizer_class
 
-__all__ = ["minimize", "MinimizeResult", "OPTIMIZERS"]
-
-#: The optimizers ``minimize`` knows by name (lower case).
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.__name__.lower(): cls
-    for cls in (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam, Newton)
-}
+__all__ = ["minimize", "MinimizeResult"]
 
 #: The loss has "blown up" when it exceeds its starting value by this many times
 #: max(1, |f(x0)|): no sensible descent climbs six orders of magnitude.
@@ -76,17 +66,6 @@ class MinimizeResult:
     n_steps: int
     message: str
     optimizer: Optimizer
-
-
-def _optimizer_class(optimizer: Any) -> type[Optimizer]:
-    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
-        return optimizer
-    if isinstance(optimizer, str):
-        return OPTIMIZERS[check_choice(optimizer.lower(), "optimizer", tuple(OPTIMIZERS))]
-    raise TypeError(
-        f"optimizer must be a name ({', '.join(OPTIMIZERS)}) or an Optimizer subclass; got "
-        f"{type(optimizer).__name__} {optimizer!r}."
-    )
 
 
 def _check_hyper_names(cls: type[Optimizer], hyper: dict[str, Any]) -> None:
@@ -164,7 +143,7 @@ def minimize(
         )
     steps = check_scalar(steps, "steps", kind=int, min_val=0)
     tol = check_scalar(tol, "tol", min_val=0.0)
-    cls = _optimizer_class(optimizer)
+    cls = optimizer_class(optimizer)
     _check_hyper_names(cls, hyper)
 
     x = Tensor(x0, requires_grad=True)

@@ -1,0 +1,31 @@
+"""The warnings and errors every part of fromscratch raises, defined once so users catch one
+class whatever the model: ``except DivergenceError`` works for a linear model, a network or
+``optim.minimize``."""
+
+from __future__ import annotations
+
+__all__ = ["NotFittedError", "ConvergenceWarning", "DivergenceError", "DataConversionWarning"]
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when ``predict``/``transform`` is called before ``fit``.
+
+    It subclasses ``ValueError`` and ``AttributeError``, like scikit-learn's, so code that
+    catches either keeps working.
+    """
+
+
+class ConvergenceWarning(UserWarning):
+    """An iterative solver stopped at ``max_iter`` before meeting its tolerance."""
+
+
+class DivergenceError(FloatingPointError):
+    """Training blew up: the loss or the parameters became huge, infinite or NaN.
+
+    Raised instead of returning NaN; the message suggests a smaller learning rate.
+    """
+
+
+class DataConversionWarning(UserWarning):
+    """Input was converted to what the estimator needs, e.g. a column-vector ``y`` of shape
+    ``(n, 1)`` flattened to ``(n,)``: almost always harmless, but worth knowing."""
