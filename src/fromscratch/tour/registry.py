@@ -29,6 +29,7 @@ class ChapterSpec:
 
 CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("datasets", "ch_datasets"),
+    ChapterSpec("linreg", "ch_linreg"),
     ChapterSpec("logistic", "ch_logistic"),
     ChapterSpec("nn", "ch_nn"),
 )
