@@ -7,8 +7,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from fromscratch.datasets import make_linear
+from fromscratch.exceptions import DivergenceError
 from fromscratch.linear_model import LinearRegression
-from fromscratch.linear_model._iterative import DivergenceError
 from fromscratch.plot import linear as pl
 
 

@@ -198,7 +198,7 @@ def plot_learning_rates(
     r"""Loss curves for several learning rates :math:`\eta`, runs that diverged included.
 
     Left: :math:`f - f^*` per epoch for each rate; a run that raised (e.g. the library's
-    :class:`~fromscratch.linear_model._iterative.DivergenceError`) appears in the legend with
+    :class:`~fromscratch.exceptions.DivergenceError`) appears in the legend with
     the name of its exception. Right (with ``curvature``): for a quadratic with curvature
     :math:`\lambda` the error contracts per step by :math:`|1 - \eta\lambda|` — below 1 it
     converges (fastest at :math:`\eta = 1/\lambda`), between 1 and 2 it overshoots and

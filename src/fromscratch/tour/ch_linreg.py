@@ -62,8 +62,9 @@ def _the_model(ch, line) -> None:
     from fromscratch.plot.linear import plot_fit
 
     ch.text(
-        "Linear regression predicts a number from features $x \\in R^p$ with a weighted sum "
-        "plus an offset. For $n$ samples, stacked as the rows of $X \\in R^{n \\times p}$:"
+        "Linear regression predicts a number from features $x \\in \\mathbb{R}^p$ with a "
+        "weighted sum plus an offset. For $n$ samples, stacked as the rows of "
+        "$X \\in \\mathbb{R}^{n \\times p}$:"
     )
     ch.equation(r"\hat y = Xw + b, \qquad \hat y_i = \sum_{j=1}^p w_j x_{ij} + b")
     ch.text(
@@ -230,8 +231,8 @@ def _autodiff_hessian(loss, theta):
 
 
 def _gradient_descent(ch, line) -> None:
+    from fromscratch.exceptions import DivergenceError
     from fromscratch.linear_model import LinearRegression
-    from fromscratch.linear_model._iterative import DivergenceError
     from fromscratch.plot.linear import plot_learning_rates
 
     ch.heading("Gradient descent")
@@ -255,7 +256,8 @@ def _gradient_descent(ch, line) -> None:
         "and oscillation between $1/\\lambda$ and $2/\\lambda$, and divergence beyond. With "
         "many features the same holds along each eigenvector of the Hessian "
         "$\\frac{1}{n}X_c^\\top X_c$: the *largest* eigenvalue caps $\\eta$, the *smallest* "
-        "sets the speed — their ratio, the condition number, is the number of steps it takes."
+        "sets the speed — their ratio, the condition number, is roughly the number of steps "
+        "each digit of accuracy costs."
     )
     x = line.X[:, 0]
     curvature = float(np.mean((x - x.mean()) ** 2))
@@ -350,8 +352,9 @@ def _loss_surface(ch, line) -> None:
         plot_loss_surface(design, y, paths, parameter_names=("w", "b"), ax=ax, window=window,
                           title=f"{title}: {epochs} epochs")
     ch.figure(fig, "Contours of the loss in $(w, b)$ (log-spaced in $L - L^*$) with the "
-              "first epochs of three solvers from $(0, 0)$. Left: uncentered data, a narrow "
-              "diagonal valley. Right: centered data, a round bowl.")
+              "first epochs of three solvers, started at the same offset from the minimum. "
+              "Left: uncentered data, a narrow diagonal valley. Right: centered data, a "
+              "round bowl.")
 
 
 # -- SGD, mini-batches, momentum and Newton -----------------------------------------------------
@@ -509,8 +512,8 @@ def _diabetes(ch) -> None:
         "their Table 1 lists the least-squares coefficients; ours, by QR:"
     )
     ch.table(["", *lars.feature_names],
-             [["Efron et al. (2004), Table 1", *EFRON_OLS],
-              ["LinearRegression(solver='qr')", *np.round(exact.coef_, 2)]],
+             [["Efron et al. (2004), Table 1", *(f"{v:.2f}" for v in EFRON_OLS)],
+              ["LinearRegression(solver='qr')", *(f"{v:.2f}" for v in exact.coef_)]],
              f"Intercept b̂ = ȳ = {exact.intercept_:.4f} (centered features).")
     ch.check_close("diabetes OLS coefficients (QR)", "Efron et al. (2004), Table 1, to its two "
                    "decimals", exact.coef_, EFRON_OLS, atol=0.005 + 1e-9, rtol=0.0)
@@ -578,7 +581,7 @@ def _diabetes(ch) -> None:
     for label, model in fitted.items():
         gap = _half_mse(model, Z, y) - optimum
         delta = model.coef_ - reference.coef_
-        rows.append([label, model.n_iter_, _half_mse(model, Z, y), gap / optimum,
+        rows.append([label, model.n_iter_, f"{_half_mse(model, Z, y):.6f}", gap / optimum,
                      float(np.max(np.abs(delta)))])
         # For a quadratic, L(w) − L* = ½ (w − ŵ)ᵀ H (w − ŵ) exactly: the loss gap and the
         # coefficient error are one quantity seen two ways.
@@ -600,8 +603,9 @@ def _diabetes(ch) -> None:
     ch.text(
         "Gradient descent and its Nesterov variant reach the QR answer to many digits — "
         f"Nesterov in {fitted['GD + Nesterov momentum'].n_iter_} epochs instead of "
-        f"{fitted['gradient descent'].n_iter_}, since momentum needs about "
-        "$\\sqrt{\\kappa}$ rather than $\\kappa$ steps per digit. The stochastic solvers get "
+        f"{fitted['gradient descent'].n_iter_}: the velocity it accumulates carries it "
+        "along the flat valley (with ideally tuned $\\eta$ and $\\mu$ it needs about "
+        "$\\sqrt{\\kappa}$ rather than $\\kappa$ steps per digit). The stochastic solvers get "
         "the *loss* within about a percent, yet their coefficients differ by tens of units: "
         "in a quadratic the loss gap is $\\frac{1}{2}\\Delta^\\top H \\Delta$, and along the "
         "eigenvector of the smallest eigenvalue (a contrast of the correlated serum "
