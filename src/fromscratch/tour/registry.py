@@ -30,6 +30,7 @@ class ChapterSpec:
 CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("datasets", "ch_datasets"),
     ChapterSpec("linreg", "ch_linreg"),
+    ChapterSpec("regularization", "ch_regularization"),
     ChapterSpec("logistic", "ch_logistic"),
     ChapterSpec("nn", "ch_nn"),
 )
