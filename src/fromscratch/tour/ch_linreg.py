@@ -408,10 +408,10 @@ def _qr_versus_normal_equations(ch) -> None:
         "Solving $X_c^\\top X_c w = X_c^\\top y_c$ by Cholesky ($X_c^\\top X_c = LL^\\top$) is "
         "fast: one matrix product and a small solve. But it squares the condition number, "
         "$\\kappa(X_c^\\top X_c) = \\kappa(X_c)^2$, and a linear solve loses about "
-        "$\\log_{10}\\kappa$ of its ~16 significant digits. R's `lm`, statsmodels and LAPACK's "
-        "`gels` avoid forming $X^\\top X$ at all. They factor $X_c = QR$ with orthonormal "
-        "$Q$ (Householder reflections) and upper-triangular $R$; orthogonal matrices do not "
-        "change lengths, so"
+        "$\\log_{10}\\kappa$ of its ~16 significant digits. Statistical software never forms "
+        "$X^\\top X$: R's `lm` and LAPACK's `gels` factor $X_c = QR$ with orthonormal $Q$ "
+        "(Householder reflections) and upper-triangular $R$ (statsmodels uses the SVD, "
+        "another orthogonal factorization). Orthogonal matrices do not change lengths, so"
     )
     ch.equation(r"\|y_c - X_c w\|^2 = \|Q^\top y_c - R w\|^2 + \mathrm{const} "
                 r"\quad\Rightarrow\quad R\hat w = Q^\top y_c")
