@@ -38,9 +38,11 @@ and for the softmax :math:`\partial\ell_i/\partial z_{ik} = p_{ik} - [y_i = k]` 
 blocks :math:`\frac1n X^\top \mathrm{diag}(p_{ik}\delta_{kl} - p_{ik}p_{il}) X` (the full
 Jacobian of the softmax, not just its diagonal).
 
-**Numerics.** :math:`\log(1 + e^z)` is ``logaddexp(0, z)``, :math:`\sigma(z) =
-e^{-\log(1 + e^{-z})}` and the softmax subtracts the row maximum before exponentiating, so no
-input overflows, and tiny probabilities keep their relative precision.
+**Numerics.** With :math:`e = e^{-|z|} \le 1`, which never overflows,
+:math:`\log(1 + e^z) = \max(z, 0) + \log(1 + e)` and :math:`\sigma(z) = 1/(1+e)` or
+:math:`e/(1+e)` (for :math:`z \ge 0` or :math:`z < 0`): the loss and the probabilities of the
+binary model share one exponential per sample. The softmax subtracts the row maximum before
+exponentiating. So no input overflows, and tiny probabilities keep their relative precision.
 """
 
 from __future__ import annotations
@@ -75,6 +77,9 @@ __all__ = [
 ]
 
 SOLVERS = ("newton", "gd", "sgd", "minibatch")
+#: The binary Hessian is accumulated over blocks of rows of about this many bytes (see
+#: ``logistic_objective``): small enough to stay in the CPU cache, large enough for BLAS.
+HESSIAN_BLOCK_BYTES = 2**21
 
 
 class PerfectSeparationWarning(UserWarning):
@@ -177,19 +182,28 @@ def logistic_objective(
             last.update(X=X, w=w.copy(), z=z)
         return last
 
-    def scores(w: np.ndarray, X: np.ndarray) -> np.ndarray:
-        return point(w, X)["z"]
+    def exp_minus_abs(state: dict[str, Any]) -> np.ndarray:
+        """e^{-|z|} of the binary scores, shared by the loss and the probabilities."""
+        if "e" not in state:
+            state["e"] = np.exp(-np.abs(state["z"]))
+        return state["e"]
 
     def probabilities(w: np.ndarray, X: np.ndarray) -> np.ndarray:
         state = point(w, X)
         if "p" not in state:
-            state["p"] = sigmoid(state["z"]) if binary else softmax(state["z"])
+            if binary:  # sigma(z) = 1/(1+e) for z >= 0, e/(1+e) for z < 0 (the docstring above)
+                e = exp_minus_abs(state)
+                r = 1.0 / (1.0 + e)
+                state["p"] = np.where(state["z"] >= 0, r, e * r)
+            else:
+                state["p"] = softmax(state["z"])
         return state["p"]
 
     def loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-        z = scores(w, X)
-        if binary:  # log(1 + e^z) - y z
-            data = np.mean(np.logaddexp(0.0, z) - y * z)
+        state = point(w, X)
+        z = state["z"]
+        if binary:  # log(1 + e^z) - y z, with log(1 + e^z) = max(z, 0) + log(1 + e^{-|z|})
+            data = np.mean(np.maximum(z, 0.0) + np.log1p(exp_minus_abs(state)) - y * z)
         else:  # log sum_k e^{z_k} - z_{y}
             data = -np.mean(np.sum(y * log_softmax(z), axis=1))
         coef, _ = _split(w, fit_intercept)
@@ -210,16 +224,24 @@ def logistic_objective(
         n, p = X.shape
         q = p + fit_intercept
         if binary:
-            # X~^T S X~ = (sqrt(S) X~)^T (sqrt(S) X~) with X~ = [X, 1]: the scaled copy is
-            # written into one buffer whose last column is sqrt(s), and NumPy sees A.T @ A
-            # and calls BLAS syrk, which computes only one triangle: half the work of a
-            # general product, and no intercept column is ever appended to X.
+            # X~^T S X~ = sum over blocks B of rows of (sqrt(S) X~)_B^T (sqrt(S) X~)_B, with
+            # X~ = [X, 1]. Each block is scaled into a small buffer whose last column is sqrt(s)
+            # (no intercept column is ever appended to X), and NumPy sees A.T @ A and calls BLAS
+            # syrk, which computes only one triangle: half the work of a general product. A
+            # block of HESSIAN_BLOCK_BYTES stays in the CPU cache between being written and
+            # being multiplied, where a scaled copy of all of X would go through main memory.
             root_s = np.sqrt(prob * (1.0 - prob))
-            A = _buffer((n, q), X.dtype)
-            np.multiply(X, root_s[:, None], out=A[:, :p])
-            if fit_intercept:
-                A[:, p] = root_s
-            H = (A.T @ A) / n
+            rows = max(1, HESSIAN_BLOCK_BYTES // (q * X.itemsize))
+            buffer = np.empty((min(rows, n), q), dtype=X.dtype)
+            H = np.zeros((q, q), dtype=X.dtype)
+            for start in range(0, n, rows):
+                A = buffer[: min(rows, n - start)]
+                np.multiply(X[start : start + rows], root_s[start : start + rows, None],
+                            out=A[:, :p])
+                if fit_intercept:
+                    A[:, p] = root_s[start : start + rows]
+                H += A.T @ A
+            H /= n
         else:
             P = prob
             K = P.shape[1]
@@ -235,16 +257,6 @@ def logistic_objective(
                     H[l * q : (l + 1) * q, k * q : (k + 1) * q] = block.T
         H[np.diag_indices_from(H)] += l2 * penalized.ravel()
         return H
-
-    buffers: dict[tuple, np.ndarray] = {}
-
-    def _buffer(shape: tuple[int, int], dtype: np.dtype) -> np.ndarray:
-        """A work array reused between Newton iterations (no 40 MB allocation each time)."""
-        key = (shape, np.dtype(dtype))
-        if key not in buffers:
-            buffers.clear()
-            buffers[key] = np.empty(shape, dtype=dtype)
-        return buffers[key]
 
     def differentiable_loss(w: Any, X: np.ndarray, y: np.ndarray) -> Any:
         """The smooth objective again, in fromscratch.autodiff.numpy operations."""
