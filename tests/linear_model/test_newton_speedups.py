@@ -1,0 +1,84 @@
+"""The speed-ups of the Newton solver and the logistic objective change the cost, never the answer:
+blocked Hessian accumulation, the loss and probabilities from one exponential, and the
+lengthened (secant) Newton step."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+
+from fromscratch.linear_model import LogisticRegression, _iterative, logistic
+from fromscratch.linear_model.logistic import logistic_objective
+
+
+def logistic_data(n=3000, p=8, seed=0, scale=2.0):
+    """Labels from a logistic model with large scores (std ~ scale), so Newton starts far off."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    w = rng.standard_normal(p) * scale / np.sqrt(p)
+    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-(X @ w + 0.5)))).astype(float)
+    return X, y
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_blocked_hessian_equals_the_dense_formula(monkeypatch, fit_intercept):
+    # Blocks of 7 rows (n = 100 is not a multiple): every block boundary is exercised.
+    X, y = logistic_data(n=100, p=6)
+    q = 6 + fit_intercept
+    monkeypatch.setattr(logistic, "HESSIAN_BLOCK_BYTES", 7 * q * 8)
+    objective = logistic_objective(6, 2, fit_intercept=fit_intercept, l2=0.3)
+    w = np.random.default_rng(1).standard_normal(q)
+    X1 = np.hstack([X, np.ones((100, 1))]) if fit_intercept else X
+    p = 1.0 / (1.0 + np.exp(-(X1 @ w)))
+    penalty = np.full(q, 0.3)
+    if fit_intercept:
+        penalty[-1] = 0.0
+    dense = (X1.T * (p * (1 - p))) @ X1 / 100 + np.diag(penalty)
+    np.testing.assert_allclose(objective.hessian(w, X, y), dense, rtol=1e-13, atol=1e-15)
+
+
+def test_loss_and_probabilities_from_one_exponential_at_extreme_scores():
+    # Scores of +-800 overflow a naive exp; the shared e^{-|z|} form must match logaddexp.
+    X = np.array([[800.0], [-800.0], [40.0], [-40.0], [0.0]])
+    y = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
+    objective = logistic_objective(1, 2, fit_intercept=False)
+    w = np.array([1.0])
+    z = X[:, 0]
+    expected = np.mean(np.logaddexp(0.0, z) - y * z)
+    np.testing.assert_allclose(objective.loss(w, X, y), expected, rtol=1e-15)
+    gradient = objective.gradient(w, X, y)
+    p = np.array([1.0, 0.0, 1.0, np.exp(-40.0) / (1 + np.exp(-40.0)), 0.5])
+    np.testing.assert_allclose(gradient, [np.mean((p - y) * z)], rtol=1e-15)
+
+
+def test_lengthened_steps_keep_the_answer_and_save_iterations(monkeypatch, capsys):
+    X, y = logistic_data()
+    reference = SkLogisticRegression(solver="newton-cholesky", tol=1e-12).fit(X, y)
+    fast = LogisticRegression(tol=1e-10, verbose=1).fit(X, y)
+    steps = [float(line.rsplit("step ", 1)[1]) for line in capsys.readouterr().out.splitlines()]
+    assert max(steps) > 1.0  # the secant extension was taken on this problem
+    assert np.all(np.diff(fast.loss_curve_) <= 0)  # only kept when it lowers the loss
+    np.testing.assert_allclose(fast.coef_, reference.coef_, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(fast.intercept_, reference.intercept_, rtol=0, atol=1e-8)
+
+    monkeypatch.setattr(_iterative, "EXTRAPOLATION_RANGE", (np.inf, 4.0))  # full steps only
+    plain = LogisticRegression(tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(fast.coef_, plain.coef_, rtol=0, atol=1e-8)
+    assert fast.n_iter_ < plain.n_iter_
+
+
+def test_least_squares_newton_is_still_one_step():
+    # f is its own quadratic model: the slope at the full step is zero (to rounding), so no
+    # lengthening, and the first step lands on the least-squares solution.
+    from fromscratch.linear_model import LinearRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 5))
+    y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LinearRegression(solver="newton").fit(X, y)
+    exact = LinearRegression().fit(X, y)
+    assert model.n_iter_ == 1
+    np.testing.assert_allclose(model.coef_, exact.coef_, rtol=1e-10)
