@@ -237,3 +237,62 @@ def test_newton_needs_a_hessian():
     base = least_squares_objective()
     with pytest.raises(ValueError, match="hessian"):
         newton(Objective(base.loss, base.gradient), np.zeros(2), np.ones((3, 2)), np.ones(3))
+
+
+# -- LinearRegression's gradient solvers: divergence, autodiff switch, early stopping ----------
+
+
+def test_a_slowly_rising_loss_is_divergence_not_convergence():
+    """A learning rate a little above 2/λ_max makes the loss climb slowly; the stall rule
+    must not report that as convergence (the run used to return after 6 epochs, loss 1.97 →
+    191, with no error)."""
+    X, y = regression_data()
+    lam_max = float(np.max(np.linalg.eigvalsh(np.cov(X.T, bias=True))))  # of ∇²f
+    model = LinearRegression(solver="gd", learning_rate=2.5 / lam_max, max_iter=60)
+    with pytest.raises(DivergenceError, match="loss rose from .* try a smaller learning_rate"):
+        model.fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["gd", "sgd", "minibatch"])
+def test_autodiff_gradient_equals_the_hand_derived_one(solver):
+    X, y = regression_data()
+    kwargs = dict(solver=solver, learning_rate=0.05, max_iter=20, tol=None, batch_size=8,
+                  random_state=0)
+    analytic = LinearRegression(**kwargs).fit(X, y)
+    automatic = LinearRegression(gradient="autodiff", **kwargs).fit(X, y)
+    np.testing.assert_allclose(automatic.coef_, analytic.coef_, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(automatic.loss_curve_, analytic.loss_curve_, rtol=1e-12)
+
+
+def test_linear_regression_early_stopping_keeps_the_best_validation_epoch():
+    X, y = regression_data()
+    model = LinearRegression(solver="minibatch", learning_rate=0.05, batch_size=8,
+                             early_stopping=True, n_iter_no_change=3, max_iter=500,
+                             random_state=0).fit(X, y)
+    curve = model.validation_loss_curve_
+    assert model.best_iteration_ == int(np.argmin(curve)) + 1
+    assert model.n_iter_ < 500 and len(curve) == model.n_iter_
+
+
+@pytest.mark.parametrize(
+    "params, error, message",
+    [
+        ({"solver": "gd", "gradient": "symbolic"}, ValueError, "gradient must be one of"),
+        ({"solver": "gd", "validation_fraction": 1.0}, ValueError, "validation_fraction"),
+        ({"solver": "gd", "n_iter_no_change": 0}, ValueError, "n_iter_no_change"),
+        ({"solver": "gd", "early_stopping": "yes"}, TypeError, "early_stopping must be a bool"),
+    ],
+)
+def test_linear_regression_gradient_solver_bad_input(params, error, message):
+    X, y = regression_data()
+    with pytest.raises(error, match=message):
+        LinearRegression(**params).fit(X, y)
+
+
+def test_batch_size_larger_than_the_data_is_clipped_with_a_warning():
+    X, y = regression_data()
+    with pytest.warns(UserWarning, match="batch_size=10000 is larger than .* clipped to 200"):
+        clipped = LinearRegression(solver="minibatch", batch_size=10_000, learning_rate=0.1,
+                                   max_iter=30, tol=None).fit(X, y)
+    full = LinearRegression(solver="gd", learning_rate=0.1, max_iter=30, tol=None).fit(X, y)
+    np.testing.assert_allclose(clipped.coef_, full.coef_, rtol=1e-12)

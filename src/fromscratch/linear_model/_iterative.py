@@ -312,10 +312,26 @@ def gradient_descent(
     Raises
     ------
     DivergenceError
-        The loss became infinite/NaN or grew past ``BLOW_UP_FACTOR`` times its start.
+        The loss became infinite/NaN or grew past ``BLOW_UP_FACTOR`` times its start, or
+        training ended with the loss more than doubled from its start and from its best (a
+        learning rate slightly too large makes the loss climb slowly; that is divergence too,
+        never "convergence").
+
+    Warns
+    -----
+    UserWarning
+        ``batch_size`` larger than the number of training samples: it is clipped to that number
+        (as scikit-learn's MLP does), which makes the run full-batch gradient descent.
     """
     from fromscratch.autodiff import Tensor
 
+    if batch_size is not None and batch_size > X.shape[0]:
+        warnings.warn(
+            f"batch_size={batch_size} is larger than the number of training samples "
+            f"({X.shape[0]}); it is clipped to {X.shape[0]} (full-batch gradient descent).",
+            UserWarning,
+            stacklevel=2,
+        )
     rng = check_random_state(random_state)
     if early_stopping:
         train, val = validation_split(X.shape[0], validation_fraction, rng, stratify)
@@ -390,6 +406,14 @@ def gradient_descent(
 
     if verbose:
         epochs.close()
+    if losses and losses[-1] > 2 * max(start_loss, min(losses)):
+        # The stall rule also fires on a loss that keeps rising: a run that ends with its loss
+        # more than doubled from both its start and its best diverged. (Stochastic runs hover
+        # a little above their best; that is noise, not divergence.)
+        raise _diverged(
+            f"after {len(losses)} epochs the loss rose from {start_loss:.4g} to "
+            f"{losses[-1]:.4g}", learning_rate
+        )
     if early_stopping:
         coef, best_iteration = best_w, best_epoch
     else:
@@ -644,7 +668,7 @@ def check_solver_options(
 # -- least squares: the glue for LinearRegression's iterative solvers --------------------------
 
 
-def least_squares_objective() -> Objective:
+def least_squares_objective(gradient: str = "analytic") -> Objective:
     r"""Half the mean squared error, :math:`f(w) = \frac{1}{2n}\|y - Xw\|^2`, by hand:
 
     .. math:: \nabla f = -\frac1n X^\top (y - Xw), \qquad \nabla^2 f = \frac1n X^\top X.
@@ -652,19 +676,31 @@ def least_squares_objective() -> Objective:
     Its minimizer is the least-squares solution (the factor :math:`\frac{1}{2n}` changes the
     scale, not the minimum). The Hessian does not depend on :math:`w`: :math:`f` equals its
     quadratic model, so Newton's first step solves the normal equations exactly.
+
+    ``gradient="autodiff"`` takes :math:`\nabla f` from reverse-mode automatic differentiation
+    of the same loss instead of the formula (the tests show both agree).
     """
 
     def loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
         r = y - X @ w
         return 0.5 * float(r @ r) / X.shape[0]
 
-    def gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def analytic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         return -(X.T @ (y - X @ w)) / X.shape[0]
+
+    def differentiable_loss(w: Any, X: np.ndarray, y: np.ndarray) -> Any:
+        """The same loss in fromscratch.autodiff.numpy operations."""
+        import fromscratch.autodiff.numpy as anp
+
+        r = y - X @ w
+        return 0.5 * anp.sum(r * r) / X.shape[0]
 
     def hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (X.T @ X) / X.shape[0]
 
-    return Objective(loss=loss, gradient=gradient, hessian=hessian)
+    gradient_function = {"analytic": analytic_gradient,
+                         "autodiff": autodiff_gradient(differentiable_loss)}[gradient]
+    return Objective(loss=loss, gradient=gradient_function, hessian=hessian)
 
 
 def least_squares_solver(kind: str) -> Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]:
@@ -673,12 +709,13 @@ def least_squares_solver(kind: str) -> Callable[[Any, np.ndarray, np.ndarray], d
 
     The returned ``solve(estimator, X, y)`` reads the estimator's ``fit_intercept``, ``tol``,
     ``max_iter``, ``verbose`` and, for the gradient solvers, ``optimizer``,
-    ``optimizer_params``, ``learning_rate``, ``batch_size`` and ``random_state``; it returns
+    ``optimizer_params``, ``learning_rate``, ``batch_size``, ``random_state``, ``gradient``,
+    ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change``; it returns
     ``coef_``, ``intercept_``, ``n_iter_`` and ``loss_curve_``.
     """
     def solve(estimator: Any, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
         Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept)
-        objective = least_squares_objective()
+        objective = least_squares_objective(estimator.gradient)
         w0 = np.zeros(X.shape[1], dtype=X.dtype)
         if kind == "newton":
             result = newton(objective, w0, Xc, yc, tol=estimator.tol,
@@ -689,16 +726,22 @@ def least_squares_solver(kind: str) -> Callable[[Any, np.ndarray, np.ndarray], d
                 batch_size={"gd": None, "sgd": 1, "minibatch": estimator.batch_size}[kind],
                 optimizer=estimator.optimizer, optimizer_params=estimator.optimizer_params,
                 learning_rate=estimator.learning_rate, max_iter=estimator.max_iter,
-                tol=estimator.tol, random_state=estimator.random_state,
-                verbose=bool(estimator.verbose),
+                tol=estimator.tol, n_iter_no_change=estimator.n_iter_no_change,
+                early_stopping=estimator.early_stopping,
+                validation_fraction=estimator.validation_fraction,
+                random_state=estimator.random_state, verbose=bool(estimator.verbose),
             )
         coef = result.coef
-        return {
+        fitted = {
             "coef_": coef,
             "intercept_": intercept_from(coef, X_offset, y_offset, estimator.fit_intercept),
             "n_iter_": result.n_iter,
             "loss_curve_": result.loss_curve,
         }
+        if result.validation_loss_curve is not None:
+            fitted["validation_loss_curve_"] = result.validation_loss_curve
+            fitted["best_iteration_"] = result.best_iteration
+        return fitted
 
     solve.__doc__ = (newton if kind == "newton" else gradient_descent).__doc__
     return solve

@@ -84,14 +84,27 @@ class LinearRegression(LinearModel):
         Step size of the gradient solvers.
     max_iter : int, default=1000
         Epochs (gradient solvers) or iterations (Newton).
-    tol : float, default=1e-6
-        Stopping tolerance of the iterative solvers.
+    tol : float or None, default=1e-6
+        Stopping tolerance of the iterative solvers: the gradient solvers stop when the loss
+        has not improved by ``tol`` for ``n_iter_no_change`` epochs (``None``: run all
+        ``max_iter`` epochs).
     batch_size : int, default=32
         Mini-batch size of ``"minibatch"``.
     random_state : int, numpy.random.Generator or None, default=None
         Shuffling of the stochastic solvers.
     verbose : int, default=0
         Progress output of the iterative solvers.
+    gradient : {"analytic", "autodiff"}, default="analytic"
+        Gradient of the gradient solvers: the hand-derived :math:`-\frac1n X^\top(y - Xw)`,
+        or reverse-mode automatic differentiation of the loss (:mod:`fromscratch.autodiff`).
+        Both give the same numbers; the formula is faster.
+    early_stopping : bool, default=False
+        Gradient solvers: hold out ``validation_fraction`` of the training data, stop when its
+        loss has not improved for ``n_iter_no_change`` epochs, keep the best coefficients.
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping.
+    n_iter_no_change : int, default=5
+        Patience of the stopping rules, in epochs.
 
     Attributes
     ----------
@@ -131,10 +144,14 @@ class LinearRegression(LinearModel):
         optimizer_params: dict[str, Any] | None = None,
         learning_rate: float = 0.01,
         max_iter: int = 1000,
-        tol: float = 1e-6,
+        tol: float | None = 1e-6,
         batch_size: int = 32,
         random_state: Any = None,
         verbose: int = 0,
+        gradient: str = "analytic",
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
     ) -> None:
         self.fit_intercept = fit_intercept
         self.solver = solver
@@ -146,6 +163,10 @@ class LinearRegression(LinearModel):
         self.batch_size = batch_size
         self.random_state = random_state
         self.verbose = verbose
+        self.gradient = gradient
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
 
     def _check_params(self) -> Callable[..., dict[str, Any]]:
         solver = check_choice(self.solver, "solver", tuple(SOLVERS))
@@ -159,9 +180,16 @@ class LinearRegression(LinearModel):
             )
         check_scalar(self.learning_rate, "learning_rate", min_val=0.0, include_min=False)
         check_scalar(self.max_iter, "max_iter", kind=int, min_val=1)
-        check_scalar(self.tol, "tol", min_val=0.0)
+        if self.tol is not None:
+            check_scalar(self.tol, "tol", min_val=0.0)
         check_scalar(self.batch_size, "batch_size", kind=int, min_val=1)
         check_scalar(self.verbose, "verbose", kind=int, min_val=0)
+        check_choice(self.gradient, "gradient", ("analytic", "autodiff"))
+        if not isinstance(self.early_stopping, (bool, np.bool_)):
+            raise TypeError(f"early_stopping must be a bool; got {self.early_stopping!r}.")
+        check_scalar(self.validation_fraction, "validation_fraction", min_val=0.0, max_val=1.0,
+                     include_min=False, include_max=False)
+        check_scalar(self.n_iter_no_change, "n_iter_no_change", kind=int, min_val=1)
         return SOLVERS[solver]
 
     def fit(self, X: Any, y: Any) -> LinearRegression:
