@@ -257,7 +257,7 @@ def _ridge(ch) -> None:
                      -2.0 * residual.sum()]
 
     ch.text(
-        f"Four independent checks on the diabetes data ({n_samples} patients, {n_features} "
+        f"Independent checks on the diabetes data ({n_samples} patients, {n_features} "
         f"standardized features), α = {alpha:g}: the hand-derived gradient against "
         "reverse-mode automatic differentiation; the gradient at the closed-form answer "
         "(zero at a minimum); the normal equation's residual; and gradient descent "
@@ -298,8 +298,8 @@ def _ridge(ch) -> None:
         "As $\\alpha \\to 0$ ridge becomes least squares, and how fast is known: "
         "differentiating the normal equation in α gives $\\hat w_\\alpha = \\hat w_{OLS} - "
         "\\alpha\\,(X_c^\\top X_c)^{-1}\\hat w_{OLS} + O(\\alpha^2)$. On these data "
-        "$X_c^\\top X_c$ has small eigenvalues (the six blood serum measurements are "
-        "strongly correlated), so the first-order term is visible even at tiny α."
+        "$X_c^\\top X_c$ has small eigenvalues (some of the six blood serum measurements "
+        "are strongly correlated), so the first-order term is visible even at tiny α."
     )
     ch.check_close("Ridge with α = 1e-10", "LinearRegression (QR): α → 0 is least squares",
                    Ridge(alpha=1e-10).fit(X, y).coef_, ols.coef_, rtol=1e-6)
@@ -391,7 +391,7 @@ def _constraint_view(ch) -> None:
         "(for the disc), and $\\lambda$ is exactly the α of the penalized problem. In two "
         "dimensions it can be drawn. The L2 ball is round, so the touching point is generic: "
         "both coefficients non-zero. The L1 ball is a diamond whose corners lie on the axes "
-        "and stick out towards the contours; the lowest contour usually hits a corner, where "
+        "and stick out towards the contours; the lowest contour often hits a corner, where "
         "one coefficient is exactly zero — in many dimensions the corners and edges are where "
         "most coefficients are zero. That is why the lasso selects variables and ridge "
         "does not."
