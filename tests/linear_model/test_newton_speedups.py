@@ -82,3 +82,27 @@ def test_least_squares_newton_is_still_one_step():
     exact = LinearRegression().fit(X, y)
     assert model.n_iter_ == 1
     np.testing.assert_allclose(model.coef_, exact.coef_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_line_restriction_matches_loss_and_gradient(n_classes, fit_intercept):
+    # phi(t) = (f(w + td), d . grad f(w + td)) from the affine scores must equal the loss and the
+    # gradient evaluated from scratch (a fresh objective, so no cached scores are shared).
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((60, 4))
+    labels = rng.integers(0, n_classes, 60)
+    y = labels.astype(float) if n_classes == 2 else np.eye(n_classes)[labels]
+    shape = (4 + fit_intercept,) if n_classes == 2 else (n_classes, 4 + fit_intercept)
+    w, d = rng.standard_normal(shape), rng.standard_normal(shape)
+    objective = logistic_objective(4, n_classes, fit_intercept=fit_intercept, l2=0.2)
+    phi = objective.line(w, d, X, y)
+    for t in (1.0, 0.5, 2.3):
+        value, slope = phi(t)
+        fresh = logistic_objective(4, n_classes, fit_intercept=fit_intercept, l2=0.2)
+        v = w + t * d
+        np.testing.assert_allclose(value, fresh.loss(v, X, y), rtol=1e-12)
+        np.testing.assert_allclose(slope, np.sum(fresh.gradient(v, X, y) * d), rtol=1e-10)
+        # The gradient at w + td after phi(t) (from the cached scores) is the same as fresh.
+        np.testing.assert_allclose(objective.gradient(v, X, y), fresh.gradient(v, X, y),
+                                   rtol=1e-12, atol=1e-15)

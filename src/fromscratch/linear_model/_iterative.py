@@ -94,12 +94,18 @@ class Objective:
     l1 : ndarray, optional
         Per-coordinate L1 weights :math:`\lambda_1 \ge 0` (shape of ``w``; zero for an
         intercept). ``None`` means no L1 term.
+    line : callable ``(w, d, X, y) -> phi``, optional
+        The smooth part on the line through ``w`` along ``d``: ``phi(t)`` returns
+        :math:`(f(w + td),\ d^\top\nabla f(w + td))`. For a loss that depends on :math:`w`
+        through the scores :math:`Xw`, one product :math:`Xd` makes every ``phi(t)`` cheap
+        (no pass over ``X``); :func:`newton`'s line search uses it when given.
     """
 
     loss: ArrayFunction
     gradient: ArrayFunction
     hessian: ArrayFunction | None = None
     l1: np.ndarray | None = None
+    line: Callable[..., Callable[[float], tuple[float, float]]] | None = None
 
     def value(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
         """The full objective :math:`F(w)`, L1 term included."""
@@ -513,7 +519,8 @@ def newton(
     slope along :math:`d` is still negative at :math:`t = 1`, the step is lengthened to the
     secant estimate :math:`t = \Delta / (\Delta - \nabla f(w + d)^\top d)` of the minimum
     along :math:`d` if that lowers :math:`F` further (one more evaluation, which on logistic
-    regression saves a whole iteration). For the logistic
+    regression saves a whole iteration). When the objective gives its restriction to the line
+    (``Objective.line``), the trial points cost no pass over ``X``. For the logistic
     log-likelihood this is IRLS: :math:`H = X^\top S X/n` with :math:`S = \mathrm{diag}(p_i(1-p_i))`
     is a weighted least-squares system. For least squares :math:`f` *is* its quadratic model,
     so the first step is exact.
@@ -556,6 +563,7 @@ def newton(
     shape = np.shape(w0)
     w = np.array(w0, dtype=X.dtype, copy=True).ravel()
     l1 = None if objective.l1 is None else np.broadcast_to(objective.l1, shape).ravel()
+    line = objective.line if l1 is None else None
 
     def F(v: np.ndarray) -> float:
         return objective.value(v.reshape(shape), X, y)
@@ -597,35 +605,47 @@ def newton(
         if converged:
             break
 
+        # Trial points of the line search: F along the line (and its slope, when the objective
+        # gives it cheaply); the gradient is only computed where it is needed.
+        phi = None if line is None else line(w.reshape(shape), d.reshape(shape), X, y)
+        new_g = new_slope = None
         t = 1.0
         for _ in range(MAX_HALVINGS):
             candidate = w + t * d
-            new_value = F(candidate)
-            new_g, new_optimality = gradient_and_optimality(candidate)
+            if phi is None:
+                new_value = F(candidate)
+            else:
+                new_value, new_slope = phi(t)
             if new_value <= value + ARMIJO * t * predicted:
                 break
             # Near the minimum the decrease is below the rounding of F and Armijo's test
             # is a coin toss; accept a step that shrinks the gradient instead.
-            if abs(new_value - value) <= noise * abs(value) and new_optimality < optimality:
-                break
+            if abs(new_value - value) <= noise * abs(value):
+                new_g, new_optimality = gradient_and_optimality(candidate)
+                if new_optimality < optimality:
+                    break
+            new_g = None
             t *= 0.5
         else:  # no step improves F or the gradient: the minimum to working precision
             converged = True
             break
         if t == 1.0 and l1 is None:
-            # The derivative along d at the full step, g(w + d)·d, costs nothing more; still
-            # negative, it says the minimum along d lies beyond t = 1 (typical far from the
-            # minimum, where the curvature falls along d). The secant of the derivative
-            # between t = 0 and t = 1 estimates where; the longer step is kept if F is lower.
-            slope, new_slope = predicted, float(new_g @ d)
-            if new_slope < 0 and slope < new_slope:
-                t_secant = min(slope / (slope - new_slope), EXTRAPOLATION_RANGE[1])
+            # The derivative along d at the full step, g(w + d)·d; still negative, it says the
+            # minimum along d lies beyond t = 1 (typical far from the minimum, where the
+            # curvature falls along d). The secant of the derivative between t = 0 and t = 1
+            # estimates where; the longer step is kept if F is lower there.
+            if new_slope is None:
+                new_g, new_optimality = gradient_and_optimality(candidate)
+                new_slope = float(new_g @ d)
+            if new_slope < 0 and predicted < new_slope:
+                t_secant = min(predicted / (predicted - new_slope), EXTRAPOLATION_RANGE[1])
                 if t_secant >= EXTRAPOLATION_RANGE[0]:
                     longer = w + t_secant * d
-                    longer_value = F(longer)
+                    longer_value = F(longer) if phi is None else phi(t_secant)[0]
                     if longer_value < new_value:
-                        t, candidate, new_value = t_secant, longer, longer_value
-                        new_g, new_optimality = gradient_and_optimality(longer)
+                        t, candidate, new_value, new_g = t_secant, longer, longer_value, None
+        if new_g is None:
+            new_g, new_optimality = gradient_and_optimality(candidate)
         w, value, g, optimality = candidate, new_value, new_g, new_optimality
         last_decrement = decrement if t == 1.0 else math.inf
         losses.append(value)

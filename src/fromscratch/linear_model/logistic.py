@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -258,6 +259,32 @@ def logistic_objective(
         H[np.diag_indices_from(H)] += l2 * penalized.ravel()
         return H
 
+    def line(w: np.ndarray, d: np.ndarray, X: np.ndarray,
+             y: np.ndarray) -> Callable[[float], tuple[float, float]]:
+        r"""The objective on the line through ``w`` along ``d``, for Newton's line search:
+        ``phi(t)`` is :math:`(f(w + td),\ d^\top\nabla f(w + td))`.
+
+        The scores are affine in :math:`t`: :math:`z(w + td) = z(w) + t\,u` with
+        :math:`u = \tilde X d`, so after the one product :math:`u` every ``phi(t)`` is
+        elementwise work, and the slope is :math:`\frac1n\sum_i (p_i - y_i)u_i` plus the
+        penalty's :math:`l_2\, d^\top(w + td)` (intercept excluded). Each call leaves the scores
+        of :math:`w + td` in the cache, where the gradient and Hessian at that point find them.
+        """
+        z = point(w, X)["z"]
+        coef_d, intercept_d = _split(d, fit_intercept)
+        u = X @ coef_d + intercept_d if binary else X @ coef_d.T + intercept_d
+        n = X.shape[0]
+
+        def phi(t: float) -> tuple[float, float]:
+            v = w + t * d
+            last.clear()
+            last.update(X=X, w=v.copy(), z=z + t * u)
+            residual = probabilities(v, X) - y
+            slope = float(np.sum(residual * u)) / n + l2 * float(np.sum(penalized * v * d))
+            return loss(v, X, y), slope
+
+        return phi
+
     def differentiable_loss(w: Any, X: np.ndarray, y: np.ndarray) -> Any:
         """The smooth objective again, in fromscratch.autodiff.numpy operations."""
         import fromscratch.autodiff.numpy as anp
@@ -273,7 +300,7 @@ def logistic_objective(
     gradient_function = {"analytic": analytic_gradient,
                          "autodiff": autodiff_gradient(differentiable_loss)}[gradient]
     return Objective(loss=loss, gradient=gradient_function, hessian=hessian,
-                     l1=l1 * penalized if l1 > 0 else None)
+                     l1=l1 * penalized if l1 > 0 else None, line=line)
 
 
 # -- the estimator -----------------------------------------------------------------------------
