@@ -29,13 +29,22 @@ def test_notebook_is_stripped(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[nb.stem for nb in NOTEBOOKS])
-def test_notebook_executes(path, tmp_path, monkeypatch):
+def test_notebook_executes_and_shows_its_figures(path, tmp_path, monkeypatch):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel a learner gets
     notebook = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         notebook, timeout=300, kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path)}},
     )
     client.execute()
+    # A Figure shown without an image (only its repr, "<Figure size 640x480 ...>") means the
+    # learner sees text where a picture belongs: the notebook needs %matplotlib inline.
+    text_only = [
+        index for index, cell in enumerate(notebook.cells) if cell.cell_type == "code"
+        for output in cell.outputs
+        if "<Figure size" in str(output.get("data", {}).get("text/plain", ""))
+        and "image/png" not in output.get("data", {})
+    ]
+    assert text_only == [], f"cells {text_only} show a figure as text, not as an image"
