@@ -280,15 +280,16 @@ class GramCache:
         n_features = X.shape[1]
         self.X = X
         self.Xty = X.T @ y
-        self.col_sq = np.einsum("ij,ij->j", X, X)
         if X.shape[0] >= n_features:
             # Tall data: the whole of G costs about as much as a few epochs, and the symmetric
             # product XᵀX takes half the flops of computing its rows piecemeal.
             self.G = X.T @ X
             self.known = np.ones(n_features, dtype=bool)
+            self.col_sq = np.diagonal(self.G).copy()  # ||x_j||², without another pass over X
         else:
             self.G = np.empty((n_features, n_features), dtype=X.dtype)
             self.known = np.zeros(n_features, dtype=bool)
+            self.col_sq = np.einsum("ij,ij->j", X, X)
 
     def rows(self, W: np.ndarray) -> np.ndarray:
         """:math:`G`, with at least the rows ``W`` filled in."""
@@ -340,7 +341,8 @@ def enet_coordinate_descent(
     if covariance:
         gram = GramCache(X, y) if gram is None else gram
         Xty, col_sq = gram.Xty, gram.col_sq
-        q = X.T @ (X @ w)  # = Gw, without needing G's rows
+        # q = Gw, without needing G's rows (and without any pass over X from w = 0)
+        q = X.T @ (X @ w) if w.any() else np.zeros_like(w)
     else:
         X = np.asfortranarray(X)  # contiguous columns for the column-wise updates
         R = y - X @ w
