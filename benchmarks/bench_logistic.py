@@ -4,30 +4,34 @@ Run: ``python benchmarks/bench_logistic.py`` (about half a minute). One binary p
 100,000 samples × 50 standardized features, L2 penalty with C = 1 (scikit-learn's objective, so
 the coefficients must agree), fitted by
 
-* fromscratch ``LogisticRegression(solver="newton")`` — Newton with line search, Hessian
-  :math:`X^\\top S X` as one BLAS ``syrk`` (the product :math:`(\\sqrt S X)^\\top(\\sqrt S X)`),
-  Cholesky solve;
+* fromscratch ``LogisticRegression(solver="newton")`` — Newton with line search along the
+  affine scores, Hessian :math:`X^\\top S X` accumulated as BLAS ``syrk`` products
+  :math:`(\\sqrt S X)_B^\\top(\\sqrt S X)_B` over cache-sized blocks of rows, Cholesky solve;
 * scikit-learn ``solver="lbfgs"`` (its default) and ``solver="newton-cholesky"``.
 
 At ``tol=1e-4`` (everyone's default) and at ``tol=1e-8`` (coefficients to about 8 digits). The
-runs are interleaved and repeated; each table shows median seconds, iterations, the ratio to
-scikit-learn's fastest (below 1: we are faster) and the largest coefficient difference from a
-tightly converged reference (``newton-cholesky`` at ``tol=1e-12``).
+runs are interleaved and repeated; each table shows median seconds, iterations, the median
+over repeats of the ratio to scikit-learn's faster solver in the same repeat (below 1: we are
+faster) with its interquartile range, and the largest coefficient difference from a tightly
+converged reference (``newton-cholesky`` at ``tol=1e-12``).
 
-Threads: NumPy's BLAS uses its default thread pool, as it does for scikit-learn (whose
-``newton-cholesky`` also spends its time in BLAS); pin both with ``OPENBLAS_NUM_THREADS=1`` for
-stable numbers on a shared machine.
+Threads: by default every library uses its default thread pools (OpenBLAS; scikit-learn's loss
+also uses OpenMP). ``--threads 1`` limits both sides to one thread (threadpoolctl): the stable,
+like-for-like setting on a shared machine, where oversubscribed thread pools make the default
+timings swing with the load.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 import warnings
 from collections.abc import Callable
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+from threadpoolctl import threadpool_limits
 
 from fromscratch.linear_model import LogisticRegression
 
@@ -41,8 +45,8 @@ def make_problem(n: int, p: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     return X, y
 
 
-def interleaved(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
-    """Median seconds per call, candidates run alternately so drift hits them equally."""
+def interleaved(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, np.ndarray]:
+    """Seconds per call and repeat, candidates run alternately so drift hits them equally."""
     for fn in fns.values():  # warm-up: imports, first-touch allocations
         fn()
     times: dict[str, list[float]] = {name: [] for name in fns}
@@ -51,7 +55,7 @@ def interleaved(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str,
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(t)) for name, t in times.items()}
+    return {name: np.array(t) for name, t in times.items()}
 
 
 def main() -> None:
@@ -59,15 +63,25 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--p", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="limit BLAS/OpenMP threads on both sides (default: libraries' own)")
     args = parser.parse_args()
+    limit = (threadpool_limits(args.threads) if args.threads is not None
+             else contextlib.nullcontext())
+    with limit:
+        run(args)
 
+
+def run(args: argparse.Namespace) -> None:
+    print(f"threads: {'library defaults' if args.threads is None else args.threads}\n")
     X, y = make_problem(args.n, args.p)
     reference = SkLogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12,
                                      max_iter=1000).fit(X, y)
     for tol in (1e-4, 1e-8):
         compare(X, y, reference, tol, args.repeats)
         print()
-    print("ratio: seconds / scikit-learn's fastest (below 1: fromscratch is faster)")
+    print("ratio: median over repeats of seconds / scikit-learn's faster solver in that repeat "
+          "(below 1: fromscratch is faster), [interquartile range]")
 
 
 def compare(X: np.ndarray, y: np.ndarray, reference: object, tol: float, repeats: int) -> None:
@@ -88,15 +102,20 @@ def compare(X: np.ndarray, y: np.ndarray, reference: object, tol: float, repeats
         return run
 
     seconds = interleaved({name: runner(name) for name in models}, repeats)
-    fastest_sklearn = min(t for name, t in seconds.items() if name.startswith("sklearn"))
+    fastest_sklearn = np.minimum.reduce(
+        [t for name, t in seconds.items() if name.startswith("sklearn")]
+    )
     print(f"Binary logistic regression, n={X.shape[0]:,}, p={X.shape[1]}, L2, C=1, "
           f"tol={tol:g} (median of {repeats})")
-    print(f"{'solver':<26}{'seconds':>10}{'iterations':>12}{'ratio':>8}{'max |coef - ref|':>19}")
+    print(f"{'solver':<26}{'seconds':>10}{'iterations':>12}{'ratio':>8}{'IQR':>15}"
+          f"{'max |coef - ref|':>19}")
     for name, t in seconds.items():
         model = fitted[name]
         n_iter = int(np.max(model.n_iter_))
         error = float(np.max(np.abs(model.coef_ - reference.coef_)))
-        print(f"{name:<26}{t:>10.4f}{n_iter:>12d}{t / fastest_sklearn:>8.2f}{error:>19.2e}")
+        low, median, high = np.quantile(t / fastest_sklearn, [0.25, 0.5, 0.75])
+        print(f"{name:<26}{np.median(t):>10.4f}{n_iter:>12d}{median:>8.2f}"
+              f"{f'[{low:.2f}, {high:.2f}]':>15}{error:>19.2e}")
 
 
 if __name__ == "__main__":
