@@ -32,6 +32,8 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("linreg", "ch_linreg"),
     ChapterSpec("regularization", "ch_regularization"),
     ChapterSpec("logistic", "ch_logistic"),
+    ChapterSpec("autodiff", "ch_autodiff"),
+    ChapterSpec("testfunctions", "ch_testfunctions"),
     ChapterSpec("nn", "ch_nn"),
 )
 
