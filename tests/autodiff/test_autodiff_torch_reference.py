@@ -16,6 +16,8 @@ import fromscratch.autodiff.numpy as anp
 from fromscratch.autodiff import Tensor, grad, hessian, hvp, jvp
 
 torch = pytest.importorskip("torch")
+# torch.func emits a DeprecationWarning about torch.jit.script from its own internals
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated")
 RTOL = 1e-10
 
 tnp = types.SimpleNamespace(
