@@ -125,7 +125,7 @@ def main() -> None:
             row(f"(b) MLP loss gradient, batch {batch}, {np.dtype(dtype).name}",
                 t["ours"], t["torch"])
 
-    print("\n(c) Jacobian of tanh(W x), W (m, n): seconds, forward vs reverse mode (ours)")
+    print("\n(c) Jacobian of tanh(W x), W (m, n): median ms, forward vs reverse mode (ours)")
     print(f"{'n':>5} {'m':>5} {'forward ms':>11} {'reverse ms':>11}")
     rng = np.random.default_rng(1)
     for n, m in [(1, 64), (4, 64), (16, 64), (64, 64), (64, 16), (64, 4), (64, 1)]:
