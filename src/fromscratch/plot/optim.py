@@ -197,7 +197,10 @@ def plot_gallery(
         if surface:
             plot_surface(fn, n=n, ax=fig.add_subplot(nrows, ncols, i + 1, projection="3d"))
         else:
-            plot_contour(fn, n=n, ax=fig.add_subplot(nrows, ncols, i + 1), colorbar=False)
+            ax = fig.add_subplot(nrows, ncols, i + 1)
+            plot_contour(fn, n=n, ax=ax, colorbar=False)
+            # a gallery shows shapes: tick labels would cost most of the drawing time
+            ax.set(xticks=[], yticks=[], xlabel="", ylabel="")
     return fig
 
 
