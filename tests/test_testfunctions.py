@@ -333,3 +333,52 @@ def test_grid_and_nearest_minimum():
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call(tf.get("rosenbrock"))
+
+
+# -- races ------------------------------------------------------------------------------------
+
+
+def test_race_matches_minimize_and_scores_each_run():
+    from fromscratch.optim import minimize
+
+    fn = tf.get("rosenbrock")
+    runs = tf.race(fn, ["nesterov", "newton"], lr=[1e-3, 1.0], steps=300, tol=1e-6)
+    assert [r.name for r in runs] == ["nesterov", "newton"]
+    reference = minimize(fn, np.array(fn.start), "sgd", steps=300, tol=0.0, lr=1e-3,
+                         momentum=0.9, nesterov=True)
+    np.testing.assert_array_equal(runs[0].result.trajectory, reference.trajectory)
+    assert runs[0].hyper == {"momentum": 0.9, "nesterov": True, "lr": 1e-3}
+    newton = runs[1]
+    assert newton.gap == 0.0 and newton.distance == 0.0
+    k = newton.steps_to_tol
+    assert newton.result.losses[k] <= 1e-6 < newton.result.losses[k - 1]
+    assert runs[0].steps_to_tol is None  # 300 steps are not enough for SGD with momentum
+
+
+def test_race_defaults_and_saddle():
+    runs = tf.race("saddle", ["adam"], steps=20)
+    assert runs[0].hyper == {}  # Adam's own default lr
+    np.testing.assert_array_equal(runs[0].result.trajectory[0], tf.get("saddle").start)
+    assert math.isnan(runs[0].gap) and runs[0].steps_to_tol is None
+
+
+def test_race_keeps_a_diverged_run():
+    runs = tf.race("rosenbrock", ["sgd"], lr=0.1, steps=100)
+    assert runs[0].result.diverged and "learning rate" in runs[0].result.message
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"optimizers": "adam"}, TypeError, "list of names"),
+        ({"optimizers": []}, ValueError, "at least one"),
+        ({"optimizers": ["adamm"]}, ValueError, "Did you mean 'adam'"),
+        ({"optimizers": ["adam", "sgd"], "lr": [1, 2, 3]}, ValueError, "one per optimizer"),
+        ({"optimizers": ["adam"], "lr": -1.0}, ValueError, "lr must be positive"),
+        ({"optimizers": ["adam"], "start": [1.0]}, ValueError, "start must be a point"),
+        ({"optimizers": ["adam"], "steps": 0}, ValueError, "steps must be in"),
+    ],
+)
+def test_race_bad_input(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        tf.race("beale", **kwargs)

@@ -48,7 +48,9 @@ import numpy as np
 import fromscratch.autodiff.numpy as anp
 from fromscratch._validation import check_array, check_choice, check_scalar
 
-__all__ = ["Minimum", "TestFunction", "get", "names", "all_functions"]
+__all__ = [
+    "Minimum", "TestFunction", "get", "names", "all_functions", "race", "RaceResult", "RACERS",
+]
 
 Interval = tuple[float, float]
 Box = tuple[Interval, Interval]
@@ -621,3 +623,142 @@ def get(name: str | TestFunction) -> TestFunction:
         if key in _REGISTRY:
             return _REGISTRY[key]
     return _REGISTRY[check_choice(name, "test function", names())]
+
+
+# -- optimizer races --------------------------------------------------------------------------
+
+#: The optimizers a race can enter, by name: ``minimize``'s optimizer and the fixed
+#: hyper-parameters that make the variant (heavy-ball and Nesterov momentum are SGD options).
+RACERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "sgd": ("sgd", {}),
+    "momentum": ("sgd", {"momentum": 0.9}),
+    "nesterov": ("sgd", {"momentum": 0.9, "nesterov": True}),
+    "adagrad": ("adagrad", {}),
+    "rmsprop": ("rmsprop", {}),
+    "adadelta": ("adadelta", {}),
+    "adam": ("adam", {}),
+    "adamw": ("adamw", {}),
+    "adamax": ("adamax", {}),
+    "nadam": ("nadam", {}),
+    "newton": ("newton", {}),
+}
+
+
+@dataclass
+class RaceResult:
+    """One optimizer's run in :func:`race`.
+
+    Attributes
+    ----------
+    name : str
+        The racer's name (a key of :data:`RACERS`).
+    hyper : dict
+        The hyper-parameters it ran with (``lr`` included when one was given).
+    result : fromscratch.optim.MinimizeResult
+        The run: ``trajectory``, ``losses``, ``grad_norms``, ``diverged``, ``message``...
+    gap : float
+        :math:`f(x_K) - f^*` at the last iterate (NaN for a function without a minimum).
+    distance : float
+        Euclidean distance from the last iterate to the nearest listed global minimum (NaN
+        without one).
+    steps_to_tol : int or None
+        The first step :math:`k` with :math:`f(x_k) - f^* \\le` ``tol``; None if never reached
+        (or the function has no minimum).
+    """
+
+    name: str
+    hyper: dict[str, Any]
+    result: Any
+    gap: float
+    distance: float
+    steps_to_tol: int | None
+
+
+def race(
+    function: str | TestFunction,
+    optimizers: Any,
+    *,
+    start: Any = None,
+    steps: int = 500,
+    lr: Any = None,
+    tol: float = 1e-6,
+    **hyper: Any,
+) -> list[RaceResult]:
+    r"""Run several optimizers from one start on a test function and score them.
+
+    Each racer runs :func:`fromscratch.optim.minimize` for ``steps`` steps (it stops early only
+    when the gradient is exactly zero or the run diverges), then is scored by its final gap
+    :math:`f(x_K) - f^*`, its distance to the nearest global minimum and the first step at
+    which the gap fell to ``tol``.
+
+    Parameters
+    ----------
+    function : str or TestFunction
+    optimizers : iterable of str
+        Names from :data:`RACERS` (``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adagrad"``,
+        ``"rmsprop"``, ``"adadelta"``, ``"adam"``, ``"adamw"``, ``"adamax"``, ``"nadam"``,
+        ``"newton"``).
+    start : (float, float), optional
+        Default: the function's ``start``.
+    steps : int
+        Optimizer steps per racer.
+    lr : float, sequence of float, or None
+        One learning rate for every racer, one per racer, or None for each optimizer's default.
+    tol : float
+        Gap :math:`f - f^*` that counts as arrived.
+    **hyper
+        Extra hyper-parameters given to every racer (e.g. ``betas``).
+
+    Returns
+    -------
+    list of RaceResult
+        In the order of ``optimizers``. A run that diverges is kept (``result.diverged``,
+        ``result.message``) rather than raising or warning.
+    """
+    import warnings
+
+    from fromscratch.optim import minimize
+
+    fn = get(function)
+    if isinstance(optimizers, str) or not hasattr(optimizers, "__iter__"):
+        raise TypeError(f"optimizers must be a list of names; got {optimizers!r}.")
+    names_ = [check_choice(o.lower() if isinstance(o, str) else o, "optimizer", list(RACERS))
+              for o in optimizers]
+    if not names_:
+        raise ValueError(f"optimizers must name at least one of {', '.join(RACERS)}.")
+    x0 = check_array(fn.start if start is None else start, name="start", ensure_2d=False)
+    if x0.shape != (2,):
+        raise ValueError(f"start must be a point (x, y); got shape {x0.shape}.")
+    steps = check_scalar(steps, "steps", kind=int, min_val=1)
+    tol = check_scalar(tol, "tol", min_val=0.0)
+    rates = _learning_rates(lr, len(names_))
+
+    results = []
+    for name, rate in zip(names_, rates, strict=True):
+        optimizer, preset = RACERS[name]
+        settings = {**preset, **hyper, **({} if rate is None else {"lr": rate})}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # divergence is in the result
+            result = minimize(fn, x0, optimizer, steps=steps, tol=0.0, **settings)
+        if fn.minima:
+            gaps = result.losses - fn.min_value
+            arrived = np.flatnonzero(gaps <= tol)
+            _, distance = fn.nearest_minimum(result.x)
+            results.append(RaceResult(name, settings, result, float(gaps[-1]), distance,
+                                      int(arrived[0]) if len(arrived) else None))
+        else:
+            results.append(RaceResult(name, settings, result, math.nan, math.nan, None))
+    return results
+
+
+def _learning_rates(lr: Any, n: int) -> list[float | None]:
+    if lr is None:
+        return [None] * n
+    rates = np.atleast_1d(check_array(np.atleast_1d(lr), name="lr", ensure_2d=False))
+    if rates.ndim != 1 or len(rates) not in (1, n):
+        raise ValueError(
+            f"lr must be one learning rate or one per optimizer ({n}); got {len(rates)}."
+        )
+    if (rates <= 0).any():
+        raise ValueError(f"lr must be positive; got {rates.tolist()}.")
+    return [float(r) for r in np.broadcast_to(rates, (n,))]

@@ -221,6 +221,20 @@ def _check_trajectories(trajectories: Mapping[str, Any]) -> dict[str, np.ndarray
     return checked
 
 
+def _window_showing(fn: TestFunction, points: np.ndarray, window: Any) -> Any:
+    """The plotting window, widened (with a 5 % margin) to show every start point."""
+    if window is not None:
+        return window
+    (x_lo, x_hi), (y_lo, y_hi) = fn.window
+    lo = np.minimum([x_lo, y_lo], points.min(axis=0))
+    hi = np.maximum([x_hi, y_hi], points.max(axis=0))
+    if (lo == [x_lo, y_lo]).all() and (hi == [x_hi, y_hi]).all():
+        return fn.window
+    margin = 0.05 * (hi - lo)
+    lo, hi = lo - margin, hi + margin
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
 def plot_trajectories(
     function: str | TestFunction,
     trajectories: Mapping[str, Any],
@@ -238,8 +252,10 @@ def plot_trajectories(
     trajectories : mapping of label -> array of shape (n_steps + 1, 2)
         Points that leave the window are clipped by the axes (a diverging path runs off the
         edge instead of rescaling the picture).
-    n, window, ax :
+    n, ax :
         As in :func:`plot_contour`.
+    window : ((x_lo, x_hi), (y_lo, y_hi)), optional
+        Default: the function's plotting window, widened to show every start.
     title : str, optional
         Default: ``"<function>: optimizer paths"``.
 
@@ -248,15 +264,14 @@ def plot_trajectories(
     matplotlib.figure.Figure
     """
     paths = _check_trajectories(trajectories)
+    starts = np.array([path[0] for path in paths.values()])
+    window = _window_showing(get(function), starts, window)
     fig = plot_contour(function, n=n, window=window, ax=ax, colorbar=False)
     ax = fig.axes[0] if ax is None else ax
-    starts = []
     for color, (label, path) in zip(_COLORS * 2, paths.items(), strict=False):
         finite = path[np.isfinite(path).all(axis=1)]
         ax.plot(finite[:, 0], finite[:, 1], color=color, linewidth=1.6, marker=".",
                 markersize=2.5, label=label, zorder=4)
-        starts.append(path[0])
-    starts = np.array(starts)
     ax.plot(starts[:, 0], starts[:, 1], linestyle="none", marker="o", markersize=8,
             color="white", markeredgecolor="black", label="start", zorder=6)
     ax.set_title(title if title is not None else f"{get(function).title}: optimizer paths")
@@ -323,7 +338,8 @@ def save_trajectory_animation(
     """Write an animated GIF of the optimizers moving along their paths (Pillow, no ffmpeg).
 
     Frame ``i`` shows every path up to step ``round(i · K / (frames − 1))`` where ``K`` is the
-    longest path's number of steps, so all paths finish on the last frame.
+    longest path's number of steps, so all paths finish on the last frame (with fewer than
+    ``frames`` steps, one frame per step).
 
     Returns
     -------
@@ -339,6 +355,7 @@ def save_trajectory_animation(
     if path.suffix.lower() != ".gif":
         raise ValueError(f"path must end in .gif; got {str(path)!r}.")
     fn = get(function)
+    window = _window_showing(fn, np.array([p[0] for p in paths.values()]), window)
     fig = plot_contour(fn, n=n, window=window, colorbar=False)
     ax = fig.axes[0]
     lines, heads = [], []
@@ -350,6 +367,7 @@ def save_trajectory_animation(
         heads.append(head)
     ax.legend(loc="best", fontsize=8, framealpha=0.85)
     longest = max(len(p) for p in paths.values()) - 1
+    frames = min(frames, longest + 1)  # never two frames of the same step
     steps = np.round(np.linspace(0, longest, frames)).astype(int)
 
     def draw(frame: int):
