@@ -74,8 +74,21 @@ def test_loss_curves_log_scale_and_gap():
     assert ax.get_yscale() == "log"
     # gaps of exactly 0 are drawn at the smallest positive gap, not dropped
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [3.0, 1.0, 0.5, 0.5])
-    fig = po.plot_loss_curves({"saddle": np.array([0.01, -0.5, -4.0])})
-    assert fig.axes[0].get_yscale() == "symlog"
+    fig = po.plot_loss_curves({"saddle": np.array([0.01, -0.5, -4.0])}, ylim=(-1, 1))
+    assert fig.axes[0].get_yscale() == "linear" and fig.axes[0].get_ylim() == (-1, 1)
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "saddle"])
+def test_race_figure(name):
+    paths = _paths()
+    losses = {k: np.abs(v).sum(axis=1) - 2.0 for k, v in paths.items()}
+    fig = po.plot_race(name, paths, losses, n=30)
+    left, right = fig.axes
+    assert left.get_legend() is not None and len(right.lines) == 2
+    if name == "saddle":  # no minimum: f itself, limited to its range on the window (±4)
+        assert right.get_yscale() == "linear" and right.get_ylim()[0] == pytest.approx(-4.4, rel=1e-2)
+    else:
+        assert right.get_yscale() == "log"
 
 
 def test_animation_is_a_decodable_gif_with_frames(tmp_path):

@@ -199,24 +199,14 @@ def _print_race(fn, runs, tol: float) -> None:
 
 
 def _draw_race(fn, runs, out: Path) -> None:
-    from fromscratch.plot.optim import (
-        plot_loss_curves,
-        plot_trajectories,
-        save_trajectory_animation,
-    )
+    from fromscratch.plot.optim import plot_race, save_trajectory_animation
 
     paths = {run.name: run.result.trajectory for run in runs}
     if out.suffix.lower() == ".gif":
         save_trajectory_animation(fn, paths, out)
-        return
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(12, 4.8), layout="constrained")
-    left, right = fig.subplots(1, 2)
-    plot_trajectories(fn, paths, ax=left)
-    plot_loss_curves({run.name: run.result.losses for run in runs},
-                     f_star=fn.min_value if fn.minima else None, ax=right)
-    fig.savefig(out, dpi=110)
+    else:
+        losses = {run.name: run.result.losses for run in runs}
+        plot_race(fn, paths, losses).savefig(out, dpi=110)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

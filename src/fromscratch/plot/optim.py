@@ -26,6 +26,7 @@ __all__ = [
     "plot_gallery",
     "plot_trajectories",
     "plot_loss_curves",
+    "plot_race",
     "save_trajectory_animation",
 ]
 
@@ -283,6 +284,7 @@ def plot_loss_curves(
     losses: Mapping[str, Any],
     *,
     f_star: float | None = None,
+    ylim: tuple[float, float] | None = None,
     ax: Any = None,
     title: str = "Loss per step",
 ):
@@ -290,8 +292,9 @@ def plot_loss_curves(
 
     With ``f_star`` (the known minimum value) the curve is the gap :math:`f(x_k) - f^*`, which
     is what a log scale can show all the way down; gaps of exactly 0 are drawn at the smallest
-    positive gap. Without it, losses that go negative (a saddle) are drawn on a symmetric log
-    scale.
+    positive gap. Without it, positive losses are drawn on a log scale and losses that go
+    negative (a saddle) on a linear one, limited to ``ylim`` when given (a function unbounded
+    below would otherwise squash every curve into a line).
 
     Returns
     -------
@@ -314,13 +317,47 @@ def plot_loss_curves(
         ax.plot(np.arange(len(curve)), shown, color=color, linewidth=1.5, label=label)
     if f_star is not None or (everything > 0).all():
         ax.set_yscale("log")
-    else:
-        ax.set_yscale("symlog", linthresh=1e-3)
+    if ylim is not None:
+        ax.set_ylim(*ylim)
     ax.set_xlabel("step")
     ax.set_ylabel("f(x_k) − f*" if f_star is not None else "f(x_k)")
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8)
+    return fig
+
+
+def plot_race(
+    function: str | TestFunction,
+    trajectories: Mapping[str, Any],
+    losses: Mapping[str, Any],
+    *,
+    n: int = 300,
+):
+    """Two panels: the optimizers' paths on the contours, and their loss curves.
+
+    The loss panel shows the gap :math:`f - f^*` on a log scale; for a function without a
+    minimum (a saddle) it shows :math:`f` itself, limited to the range :math:`f` takes on the
+    plotting window, i.e. while the path is still in the picture.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    fn = get(function)
+    fig = Figure(figsize=(12.5, 4.8), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    plot_trajectories(fn, trajectories, ax=left, n=n)
+    if fn.minima:
+        plot_loss_curves(losses, f_star=fn.min_value, ax=right,
+                         title=f"{fn.title}: loss per step")
+    else:
+        _, _, Z = fn.grid(60)
+        margin = 0.05 * float(Z.max() - Z.min())
+        plot_loss_curves(losses, ylim=(float(Z.min()) - margin, float(Z.max()) + margin),
+                         ax=right, title=f"{fn.title}: loss per step (inside the window)")
     return fig
 
 

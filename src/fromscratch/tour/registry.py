@@ -33,6 +33,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("regularization", "ch_regularization"),
     ChapterSpec("logistic", "ch_logistic"),
     ChapterSpec("autodiff", "ch_autodiff"),
+    ChapterSpec("optimizers", "ch_optimizers"),
     ChapterSpec("testfunctions", "ch_testfunctions"),
     ChapterSpec("nn", "ch_nn"),
 )
