@@ -129,7 +129,7 @@ OPTIMIZERS = {
 def run(ch) -> None:
     from fromscratch.testfunctions import get, race
 
-    steps = 300 if ch.quick else 2000
+    steps = 200 if ch.quick else 2000
     ch.text(
         "Every method here minimizes $f(x)$ by repeating one small update that uses the "
         "gradient $g_k = \\nabla f(x_k)$ (and, for Newton, the Hessian); both come from "
@@ -166,9 +166,9 @@ def run(ch) -> None:
 
     ch.heading("The race")
     for fn_name in RACE_FUNCTIONS:
-        ch.figure(_race_figure(get(fn_name), runs[fn_name], n=120 if ch.quick else 300),
+        ch.figure(_race_figure(get(fn_name), runs[fn_name], n=100 if ch.quick else 300),
                   f"All optimizers on {get(fn_name).title}, from {get(fn_name).start}.",
-                  dpi=80 if ch.quick else 110)
+                  dpi=70 if ch.quick else 110)
     rows = []
     for o in OPTIMIZERS:
         row = [o, RACE_LR[o]]
@@ -232,7 +232,7 @@ def _check_race(ch, runs) -> None:
     ch.check_close("Newton on Rosenbrock: final point", "the minimum (1, 1)",
                    rosenbrock["newton"].result.x, [1.0, 1.0], rtol=1e-10)
     for name in ("momentum", "adam"):
-        if ch.quick:  # 300 steps: well on the way, not yet there
+        if ch.quick:  # 200 steps: well on the way, not yet there
             losses = rosenbrock[name].result.losses
             ch.check_bound(f"{name} on Rosenbrock: loss after the race / loss at the start",
                            "descent", losses[-1] / losses[0], at_most=0.1)
