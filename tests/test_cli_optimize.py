@@ -105,3 +105,13 @@ def test_python_dash_m(tmp_path):
     )
     assert done.returncode == 2 and "unknown function 'bogus'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_optimizer_chapters_pass_in_quick_mode(tmp_path, capsys):
+    """The tour's 'optimizers' and 'testfunctions' chapters: every check passes, nothing crashes."""
+    assert main(["tour", "--quick", "--chapter", "optimizers", "testfunctions",
+                 "--out", str(tmp_path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "Optimizers" in out and "Optimization test functions" in out
+    assert "FAILED" not in out and "CRASHED" not in out
+    assert (tmp_path / "index.html").stat().st_size > 100_000  # the figures are embedded
