@@ -119,6 +119,8 @@ class TestFunction:
         (Rosenbrock's is his own (−1.2, 1)).
     """
 
+    __test__ = False  # not a pytest test class, despite the name
+
     name: str
     title: str
     formula: str
