@@ -11,6 +11,7 @@ from fromscratch._validation import (
     check_scalar,
     check_X_y,
     check_y,
+    encode_class_labels,
     feature_names_of,
 )
 from fromscratch.exceptions import DataConversionWarning
@@ -232,3 +233,23 @@ def test_check_choice_suggests_close_names():
         check_choice("cholesy", "solver", ["qr", "cholesky"])
     with pytest.raises(ValueError, match="solver must be one of 'qr', 'cholesky'; got 3"):
         check_choice(3, "solver", ["qr", "cholesky"])
+
+
+def test_encode_class_labels_any_label_type():
+    classes, index = encode_class_labels(np.array(["b", "a", "b"]), "Clf")
+    assert list(classes) == ["a", "b"] and list(index) == [1, 0, 1]
+    classes, index = encode_class_labels(np.array([2.0, 0.0, 2.0]), "Clf")
+    assert list(classes) == [0.0, 2.0] and list(index) == [1, 0, 1]
+
+
+@pytest.mark.parametrize(
+    "y, error, message",
+    [
+        (np.array([0.5, 1.0]), ValueError, "y is continuous .* Clf is a classifier"),
+        (np.array([3, 3, 3]), ValueError, "only one class .* Clf needs"),
+        (np.array([1, "a"], dtype=object), TypeError, "cannot be sorted"),
+    ],
+)
+def test_encode_class_labels_rejects(y, error, message):
+    with pytest.raises(error, match=message):
+        encode_class_labels(y, "Clf")

@@ -36,6 +36,7 @@ __all__ = [
     "check_scalar",
     "check_random_state",
     "check_choice",
+    "encode_class_labels",
     "feature_names_of",
     "is_pandas",
 ]
@@ -380,3 +381,30 @@ def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
         if close:
             hint = f" Did you mean {' or '.join(repr(c) for c in close)}?"
     raise ValueError(f"{name} must be one of {allowed}; got {value!r}.{hint}")
+
+
+def encode_class_labels(y: np.ndarray, estimator: str) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted classes of ``y`` and each label's index in them, for a classifier's ``fit``.
+
+    Any label type works (ints, strings, booleans, whole-number floats). A continuous ``y``, a
+    mix of unsortable types or a single class is refused with a message naming ``estimator``.
+    """
+    if y.dtype.kind == "f" and np.any(y != np.round(y)):
+        raise ValueError(
+            "Unknown label type: y is continuous (it has non-integer values such as "
+            f"{y[y != np.round(y)][0]!r}); {estimator} is a classifier and needs class labels. "
+            "For a continuous target use a regressor."
+        )
+    try:
+        classes, index = np.unique(y, return_inverse=True)
+    except TypeError as exc:
+        raise TypeError(
+            "y mixes label types that cannot be sorted (e.g. strings and numbers); use labels of "
+            "one type."
+        ) from exc
+    if classes.size < 2:
+        raise ValueError(
+            f"y has only one class ({classes[0]!r}); {estimator} needs samples of at least two "
+            "classes."
+        )
+    return classes, index

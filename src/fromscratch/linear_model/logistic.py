@@ -54,7 +54,7 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_choice, check_scalar
+from fromscratch._validation import check_choice, check_scalar, encode_class_labels
 from fromscratch.base import BaseEstimator, ClassifierMixin, check_is_fitted
 from fromscratch.linalg import LinAlgError, cholesky, solve_triangular
 from fromscratch.linear_model._iterative import (
@@ -481,25 +481,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def _encode(self, y: np.ndarray) -> np.ndarray:
         """Set ``classes_`` and return each label's index in it."""
-        if y.dtype.kind == "f" and np.any(y != np.round(y)):
-            raise ValueError(
-                "Unknown label type: y is continuous (it has non-integer values such as "
-                f"{y[y != np.round(y)][0]!r}); LogisticRegression is a classifier and needs "
-                "class labels. For a continuous target use a regressor."
-            )
-        try:
-            classes, index = np.unique(y, return_inverse=True)
-        except TypeError as exc:
-            raise TypeError(
-                "y mixes label types that cannot be sorted (e.g. strings and numbers); use "
-                "labels of one type."
-            ) from exc
-        if classes.size < 2:
-            raise ValueError(
-                f"y has only one class ({classes[0]!r}); a classifier needs samples of at least "
-                "two classes."
-            )
-        self.classes_ = classes
+        self.classes_, index = encode_class_labels(y, type(self).__name__)
         return index
 
     def fit(self, X: Any, y: Any) -> LogisticRegression:

@@ -40,7 +40,13 @@ import numpy as np
 
 import fromscratch.autodiff.numpy as anp
 from fromscratch import optim
-from fromscratch._validation import check_choice, check_random_state, check_scalar, check_X_y
+from fromscratch._validation import (
+    check_choice,
+    check_random_state,
+    check_scalar,
+    check_X_y,
+    encode_class_labels,
+)
 from fromscratch.autodiff import no_grad
 from fromscratch.base import BaseEstimator, ClassifierMixin, RegressorMixin, check_is_fitted
 from fromscratch.exceptions import ConvergenceWarning
@@ -380,24 +386,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     """
 
     def _encode_targets(self, y: np.ndarray) -> np.ndarray:
-        if y.dtype.kind == "f" and np.any(y != np.round(y)):
-            raise ValueError(
-                "Unknown label type: y is continuous (it has non-integer values such as "
-                f"{y[y != np.round(y)][0]!r}); MLPClassifier needs class labels. For a "
-                "continuous target use MLPRegressor."
-            )
-        try:
-            classes, index = np.unique(y, return_inverse=True)
-        except TypeError as exc:
-            raise TypeError(
-                "y mixes label types that cannot be sorted (e.g. strings and numbers); use "
-                "labels of one type."
-            ) from exc
-        if classes.size < 2:
-            raise ValueError(
-                f"y has only one class ({classes[0]!r}); a classifier needs samples of at least "
-                "two classes."
-            )
+        classes, index = encode_class_labels(y, type(self).__name__)
         self.classes_ = classes
         binary = classes.size == 2
         self.n_outputs_ = 1 if binary else classes.size
