@@ -37,6 +37,7 @@ __all__ = [
     "check_random_state",
     "check_choice",
     "encode_class_labels",
+    "check_sample_weight",
     "feature_names_of",
     "is_pandas",
 ]
@@ -408,3 +409,23 @@ def encode_class_labels(y: np.ndarray, estimator: str) -> tuple[np.ndarray, np.n
             "classes."
         )
     return classes, index
+
+
+def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
+    """Finite, non-negative weights, one per sample, with a positive sum; ``None`` stays
+    ``None`` (every sample weighs 1)."""
+    if sample_weight is None:
+        return None
+    w = check_y(sample_weight, name="sample_weight")
+    if w.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight has {w.shape[0]} entries but there are {n_samples} samples."
+        )
+    if (w < 0).any():
+        raise ValueError("sample_weight must be non-negative; got a negative weight.")
+    if w.sum() <= 0:
+        raise ValueError(
+            "sample_weight sums to 0 (every weight is zero); at least one sample needs a "
+            "positive weight."
+        )
+    return w

@@ -26,7 +26,7 @@ With :math:`\hat\kappa` the estimated 1-norm condition number of the matrix bein
 :math:`k` its largest dimension and :math:`\varepsilon` the machine epsilon of its dtype:
 
 * :math:`\hat\kappa \ge 1/(k\varepsilon)`: the matrix is treated as **singular / rank
-  deficient** and :class:`LinAlgError` is raised. This is ``numpy.linalg.matrix_rank``'s
+  deficient** and :class:`LinAlgError` is raised. This is NumPy's ``matrix_rank``
   default tolerance :math:`\sigma_{\min} \le k\varepsilon\,\sigma_{\max}` with the estimate
   :math:`\hat\kappa` standing in for :math:`\sigma_{\max}/\sigma_{\min}`.
 * :math:`\hat\kappa \ge 1/\sqrt{\varepsilon}`: :class:`IllConditionedWarning`. The first-order
@@ -316,7 +316,7 @@ def qr(
 ) -> tuple[np.ndarray, np.ndarray] | np.ndarray:
     """QR factorization of an (m, n) matrix with blocked Householder reflections.
 
-    Same modes as ``numpy.linalg.qr``: ``"reduced"`` returns ``(Q, R)`` with shapes
+    Same modes as NumPy's ``qr``: ``"reduced"`` returns ``(Q, R)`` with shapes
     (m, k), (k, n), k = min(m, n); ``"complete"`` returns (m, m), (m, n); ``"r"`` returns R
     only (k, n). See :class:`HouseholderQR` for the algorithm and for applying :math:`Q^\\top`
     without forming :math:`Q`.

@@ -21,7 +21,13 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_array, check_choice, check_scalar, check_y
+from fromscratch._validation import (
+    check_array,
+    check_choice,
+    check_sample_weight,
+    check_scalar,
+    check_y,
+)
 
 __all__ = [
     "UndefinedMetricWarning",
@@ -58,21 +64,6 @@ def _check_same_length(arrays: dict[str, np.ndarray | None]) -> None:
         listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())
         raise ValueError(f"Inconsistent numbers of samples: {listed}.")
 
-
-def _check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
-    """Finite, non-negative weights with a positive sum, or ``None``."""
-    if sample_weight is None:
-        return None
-    w = check_y(sample_weight, name="sample_weight")
-    if w.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight has {w.shape[0]} entries but there are {n_samples} samples."
-        )
-    if (w < 0).any():
-        raise ValueError("sample_weight must be non-negative; got a negative weight.")
-    if w.sum() <= 0:
-        raise ValueError("sample_weight sums to 0; at least one sample needs positive weight.")
-    return w
 
 
 def _label_kind(y: np.ndarray, name: str) -> str:
@@ -116,7 +107,7 @@ def _classification_inputs(
     y_true: Any, y_pred: Any, sample_weight: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     checked = _check_label_arrays(y_true=y_true, y_pred=y_pred)
-    w = _check_sample_weight(sample_weight, checked["y_true"].shape[0])
+    w = check_sample_weight(sample_weight, checked["y_true"].shape[0])
     return checked["y_true"], checked["y_pred"], w
 
 
@@ -169,7 +160,7 @@ def _regression_inputs(
         raise ValueError(
             f"y_true has {y_true.shape[1]} output(s) but y_pred has {y_pred.shape[1]}."
         )
-    w = _check_sample_weight(sample_weight, y_true.shape[0])
+    w = check_sample_weight(sample_weight, y_true.shape[0])
     if isinstance(multioutput, str):
         check_choice(multioutput, "multioutput", _MULTIOUTPUT + extra_choices)
     else:
@@ -778,7 +769,7 @@ def log_loss(
     if p.ndim > 2:
         raise ValueError(f"y_proba must be 1-D or 2-D; got shape {p.shape}.")
     _check_same_length({"y_true": y_true, "y_proba": p})
-    w = _check_sample_weight(sample_weight, y_true.shape[0])
+    w = check_sample_weight(sample_weight, y_true.shape[0])
     if p.min() < 0 or p.max() > 1:
         raise ValueError(
             f"y_proba must hold probabilities in [0, 1]; got values in [{p.min()}, {p.max()}]."
@@ -850,7 +841,7 @@ def _score_inputs(
     _label_kind(y_true, "y_true")
     y_score = check_array(y_score, name="y_score", ensure_2d=False)
     _check_same_length({"y_true": y_true, "y_score": y_score})
-    w = _check_sample_weight(sample_weight, y_true.shape[0])
+    w = check_sample_weight(sample_weight, y_true.shape[0])
     return y_true, y_score, w
 
 

@@ -25,7 +25,7 @@ from fromscratch._validation import (
     _to_ndarray,
     check_array,
     check_choice,
-    check_y,
+    check_sample_weight,
     feature_names_of,
     is_pandas,
 )
@@ -122,7 +122,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> StandardScaler:
         """Compute $\\mu$ and $\\sigma$ of each feature; ``y`` is ignored."""
         X = self._validate_fit(X)
-        w = _check_sample_weight(sample_weight, X.shape[0])
+        w = check_sample_weight(sample_weight, X.shape[0])
         self.n_samples_seen_ = float(X.shape[0] if w is None else w.sum())
         if not (self.with_mean or self.with_std):
             self.mean_ = self.var_ = self.scale_ = None
@@ -175,20 +175,6 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
 
-
-def _check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
-    if sample_weight is None:
-        return None
-    w = check_y(sample_weight, name="sample_weight")
-    if w.shape[0] != n_samples:
-        raise ValueError(
-            f"sample_weight has {w.shape[0]} entries but X has {n_samples} samples."
-        )
-    if (w < 0).any():
-        raise ValueError("sample_weight must be non-negative; got a negative weight.")
-    if w.sum() <= 0:
-        raise ValueError("sample_weight sums to zero; give some sample a positive weight.")
-    return w
 
 
 def _is_constant(var: np.ndarray, mean: np.ndarray, n_samples: float) -> np.ndarray:

@@ -159,7 +159,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> A
     """Vector norms :math:`\\|x\\|_2`, :math:`\\|x\\|_1`, :math:`\\|x\\|_\\infty` over ``axis``.
 
     ``axis=None`` uses all entries (for a matrix with ``ord=None`` this is the Frobenius norm,
-    as in ``np.linalg.norm``). Matrix norms (spectral, nuclear) are not provided. At
+    as NumPy's ``norm`` computes it). Matrix norms (spectral, nuclear) are not provided. At
     :math:`x = 0` the gradient of :math:`\\|x\\|_2` is taken as 0, a valid subgradient, instead
     of the NaN that :math:`x / \\|x\\|` would give.
     """
