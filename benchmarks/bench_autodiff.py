@@ -20,29 +20,13 @@ Benchmarks (a) and (c) are single-threaded on both sides anyway (tiny arrays).
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import numpy as np
 import torch
+from _timing import median_seconds
 
 import fromscratch.autodiff.numpy as anp
 from fromscratch.autodiff import Tensor, jacobian
-
-
-def interleaved(fns: dict[str, Callable[[], object]], repeats: int, warmup: int = 2
-                ) -> dict[str, float]:
-    """Median seconds per call, the candidates run alternately so drift hits them equally."""
-    for _ in range(warmup):
-        for fn in fns.values():
-            fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(t)) for name, t in times.items()}
 
 
 def chain_ours(x0: np.ndarray, n_ops: int) -> None:
@@ -109,8 +93,8 @@ def main() -> None:
     print(f"{'benchmark':<44} {'ours ms':>10} {'torch ms':>10} {'ratio':>7}")
 
     x0 = np.random.default_rng(0).normal(size=10)
-    t = interleaved({"ours": lambda: chain_ours(x0, 1000),
-                     "torch": lambda: chain_torch(x0, 1000)}, args.repeats)
+    t = median_seconds({"ours": lambda: chain_ours(x0, 1000),
+                        "torch": lambda: chain_torch(x0, 1000)}, args.repeats, warmup=2)
     row("(a) chain of 1,000 ops, fwd+bwd", t["ours"], t["torch"])
 
     for dtype in (np.float64, np.float32):
@@ -119,9 +103,9 @@ def main() -> None:
             ours_params = [Tensor(p[k], requires_grad=True) for k in ("W1", "b1", "W2", "b2")]
             pt = {k: torch.from_numpy(v) for k, v in p.items()}
             torch_params = [pt[k].clone().requires_grad_(True) for k in ("W1", "b1", "W2", "b2")]
-            t = interleaved({"ours": lambda p=p, q=ours_params: mlp_ours(p, q),
-                             "torch": lambda p=pt, q=torch_params: mlp_torch(p, q)},
-                            args.repeats * 2)
+            t = median_seconds({"ours": lambda p=p, q=ours_params: mlp_ours(p, q),
+                                "torch": lambda p=pt, q=torch_params: mlp_torch(p, q)},
+                               args.repeats * 2, warmup=2)
             row(f"(b) MLP loss gradient, batch {batch}, {np.dtype(dtype).name}",
                 t["ours"], t["torch"])
 
@@ -135,9 +119,9 @@ def main() -> None:
         def f(x, W=W):
             return anp.tanh(W @ x)
 
-        t = interleaved({"forward": lambda f=f, x=x: jacobian(f, mode="forward")(x),
-                         "reverse": lambda f=f, x=x: jacobian(f, mode="reverse")(x)},
-                        max(3, args.repeats // 3), warmup=1)
+        t = median_seconds({"forward": lambda f=f, x=x: jacobian(f, mode="forward")(x),
+                            "reverse": lambda f=f, x=x: jacobian(f, mode="reverse")(x)},
+                           max(3, args.repeats // 3), warmup=1)
         print(f"{n:>5} {m:>5} {t['forward'] * 1e3:>11.3f} {t['reverse'] * 1e3:>11.3f}")
 
 

@@ -25,11 +25,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import time
 import warnings
 from collections.abc import Callable
 
 import numpy as np
+from _timing import interleaved
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from threadpoolctl import threadpool_limits
 
@@ -44,18 +44,6 @@ def make_problem(n: int, p: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]
     y = (rng.random(n) < 1.0 / (1.0 + np.exp(-(X @ w + 0.5)))).astype(int)
     return X, y
 
-
-def interleaved(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, np.ndarray]:
-    """Seconds per call and repeat, candidates run alternately so drift hits them equally."""
-    for fn in fns.values():  # warm-up: imports, first-touch allocations
-        fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: np.array(t) for name, t in times.items()}
 
 
 def main() -> None:

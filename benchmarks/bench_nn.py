@@ -19,31 +19,15 @@ gives stable numbers on a shared machine; with several idle cores try ``--thread
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import numpy as np
 import torch
+from _timing import median_seconds
 from threadpoolctl import threadpool_limits
 
 from fromscratch import nn, optim
 from fromscratch.datasets import load_digits, load_mnist
 from fromscratch.nn.training import train_epoch
-
-
-def interleaved(fns: dict[str, Callable[[], object]], repeats: int, warmup: int = 1
-                ) -> dict[str, float]:
-    """Median seconds per call, the candidates run alternately so drift hits them equally."""
-    for _ in range(warmup):
-        for fn in fns.values():
-            fn()
-    times: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(t)) for name, t in times.items()}
 
 
 def ours_epoch(sizes: list[int], X: np.ndarray, y: np.ndarray, batch_size: int):
@@ -107,7 +91,7 @@ def main() -> None:
     print(f"{'task':<38}{'ours ms':>10}{'torch ms':>10}{'ratio':>8}{'target':>8}")
     with threadpool_limits(limits=args.threads, user_api="blas"):
         for name, sizes, X, y, batch_size, target in tasks:
-            times = interleaved({
+            times = median_seconds({
                 "ours": ours_epoch(sizes, X, y, batch_size),
                 "torch": torch_epoch(sizes, X, y, batch_size),
             }, repeats=args.repeats)
