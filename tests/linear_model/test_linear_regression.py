@@ -7,6 +7,7 @@ from sklearn.datasets import load_diabetes
 
 from fromscratch.linalg import IllConditionedWarning, LinAlgError
 from fromscratch.linear_model import LinearRegression, Ridge, ridge_path
+from fromscratch.linear_model._base import centered_normal_equations
 
 EXACT_SOLVERS = ["qr", "cholesky"]
 
@@ -22,6 +23,45 @@ def assert_coef_close(ours, ref, rtol=1e-8):
     scale = np.abs(ref.coef_).max()
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=rtol, atol=rtol * scale)
     np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=rtol, atol=rtol)
+
+
+# -- the centered normal equations -------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("block_bytes", [1, 8 * 8 * 7, 2**20])
+def test_centered_normal_equations_equal_the_explicitly_centered_products(dtype, block_bytes):
+    # One row per block, 7 rows per block (the last block partial: 120 = 17·7 + 1), one block.
+    X, y = random_regression(dtype=dtype)
+    G, Xty, X_offset, y_offset = centered_normal_equations(X, y, True, block_bytes=block_bytes)
+    Xc, yc = X.astype(float) - X.astype(float).mean(axis=0), y.astype(float) - y.mean()
+    rtol = 1e-12 if dtype == np.float64 else 1e-4
+    assert G.dtype == Xty.dtype == dtype
+    np.testing.assert_allclose(G, Xc.T @ Xc, rtol=rtol, atol=rtol * np.abs(Xc.T @ Xc).max())
+    np.testing.assert_allclose(Xty, Xc.T @ yc, rtol=rtol, atol=rtol * np.abs(Xc.T @ yc).max())
+    np.testing.assert_allclose(X_offset, X.mean(axis=0), rtol=rtol)
+    np.testing.assert_allclose(y_offset, y.mean(), rtol=rtol)
+    G, Xty, X_offset, y_offset = centered_normal_equations(X, y, False, block_bytes=block_bytes)
+    np.testing.assert_array_equal(G, X.T @ X)
+    np.testing.assert_array_equal(Xty, X.T @ y)
+    assert not X_offset.any() and y_offset == 0
+
+
+@pytest.mark.parametrize(
+    ("ours", "ref"),
+    [(LinearRegression(solver="cholesky"), sk.LinearRegression()),
+     (Ridge(alpha=1.0, solver="cholesky"), sk.Ridge(alpha=1.0))],
+)
+def test_normal_equations_survive_columns_with_large_offsets(ours, ref):
+    # Column 5 is 1e6 + N(0, 1): in the shortcut XᵀX - n x̄x̄ᵀ its variance is the difference of
+    # two numbers ~1e12 times larger, and the shortcut's Gram entry comes out wrong in the third
+    # digit. The blockwise centering stays exact. 9000 x 40 spans several blocks.
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((9000, 40))
+    X[:, 5] += 1e6
+    X[:, 7] = 1e-3 * X[:, 7] + 50.0
+    y = X @ rng.standard_normal(40) + rng.standard_normal(9000)
+    assert_coef_close(ours.fit(X, y), ref.fit(X, y), rtol=1e-10)
 
 
 # -- LinearRegression --------------------------------------------------------------------

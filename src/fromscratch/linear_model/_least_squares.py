@@ -2,7 +2,8 @@ r"""Ordinary least squares: :class:`LinearRegression` and its table of solvers.
 
 .. math:: \hat w, \hat b = \arg\min_{w, b} \|y - Xw - b\mathbf 1\|_2^2
 
-The exact solvers work on centered data (see :mod:`._base`):
+The exact solvers work on centered data (see :mod:`._base`; ``"cholesky"`` without writing
+the centered copy out):
 
 ``"qr"``
     Householder QR of :math:`X`, then :math:`R w = Q^\top y` by back substitution. This is
@@ -29,9 +30,6 @@ import numpy as np
 from fromscratch._validation import check_choice, check_scalar
 from fromscratch.linear_model._base import (
     LinearModel,
-    _rank_deficiency_hint,
-    center_data,
-    intercept_from,
     solve_least_squares_qr,
     solve_normal_equations,
 )
@@ -40,13 +38,11 @@ from fromscratch.linear_model._iterative import least_squares_solver
 __all__ = ["LinearRegression", "SOLVERS"]
 
 
-def _exact_solver(method: Callable[..., tuple[np.ndarray, float]]) -> Callable[..., dict]:
-    """Wrap an exact least-squares method as a solver of the table: center, solve, uncenter."""
+def _exact_solver(method: Callable[..., tuple[np.ndarray, Any, float]]) -> Callable[..., dict]:
+    """Wrap an exact least-squares method as a solver of the table."""
 
     def solve(estimator: LinearRegression, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-        Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept)
-        coef, cond = method(Xc, yc, hint=_rank_deficiency_hint(estimator.fit_intercept))
-        intercept = intercept_from(coef, X_offset, y_offset, estimator.fit_intercept)
+        coef, intercept, cond = method(X, y, fit_intercept=estimator.fit_intercept)
         return {"coef_": coef, "intercept_": intercept, "condition_number_": cond, "n_iter_": 1}
 
     solve.__doc__ = method.__doc__

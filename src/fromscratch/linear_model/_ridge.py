@@ -18,9 +18,8 @@ from fromscratch._validation import check_array, check_choice, check_scalar, che
 from fromscratch.linalg import cho_solve, cholesky
 from fromscratch.linear_model._base import (
     LinearModel,
-    _rank_deficiency_hint,
     center_data,
-    intercept_from,
+    centered_normal_equations,
     solve_least_squares_qr,
     solve_normal_equations,
 )
@@ -78,11 +77,10 @@ class Ridge(LinearModel):
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
         X, y = self._validate_fit(X, y)
-        Xc, yc, X_offset, y_offset = center_data(X, y, self.fit_intercept)
-        coef, self.condition_number_ = solve(
-            Xc, yc, alpha=alpha, hint=_rank_deficiency_hint(self.fit_intercept)
+        coef, intercept, self.condition_number_ = solve(
+            X, y, fit_intercept=self.fit_intercept, alpha=alpha
         )
-        self._set_coef(coef, intercept_from(coef, X_offset, y_offset, self.fit_intercept))
+        self._set_coef(coef, intercept)
         return self
 
 
@@ -121,10 +119,14 @@ def ridge_path(
     """
     X, y = check_X_y(X, y)
     check_scalar(n_alphas, "n_alphas", kind=int, min_val=1)
-    X, y, _, _ = center_data(X, y, fit_intercept)
     n_samples, n_features = X.shape
     dual = n_samples < n_features
-    G = X @ X.T if dual else X.T @ X
+    # The system matrix and right-hand side: XXᵀ and y (dual), or XᵀX and Xᵀy.
+    if dual:
+        X, rhs, _, _ = center_data(X, y, fit_intercept)
+        G = X @ X.T
+    else:
+        G, rhs, _, _ = centered_normal_equations(X, y, fit_intercept)
     if alphas is None:
         scale = float(np.trace(G)) / n_features
         if scale == 0.0:
@@ -135,12 +137,11 @@ def ridge_path(
         if alphas.ndim != 1 or np.any(alphas <= 0):
             raise ValueError("alphas must be a 1-D array of positive penalties.")
         alphas = np.sort(alphas)[::-1]
-    Xty = y if dual else X.T @ y
     coefs = np.empty((n_features, alphas.size), dtype=X.dtype)
     diagonal = np.diag_indices_from(G)
     for k, alpha in enumerate(alphas):
         G_alpha = G.copy()
         G_alpha[diagonal] += alpha
-        solution = cho_solve(cholesky(G_alpha), Xty)
+        solution = cho_solve(cholesky(G_alpha), rhs)
         coefs[:, k] = X.T @ solution if dual else solution
     return alphas, coefs
