@@ -11,6 +11,18 @@ unit Gaussian noise, R² about 0.995. At alpha = 0.01, a fifth of the noise leve
 sigma sqrt(2 log(p) / n) = 0.05, the lasso keeps about 240 coefficients (the
 elastic net about 360): noise features enter, as they should at such a small penalty.
 
+Where the Lasso time goes (one thread, 5000 x 500, alpha = 0.01, tol = 1e-4): validation
+0.7 ms, centering 3.4 ms, the Gram matrix XᵀX of the covariance-form coordinate descent 29 ms
+(BLAS syrk, ~43 GFlop/s) plus Xᵀy 1.5 ms, the coordinate-descent epochs 10 ms (19 ms at
+tol = 1e-8). scikit-learn's whole fit takes 26-30 ms, so with half the features in the support
+the Gram matrix alone sets a floor of about 1.25x. Measured alternatives that avoid the whole
+Gram matrix were slower: residual-form coordinate descent on the working sets (Python pays
+~9 µs per coordinate update; 1.2-1.6x slower than the Gram version), FISTA (10-20 iterations of
+two matrix-vector products, plus a Lipschitz estimate: above 55 ms), the Gram of the working set
+only (it ends at ~320 features: 13 ms in one syrk, 22 ms grown with the set, and each re-ranking
+then needs its own XᵀR), and Anderson extrapolation of the coordinate-descent iterates (the
+inner solves are too short for it: 41 -> 39 epochs at tol = 1e-8).
+
 Threads: by default each library uses its default thread pools (OpenBLAS for NumPy, also
 OpenMP for scikit-learn). ``--threads 1`` limits both sides to one thread (threadpoolctl), the
 stable and like-for-like setting on a shared machine (scikit-learn's coordinate descent is
