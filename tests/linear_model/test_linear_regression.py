@@ -31,7 +31,8 @@ def assert_coef_close(ours, ref, rtol=1e-8):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("block_bytes", [1, 8 * 8 * 7, 2**20])
 def test_centered_normal_equations_equal_the_explicitly_centered_products(dtype, block_bytes):
-    # One row per block, 7 rows per block (the last block partial: 120 = 17·7 + 1), one block.
+    # One row per block; 7 rows (float64) or 14 (float32) per block, the last one partial; one
+    # block for all 120 rows.
     X, y = random_regression(dtype=dtype)
     G, Xty, X_offset, y_offset = centered_normal_equations(X, y, True, block_bytes=block_bytes)
     Xc, yc = X.astype(float) - X.astype(float).mean(axis=0), y.astype(float) - y.mean()
