@@ -5,8 +5,10 @@ Run: ``python benchmarks/bench_logistic.py`` (about half a minute). One binary p
 the coefficients must agree), fitted by
 
 * fromscratch ``LogisticRegression(solver="newton")`` — Newton with line search along the
-  affine scores, Hessian :math:`X^\\top S X` accumulated as BLAS ``syrk`` products
-  :math:`(\\sqrt S X)_B^\\top(\\sqrt S X)_B` over cache-sized blocks of rows, Cholesky solve;
+  affine scores; the Hessian :math:`X^\\top S X` accumulated as BLAS ``syrk`` products
+  :math:`(\\sqrt S X)_B^\\top(\\sqrt S X)_B` over cache-sized blocks of rows, in float32
+  while its estimated condition number allows (the gradient, from the same pass over ``X``,
+  stays float64), then a Cholesky solve;
 * scikit-learn ``solver="lbfgs"`` (its default) and ``solver="newton-cholesky"``.
 
 At ``tol=1e-4`` (everyone's default) and at ``tol=1e-8`` (coefficients to about 8 digits). The

@@ -96,6 +96,21 @@ def test_non_finite_values_are_rejected(value, message):
         check_y(X[:, 0])
 
 
+def test_finite_values_whose_sum_overflows_are_accepted():
+    # The finite check first sums the array; an overflowing sum of finite values must not be
+    # mistaken for an infinity.
+    X = np.full((4, 2), np.finfo(np.float64).max)
+    X[:, 1] *= -1
+    assert check_array(X) is X
+    assert check_y(X[:, 0]) is not None
+
+
+def test_mixed_infinities_are_rejected():
+    # inf + (-inf) sums to NaN: the message still counts the infinities, not a NaN.
+    with pytest.raises(ValueError, match="contains 2 infinity value"):
+        check_array([[np.inf, -np.inf], [1.0, 2.0]])
+
+
 def test_error_names_the_argument():
     with pytest.raises(ValueError, match="^features contains 1 NaN"):
         check_array([[np.nan]], name="features")
@@ -240,6 +255,23 @@ def test_encode_class_labels_any_label_type():
     assert list(classes) == ["a", "b"] and list(index) == [1, 0, 1]
     classes, index = encode_class_labels(np.array([2.0, 0.0, 2.0]), "Clf")
     assert list(classes) == [0.0, 2.0] and list(index) == [1, 0, 1]
+
+
+@pytest.mark.parametrize(
+    "y",
+    [
+        np.array([7, -3, 7, 100, -3, 0], dtype=np.int64),  # counted: negative, with gaps
+        np.array([5, 2, 5, 9], dtype=np.uint8),
+        np.array([0, 10**12, 5, 0]),  # too wide a range to count: sorted
+        np.array([True, False, True]),
+    ],
+)
+def test_encode_class_labels_matches_numpy_unique(y):
+    classes, index = encode_class_labels(y, "Clf")
+    expected_classes, expected_index = np.unique(y, return_inverse=True)
+    assert classes.dtype == y.dtype
+    np.testing.assert_array_equal(classes, expected_classes)
+    np.testing.assert_array_equal(index, expected_index)
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,15 @@ def _as_real_dtype(arr: np.ndarray, name: str, dtype: str | np.dtype | None) -> 
 
 
 def _check_finite(arr: np.ndarray, name: str) -> None:
-    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+    # A NaN or an infinity makes the sum NaN or infinite, so a finite sum proves every value
+    # finite: one pass with no temporary array settles the common case. A sum that is not
+    # finite may also be an overflow of large finite values; the elementwise test decides.
+    if arr.dtype.kind != "f":
+        return
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(arr)):
+            return
+    if not np.isfinite(arr).all():
         n_nan = int(np.isnan(arr).sum())
         n_inf = int(np.isinf(arr).sum())
         problems = []
@@ -396,19 +404,30 @@ def encode_class_labels(y: np.ndarray, estimator: str) -> tuple[np.ndarray, np.n
             f"{y[y != np.round(y)][0]!r}); {estimator} is a classifier and needs class labels. "
             "For a continuous target use a regressor."
         )
-    try:
-        classes, index = np.unique(y, return_inverse=True)
-    except TypeError as exc:
-        raise TypeError(
-            "y mixes label types that cannot be sorted (e.g. strings and numbers); use labels of "
-            "one type."
-        ) from exc
+    if y.dtype.kind in "iu" and y.size and int(y.max()) - int(y.min()) < max(y.size, 1024):
+        # Integers over a short range are counted, not sorted: O(n) where np.unique sorts.
+        offset = y.min()
+        counts = np.bincount(y - offset)
+        classes = (np.flatnonzero(counts) + offset).astype(y.dtype)
+        index = (np.cumsum(counts > 0) - 1)[y - offset]
+    else:
+        classes, index = _unique_labels(y)
     if classes.size < 2:
         raise ValueError(
             f"y has only one class ({classes[0]!r}); {estimator} needs samples of at least two "
             "classes."
         )
     return classes, index
+
+
+def _unique_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        return np.unique(y, return_inverse=True)
+    except TypeError as exc:
+        raise TypeError(
+            "y mixes label types that cannot be sorted (e.g. strings and numbers); use labels of "
+            "one type."
+        ) from exc
 
 
 def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:

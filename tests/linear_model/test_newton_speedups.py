@@ -2,6 +2,7 @@
 blocked Hessian accumulation, the loss and probabilities from one exponential, and the
 lengthened (secant) Newton step."""
 
+import dataclasses
 import warnings
 
 import numpy as np
@@ -106,3 +107,110 @@ def test_line_restriction_matches_loss_and_gradient(n_classes, fit_intercept):
         # The gradient at w + td after phi(t) (from the cached scores) is the same as fresh.
         np.testing.assert_allclose(objective.gradient(v, X, y), fresh.gradient(v, X, y),
                                    rtol=1e-12, atol=1e-15)
+
+
+# -- the fused, mixed-precision derivatives for Newton's steps ---------------------------------
+
+
+def dense_hessian(X, w, l2, fit_intercept):
+    X1 = np.hstack([X, np.ones((X.shape[0], 1))]) if fit_intercept else X
+    p = 1.0 / (1.0 + np.exp(-(X1 @ w)))
+    penalty = np.full(X1.shape[1], l2)
+    if fit_intercept:
+        penalty[-1] = 0.0
+    return (X1.T * (p * (1 - p))) @ X1 / X.shape[0] + np.diag(penalty), X1, p
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_fused_gradient_is_exact_and_the_hessian_single_precision(monkeypatch, fit_intercept):
+    # Blocks of 7 rows for every block boundary; standardized features: a well-conditioned
+    # Hessian, so the steps use the float32 accumulation.
+    X, y = logistic_data(n=100, p=6)
+    q = 6 + fit_intercept
+    monkeypatch.setattr(logistic, "HESSIAN_BLOCK_BYTES", 7 * 6 * 4)
+    objective = logistic_objective(6, 2, fit_intercept=fit_intercept, l2=0.3)
+    w = np.random.default_rng(1).standard_normal(q) * 0.3
+    dense, X1, p = dense_hessian(X, w, 0.3, fit_intercept)
+    gradient, H = objective.gradient_and_hessian(w, X, y)
+    expected_gradient = X1.T @ (p - y) / 100 + np.where(np.arange(q) < 6, 0.3 * w, 0.0)
+    np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(gradient, objective.gradient(w, X, y), rtol=1e-13, atol=1e-16)
+    error = np.max(np.abs(H - dense)) / np.max(np.abs(dense))
+    assert 1e-12 < error < 1e-6  # float32 rounding: accumulated in single precision
+    np.testing.assert_allclose(objective.hessian(w, X, y), dense, rtol=1e-13, atol=1e-15)
+
+
+def test_ill_conditioned_hessian_is_accumulated_in_double_precision():
+    # A feature whose mean (1000) dwarfs its spread (1) is nearly collinear with the intercept:
+    # the scaled Hessian's condition number is at least 1e6, so float32 rounding (~1e-7)
+    # would bend the steps by tens of percent; the guard accumulates it again in float64.
+    X, y = logistic_data(n=200, p=3)
+    X[:, 0] += 1000.0
+    objective = logistic_objective(3, 2, fit_intercept=True, l2=1e-3)
+    w = np.array([0.1, -0.2, 0.3, -100.0])
+    dense, _, _ = dense_hessian(X, w, 1e-3, True)
+    assert logistic._condition_lower_bound(dense) > logistic.SINGLE_PRECISION_MAX_CONDITION
+    _, H = objective.gradient_and_hessian(w, X, y)
+    np.testing.assert_allclose(H, dense, rtol=1e-10)
+
+
+def test_condition_lower_bound():
+    # 2 x 2 with correlation rho: the pivots are 1 and 1 - rho^2, so the bound is 1/(1 - rho^2);
+    # the condition number (1 + rho)/(1 - rho) is larger. Rescaling does not change the bound.
+    for rho in (0.0, 0.5, 0.999):
+        A = np.array([[1.0, rho], [rho, 1.0]])
+        D = np.diag([3.0, 0.01])
+        bound = logistic._condition_lower_bound(D @ A @ D)
+        np.testing.assert_allclose(bound, 1.0 / (1.0 - rho**2), rtol=1e-12)
+        assert bound <= np.linalg.cond(A) * (1 + 1e-12)
+    rng = np.random.default_rng(0)
+    B = rng.standard_normal((30, 6))
+    A = B.T @ B
+    d = 1 / np.sqrt(np.diag(A))
+    assert logistic._condition_lower_bound(A) <= np.linalg.cond(A * d[:, None] * d)
+    assert logistic._condition_lower_bound(np.array([[1.0, 2.0], [2.0, 1.0]])) == np.inf
+    assert logistic._condition_lower_bound(np.diag([1.0, 0.0])) == np.inf
+
+
+@pytest.mark.parametrize("tol", [1e-4, 1e-10])
+def test_single_precision_steps_keep_the_answer_and_the_iterations(monkeypatch, tol):
+    X, y = logistic_data(n=5000, p=20, scale=3.0)
+    mixed = LogisticRegression(C=1.0, tol=tol).fit(X, y)
+    monkeypatch.setattr(logistic, "SINGLE_PRECISION_MAX_CONDITION", 0.0)  # always float64
+    double = LogisticRegression(C=1.0, tol=tol).fit(X, y)
+    assert mixed.n_iter_ == double.n_iter_
+    # The steps differ by float32 rounding, so the iterates agree to far better than tol (down
+    # to float64 rounding, once both have converged to it).
+    np.testing.assert_allclose(mixed.coef_, double.coef_, rtol=0, atol=max(1e-3 * tol, 1e-11))
+    if tol < 1e-8:
+        reference = SkLogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12).fit(X, y)
+        np.testing.assert_allclose(mixed.coef_, reference.coef_, rtol=0, atol=1e-8)
+        np.testing.assert_allclose(mixed.intercept_, reference.intercept_, rtol=0, atol=1e-8)
+
+
+def test_newton_computes_each_hessian_with_its_gradient(monkeypatch):
+    # One pass over X per Hessian: every Hessian comes from gradient_and_hessian at a point
+    # where the run cannot stop, and no gradient is computed separately there.
+    X, y = logistic_data(n=2000, p=5)
+    calls = []
+    original = logistic.logistic_objective
+
+    def counting_objective(*args, **kwargs):
+        objective = original(*args, **kwargs)
+        gradient, both = objective.gradient, objective.gradient_and_hessian
+
+        def count(name, function):
+            def wrapped(*a):
+                calls.append(name)
+                return function(*a)
+            return wrapped
+
+        return dataclasses.replace(objective, gradient=count("gradient", gradient),
+                                   gradient_and_hessian=count("both", both),
+                                   hessian=count("hessian", objective.hessian))
+
+    monkeypatch.setattr(logistic, "logistic_objective", counting_objective)
+    model = LogisticRegression(C=1.0, tol=1e-8).fit(X, y)
+    # One Hessian per step, each with its point's gradient; the last point follows a small
+    # full step, so only its gradient is needed to stop.
+    assert calls == ["both"] * model.n_iter_ + ["gradient"]

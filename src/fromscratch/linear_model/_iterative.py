@@ -99,6 +99,11 @@ class Objective:
         :math:`(f(w + td),\ d^\top\nabla f(w + td))`. For a loss that depends on :math:`w`
         through the scores :math:`Xw`, one product :math:`Xd` makes every ``phi(t)`` cheap
         (no pass over ``X``); :func:`newton`'s line search uses it when given.
+    gradient_and_hessian : callable ``(w, X, y) -> (gradient, hessian)``, optional
+        Both derivatives from one pass over ``X``, for the solver's steps: :func:`newton` asks
+        for them together whenever it knows it will need a Hessian at the new point. The
+        Hessian may be an approximation made for speed (e.g. accumulated in single
+        precision): it only shapes the steps, while the gradient decides where they stop.
     """
 
     loss: ArrayFunction
@@ -106,6 +111,7 @@ class Objective:
     hessian: ArrayFunction | None = None
     l1: np.ndarray | None = None
     line: Callable[..., Callable[[float], tuple[float, float]]] | None = None
+    gradient_and_hessian: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
 
     def value(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
         """The full objective :math:`F(w)`, L1 term included."""
@@ -530,6 +536,10 @@ def newton(
     :math:`\Delta = g^\top d + \sum_j\lambda_{1,j}(|w_j+d_j| - |w_j|)` — the proximal Newton
     method of Lee, Sun & Saunders (2014).
 
+    When the objective gives ``gradient_and_hessian``, the steps use its Hessian, and at a
+    point where the run cannot stop (no full step with a small decrement has just been taken)
+    the gradient comes with it, from the same pass over ``X``.
+
     Converged when the largest component of the (proximal) gradient is at most ``tol`` and
     half the squared Newton decrement, :math:`\tfrac12 d^\top H d`, is too (scikit-learn's
     ``newton-cholesky`` rule; Boyd & Vandenberghe §9.5.1). After a full step the decrement of
@@ -571,27 +581,42 @@ def newton(
     def penalty(v: np.ndarray) -> float:
         return 0.0 if l1 is None else float(np.sum(l1 * np.abs(v)))
 
-    def gradient_and_optimality(v: np.ndarray) -> tuple[np.ndarray, float]:
-        """The gradient of f, and the largest entry of the gradient of F (for an L1 term the
-        proximal gradient v - S(v - g, l1), zero exactly at a minimum of F)."""
-        g = np.asarray(objective.gradient(v.reshape(shape), X, y)).ravel()
+    def gradient_and_optimality(
+        v: np.ndarray, with_hessian: bool = False
+    ) -> tuple[np.ndarray, float, np.ndarray | None]:
+        """The gradient of f, the largest entry of the gradient of F (for an L1 term the
+        proximal gradient v - S(v - g, l1), zero exactly at a minimum of F), and when asked
+        the Hessian: in one pass with the objective's ``gradient_and_hessian`` if it has one."""
+        H = None
+        if with_hessian and objective.gradient_and_hessian is not None:
+            g, H = objective.gradient_and_hessian(v.reshape(shape), X, y)
+        else:
+            g = objective.gradient(v.reshape(shape), X, y)
+        g = np.asarray(g).ravel()
         residual = g if l1 is None else v - soft_threshold(v - g, l1)
-        return g, float(np.max(np.abs(residual)))
+        return g, float(np.max(np.abs(residual))), H
+
+    def hessian(v: np.ndarray) -> np.ndarray:
+        if objective.gradient_and_hessian is not None:  # the Hessian the steps are made with
+            return np.asarray(gradient_and_optimality(v, with_hessian=True)[2])
+        return np.asarray(objective.hessian(v.reshape(shape), X, y))
 
     # Changes of F below this are rounding noise: there the line search compares gradients.
     noise = 64 * np.finfo(X.dtype).eps
     value = F(w)
-    g, optimality = gradient_and_optimality(w)
     losses: list[float] = []
     converged = stopped = False
     last_decrement = math.inf  # of the last step, if it was a full Newton step
+    # No step has been taken, so the run cannot stop here: the Hessian will be needed.
+    g, optimality, H = gradient_and_optimality(w, with_hessian=max_iter > 0)
     while not stopped:
         # After a full step, the Newton decrement of that step bounds the distance to the
         # minimum: with a small gradient now, no new Hessian is needed to know we are done.
         converged = optimality <= tol and last_decrement <= tol
         if converged or len(losses) >= max_iter:
             break
-        H = np.asarray(objective.hessian(w.reshape(shape), X, y))
+        if H is None:
+            H = hessian(w)
         if l1 is None:
             d = _solve_newton_system(H, g, null_space)
             predicted = float(g @ d)
@@ -621,7 +646,7 @@ def newton(
             # Near the minimum the decrease is below the rounding of F and Armijo's test
             # is a coin toss; accept a step that shrinks the gradient instead.
             if abs(new_value - value) <= noise * abs(value):
-                new_g, new_optimality = gradient_and_optimality(candidate)
+                new_g, new_optimality, _ = gradient_and_optimality(candidate)
                 if new_optimality < optimality:
                     break
             new_g = None
@@ -635,7 +660,7 @@ def newton(
             # curvature falls along d). The secant of the derivative between t = 0 and t = 1
             # estimates where; the longer step is kept if F is lower there.
             if new_slope is None:
-                new_g, new_optimality = gradient_and_optimality(candidate)
+                new_g, new_optimality, _ = gradient_and_optimality(candidate)
                 new_slope = float(new_g @ d)
             if new_slope < 0 and predicted < new_slope:
                 t_secant = min(predicted / (predicted - new_slope), EXTRAPOLATION_RANGE[1])
@@ -644,15 +669,20 @@ def newton(
                     longer_value = F(longer) if phi is None else phi(t_secant)[0]
                     if longer_value < new_value:
                         t, candidate, new_value, new_g = t_secant, longer, longer_value, None
-        if new_g is None:
-            new_g, new_optimality = gradient_and_optimality(candidate)
-        w, value, g, optimality = candidate, new_value, new_g, new_optimality
+        w, value = candidate, new_value
         last_decrement = decrement if t == 1.0 else math.inf
         losses.append(value)
+        stopped = callback is not None and bool(callback(w.reshape(shape)))
+        H = None
+        if new_g is None:
+            # Unless the last step was a full step with a small decrement, the run cannot stop
+            # at the new point: its Hessian will be needed, so ask for it with the gradient.
+            certain = not stopped and last_decrement > tol and len(losses) < max_iter
+            new_g, new_optimality, H = gradient_and_optimality(w, with_hessian=certain)
+        g, optimality = new_g, new_optimality
         if verbose:
             print(f"Newton iteration {len(losses)}: loss {value:.10g}, "
                   f"max|grad| {optimality:.3g}, step {t:g}")
-        stopped = callback is not None and bool(callback(w.reshape(shape)))
     if not (converged or stopped):
         warnings.warn(
             f"Newton's method did not converge in max_iter={max_iter} iterations "
