@@ -170,6 +170,12 @@ def test_minimize_follows_the_same_path_as_a_hand_written_loop():
     assert not result.converged and result.n_steps == 50 and "50 steps" in result.message
 
 
+
+def test_tol_zero_runs_every_step_and_says_so():
+    result = minimize(ROSENBROCK, np.array([-1.2, 1.0]), "adam", steps=20, tol=0.0, lr=0.01)
+    assert result.n_steps == 20 and not result.converged
+    assert result.message == "ran all 20 steps (tol=0: no stopping rule)."
+
 @pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_every_optimizer_runs_by_name(name):
     _, _, f = _quadratic(dim=4, condition=10.0, seed=5)

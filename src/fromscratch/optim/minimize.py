@@ -151,7 +151,8 @@ def minimize(
     f_and_grad = value_and_grad(f)
     trajectory, losses, grad_norms = [], [], []
     converged = diverged = False
-    message = f"stopped after {steps} steps without reaching gradient norm <= {tol:g}."
+    message = (f"stopped after {steps} steps without reaching gradient norm <= {tol:g}."
+               if tol > 0 else f"ran all {steps} steps (tol=0: no stopping rule).")
     for k in range(steps + 1):
         point = x.data.copy()
         with np.errstate(all="ignore"):  # NaN/inf is detected and reported below, with a hint
