@@ -154,6 +154,19 @@ def test_ill_conditioned_hessian_is_accumulated_in_double_precision():
     np.testing.assert_allclose(H, dense, rtol=1e-10)
 
 
+def test_features_too_large_for_float32_fall_back_to_float64():
+    # Squares of 1e25 overflow float32 (max 3.4e38): the Hessian for the steps is the float64
+    # one, not inf, and no overflow warning escapes.
+    X, y = logistic_data(n=500, p=3)
+    X *= 1e25
+    objective = logistic_objective(3, 2, fit_intercept=True)
+    w = np.array([1e-25, -2e-25, 3e-26, 0.2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, H = objective.gradient_and_hessian(w, X, y)
+    np.testing.assert_allclose(H, objective.hessian(w, X, y), rtol=1e-14)
+
+
 def test_condition_lower_bound():
     # 2 x 2 with correlation rho: the pivots are 1 and 1 - rho^2, so the bound is 1/(1 - rho^2);
     # the condition number (1 + rho)/(1 - rho) is larger. Rescaling does not change the bound.
@@ -170,6 +183,7 @@ def test_condition_lower_bound():
     assert logistic._condition_lower_bound(A) <= np.linalg.cond(A * d[:, None] * d)
     assert logistic._condition_lower_bound(np.array([[1.0, 2.0], [2.0, 1.0]])) == np.inf
     assert logistic._condition_lower_bound(np.diag([1.0, 0.0])) == np.inf
+    assert logistic._condition_lower_bound(np.diag([1.0, np.inf])) == np.inf
 
 
 @pytest.mark.parametrize("tol", [1e-4, 1e-10])

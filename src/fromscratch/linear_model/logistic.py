@@ -200,7 +200,7 @@ def _weighted_gram(
 
 def _condition_lower_bound(H: np.ndarray) -> float:
     r"""A lower bound on the condition number of :math:`H` scaled to unit diagonal (``inf``
-    when it is not positive definite).
+    when it is not positive definite or not finite).
 
     With :math:`A = D^{-1/2} H D^{-1/2} = LL^\top`, :math:`D = \mathrm{diag}(H)`: the pivot
     :math:`L_{jj}^2` is the Schur complement :math:`1/(A_{1:j,1:j}^{-1})_{jj} \ge
@@ -209,7 +209,7 @@ def _condition_lower_bound(H: np.ndarray) -> float:
     feature whose mean dwarfs its spread) shows up as a small pivot.
     """
     diagonal = np.diagonal(H)
-    if np.any(diagonal <= 0):
+    if not np.all(np.isfinite(H)) or np.any(diagonal <= 0):  # e.g. float32 overflow
         return math.inf
     scale = 1.0 / np.sqrt(diagonal)
     try:
@@ -340,9 +340,13 @@ def logistic_objective(
             H[np.diag_indices_from(H)] += l2 * penalized
             return H, Xt_residual
 
-        H, Xt_residual = accumulate(np.float32 if single else X.dtype)
-        if single and _condition_lower_bound(H) > SINGLE_PRECISION_MAX_CONDITION:
+        if not single:
             H, Xt_residual = accumulate(X.dtype)
+        else:
+            with np.errstate(over="ignore", invalid="ignore"):  # overflow: the guard's inf
+                H, Xt_residual = accumulate(np.float32)
+            if _condition_lower_bound(H) > SINGLE_PRECISION_MAX_CONDITION:
+                H, Xt_residual = accumulate(X.dtype)
         gradient = None if Xt_residual is None else penalized_gradient(Xt_residual, w, n)
         return gradient, H
 
