@@ -45,6 +45,30 @@ def test_qr_identities(shape, cond, block_size, rng):
     assert np.array_equal(R, np.triu(R))
 
 
+@pytest.mark.parametrize("update_bytes", [8, 8 * 7 * 5, 2**40])
+def test_qr_row_blocked_updates_change_nothing(monkeypatch, update_bytes, rng):
+    # Trailing updates C <- C - VW in blocks of one row, of a few rows (the last one partial),
+    # and in one block: the same factorization to rounding.
+    A = rng.standard_normal((211, 23))
+    monkeypatch.setattr(linalg, "UPDATE_BLOCK_BYTES", update_bytes)
+    Q, R = linalg.qr(A, block_size=8)
+    assert relative_error(Q @ R, A) < 1e-13
+    assert np.abs(Q.T @ Q - np.eye(23)).max() < 1e-13
+
+
+def test_qr_overwrite_a_factors_a_fortran_array_in_place(rng):
+    A = np.asfortranarray(rng.standard_normal((60, 7)))
+    original = A.copy()
+    copied = linalg.HouseholderQR(A)
+    np.testing.assert_array_equal(A, original)  # the default never touches A
+    in_place = linalg.HouseholderQR(A, overwrite_a=True)
+    assert in_place.factors is A
+    np.testing.assert_array_equal(in_place.factors, copied.factors)
+    C_order = np.ascontiguousarray(original)  # not column-major: copied, left intact
+    assert linalg.HouseholderQR(C_order, overwrite_a=True).factors is not C_order
+    np.testing.assert_array_equal(C_order, original)
+
+
 @pytest.mark.parametrize("shape", [(120, 30), (50, 50), (20, 45)])
 def test_qr_matches_numpy_up_to_row_signs(shape, rng):
     A = rng.standard_normal(shape)

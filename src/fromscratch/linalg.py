@@ -66,6 +66,8 @@ __all__ = [
 
 #: Columns per panel in the blocked QR and Cholesky factorizations.
 BLOCK_SIZE = 64
+#: Rows of a tall update C ← C − VW are processed in blocks of about this many bytes of C.
+UPDATE_BLOCK_BYTES = 2**19
 #: Below this size the recursive triangular solve switches to plain substitution.
 _LEAF_SIZE = 16
 
@@ -142,23 +144,44 @@ def _make_reflector(x: np.ndarray) -> float:
     return (beta - alpha) / beta
 
 
-def _unit_lower(panel: np.ndarray) -> np.ndarray:
-    """The reflector vectors stored below the diagonal of ``panel``, as an explicit V."""
-    V = np.tril(panel, -1)
-    k = min(panel.shape)
-    V[np.arange(k), np.arange(k)] = 1.0
-    return V
+class _Reflectors:
+    r"""The reflector vectors :math:`V` stored below the diagonal of a tall ``panel``, without
+    copying it: :math:`V = \begin{bmatrix} V_{top} \\ V_{rest} \end{bmatrix}`, where
+    :math:`V_{top}` (the first :math:`k` rows, :math:`k` = the panel's columns) is unit lower
+    triangular, a small copy, and :math:`V_{rest}` is the panel's lower rows as they are, a
+    view. Products with :math:`V` are done in the two parts, so no :math:`m \times k` copy of
+    a tall panel is ever made."""
+
+    def __init__(self, panel: np.ndarray) -> None:
+        k = panel.shape[1]
+        self.top = np.tril(panel[:k], -1)
+        self.top[np.arange(k), np.arange(k)] = 1.0
+        self.rest = panel[k:]
+
+    def t_times(self, C: np.ndarray) -> np.ndarray:
+        r""":math:`V^\top C`."""
+        k = self.top.shape[0]
+        return self.top.T @ C[:k] + self.rest.T @ C[k:]
+
+    def subtract_times(self, C: np.ndarray, W: np.ndarray) -> None:
+        r""":math:`C \leftarrow C - VW`, in place, a block of rows at a time: the product of
+        each block is subtracted while it is still in the CPU cache."""
+        k = self.top.shape[0]
+        C[:k] -= self.top @ W
+        rows = max(1, UPDATE_BLOCK_BYTES // (C.shape[1] * C.itemsize))
+        for start in range(0, self.rest.shape[0], rows):
+            C[k + start : k + start + rows] -= self.rest[start : start + rows] @ W
 
 
 def _apply_block_reflector(
-    V: np.ndarray, T: np.ndarray, C: np.ndarray, *, transpose: bool
+    V: _Reflectors, T: np.ndarray, C: np.ndarray, *, transpose: bool
 ) -> None:
     r"""``C ← (I − V T Vᵀ) C``, or with ``transpose`` ``C ← (I − V Tᵀ Vᵀ) C``, in place.
 
     Three matrix products, :math:`V (T (V^\top C))`, never an :math:`m \times m` matrix.
     """
     T_used = T.T if transpose else T
-    C -= V @ (T_used @ (V.T @ C))
+    V.subtract_times(C, T_used @ V.t_times(C))
 
 
 def _panel_qr(panel: np.ndarray, tau: np.ndarray) -> np.ndarray:
@@ -182,15 +205,15 @@ def _panel_qr(panel: np.ndarray, tau: np.ndarray) -> np.ndarray:
         return np.array([[tau[0]]], dtype=panel.dtype)
     half = n_cols // 2
     T1 = _panel_qr(panel[:, :half], tau[:half])
-    V1 = _unit_lower(panel[:, :half])
-    _apply_block_reflector(V1, T1, panel[:, half:], transpose=True)
+    _apply_block_reflector(_Reflectors(panel[:, :half]), T1, panel[:, half:], transpose=True)
     T2 = _panel_qr(panel[half:, half:], tau[half:])
-    V2 = _unit_lower(panel[half:, half:])
     T = np.zeros((n_cols, n_cols), dtype=panel.dtype)
     T[:half, :half] = T1
     T[half:, half:] = T2
-    # V2 is zero in the first `half` rows, so V1ᵀV2 only involves V1's lower rows.
-    T[:half, half:] = -T1 @ (V1[half:].T @ V2) @ T2
+    # V2 is zero in the first `half` rows, so V1ᵀV2 only involves V1's lower rows, which are
+    # the panel's own entries (below V1's unit triangle).
+    V1_lower_t_V2 = _Reflectors(panel[half:, half:]).t_times(panel[half:, :half]).T
+    T[:half, half:] = -T1 @ V1_lower_t_V2 @ T2
     return T
 
 
@@ -224,6 +247,10 @@ class HouseholderQR:
         The matrix to factor (any shape; float32 stays float32). It is not modified.
     block_size : int, default=64
         Columns per panel.
+    overwrite_a : bool, default=False
+        Factor ``A`` in place, saving a copy, when it is a Fortran-ordered (column-major)
+        floating ndarray; its contents are then destroyed (``factors`` is ``A``). Otherwise a
+        copy is factored.
 
     Attributes
     ----------
@@ -241,14 +268,16 @@ class HouseholderQR:
     True
     """
 
-    def __init__(self, A: Any, block_size: int = BLOCK_SIZE) -> None:
+    def __init__(self, A: Any, block_size: int = BLOCK_SIZE, *, overwrite_a: bool = False) -> None:
+        given = A
         A = _as_matrix(A, "A")
         if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
             raise ValueError(f"block_size must be a positive int; got {block_size!r}.")
         m, n = A.shape
         k = min(m, n)
         # Fortran order: columns are contiguous, which the column-wise reflectors want.
-        factors = np.array(A, order="F", copy=True)
+        in_place = overwrite_a and A is given and A.flags.f_contiguous and A.flags.writeable
+        factors = A if in_place else np.array(A, order="F", copy=True)
         tau = np.zeros(k, dtype=A.dtype)
         T_blocks = []
         for start in range(0, k, block_size):
@@ -256,8 +285,8 @@ class HouseholderQR:
             T = _panel_qr(factors[start:, start:stop], tau[start:stop])
             T_blocks.append(T)
             if stop < n:
-                V = _unit_lower(factors[start:, start:stop])
-                _apply_block_reflector(V, T, factors[start:, stop:], transpose=True)
+                _apply_block_reflector(_Reflectors(factors[start:, start:stop]), T,
+                                       factors[start:, stop:], transpose=True)
         self.factors = factors
         self.tau = tau
         self.T_blocks = T_blocks
@@ -269,7 +298,7 @@ class HouseholderQR:
         for index, T in enumerate(self.T_blocks):
             start = index * self.block_size
             stop = start + T.shape[0]
-            yield start, _unit_lower(self.factors[start:, start:stop]), T
+            yield start, _Reflectors(self.factors[start:, start:stop]), T
 
     def _prepare(self, B: Any, name: str) -> tuple[np.ndarray, bool]:
         B = _as_rhs(B, name, self.shape[0], "A")

@@ -151,17 +151,24 @@ def solve_least_squares_qr(
     the conditioning rule of :mod:`fromscratch.linalg` is applied to it.
     """
     hint = _rank_deficiency_hint(fit_intercept)
-    X, y, X_offset, y_offset = center_data(X, y, fit_intercept)
     n_samples, n_features = X.shape
-    if alpha > 0:
-        X = np.vstack([X, np.sqrt(X.dtype.type(alpha)) * np.eye(n_features, dtype=X.dtype)])
-        y = np.concatenate([y, np.zeros(n_features, dtype=y.dtype)])
-    else:
+    if alpha == 0:
         _check_determined(n_samples, n_features, hint)
-    fact = HouseholderQR(X)
+    X_offset = X.mean(axis=0) if fit_intercept else np.zeros(n_features, dtype=X.dtype)
+    y_offset = y.mean() if fit_intercept else y.dtype.type(0)
+    # The matrix to factor, built once in the column order the factorization works in (the
+    # centering writes it), then factored in place: no further copies of the data.
+    n_rows = n_samples + (n_features if alpha > 0 else 0)
+    design = np.empty((n_rows, n_features), dtype=X.dtype, order="F")
+    np.subtract(X, X_offset, out=design[:n_samples])
+    target = np.zeros(n_rows, dtype=y.dtype)
+    target[:n_samples] = y - y_offset
+    if alpha > 0:
+        design[n_samples:] = np.sqrt(X.dtype.type(alpha)) * np.eye(n_features, dtype=X.dtype)
+    fact = HouseholderQR(design, overwrite_a=True)
     R = fact.r
-    cond = check_r_factor(R, size=max(X.shape), name="X", hint=hint)
-    coef = solve_triangular(R, fact.apply_qt(y)[:n_features])
+    cond = check_r_factor(R, size=n_rows, name="X", hint=hint)
+    coef = solve_triangular(R, fact.apply_qt(target)[:n_features])
     return coef, intercept_from(coef, X_offset, y_offset, fit_intercept), cond
 
 
