@@ -1,42 +1,44 @@
 """fromscratch.linalg against numpy.linalg (LAPACK), side by side in one process.
 
-Each case runs ours and the reference alternately (interleaved, so machine noise hits both),
-several times, and prints the medians and the ratio ours / reference (< 1: ours is faster).
+Each case runs ours and the reference alternately (``_timing.interleaved``, so machine noise
+hits both), several times, and prints the medians and the ratio ours / reference (< 1: ours is
+faster).
 
-    python benchmarks/bench_linalg.py [--repeats 3] [--quick]
+    python benchmarks/bench_linalg.py [--repeats 3] [--quick] [--threads 1]
 """
 
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
+import contextlib
 
 import numpy as np
+from _timing import median_seconds
+from threadpoolctl import threadpool_limits
 
 from fromscratch import linalg
 
 
-def interleaved(ours, reference, repeats):
-    ours_times, ref_times = [], []
-    for _ in range(repeats):
-        for fn, times in ((ours, ours_times), (reference, ref_times)):
-            start = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - start)
-    return statistics.median(ours_times), statistics.median(ref_times)
-
-
 def report(name, ours, reference, repeats):
-    t_ours, t_ref = interleaved(ours, reference, repeats)
-    print(f"{name:<42} {t_ours * 1e3:>10.1f} {t_ref * 1e3:>10.1f} {t_ours / t_ref:>7.2f}")
+    t = median_seconds({"ours": ours, "reference": reference}, repeats)
+    print(f"{name:<42} {t['ours'] * 1e3:>10.1f} {t['reference'] * 1e3:>10.1f} "
+          f"{t['ours'] / t['reference']:>7.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="smaller matrices")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="limit BLAS threads on both sides (default: the libraries' own)")
     args = parser.parse_args()
+    limit = (threadpool_limits(args.threads) if args.threads is not None
+             else contextlib.nullcontext())
+    with limit:
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     rng = np.random.default_rng(0)
     tall = (20_000, 100) if args.quick else (200_000, 100)
     square = 500 if args.quick else 2_000

@@ -38,26 +38,23 @@ import contextlib
 import time
 
 import numpy as np
+from _timing import interleaved
 from sklearn import linear_model as sk
 from threadpoolctl import threadpool_limits
 
 from fromscratch import linear_model as fs
 
 
-def interleaved(fit_ours, fit_ref, repeats):
-    ours_times, ref_times, models = [], [], {}
-    for _ in range(repeats):
-        for key, fit, times in (("ours", fit_ours, ours_times), ("ref", fit_ref, ref_times)):
-            start = time.perf_counter()
-            models[key] = fit()
-            times.append(time.perf_counter() - start)
-    return np.array(ours_times), np.array(ref_times), models
-
-
 def report(name, ours, reference, X, y, repeats):
-    t_ours, t_ref, models = interleaved(
-        lambda: ours.fit(X, y), lambda: reference.fit(X, y), repeats
-    )
+    models = {}
+
+    def fitter(key, estimator):
+        def run():
+            models[key] = estimator.fit(X, y)
+        return run
+
+    t = interleaved({"ours": fitter("ours", ours), "ref": fitter("ref", reference)}, repeats)
+    t_ours, t_ref = t["ours"], t["ref"]
     ratios = t_ours / t_ref  # per repeat: the two fits ran back to back, under the same load
     low, median, high = np.quantile(ratios, [0.25, 0.5, 0.75])
     ref_coef = models["ref"].coef_
