@@ -61,6 +61,22 @@ def test_matches_sklearn_at_tight_tolerance(shape, fit_intercept, alpha, l1_rati
     assert ours.dual_gap_ <= 1e-12 * np.sum((y - y.mean() * fit_intercept) ** 2) / len(y)
 
 
+@pytest.mark.parametrize("estimate", [1e-3, 0.5, 3.0])
+def test_fista_backtracking_corrects_any_lipschitz_estimate(monkeypatch, estimate):
+    # The power-iteration estimate replaced by 0.001x, 0.5x and 3x the true sigma_max(X)^2:
+    # backtracking raises a short one until the steps are safe, a long one only slows the
+    # steps down; either way FISTA reaches scikit-learn's answer.
+    from fromscratch.linear_model import _coordinate_descent
+
+    X, y = sparse_regression(200, 15)
+    true = np.linalg.norm(X - X.mean(axis=0), 2) ** 2
+    monkeypatch.setattr(_coordinate_descent, "_largest_eigenvalue_gram",
+                        lambda X, **kwargs: estimate * true)
+    ours = Lasso(alpha=0.05, solver="fista", **TIGHT).fit(X, y)
+    ref = sklearn_fit(sk.Lasso, X, y, alpha=0.05, **TIGHT)
+    assert_close_relative(ours.coef_, ref.coef_, 1e-6)
+
+
 @pytest.mark.parametrize("alpha", [0.01, 0.3, 1.0])
 def test_lasso_diabetes_number_for_number(alpha):
     # With 10 features the working set is every feature, so our cyclic coordinate descent runs
