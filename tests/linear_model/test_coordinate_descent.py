@@ -61,6 +61,20 @@ def test_matches_sklearn_at_tight_tolerance(shape, fit_intercept, alpha, l1_rati
     assert ours.dual_gap_ <= 1e-12 * np.sum((y - y.mean() * fit_intercept) ** 2) / len(y)
 
 
+def test_gram_cache_product_is_remembered_for_the_last_solution_only():
+    from fromscratch.linear_model._coordinate_descent import GramCache
+
+    X, y = sparse_regression(200, 15)
+    gram = GramCache(X, y)
+    w = np.random.default_rng(0).standard_normal(15)
+    np.testing.assert_allclose(gram.times(w), X.T @ (X @ w), rtol=1e-12)
+    np.testing.assert_array_equal(gram.times(np.zeros(15)), np.zeros(15))
+    remembered = np.arange(15.0)  # a deliberately different vector: proves it is reused
+    gram.remember(w, remembered)
+    np.testing.assert_array_equal(gram.times(w), remembered)
+    np.testing.assert_allclose(gram.times(w + 1e-9), X.T @ (X @ (w + 1e-9)), rtol=1e-12)
+
+
 @pytest.mark.parametrize("estimate", [1e-3, 0.5, 3.0])
 def test_fista_backtracking_corrects_any_lipschitz_estimate(monkeypatch, estimate):
     # The power-iteration estimate replaced by 0.001x, 0.5x and 3x the true sigma_max(X)^2:

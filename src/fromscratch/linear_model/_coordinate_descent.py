@@ -328,6 +328,18 @@ class GramCache:
             self.G = np.empty((n_features, n_features), dtype=X.dtype)
             self.known = np.zeros(n_features, dtype=bool)
             self.col_sq = np.einsum("ij,ij->j", X, X)
+        self._last: tuple[np.ndarray, np.ndarray] | None = None  # a solution w and its Gw
+
+    def times(self, w: np.ndarray) -> np.ndarray:
+        """:math:`Gw`, without needing :math:`G`'s rows: remembered for the last solution
+        (the warm start of the next alpha along a path), zero at :math:`w = 0`, else
+        :math:`X^\top(Xw)`."""
+        if self._last is not None and np.array_equal(self._last[0], w):
+            return self._last[1].copy()
+        return self.X.T @ (self.X @ w) if w.any() else np.zeros_like(w)
+
+    def remember(self, w: np.ndarray, q: np.ndarray) -> None:
+        self._last = (w.copy(), q.copy())
 
     def rows(self, W: np.ndarray) -> np.ndarray:
         """:math:`G`, with at least the rows ``W`` filled in."""
@@ -379,8 +391,7 @@ def enet_coordinate_descent(
     if covariance:
         gram = GramCache(X, y) if gram is None else gram
         Xty, col_sq = gram.Xty, gram.col_sq
-        # q = Gw, without needing G's rows (and without any pass over X from w = 0)
-        q = X.T @ (X @ w) if w.any() else np.zeros_like(w)
+        q = gram.times(w)
     else:
         X = np.asfortranarray(X)  # contiguous columns for the column-wise updates
         R = y - X @ w
@@ -427,6 +438,8 @@ def enet_coordinate_descent(
             n_iter += _cd_epochs_residual(X[:, W], y, R, w_W, col_sq[W].tolist(), l1, l2,
                                           **inner)
             w[W] = w_W  # the support is inside W, so w is zero outside it
+    if covariance:
+        gram.remember(w, q)  # q is exact here: resynchronized from the residual above
     return w, gap, gap_tol, n_iter
 
 
