@@ -11,6 +11,7 @@ import pytest
 import fromscratch
 from fromscratch.autodiff import Tensor
 from fromscratch.base import BaseEstimator, RegressorMixin
+from fromscratch.nn import Parameter
 
 
 class Toy(RegressorMixin, BaseEstimator):
@@ -93,8 +94,12 @@ def test_tensor_and_generator_round_trip(tmp_path):
     generator = np.random.default_rng(5)
     generator.random(3)
     tensor = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
-    loaded = fromscratch.load(fromscratch.save({"t": tensor, "rng": generator}, tmp_path / "x"))
+    parameter = Parameter(np.arange(2.0))
+    loaded = fromscratch.load(fromscratch.save(
+        {"t": tensor, "p": parameter, "rng": generator}, tmp_path / "x"))
     assert loaded["t"].requires_grad and loaded["t"].data.dtype == np.float32
+    assert type(loaded["t"]) is Tensor and type(loaded["p"]) is Parameter
+    np.testing.assert_array_equal(loaded["p"].data, parameter.data)
     np.testing.assert_array_equal(loaded["rng"].random(4), generator.random(4))
 
 

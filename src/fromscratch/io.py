@@ -96,8 +96,9 @@ class _Encoder:
         if isinstance(value, type):
             _resolve_class(_class_path(value))  # only fromscratch classes round-trip
             return {"__class__": _class_path(value)}
-        if isinstance(value, Tensor):
-            return {"__tensor__": self.array(value.data), "requires_grad": value.requires_grad}
+        if isinstance(value, Tensor):  # or a subclass, such as nn.Parameter
+            return {"__tensor__": self.array(value.data), "requires_grad": value.requires_grad,
+                    "class": _class_path(type(value))}
         if isinstance(value, BaseEstimator):
             return self.estimator(value)
         if isinstance(value, np.random.Generator):
@@ -151,7 +152,10 @@ class _Decoder:
         if "__tensor__" in value:
             from fromscratch.autodiff import Tensor
 
-            return Tensor(self.array(value["__tensor__"]), requires_grad=value["requires_grad"])
+            cls = _resolve_class(value["class"]) if "class" in value else Tensor
+            if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+                raise ValueError(f"{value['class']!r} is not a Tensor class")
+            return cls(self.array(value["__tensor__"]), requires_grad=value["requires_grad"])
         if "__generator__" in value:
             generator = np.random.default_rng()
             generator.bit_generator.state = self.decode(value["__generator__"])

@@ -277,6 +277,19 @@ def test_parameters_are_registered_once_and_frozen_ones_stay():
     assert isinstance(nn.Parameter(np.ones(2)), Tensor)
 
 
+def test_parameter_is_a_tensor_subclass_as_in_pytorch():
+    p = nn.Parameter(np.ones(2))
+    assert isinstance(p, nn.Parameter) and isinstance(p, Tensor) and p.is_leaf
+    assert all(isinstance(q, nn.Parameter) for q in nn.Linear(2, 3).parameters())
+    frozen = nn.Parameter(np.ones(2), requires_grad=False)
+    assert isinstance(frozen, nn.Parameter) and not frozen.requires_grad
+    y = (p * 3.0).sum()
+    assert type(y) is Tensor  # operations on parameters return plain Tensors
+    y.backward()
+    np.testing.assert_array_equal(p.grad, [3.0, 3.0])
+    assert not isinstance(Tensor(np.ones(2), requires_grad=True), nn.Parameter)
+
+
 def test_state_dict_round_trip_and_errors():
     model = nn.Sequential(nn.Linear(2, 3, random_state=0), nn.Tanh(), nn.Linear(3, 1))
     state = model.state_dict()

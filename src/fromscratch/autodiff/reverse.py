@@ -127,7 +127,9 @@ class Tensor(ArrayBox):
                 if a._level != level:
                     nested = True
                     continue
-                if type(a) is not Tensor:
+                # The exact type first: a plain Tensor costs one comparison; a subclass (such
+                # as nn.Parameter) passes the isinstance test.
+                if type(a) is not Tensor and not isinstance(a, Tensor):
                     raise mixing_error(prim)
                 values[i] = a._value
                 nested = nested or isinstance(a._value, Box)

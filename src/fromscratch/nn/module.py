@@ -37,20 +37,20 @@ from fromscratch.autodiff import Tensor
 __all__ = ["Parameter", "Module", "ModuleList", "Sequential", "IncompatibleKeys"]
 
 
-class Parameter:
-    """A trainable array: ``Parameter(data)`` is a leaf ``Tensor(data, requires_grad=True)``.
+class Parameter(Tensor):
+    """A trainable array: ``Parameter(data)`` is a leaf Tensor with ``requires_grad=True``.
 
     Assigned to an attribute of a :class:`Module` (``self.weight = Parameter(w)``), it is
     registered as one of the module's parameters (see :meth:`Module.__setattr__`). float32 data
-    stays float32; anything else becomes float64 (as for every Tensor).
-
-    Unlike PyTorch's, this is a factory, not a Tensor subclass: the autodiff engine works on
-    ``Tensor`` objects only, so a parameter *is* a Tensor. ``isinstance(p, Tensor)`` holds;
-    the module remembers which of its attributes are parameters.
+    stays float32; anything else becomes float64 (as for every Tensor). As in PyTorch it is a
+    Tensor subclass: ``isinstance(p, Parameter)`` and ``isinstance(p, Tensor)`` both hold, and
+    operations on parameters return plain Tensors.
     """
 
-    def __new__(cls, data: Any, requires_grad: bool = True) -> Tensor:  # type: ignore[misc]
-        return Tensor(data, requires_grad=requires_grad)
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True) -> None:
+        super().__init__(data, requires_grad=requires_grad)
 
 
 class IncompatibleKeys(NamedTuple):
