@@ -18,10 +18,15 @@ tol = 1e-8). scikit-learn's whole fit takes 26-30 ms, so with half the features 
 the Gram matrix alone sets a floor of about 1.25x. Measured alternatives that avoid the whole
 Gram matrix were slower: residual-form coordinate descent on the working sets (Python pays
 ~9 µs per coordinate update; 1.2-1.6x slower than the Gram version), FISTA (10-20 iterations of
-two matrix-vector products, plus a Lipschitz estimate: above 55 ms), the Gram of the working set
-only (it ends at ~320 features: 13 ms in one syrk, 22 ms grown with the set, and each re-ranking
-then needs its own XᵀR), and Anderson extrapolation of the coordinate-descent iterates (the
-inner solves are too short for it: 41 -> 39 epochs at tol = 1e-8).
+two matrix-vector products of ~1 ms each, plus a five-step Lipschitz estimate: 1.3x at
+tol = 1e-4, slower at 1e-8; its row below), the Gram of the working set only (it ends at ~320
+features: 13 ms in one syrk, 22 ms grown with the set, and each re-ranking then needs its own
+XᵀR), and Anderson extrapolation of the coordinate-descent iterates (the inner solves are too
+short for it: 41 -> 39 epochs at tol = 1e-8). A float32 Gram matrix (15 ms; the exact residual
+resynchronizes q = Gw at each outer iteration, so the answer still meets the float64 gap) gave
+1.26x at tol = 1e-4 and 1.36x at 1e-8 (three more epochs), and it ends the identical iterations
+with scikit-learn that tests/linear_model/test_coordinate_descent.py checks when the working
+set is every feature; not adopted.
 
 Threads: by default each library uses its default thread pools (OpenBLAS for NumPy, also
 OpenMP for scikit-learn). ``--threads 1`` limits both sides to one thread (threadpoolctl), the
