@@ -433,7 +433,7 @@ def test_optimizer_class_by_name_and_for_gradient_only_loops():
 
     assert optimizer_class("RMSprop") is RMSprop and optimizer_class(Adam) is Adam
     assert set(OPTIMIZERS) == {"sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw",
-                               "adamax", "nadam", "newton"}
+                               "adamax", "nadam", "lbfgs", "newton"}
     assert optimizer_class("newton") is Newton
     with pytest.raises(ValueError, match="Did you mean 'adam'"):
         optimizer_class("adamm")

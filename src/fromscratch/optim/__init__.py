@@ -17,6 +17,7 @@ or, for a function of a vector, ``minimize(f, x0, optimizer="adam", lr=1e-2)``.
 from fromscratch.optim.adadelta import Adadelta
 from fromscratch.optim.adagrad import Adagrad
 from fromscratch.optim.adam import Adam, Adamax, AdamW, NAdam
+from fromscratch.optim.lbfgs import LBFGS
 from fromscratch.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
 from fromscratch.optim.minimize import MinimizeResult, minimize
 from fromscratch.optim.newton import Newton
@@ -35,6 +36,7 @@ __all__ = [
     "AdamW",
     "Adamax",
     "NAdam",
+    "LBFGS",
     "Newton",
     "minimize",
     "MinimizeResult",

@@ -19,6 +19,7 @@ import numpy as np
 
 from fromscratch._validation import check_array, check_scalar
 from fromscratch.autodiff import Tensor, value_and_grad
+from fromscratch.optim.lbfgs import LBFGS
 from fromscratch.optim.newton import Newton
 from fromscratch.optim.optimizer import Optimizer
 from fromscratch.optim.registry import optimizer_class
@@ -79,10 +80,33 @@ def _check_hyper_names(cls: type[Optimizer], hyper: dict[str, Any]) -> None:
 
 
 def _divergence_hint(opt: Optimizer) -> str:
-    lr = opt.param_groups[0].get("lr")
-    if isinstance(opt, Newton) or lr is None:
+    group = opt.param_groups[0]
+    lr = group.get("lr")
+    if isinstance(opt, LBFGS) and group["line_search_fn"] is None:
+        return (f"L-BFGS's fixed step lr={lr:g} is probably too large; use "
+                "line_search_fn='strong_wolfe', or a smaller lr.")
+    if isinstance(opt, (Newton, LBFGS)) or lr is None:
         return "check f for regions where it is unbounded or undefined."
     return f"the learning rate lr={lr:g} is probably too large; try a smaller one, e.g. {lr / 10:g}"
+
+
+def _lbfgs_closure(
+    x: Tensor, f_and_grad: Callable[[np.ndarray], Any], point: np.ndarray, value: float,
+    g: np.ndarray,
+) -> Callable[[], float]:
+    """L-BFGS's closure: ``f`` at ``x`` with its gradient in ``x.grad``. At ``point``, where
+    ``minimize`` has just evaluated them, it reuses ``value`` and ``g``."""
+
+    def closure() -> float:
+        if np.array_equal(x.data, point):
+            x.grad = g
+            return value
+        with np.errstate(all="ignore"):  # a NaN/inf trial fails the line search's tests
+            new_value, new_g = f_and_grad(x.data.copy())
+        x.grad = np.asarray(new_g)
+        return float(new_value)
+
+    return closure
 
 
 def minimize(
@@ -97,7 +121,15 @@ def minimize(
 
     Each step evaluates :math:`f(x_k)` and :math:`g_k = \nabla f(x_k)` by reverse-mode autodiff
     (:func:`fromscratch.autodiff.value_and_grad`), stops if :math:`\|g_k\|_2 \le` ``tol``, and
-    otherwise lets the optimizer update :math:`x` (Newton also takes the Hessian).
+    otherwise lets the optimizer update :math:`x` (Newton also takes the Hessian; L-BFGS gets a
+    closure that evaluates :math:`f` and its gradient at its line search's trial points).
+
+    For L-BFGS one step is one L-BFGS iteration: ``max_iter=1`` (with ``max_eval=25``, room
+    for its line search) unless given, so the trajectory has every iterate; its curvature pairs
+    carry over from step to step, so the iterates are those of one long run. ``tol`` decides
+    when to stop: L-BFGS's own ``tolerance_grad`` and ``tolerance_change`` are 0 unless given.
+    A step that does not move (the line search found no lower point, or one of those
+    tolerances was met) ends the run.
 
     Parameters
     ----------
@@ -107,7 +139,8 @@ def minimize(
         The starting point (float32 is kept; integers become float64).
     optimizer : str or Optimizer subclass, default "adam"
         A name (``"sgd"``, ``"adagrad"``, ``"rmsprop"``, ``"adadelta"``, ``"adam"``,
-        ``"adamw"``, ``"adamax"``, ``"nadam"``, ``"newton"``; case-insensitive) or a class.
+        ``"adamw"``, ``"adamax"``, ``"nadam"``, ``"lbfgs"``, ``"newton"``; case-insensitive) or
+        a class.
     steps : int, default 1000
         Largest number of optimizer steps.
     tol : float, default 1e-6
@@ -145,6 +178,12 @@ def minimize(
     tol = check_scalar(tol, "tol", min_val=0.0)
     cls = optimizer_class(optimizer)
     _check_hyper_names(cls, hyper)
+    if issubclass(cls, LBFGS):
+        # tol decides when to stop, so L-BFGS's own tolerances are off unless given
+        defaults = {"tolerance_grad": 0.0, "tolerance_change": 0.0}
+        if "max_iter" not in hyper:  # one step, one iteration: the trajectory has them all
+            defaults.update(max_iter=1, max_eval=25)
+        hyper = {**defaults, **hyper}
 
     x = Tensor(x0, requires_grad=True)
     opt = cls([x], **hyper)
@@ -185,6 +224,18 @@ def minimize(
             break
         if isinstance(opt, Newton):
             opt.step(f)
+        elif isinstance(opt, LBFGS):
+            opt.step(_lbfgs_closure(x, f_and_grad, point, value, g))
+            if np.array_equal(x.data, point):
+                group = opt.param_groups[0]
+                message = (
+                    f"stopped after {k} steps without reaching gradient norm <= {tol:g}: "
+                    "L-BFGS made no progress (its line search found no lower point, the "
+                    "minimum to working precision; or its tolerance_grad="
+                    f"{group['tolerance_grad']:g} or tolerance_change="
+                    f"{group['tolerance_change']:g} was met)."
+                )
+                break
         else:
             x.grad = g
             opt.step()

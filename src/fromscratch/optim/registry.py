@@ -8,6 +8,7 @@ from fromscratch._validation import check_choice
 from fromscratch.optim.adadelta import Adadelta
 from fromscratch.optim.adagrad import Adagrad
 from fromscratch.optim.adam import Adam, Adamax, AdamW, NAdam
+from fromscratch.optim.lbfgs import LBFGS
 from fromscratch.optim.newton import Newton
 from fromscratch.optim.optimizer import Optimizer
 from fromscratch.optim.rmsprop import RMSprop
@@ -18,18 +19,18 @@ __all__ = ["OPTIMIZERS", "optimizer_class"]
 #: Every optimizer by its lower-case name.
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     cls.__name__.lower(): cls
-    for cls in (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam, Newton)
+    for cls in (SGD, Adagrad, RMSprop, Adadelta, Adam, AdamW, Adamax, NAdam, LBFGS, Newton)
 }
 
 #: Optimizers whose ``step()`` needs a closure that re-evaluates the function (not just .grad).
-NEEDS_CLOSURE = (Newton,)
+NEEDS_CLOSURE = (LBFGS, Newton)
 
 
 def optimizer_class(optimizer: Any, *, gradient_only: bool = False) -> type[Optimizer]:
     """The optimizer class for a name (``"adam"``, ``"SGD"``, ``"rmsprop"``, any case) or a class.
 
     With ``gradient_only=True`` (training loops that call ``step()`` after ``backward()``),
-    optimizers that need a closure — Newton — are not offered. Unknown names raise a
+    optimizers that need a closure — L-BFGS and Newton — are not offered. Unknown names raise a
     ``ValueError`` that lists the valid ones and suggests close matches.
     """
     choices = {
