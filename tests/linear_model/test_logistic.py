@@ -15,7 +15,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from fromscratch.base import NotFittedError
 from fromscratch.linear_model import LogisticRegression
-from fromscratch.linear_model._iterative import DivergenceError
+from fromscratch.linear_model._iterative import DivergenceError, lbfgs
 from fromscratch.linear_model.logistic import (
     PerfectSeparationWarning,
     log_sigmoid,
@@ -70,9 +70,53 @@ def test_matches_scikit_learn(n_classes, penalty, fit_intercept):
         np.testing.assert_array_equal(ours.coef_ == 0, ref.coef_ == 0)
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("C", [0.5, np.inf])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_lbfgs_matches_scikit_learn(n_classes, C, fit_intercept):
+    """solver="lbfgs" (our optim.LBFGS on the hand-derived gradient) against scikit-learn's
+    newton-cholesky at a tight tolerance, and, where the optimum is unique (a penalty), against
+    its lbfgs, which stops at its own ftol a little short of that."""
+    X, y = classification_data(n_classes)
+    X[:, 0] += 2.0
+    ours = LogisticRegression(C=C, fit_intercept=fit_intercept, solver="lbfgs",
+                              tol=1e-10).fit(X, y)
+    references = [SkLogisticRegression(C=C, fit_intercept=fit_intercept, tol=1e-13,
+                                       solver="newton-cholesky").fit(X, y)]
+    if np.isfinite(C):
+        references.append(SkLogisticRegression(C=C, fit_intercept=fit_intercept, tol=1e-10,
+                                               solver="lbfgs", max_iter=10_000).fit(X, y))
+    for ref in references:
+        scale = np.abs(ref.coef_).max()
+        np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-6, atol=1e-6 * scale)
+        np.testing.assert_allclose(ours.intercept_, ref.intercept_, rtol=1e-6,
+                                   atol=1e-6 * scale)
+        np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-7)
+    assert ours.converged_ and 5 < ours.n_iter_ < 100
+    assert ours.n_iter_ == len(ours.loss_curve_)
+    # the strong-Wolfe line search only accepts decreasing steps; the curve ends at the optimum
+    assert np.all(np.diff(ours.loss_curve_) <= 0)
+    newton = LogisticRegression(C=C, fit_intercept=fit_intercept, tol=1e-12).fit(X, y)
+    assert ours.loss_curve_[-1] == pytest.approx(newton.loss_curve_[-1], rel=1e-12)
+
+
+def test_lbfgs_refuses_an_l1_penalty():
+    X, y = classification_data(2)
+    for l1_ratio in (1.0, 0.5):
+        with pytest.raises(ValueError, match="solver='lbfgs' supports only the L2 penalty"):
+            LogisticRegression(solver="lbfgs", l1_ratio=l1_ratio).fit(X, y)
+    # without a penalty there is no L1 term, whatever l1_ratio says
+    LogisticRegression(solver="lbfgs", C=np.inf, l1_ratio=1.0).fit(X, y)
+    with pytest.raises(ValueError, match="the lbfgs solver needs a tolerance"):
+        LogisticRegression(solver="lbfgs", tol=None).fit(X, y)
+    with pytest.raises(ValueError, match="L-BFGS needs a smooth objective"):  # the driver too
+        lbfgs(logistic_objective(5, 2, fit_intercept=False, l1=0.1), np.zeros(5), X, y)
+
+
 # -- every solver reaches the Newton answer ----------------------------------------------------
 
 SOLVERS = [  # (solver, hyper-parameters, tolerance on the coefficients)
+    ("lbfgs", dict(tol=1e-10), 1e-8),
     ("gd", dict(learning_rate=1.0, max_iter=3000, tol=None), 1e-6),
     ("gd", dict(learning_rate=0.3, max_iter=3000, tol=None,
                 optimizer_params={"momentum": 0.5, "nesterov": True}), 1e-6),
@@ -242,7 +286,7 @@ def test_early_stopping_keeps_the_best_validation_epoch():
     assert not hasattr(LogisticRegression().fit(X, y), "validation_loss_curve_")
 
 
-@pytest.mark.parametrize("solver", ["newton", "gd"])
+@pytest.mark.parametrize("solver", ["newton", "lbfgs", "gd"])
 @pytest.mark.parametrize("n_classes", [2, 3])
 def test_perfect_separation_warns_and_stops(solver, n_classes):
     rng = np.random.default_rng(0)
@@ -279,8 +323,8 @@ def test_bad_input():
     for l1_ratio in (-0.1, 1.5):
         with pytest.raises(ValueError, match="l1_ratio must be"):
             LogisticRegression(l1_ratio=l1_ratio).fit(X, y)
-    with pytest.raises(ValueError, match="solver must be one of.*'lbfgs'"):
-        LogisticRegression(solver="lbfgs").fit(X, y)
+    with pytest.raises(ValueError, match="solver must be one of.*'lbfgs'.*Did you mean 'sgd'"):
+        LogisticRegression(solver="saga").fit(X, y)
     with pytest.raises(ValueError, match="tol=None"):
         LogisticRegression(tol=None).fit(X, y)
     with pytest.raises(TypeError, match="fit_intercept"):
@@ -309,6 +353,7 @@ def test_bad_input():
 # and now says so with a DivergenceError.
 @parametrize_with_checks(
     [LogisticRegression(),
+     LogisticRegression(solver="lbfgs"),
      LogisticRegression(solver="minibatch", optimizer="adam", learning_rate=0.01,
                         random_state=0)],
     expected_failed_checks=expected_failed_checks,

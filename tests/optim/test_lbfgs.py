@@ -317,6 +317,34 @@ def test_state_dict_resumes_bit_for_bit(problem):
     assert len(saved["state"][0]["old_stps"]) == 4  # the saved dict was not changed
 
 
+def test_min_curvature_is_absolute_and_zero_keeps_the_pairs_of_a_small_function():
+    """On 1e-12 f the pairs have y's ~ 1e-12: torch's threshold 1e-10 rejects every one, and
+    L-BFGS is stuck with steepest descent; min_curvature=0 keeps them and converges."""
+    import dataclasses
+
+    from conftest import ill_conditioned_quadratic
+
+    quadratic = ill_conditioned_quadratic(condition=10.0)
+    small = dataclasses.replace(quadratic, f=lambda x: 1e-12 * quadratic.f(x),
+                                grad=lambda x: 1e-12 * quadratic.grad(x))
+    hyper = dict(max_iter=60, line_search_fn="strong_wolfe", tolerance_grad=0.0,
+                 tolerance_change=0.0)
+    default, zero = Run("ours", small, **hyper), Run("ours", small, min_curvature=0.0, **hyper)
+    default.step(), zero.step()
+    assert default.state()["old_dirs"] == [] and default.state()["H_diag"] == 1.0
+    assert len(zero.state()["old_dirs"]) > 10
+    solution = np.linalg.solve(*_quadratic_system(quadratic))
+    np.testing.assert_allclose(zero.x(), solution, rtol=0, atol=1e-7)
+    assert np.abs(default.x() - solution).max() > 1e-3
+
+
+def _quadratic_system(problem):
+    """(A, b) of f = x'Ax/2 - b'x from its gradient A x - b."""
+    dim = problem.x0.size
+    b = -problem.grad(np.zeros(dim))
+    return np.column_stack([problem.grad(e) + b for e in np.eye(dim)]), b
+
+
 def test_minimize_by_name_converges():
     result = minimize(get("rosenbrock"), [-1.2, 1.0], "lbfgs", tol=1e-10,
                       line_search_fn="strong_wolfe")
@@ -355,6 +383,7 @@ def test_registered_as_a_closure_optimizer():
         (dict(max_iter=0), ValueError, r"max_iter must be in \[1"),
         (dict(max_eval=0), ValueError, r"max_eval must be in \[1"),
         (dict(tolerance_grad=-1.0), ValueError, "tolerance_grad must be"),
+        (dict(min_curvature=-1.0), ValueError, "min_curvature must be"),
         (dict(line_search_fn="wolfe"), ValueError, "Did you mean 'strong_wolfe'"),
         (dict(line_search_fn="backtracking"), ValueError, "one of 'strong_wolfe'"),
     ],

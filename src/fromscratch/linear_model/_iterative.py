@@ -15,7 +15,7 @@ its ``gradient`` and (for Newton) its ``hessian``, each **averaged over the rows
 :math:`\lambda_1`, which are handled by a proximal step because :math:`|w_j|` has no gradient
 at 0.
 
-Two solvers use that description:
+Three solvers use that description:
 
 :func:`gradient_descent`
     Full-batch gradient descent (``batch_size=None``), stochastic gradient descent
@@ -31,6 +31,10 @@ Two solvers use that description:
     reweighted least squares (IRLS); for least squares the objective is quadratic, so one full
     step lands on the minimum. With L1 weights it becomes a *proximal* Newton method: each
     step minimizes the quadratic model plus the L1 term by coordinate descent (as glmnet does).
+:func:`lbfgs`
+    The quasi-Newton method L-BFGS (:class:`fromscratch.optim.LBFGS` with its strong-Wolfe line
+    search): Newton-like steps from the last few gradient differences, no Hessian. Smooth
+    objectives only (no L1 term).
 """
 
 from __future__ import annotations
@@ -57,6 +61,7 @@ __all__ = [
     "autodiff_gradient",
     "gradient_descent",
     "newton",
+    "lbfgs",
     "validation_split",
     "check_solver_options",
     "least_squares_objective",
@@ -72,6 +77,10 @@ BLOW_UP_FACTOR = 1e4
 ARMIJO = 1e-4
 #: Halvings of the step before the line search gives up (2**-40 ~ 1e-12).
 MAX_HALVINGS = 40
+#: L-BFGS: curvature pairs kept (SciPy's and so scikit-learn's default ``maxcor``), and closure
+#: evaluations per iteration (the point itself, then up to 24 for the line search: torch's
+#: budget for its first iteration).
+LBFGS_HISTORY, LBFGS_EVALUATIONS = 10, 25
 #: A full Newton step is lengthened only when the secant along it puts the minimum at least
 #: this far beyond it (the extra evaluation is then worth it), and at most to the second number.
 EXTRAPOLATION_RANGE = (1.1, 4.0)
@@ -692,6 +701,124 @@ def newton(
         )
     return FitResult(
         coef=w.reshape(shape),
+        n_iter=len(losses),
+        loss_curve=np.asarray(losses),
+        best_iteration=len(losses),
+        converged=converged,
+    )
+
+
+# -- L-BFGS --------------------------------------------------------------------------------
+
+
+def lbfgs(
+    objective: Objective,
+    w0: np.ndarray,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    tol: float = 1e-4,
+    max_iter: int = 100,
+    history_size: int = LBFGS_HISTORY,
+    verbose: bool = False,
+    callback: Callable[[np.ndarray], bool] | None = None,
+) -> FitResult:
+    r"""Minimize a smooth ``objective`` by L-BFGS (:class:`fromscratch.optim.LBFGS`).
+
+    Each iteration turns the last ``history_size`` pairs :math:`s_i = w_{i+1} - w_i`,
+    :math:`y_i = \nabla f(w_{i+1}) - \nabla f(w_i)` into an approximation of
+    :math:`H^{-1}\nabla f(w)` (the two-loop recursion), without ever forming a Hessian, and
+    steps along it with a strong-Wolfe line search. An iteration costs a few gradients (the
+    unit step is usually accepted, one gradient); Newton's costs a Hessian,
+    :math:`O(np^2)`, and a solve, :math:`O(p^3)`, but needs far fewer iterations.
+
+    The optimizer drives the coefficients as a :class:`~fromscratch.autodiff.Tensor` through
+    a closure that evaluates ``objective.loss`` and writes ``objective.gradient`` to ``.grad``;
+    one ``step`` is one iteration, so the loss curve has every iterate. Evaluations are kept
+    for the iteration: the line search has already evaluated the point it accepts, where the
+    next step begins.
+
+    Converged when :math:`\max_j |\partial f/\partial w_j| \le` ``tol``: scikit-learn's
+    ``lbfgs`` rule (SciPy's ``pgtol``; without bounds the projected gradient is the gradient).
+    A step that cannot move (the line search finds no lower point) means the minimum to
+    working precision, and also ends the run as converged, as in :func:`newton`.
+
+    Parameters
+    ----------
+    objective : Objective
+        Smooth: ``objective.l1`` must be ``None``.
+    w0 : ndarray
+        Starting coefficients (not modified).
+    X, y : ndarray
+    tol : float
+    max_iter : int
+        Iterations.
+    history_size : int, default 10
+        Pairs kept (scikit-learn's, through SciPy's ``maxcor``).
+    verbose : bool
+        Print one line per iteration.
+    callback : callable ``w -> bool``, optional
+        Called after every iteration; ``True`` stops.
+
+    Returns
+    -------
+    FitResult
+    """
+    from fromscratch.autodiff import Tensor
+    from fromscratch.optim import LBFGS
+
+    if objective.l1 is not None:
+        raise ValueError(
+            "L-BFGS needs a smooth objective, and an L1 term has no gradient at 0; use the "
+            "newton solver (proximal Newton) or proximal gradient descent."
+        )
+    w = Tensor(np.array(w0, dtype=X.dtype, copy=True), requires_grad=True)
+    opt = LBFGS([w], max_iter=1, max_eval=LBFGS_EVALUATIONS, tolerance_grad=tol,
+                tolerance_change=0.0, history_size=history_size, line_search_fn="strong_wolfe",
+                min_curvature=0.0)  # the pairs shrink with the gradient; Wolfe keeps y's > 0
+    evaluations: dict[bytes, tuple[float, np.ndarray]] = {}
+
+    def evaluate(v: np.ndarray) -> tuple[float, np.ndarray]:
+        key = v.tobytes()
+        if key not in evaluations:
+            evaluations[key] = (float(objective.loss(v, X, y)),
+                                np.asarray(objective.gradient(v, X, y)))
+        return evaluations[key]
+
+    def closure() -> float:
+        value, w.grad = evaluate(w.data)
+        return value
+
+    value, g = evaluate(w.data)
+    losses: list[float] = []
+    converged = stopped = False
+    while not stopped:
+        optimality = float(np.max(np.abs(g)))
+        converged = optimality <= tol
+        if converged or len(losses) >= max_iter:
+            break
+        before = w.data.copy()
+        opt.step(closure)
+        if np.array_equal(w.data, before):  # no lower point along d: the minimum, to rounding
+            converged = True
+            break
+        value, g = evaluate(w.data)
+        evaluations.clear()  # only the current point is evaluated again
+        evaluations[w.data.tobytes()] = (value, g)
+        losses.append(value)
+        stopped = callback is not None and bool(callback(w.data))
+        if verbose:
+            print(f"L-BFGS iteration {len(losses)}: loss {value:.10g}, "
+                  f"max|grad| {float(np.max(np.abs(g))):.3g}, step {opt.state[w]['t']:g}")
+    if not (converged or stopped):
+        warnings.warn(
+            f"L-BFGS did not converge in max_iter={max_iter} iterations (tol={tol:g}); "
+            "increase max_iter, loosen tol, or standardize the features.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    return FitResult(
+        coef=w.data.copy(),
         n_iter=len(losses),
         loss_curve=np.asarray(losses),
         best_iteration=len(losses),

@@ -63,6 +63,7 @@ from fromscratch.linear_model._iterative import (
     autodiff_gradient,
     check_solver_options,
     gradient_descent,
+    lbfgs,
     newton,
 )
 from fromscratch.linear_model._summary import LogitSummary
@@ -77,7 +78,7 @@ __all__ = [
     "logistic_objective",
 ]
 
-SOLVERS = ("newton", "gd", "sgd", "minibatch")
+SOLVERS = ("newton", "lbfgs", "gd", "sgd", "minibatch")
 #: The binary Hessian is accumulated over blocks of rows of about this many bytes (see
 #: :func:`_weighted_gram`): small enough to stay in the CPU cache, large enough for BLAS.
 HESSIAN_BLOCK_BYTES = 2**20
@@ -457,21 +458,26 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     l1_ratio : float, default=0.0
         0: L2 penalty, 1: L1 (lasso: exact zeros), between: elastic net.
     fit_intercept : bool, default=True
-    solver : {"newton", "gd", "sgd", "minibatch"}, default="newton"
+    solver : {"newton", "lbfgs", "gd", "sgd", "minibatch"}, default="newton"
         ``"newton"``: Newton's method with line search — iteratively reweighted least squares,
         what statistical software does; with an L1 part, proximal Newton (coordinate descent
-        on each quadratic model). ``"gd"``: full-batch gradient descent; ``"sgd"``: one sample
+        on each quadratic model). ``"lbfgs"``: the quasi-Newton method L-BFGS
+        (:class:`fromscratch.optim.LBFGS`, strong-Wolfe line search, the last 10 curvature
+        pairs; scikit-learn's default solver): no Hessian, cheap iterations; L2 or no penalty
+        only, as in scikit-learn. ``"gd"``: full-batch gradient descent; ``"sgd"``: one sample
         per step; ``"minibatch"``: ``batch_size`` samples per step. The gradient solvers use
         the hand-derived gradient and a :mod:`fromscratch.optim` optimizer; with an L1 part
         they take proximal (soft-thresholding) steps and need plain SGD.
     tol : float, default=1e-4
         Newton: stop when :math:`\max_j|\partial F/\partial w_j|` and half the squared
         Newton decrement are both ≤ tol (the objective on the mean scale,
-        :math:`F = \frac{1}{Cn}(\cdot)`). Gradient solvers: stop when the epoch loss (or the
+        :math:`F = \frac{1}{Cn}(\cdot)`). L-BFGS: stop when
+        :math:`\max_j|\partial F/\partial w_j|` ≤ tol (scikit-learn's lbfgs rule). Gradient
+        solvers: stop when the epoch loss (or the
         validation loss under early stopping) has not improved by ``tol`` for
         ``n_iter_no_change`` epochs; ``None`` runs ``max_iter`` epochs.
     max_iter : int, default=100
-        Newton iterations or epochs.
+        Newton or L-BFGS iterations, or epochs.
     optimizer : str or fromscratch.optim.Optimizer subclass, default="sgd"
         Gradient solvers: the optimizer (``"sgd"``, ``"adam"``, ``"rmsprop"``...).
     optimizer_params : dict, optional
@@ -495,7 +501,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     random_state : None, int or numpy.random.Generator
         Shuffling and the validation split of the gradient solvers.
     verbose : int, default=0
-        Newton: one line per iteration; gradient solvers: a progress bar.
+        Newton and L-BFGS: one line per iteration; gradient solvers: a progress bar.
 
     Attributes
     ----------
@@ -504,7 +510,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     coef_ : ndarray of shape (1, n_features) for two classes, else (n_classes, n_features)
     intercept_ : ndarray of shape (1,) or (n_classes,)
     n_iter_ : int
-        Newton iterations or epochs run.
+        Newton or L-BFGS iterations, or epochs, run.
     converged_ : bool
         Whether the stopping rule was met before ``max_iter`` (or separation stopped it).
     loss_curve_ : ndarray
@@ -587,9 +593,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         for name in ("fit_intercept", "early_stopping"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
-        if self.tol is None and solver == "newton":
+        if self.tol is None and solver in ("newton", "lbfgs"):
             raise ValueError("tol=None (run all max_iter epochs) is for the gradient solvers; "
-                             "the newton solver needs a tolerance, e.g. tol=1e-4.")
+                             f"the {solver} solver needs a tolerance, e.g. tol=1e-4.")
+        if solver == "lbfgs" and self.l1_ratio > 0 and not math.isinf(self.C):
+            raise ValueError(
+                f"solver='lbfgs' supports only the L2 penalty (l1_ratio=0) or none (C=np.inf), "
+                f"as in scikit-learn; got l1_ratio={self.l1_ratio}. An L1 term has no gradient "
+                "at 0: use solver='newton' (proximal Newton), or 'gd' with plain SGD."
+            )
         check_solver_options(
             learning_rate=self.learning_rate, max_iter=self.max_iter, tol=self.tol,
             batch_size=self.batch_size, n_iter_no_change=self.n_iter_no_change,
@@ -661,6 +673,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 null_space = _softmax_null_space(*w0.shape, X.dtype)
             return newton(objective, w0, X, target, tol=self.tol, max_iter=self.max_iter,
                           null_space=null_space, verbose=bool(self.verbose), callback=callback)
+        if solver == "lbfgs":
+            return lbfgs(objective, w0, X, target, tol=self.tol, max_iter=self.max_iter,
+                         verbose=bool(self.verbose), callback=callback)
         batch_size = {"gd": None, "sgd": 1, "minibatch": self.batch_size}[solver]
         return gradient_descent(
             objective, w0, X, target, batch_size=batch_size, optimizer=self.optimizer,

@@ -20,10 +20,11 @@ identity, as a product with a vector, in :math:`O(md)` (:func:`two_loop_directio
 This module follows ``torch.optim.LBFGS`` line by line in its conventions — the first step
 length :math:`\min(1, 1/\|g\|_1)\cdot` ``lr``, the curvature threshold :math:`10^{-10}`, the
 stopping tests, the state entries and their names, and the strong-Wolfe line search with cubic
-interpolation (:func:`strong_wolfe`) — so its iterates equal PyTorch's number for number. It
-adds one check PyTorch lacks: a loss or gradient that is NaN/inf where a step starts raises
-instead of silently producing NaN steps; ``lr`` must be > 0 (PyTorch accepts 0, which never
-moves).
+interpolation (:func:`strong_wolfe`) — so its iterates equal PyTorch's number for number.
+Three differences: a loss or gradient that is NaN/inf where a step starts raises instead of
+silently producing NaN steps; ``lr`` must be > 0 (PyTorch accepts 0, which never moves); and
+the curvature threshold is a keyword-only hyper-parameter, ``min_curvature`` (see
+:class:`LBFGS`).
 """
 
 from __future__ import annotations
@@ -41,8 +42,6 @@ from fromscratch.optim.optimizer import Optimizer, non_negative, positive
 
 __all__ = ["LBFGS", "two_loop_direction", "cubic_interpolate", "strong_wolfe"]
 
-#: A pair (s, y) is kept only when its curvature y^T s exceeds this (torch's constant).
-CURVATURE_THRESHOLD = 1e-10
 #: State entries that are flat vectors over all parameters, and lists of them.
 _VECTORS, _HISTORIES = ("d", "prev_flat_grad"), ("old_dirs", "old_stps")
 
@@ -273,7 +272,8 @@ class LBFGS(Optimizer):
     One iteration, from :math:`x_k` with gradient :math:`g_k`:
 
     1. Keep the newest pair :math:`s = x_k - x_{k-1}`, :math:`y = g_k - g_{k-1}` if its
-       curvature is positive, :math:`y^\top s > 10^{-10}` (on a convex function it always is;
+       curvature is positive, :math:`y^\top s > 10^{-10}` (``min_curvature``; on a convex
+       function it always is;
        the test keeps every :math:`H^{-1}` positive definite, hence every direction a descent
        direction, where the function is not convex); drop the oldest beyond ``history_size``;
        and set :math:`\gamma = s^\top y / y^\top y`.
@@ -308,6 +308,13 @@ class LBFGS(Optimizer):
     history_size : int, default 100
         :math:`m`, the number of pairs kept (memory: :math:`2md` numbers).
     line_search_fn : {None, "strong_wolfe"}, default None
+    min_curvature : float, default 1e-10
+        A pair is kept only when :math:`y^\top s` exceeds this: torch's fixed threshold, made
+        a (keyword-only) hyper-parameter here because it is absolute. Near a tight tolerance
+        the pairs shrink with the gradient (:math:`y^\top s \sim \|g\|^2/\lambda`), and below
+        the threshold they stop being updated, which slows L-BFGS to a linear crawl. With the
+        strong-Wolfe line search, 0 is safe: every step it accepts has
+        :math:`y^\top s \ge (1 - c_2)\,|g^\top s| > 0`.
 
     Notes
     -----
@@ -346,6 +353,7 @@ class LBFGS(Optimizer):
         "tolerance_change": non_negative,
         "history_size": _positive_int,
         "line_search_fn": _line_search_fn,
+        "min_curvature": non_negative,
     }
 
     def __init__(
@@ -358,12 +366,15 @@ class LBFGS(Optimizer):
         tolerance_change: float = 1e-9,
         history_size: int = 100,
         line_search_fn: str | None = None,
+        *,
+        min_curvature: float = 1e-10,
     ) -> None:
         if max_eval is None:
             max_eval = _positive_int(max_iter, "max_iter") * 5 // 4
         defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
                         tolerance_grad=tolerance_grad, tolerance_change=tolerance_change,
-                        history_size=history_size, line_search_fn=line_search_fn)
+                        history_size=history_size, line_search_fn=line_search_fn,
+                        min_curvature=min_curvature)
         super().__init__(params, defaults)
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
@@ -445,7 +456,7 @@ class LBFGS(Optimizer):
                 y = flat_grad - prev_flat_grad
                 s = d * t
                 ys = float(y @ s)
-                if ys > CURVATURE_THRESHOLD:
+                if ys > group["min_curvature"]:
                     if len(steps) == group["history_size"]:
                         for history in (grad_diffs, steps, rhos):
                             history.pop(0)
