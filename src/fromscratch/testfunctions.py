@@ -642,6 +642,7 @@ RACERS: dict[str, tuple[str, dict[str, Any]]] = {
     "adamw": ("adamw", {}),
     "adamax": ("adamax", {}),
     "nadam": ("nadam", {}),
+    "lbfgs": ("lbfgs", {"line_search_fn": "strong_wolfe"}),
     "newton": ("newton", {}),
 }
 
@@ -699,7 +700,7 @@ def race(
     optimizers : iterable of str
         Names from :data:`RACERS` (``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"adagrad"``,
         ``"rmsprop"``, ``"adadelta"``, ``"adam"``, ``"adamw"``, ``"adamax"``, ``"nadam"``,
-        ``"newton"``).
+        ``"lbfgs"`` (with the strong-Wolfe line search), ``"newton"``).
     start : (float, float), optional
         Default: the function's ``start``.
     steps : int

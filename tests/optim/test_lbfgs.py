@@ -204,6 +204,11 @@ def test_cubic_interpolation_finds_the_minimum_of_a_cubic():
     # clipped to the bounds; and without a local minimum, the midpoint of the bounds
     assert cubic_interpolate(0.0, f(0.0), df(0.0), 4.0, f(4.0), df(4.0), bounds=(0, 2)) == 2
     assert cubic_interpolate(0.0, 0.0, 4.0, 1.0, 3.0, 4.0, bounds=(2.0, 6.0)) == 4.0
+    # Equal slopes with d2 = 0 (f = t³ + ... degenerate): the formula divides by zero; bisect.
+    assert cubic_interpolate(0.0, 0.0, 3.0, 1.0, 1.0, 3.0) == 0.5
+    assert cubic_interpolate(1.0, 1.0, 3.0, 0.0, 0.0, 3.0) == 0.5
+    # Huge slopes (a line search running away on an unbounded function) overflow: bisect.
+    assert cubic_interpolate(0.0, 0.0, -1e200, 1.0, -1e300, -1e200) == 0.5
     assert cubic_interpolate(0.0, 0.0, -1.0, 1.0, np.nan, np.nan) == 0.5
 
 

@@ -105,20 +105,25 @@ def cubic_interpolate(
 
     When :math:`d_1^2 < g_1 g_2` the cubic has no local minimum and the midpoint of the bounds
     is returned (bisection); so is it when the numbers are not finite (a trial point where
-    :math:`f` overflowed).
+    :math:`f` overflowed) or the denominator vanishes.
     """
     low, high = bounds if bounds is not None else (min(x1, x2), max(x1, x2))
     if x1 == x2:  # no interval to interpolate on
         return min(max(x1, low), high)
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
-    d2_square = d1**2 - g1 * g2
+    d2_square = d1 * d1 - g1 * g2  # (not d1**2, which raises on overflow; this gives inf)
     if not d2_square >= 0:  # also catches NaN
         return (low + high) / 2.0
     d2 = math.sqrt(d2_square)
     if x1 <= x2:
-        x_min = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
+        numerator, denominator = g2 + d2 - d1, g2 - g1 + 2 * d2
+        far, near = x2, x1
     else:
-        x_min = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
+        numerator, denominator = g1 + d2 - d1, g1 - g2 + 2 * d2
+        far, near = x1, x2
+    # A zero denominator (equal slopes and d2 = 0: no curvature information) is treated as
+    # a non-finite minimizer: bisection.
+    x_min = far - (far - near) * (numerator / denominator) if denominator != 0 else math.nan
     if not math.isfinite(x_min):
         return (low + high) / 2.0
     return min(max(x_min, low), high)

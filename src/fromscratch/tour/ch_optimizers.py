@@ -22,7 +22,8 @@ TITLE = "Optimizers"
 #: Beale from their usual starts (Adadelta's 1.0 is its default: it was designed to need none).
 RACE_LR = {
     "sgd": 2e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 1.0, "rmsprop": 1e-2,
-    "adadelta": 1.0, "adam": 0.1, "adamw": 0.1, "adamax": 0.2, "nadam": 0.1, "newton": 1.0,
+    "adadelta": 1.0, "adam": 0.1, "adamw": 0.1, "adamax": 0.2, "nadam": 0.1, "lbfgs": 1.0,
+    "newton": 1.0,
 }
 RACE_FUNCTIONS = ("rosenbrock", "beale", "saddle")
 TOL = 1e-6
@@ -113,6 +114,19 @@ OPTIMIZERS = {
         "Adam with Nesterov's look-ahead: the step mixes this gradient with the *next* "
         "step's momentum. The momentum $\\mu_k$ warms up from $\\beta_1/2$ towards "
         "$\\beta_1$ (Dozat 2016, as PyTorch implements it).",
+    ),
+    "lbfgs": (
+        "L-BFGS (quasi-Newton)",
+        [r"d_k = -H_k^{-1} g_k, \qquad x_{k+1} = x_k + t_k\, d_k, \qquad "
+         r"s_i = x_{i+1} - x_i,\ y_i = g_{i+1} - g_i",
+         r"H^{-1} \leftarrow (I - \rho\, s y^\top)\, H^{-1} (I - \rho\, y s^\top) "
+         r"+ \rho\, s s^\top, \qquad \rho = 1 / y^\top s"],
+        "Newton's step without the Hessian: the curvature is learned from how the gradient "
+        "changed along the last $m$ steps (the BFGS update above, applied $m$ times to "
+        "$\\gamma I$ with $\\gamma = s^\\top y / y^\\top y$, by the two-loop recursion in "
+        "$O(mn)$ without ever forming a matrix). A strong-Wolfe line search picks $t_k$. It "
+        "needs only gradients, like the first-order methods, yet converges superlinearly "
+        "near a minimum, like Newton.",
     ),
     "newton": (
         "Newton's method",
@@ -380,4 +394,19 @@ def _closed_form_checks():
                        result.trajectory[1], exact, rtol=1e-10)
 
     checks["newton"] = newton
+
+    def lbfgs(ch):
+        # On a convex quadratic the pairs (s, y = Qs) learn Q itself: the iterates reach the
+        # minimizer Q⁻¹b of ½xᵀQx − bᵀx.
+        Q = np.array([[3.0, 1.0], [1.0, 2.0]])
+        b = np.array([1.0, -1.0])
+        adjugate = np.array([[Q[1, 1], -Q[0, 1]], [-Q[1, 0], Q[0, 0]]])
+        exact = adjugate @ b / (Q[0, 0] * Q[1, 1] - Q[0, 1] * Q[1, 0])
+        result = minimize(lambda x: 0.5 * anp.sum(x * anp.matmul(Q, x)) - anp.sum(b * x),
+                          np.array([5.0, 5.0]), "lbfgs", steps=20, tol=1e-12,
+                          line_search_fn="strong_wolfe")
+        ch.check_close(f"lbfgs: minimum of a quadratic ({result.n_steps} steps)",
+                       "closed form Q⁻¹b (adjugate)", result.x, exact, rtol=1e-10)
+
+    checks["lbfgs"] = lbfgs
     return checks
