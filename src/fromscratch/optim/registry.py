@@ -37,16 +37,21 @@ def optimizer_class(optimizer: Any, *, gradient_only: bool = False) -> type[Opti
         name: cls for name, cls in OPTIMIZERS.items()
         if not (gradient_only and issubclass(cls, NEEDS_CLOSURE))
     }
-    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
-        if gradient_only and issubclass(optimizer, NEEDS_CLOSURE):
-            raise ValueError(
-                f"optimizer {optimizer.__name__} needs a closure that re-evaluates the function, "
-                f"which this training loop does not give; use one of {', '.join(choices)}."
-            )
-        return optimizer
     if isinstance(optimizer, str):
-        return choices[check_choice(optimizer.lower(), "optimizer", tuple(choices))]
-    raise TypeError(
-        f"optimizer must be a name ({', '.join(choices)}) or a fromscratch.optim.Optimizer "
-        f"subclass; got {type(optimizer).__name__} {optimizer!r}."
-    )
+        name = optimizer.lower()
+        if name not in OPTIMIZERS:
+            check_choice(name, "optimizer", tuple(choices))  # raises, with close matches
+        cls = OPTIMIZERS[name]
+    elif isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        cls = optimizer
+    else:
+        raise TypeError(
+            f"optimizer must be a name ({', '.join(choices)}) or a fromscratch.optim.Optimizer "
+            f"subclass; got {type(optimizer).__name__} {optimizer!r}."
+        )
+    if gradient_only and issubclass(cls, NEEDS_CLOSURE):
+        raise ValueError(
+            f"optimizer {cls.__name__} needs a closure that re-evaluates the function, "
+            f"which this training loop does not give; use one of {', '.join(choices)}."
+        )
+    return cls
