@@ -153,7 +153,7 @@ class _Decoder:
             from fromscratch.autodiff import Tensor
 
             cls = _resolve_class(value["class"]) if "class" in value else Tensor
-            if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            if not issubclass(cls, Tensor):  # _resolve_class returns a fromscratch class
                 raise ValueError(f"{value['class']!r} is not a Tensor class")
             return cls(self.array(value["__tensor__"]), requires_grad=value["requires_grad"])
         if "__generator__" in value:

@@ -50,6 +50,7 @@ __all__ = [
     "LinearModel",
     "center_data",
     "centered_normal_equations",
+    "data_offsets",
     "intercept_from",
     "solve_least_squares_qr",
     "solve_normal_equations",
@@ -64,11 +65,17 @@ def center_data(
     Without an intercept the data are returned as they are, with zero offsets. The intercept
     of a fitted :math:`w` is then :math:`\bar y - \bar x^\top w` (:func:`intercept_from`).
     """
+    X_offset, y_offset = data_offsets(X, y, fit_intercept)
     if not fit_intercept:
-        return X, y, np.zeros(X.shape[1], dtype=X.dtype), X.dtype.type(0)
-    X_offset = X.mean(axis=0)
-    y_offset = y.mean(axis=0)
+        return X, y, X_offset, y_offset
     return X - X_offset, y - y_offset, X_offset, y_offset
+
+
+def data_offsets(X: np.ndarray, y: np.ndarray, fit_intercept: bool) -> tuple[np.ndarray, Any]:
+    r"""The centering offsets :math:`(\bar x, \bar y)`, or zeros without an intercept."""
+    if not fit_intercept:
+        return np.zeros(X.shape[1], dtype=X.dtype), X.dtype.type(0)
+    return X.mean(axis=0), y.mean(axis=0)
 
 
 #: Size of one block of rows in :func:`centered_normal_equations`: small enough that the
@@ -91,11 +98,10 @@ def centered_normal_equations(
 
     Without an intercept this is simply :math:`(X^\top X, X^\top y, 0, 0)`.
     """
+    X_offset, y_offset = data_offsets(X, y, fit_intercept)
     if not fit_intercept:
-        return X.T @ X, X.T @ y, np.zeros(X.shape[1], dtype=X.dtype), X.dtype.type(0)
+        return X.T @ X, X.T @ y, X_offset, y_offset
     n_samples, n_features = X.shape
-    X_offset = X.mean(axis=0)
-    y_offset = y.mean(axis=0)
     yc = y - y_offset
     rows = max(1, block_bytes // (n_features * X.itemsize))
     buffer = np.empty((min(rows, n_samples), n_features), dtype=X.dtype)
@@ -154,8 +160,7 @@ def solve_least_squares_qr(
     n_samples, n_features = X.shape
     if alpha == 0:
         _check_determined(n_samples, n_features, hint)
-    X_offset = X.mean(axis=0) if fit_intercept else np.zeros(n_features, dtype=X.dtype)
-    y_offset = y.mean() if fit_intercept else y.dtype.type(0)
+    X_offset, y_offset = data_offsets(X, y, fit_intercept)
     # The matrix to factor, built once in the column order the factorization works in (the
     # centering writes it), then factored in place: no further copies of the data.
     n_rows = n_samples + (n_features if alpha > 0 else 0)

@@ -692,20 +692,8 @@ def newton(
         if verbose:
             print(f"Newton iteration {len(losses)}: loss {value:.10g}, "
                   f"max|grad| {optimality:.3g}, step {t:g}")
-    if not (converged or stopped):
-        warnings.warn(
-            f"Newton's method did not converge in max_iter={max_iter} iterations "
-            f"(tol={tol:g}); increase max_iter or loosen tol.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    return FitResult(
-        coef=w.reshape(shape),
-        n_iter=len(losses),
-        loss_curve=np.asarray(losses),
-        best_iteration=len(losses),
-        converged=converged,
-    )
+    return _iterates_result("Newton's method", w.reshape(shape), losses, converged, stopped,
+                            max_iter, tol, "increase max_iter or loosen tol")
 
 
 # -- L-BFGS --------------------------------------------------------------------------------
@@ -810,20 +798,23 @@ def lbfgs(
         if verbose:
             print(f"L-BFGS iteration {len(losses)}: loss {value:.10g}, "
                   f"max|grad| {float(np.max(np.abs(g))):.3g}, step {opt.state[w]['t']:g}")
+    return _iterates_result("L-BFGS", w.data.copy(), losses, converged, stopped, max_iter, tol,
+                            "increase max_iter, loosen tol, or standardize the features")
+
+
+def _iterates_result(method: str, coef: np.ndarray, losses: list[float], converged: bool,
+                     stopped: bool, max_iter: int, tol: float, advice: str) -> FitResult:
+    """The result of a run whose loss curve has one value per iteration (Newton, L-BFGS), with
+    a ``ConvergenceWarning`` when it ran out of iterations."""
     if not (converged or stopped):
         warnings.warn(
-            f"L-BFGS did not converge in max_iter={max_iter} iterations (tol={tol:g}); "
-            "increase max_iter, loosen tol, or standardize the features.",
+            f"{method} did not converge in max_iter={max_iter} iterations (tol={tol:g}); "
+            f"{advice}.",
             ConvergenceWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
-    return FitResult(
-        coef=w.data.copy(),
-        n_iter=len(losses),
-        loss_curve=np.asarray(losses),
-        best_iteration=len(losses),
-        converged=converged,
-    )
+    return FitResult(coef=coef, n_iter=len(losses), loss_curve=np.asarray(losses),
+                     best_iteration=len(losses), converged=converged)
 
 
 def check_solver_options(

@@ -382,31 +382,30 @@ def _closed_form_checks():
 
     checks = {name: make(name, case) for name, case in cases.items()}
 
+    # ½xᵀQx − bᵀx and its minimizer Q⁻¹b (the inverse of a 2×2 by its adjugate).
+    Q = np.array([[3.0, 1.0], [1.0, 2.0]])
+    b = np.array([1.0, -1.0])
+    adjugate = np.array([[Q[1, 1], -Q[0, 1]], [-Q[1, 0], Q[0, 0]]])
+    minimizer = adjugate @ b / (Q[0, 0] * Q[1, 1] - Q[0, 1] * Q[1, 0])
+
+    def skewed_quadratic(x):
+        return 0.5 * anp.sum(x * anp.matmul(Q, x)) - anp.sum(b * x)
+
     def newton(ch):
-        # One Newton step on ½xᵀQx − bᵀx lands on Q⁻¹b (inverse of a 2×2 by its adjugate).
-        Q = np.array([[3.0, 1.0], [1.0, 2.0]])
-        b = np.array([1.0, -1.0])
-        adjugate = np.array([[Q[1, 1], -Q[0, 1]], [-Q[1, 0], Q[0, 0]]])
-        exact = adjugate @ b / (Q[0, 0] * Q[1, 1] - Q[0, 1] * Q[1, 0])
-        result = minimize(lambda x: 0.5 * anp.sum(x * anp.matmul(Q, x)) - anp.sum(b * x),
-                          np.array([5.0, 5.0]), "newton", steps=1, tol=0.0)
+        # One Newton step on a quadratic lands on its minimizer.
+        result = minimize(skewed_quadratic, np.array([5.0, 5.0]), "newton", steps=1, tol=0.0)
         ch.check_close("newton: one step on a quadratic", "closed form Q⁻¹b (adjugate)",
-                       result.trajectory[1], exact, rtol=1e-10)
+                       result.trajectory[1], minimizer, rtol=1e-10)
 
     checks["newton"] = newton
 
     def lbfgs(ch):
         # On a convex quadratic the pairs (s, y = Qs) learn Q itself: the iterates reach the
-        # minimizer Q⁻¹b of ½xᵀQx − bᵀx.
-        Q = np.array([[3.0, 1.0], [1.0, 2.0]])
-        b = np.array([1.0, -1.0])
-        adjugate = np.array([[Q[1, 1], -Q[0, 1]], [-Q[1, 0], Q[0, 0]]])
-        exact = adjugate @ b / (Q[0, 0] * Q[1, 1] - Q[0, 1] * Q[1, 0])
-        result = minimize(lambda x: 0.5 * anp.sum(x * anp.matmul(Q, x)) - anp.sum(b * x),
-                          np.array([5.0, 5.0]), "lbfgs", steps=20, tol=1e-12,
+        # minimizer.
+        result = minimize(skewed_quadratic, np.array([5.0, 5.0]), "lbfgs", steps=20, tol=1e-12,
                           line_search_fn="strong_wolfe")
         ch.check_close(f"lbfgs: minimum of a quadratic ({result.n_steps} steps)",
-                       "closed form Q⁻¹b (adjugate)", result.x, exact, rtol=1e-10)
+                       "closed form Q⁻¹b (adjugate)", result.x, minimizer, rtol=1e-10)
 
     checks["lbfgs"] = lbfgs
     return checks
