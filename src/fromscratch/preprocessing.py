@@ -133,8 +133,11 @@ class StandardScaler(TransformerMixin, BaseEstimator):
             self.var_ = self.scale_ = None
             return self
         self.var_ = np.average((X64 - self.mean_) ** 2, axis=0, weights=w)
+        # Rounding grows with the number of terms summed, not with their weights: with weights
+        # below 1 the weight sum would understate it (scikit-learn passes the weight sum).
+        terms = max(float(X.shape[0]), self.n_samples_seen_)
         self.scale_ = np.where(
-            _is_constant(self.var_, self.mean_, self.n_samples_seen_), 1.0, np.sqrt(self.var_)
+            _is_constant(self.var_, self.mean_, terms), 1.0, np.sqrt(self.var_)
         )
         return self
 
