@@ -91,6 +91,129 @@ def test_fista_backtracking_corrects_any_lipschitz_estimate(monkeypatch, estimat
     assert_close_relative(ours.coef_, ref.coef_, 1e-6)
 
 
+@pytest.fixture
+def float32_steps(monkeypatch):
+    """FISTA's float32 products on data of any size (normally from SINGLE_PRECISION_MIN_ENTRIES
+    up); returns the dtypes the Lipschitz estimate was computed in, to prove they ran."""
+    from fromscratch.linear_model import _coordinate_descent
+
+    monkeypatch.setattr(_coordinate_descent, "SINGLE_PRECISION_MIN_ENTRIES", 0)
+    seen = []
+    estimate = _coordinate_descent._largest_eigenvalue_gram
+
+    def spy(X, **kwargs):
+        seen.append(X.dtype)
+        return estimate(X, **kwargs)
+
+    monkeypatch.setattr(_coordinate_descent, "_largest_eigenvalue_gram", spy)
+    return seen
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("alpha, l1_ratio", [(0.05, 1.0), (0.3, 0.1)])
+def test_fista_float32_steps_reach_the_float64_answer(float32_steps, monkeypatch, shape,
+                                                      fit_intercept, alpha, l1_ratio):
+    # Mixed precision as iterative refinement: the float32 products only multiply differences
+    # from the last exactly checked iterate, so the iterates still converge to the float64
+    # solution, here to a gap of 1e-12 ||y||² (beyond float32's 1e-7), in no more steps than
+    # float64 products take (between gap checks, FISTA_GAP_EVERY = 10 steps apart).
+    X, y = sparse_regression(*shape)
+    params = {"alpha": alpha, "l1_ratio": l1_ratio, "fit_intercept": fit_intercept, **TIGHT}
+    ours = ElasticNet(solver="fista", **params).fit(X, y)
+    assert float32_steps == [np.float32]
+    ref = sklearn_fit(sk.ElasticNet, X, y, **params)
+    assert_close_relative(ours.coef_, ref.coef_, 1e-6)
+    assert ours.dual_gap_ <= 1e-12 * np.sum((y - y.mean() * fit_intercept) ** 2) / len(y)
+    float32_steps.clear()
+    from fromscratch.linear_model import _coordinate_descent
+
+    monkeypatch.setattr(_coordinate_descent, "SINGLE_PRECISION_MIN_ENTRIES", 2**62)
+    float64 = ElasticNet(solver="fista", **params).fit(X, y)
+    assert float32_steps == [np.float64]
+    assert ours.n_iter_ <= float64.n_iter_ + 10
+
+
+@pytest.mark.parametrize("x_scale, y_scale", [
+    (1e-20, 1e-20),  # float32 squares of X underflow: the Lipschitz estimate is 0
+    (1.0, 1e36),  # float32 products X(w - anchor) overflow mid-run
+    (1.0, 1e-36),  # coefficients ~1e-36: float32 differences underflow, the gap stalls
+])
+def test_fista_float32_guards_fall_back_to_float64(float32_steps, x_scale, y_scale):
+    # Each case defeats float32 in its own way; FISTA then continues in float64 (from the
+    # start, from the last checked iterate, after two checks without progress) and lands on
+    # the unscaled answer, rescaled, without a warning. Without the respective guard the three
+    # return all-zero coefficients, raise a non-finite-coefficient error, and run out of
+    # max_iter.
+    X, y = sparse_regression(200, 15)
+    ref = Lasso(alpha=0.05, solver="cd", **TIGHT).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scaled = Lasso(alpha=0.05 * x_scale * y_scale, solver="fista", **TIGHT).fit(
+            X * x_scale, y * y_scale)
+    assert_close_relative(scaled.coef_ * x_scale / y_scale, ref.coef_, 1e-9)
+
+
+def autoregressive_features(n_samples, n_features, correlation, seed=0):
+    """Columns x_j = ρ x_{j-1} + sqrt(1 - ρ²) ε_j: unit variance, corr(x_j, x_k) = ρ^|j-k|."""
+    rng = np.random.default_rng(seed)
+    noise = rng.standard_normal((n_samples, n_features))
+    X = np.empty_like(noise)
+    X[:, 0] = noise[:, 0]
+    for j in range(1, n_features):
+        X[:, j] = correlation * X[:, j - 1] + np.sqrt(1 - correlation**2) * noise[:, j]
+    w = np.zeros(n_features)
+    w[rng.choice(n_features, 10, replace=False)] = 3 * rng.standard_normal(10)
+    return X, X @ w + rng.standard_normal(n_samples)
+
+
+def spy_on_solvers(monkeypatch):
+    from fromscratch.linear_model import _coordinate_descent
+
+    calls = []
+    for name in ("enet_fista", "enet_coordinate_descent"):
+        solver = getattr(_coordinate_descent, name)
+
+        def spy(X, y, w, *args, _solver=solver, _name=name, **kwargs):
+            calls.append((_name, w.any()))
+            return _solver(X, y, w, *args, **kwargs)
+
+        monkeypatch.setattr(_coordinate_descent, name, spy)
+    return calls
+
+
+def test_auto_is_coordinate_descent_on_small_data(monkeypatch):
+    X, y = load_diabetes(return_X_y=True)
+    calls = spy_on_solvers(monkeypatch)
+    auto = Lasso(alpha=0.1, tol=1e-8).fit(X, y)
+    assert calls == [("enet_coordinate_descent", False)]
+    cd = Lasso(alpha=0.1, tol=1e-8, solver="cd").fit(X, y)
+    np.testing.assert_array_equal(auto.coef_, cd.coef_)
+    assert auto.n_iter_ == cd.n_iter_
+
+
+def test_auto_finishes_with_fista_on_large_uncorrelated_data(monkeypatch):
+    X, y = autoregressive_features(2000, 150, correlation=0.0)  # 300,000 entries
+    calls = spy_on_solvers(monkeypatch)
+    ours = ElasticNet(alpha=0.01, l1_ratio=0.7, tol=1e-10).fit(X, y)
+    assert calls == [("enet_fista", False)]
+    ref = sklearn_fit(sk.ElasticNet, X, y, alpha=0.01, l1_ratio=0.7, tol=1e-10)
+    assert_close_relative(ours.coef_, ref.coef_, 1e-6)
+
+
+def test_auto_hands_correlated_data_to_coordinate_descent_from_the_start(monkeypatch):
+    # Correlation 0.95 between neighbours: FISTA's first ten steps cut the gap by far less
+    # than AUTO_MIN_PROGRESS, and coordinate descent runs from the initial (zero)
+    # coefficients, exactly as solver="cd" would, after those ten steps.
+    X, y = autoregressive_features(2000, 150, correlation=0.95)
+    calls = spy_on_solvers(monkeypatch)
+    auto = Lasso(alpha=0.01, tol=1e-8).fit(X, y)
+    assert calls == [("enet_fista", False), ("enet_coordinate_descent", False)]
+    cd = Lasso(alpha=0.01, tol=1e-8, solver="cd").fit(X, y)
+    np.testing.assert_array_equal(auto.coef_, cd.coef_)
+    assert auto.n_iter_ == 10 + cd.n_iter_
+
+
 @pytest.mark.parametrize("alpha", [0.01, 0.3, 1.0])
 def test_lasso_diabetes_number_for_number(alpha):
     # With 10 features the working set is every feature, so our cyclic coordinate descent runs
@@ -219,7 +342,7 @@ def test_bad_hyper_parameters():
         (Lasso(alpha=-0.1), ValueError, r"alpha must be in \[0"),
         (ElasticNet(l1_ratio=1.5), ValueError, r"l1_ratio must be in \[0, 1\]"),
         (ElasticNet(l1_ratio=-0.1), ValueError, "l1_ratio"),
-        (Lasso(solver="lars"), ValueError, "solver must be one of 'cd', 'fista'"),
+        (Lasso(solver="lars"), ValueError, "solver must be one of 'auto', 'cd', 'fista'"),
         (Lasso(selection="greedy"), ValueError, "selection must be one of 'cyclic', 'random'"),
         (Lasso(max_iter=0), ValueError, "max_iter"),
         (Lasso(tol=-1.0), ValueError, "tol"),

@@ -487,7 +487,10 @@ def _lasso(ch) -> None:
         "point built from the residual — is below `tol`. (`Lasso` updates only a working set "
         "of likely non-zero coordinates; `solver=\"fista\"` is a second, independent "
         "algorithm: proximal gradient steps with Nesterov momentum, the soft-thresholding "
-        "applied to a whole gradient step.) With orthonormal features the coordinates "
+        "applied to a whole gradient step. Each FISTA step costs two products with X "
+        "however many features are active, and few steps suffice on nearly uncorrelated "
+        "features, so the default `solver=\"auto\"` tries it first on large data and "
+        "keeps it only while it converges fast.) With orthonormal features the coordinates "
         "decouple and one update is the whole solution:"
     )
     ch.figure(plot_shrinkage(1.0),
@@ -522,7 +525,7 @@ def _lasso(ch) -> None:
     X, y = diabetes.X, diabetes.y
     alpha = 0.2
     tol = 1e-12
-    cd = Lasso(alpha=alpha, tol=tol, max_iter=10_000).fit(X, y)
+    cd = Lasso(alpha=alpha, tol=tol, max_iter=10_000, solver="cd").fit(X, y)
     correlation = X.T @ (y - cd.predict(X)) / X.shape[0]
     active = cd.coef_ != 0
     ch.text(
@@ -541,6 +544,26 @@ def _lasso(ch) -> None:
     fista = Lasso(alpha=alpha, tol=tol, max_iter=50_000, solver="fista").fit(X, y)
     ch.check_close("Lasso by coordinate descent", f"FISTA ({fista.n_iter_} proximal-gradient "
                    "steps)", cd.coef_, fista.coef_, rtol=1e-6)
+
+    ch.text(
+        "**Speed: half the precision, all of the accuracy.** Most of a FISTA step is two "
+        "products with X. On large data they run in float32, which streams half the bytes, "
+        "and the answer is still float64's: every ten steps the exact residual "
+        "$R_a = y - Xa$ and $X^\\top R_a$ are computed in float64 at the current iterate "
+        "$a$, and the steps in between only multiply *differences* $v - a$ by X. A float32 "
+        "product is off by about $10^{-7}$ of $\\|X\\|\\,\\|v - a\\|$, an error that "
+        "shrinks with the steps instead of stalling at $10^{-7}$ of the gradient "
+        "(mixed-precision *iterative refinement*). Features drawn independently, "
+        "4000 × 100, to a gap of $10^{-10}\\|y\\|^2$:"
+    )
+    rng = np.random.default_rng(2)
+    X_big = rng.standard_normal((4000, 100))
+    y_big = X_big[:, :10] @ rng.normal(0.0, 3.0, 10) + rng.standard_normal(4000)
+    big_cd = Lasso(alpha=0.01, tol=1e-10, solver="cd").fit(X_big, y_big)
+    big_fista = Lasso(alpha=0.01, tol=1e-10, solver="fista").fit(X_big, y_big)
+    ch.check_close("FISTA with float32 products between float64 checkpoints "
+                   f"({big_fista.n_iter_} steps)", "coordinate descent in float64",
+                   big_fista.coef_, big_cd.coef_, rtol=1e-6)
 
 
 # -- 7. Ames house prices ----------------------------------------------------------------------
