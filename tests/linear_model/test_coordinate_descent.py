@@ -328,9 +328,10 @@ def test_convergence_warning():
         Lasso(alpha=0.01, max_iter=1, tol=1e-12).fit(X, y)
 
 
-def test_float32_is_preserved():
+@pytest.mark.parametrize("solver", ["auto", "cd", "fista"])
+def test_float32_is_preserved(solver):
     X, y = sparse_regression(100, 8, dtype=np.float32)
-    model = ElasticNet(alpha=0.1).fit(X, y)
+    model = ElasticNet(alpha=0.1, solver=solver).fit(X, y)
     assert model.coef_.dtype == np.float32
     ref = sk.ElasticNet(alpha=0.1).fit(X.astype(float), y.astype(float))
     assert_close_relative(model.coef_, ref.coef_, 1e-3)

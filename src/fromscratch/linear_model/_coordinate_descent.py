@@ -535,7 +535,7 @@ def enet_fista(
     """
     yy = float(y @ y)
     gap_tol = tol * yy
-    X_fast = X.astype(np.float32) if X.size >= SINGLE_PRECISION_MIN_ENTRIES else X
+    X_fast = X.astype(np.float32, copy=False) if X.size >= SINGLE_PRECISION_MIN_ENTRIES else X
     # Three power iterations (each two products with X, the cost of a FISTA step) approach the
     # true value from below, to within 20-30% on unstructured data; backtracking, by
     # BACKTRACKING_GROWTH, makes up the rest at one product per try, cheaper than more
