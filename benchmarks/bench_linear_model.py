@@ -51,6 +51,7 @@ from sklearn import linear_model as sk
 from threadpoolctl import threadpool_limits
 
 from fromscratch import linear_model as fs
+from fromscratch.datasets import make_linear
 
 
 def report(name, ours, reference, X, y, repeats):
@@ -82,16 +83,12 @@ def sparse_problem(n_samples, n_features, n_informative, rng):
 
 def correlated_problem(n_samples, n_features, n_informative, correlation, rng):
     """As sparse_problem, with neighbouring columns correlated: corr(x_j, x_k) = ρ^|j-k|."""
-    noise = rng.standard_normal((n_samples, n_features))
-    X = np.empty_like(noise)
-    X[:, 0] = noise[:, 0]
-    for j in range(1, n_features):
-        X[:, j] = correlation * X[:, j - 1] + np.sqrt(1 - correlation**2) * noise[:, j]
     w = np.zeros(n_features)
     w[rng.choice(n_features, n_informative, replace=False)] = 3 * rng.standard_normal(
         n_informative
     )
-    return X, X @ w + rng.standard_normal(n_samples)
+    data = make_linear(n_samples, coef=w, correlation=correlation, random_state=rng)
+    return data.X, data.y
 
 
 def main() -> None:

@@ -45,6 +45,29 @@ def test_make_linear_features_are_standard_normal_and_shapes_follow_coef():
     np.testing.assert_array_equal(noiseless.y, noiseless.y_clean)
 
 
+@pytest.mark.parametrize("rho", [0.9, -0.5])
+def test_make_linear_correlated_features_have_correlation_rho_to_the_lag(rho):
+    n = 50_000
+    data = datasets.make_linear(n, 5, correlation=rho, random_state=2)
+    assert data.correlation == rho
+    lags = np.abs(np.subtract.outer(np.arange(5), np.arange(5)))
+    # Standard error of a sample correlation r: (1 - r²)/sqrt(n) < 1/sqrt(n).
+    np.testing.assert_allclose(np.corrcoef(data.X, rowvar=False), rho ** lags,
+                               atol=5 / np.sqrt(n))
+    np.testing.assert_allclose(data.X.std(axis=0), 1.0, atol=5 / np.sqrt(2 * n))
+    np.testing.assert_array_equal(data.y_clean, data.X @ data.coef)
+
+
+def test_make_linear_correlation_zero_keeps_the_independent_draws():
+    independent = datasets.make_linear(100, 4, random_state=7)
+    np.testing.assert_array_equal(
+        datasets.make_linear(100, 4, correlation=0.0, random_state=7).X, independent.X)
+    collinear = datasets.make_linear(100, 4, correlation=1.0, random_state=7)
+    np.testing.assert_array_equal(collinear.X, np.repeat(independent.X[:, :1], 4, axis=1))
+    with pytest.raises(ValueError, match="correlation"):
+        datasets.make_linear(100, 4, correlation=1.5)
+
+
 def test_make_sine_is_the_sine_plus_noise():
     n = 20_000
     data = datasets.make_sine(n, noise=0.3, frequency=2.0, x_range=(-1.0, 2.0), random_state=0)

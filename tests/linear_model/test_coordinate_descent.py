@@ -8,6 +8,7 @@ import pytest
 from sklearn import linear_model as sk
 from sklearn.datasets import load_diabetes
 
+from fromscratch.datasets import make_linear
 from fromscratch.linear_model import (
     ConvergenceWarning,
     ElasticNet,
@@ -154,17 +155,13 @@ def test_fista_float32_guards_fall_back_to_float64(float32_steps, x_scale, y_sca
     assert_close_relative(scaled.coef_ * x_scale / y_scale, ref.coef_, 1e-9)
 
 
-def autoregressive_features(n_samples, n_features, correlation, seed=0):
-    """Columns x_j = ρ x_{j-1} + sqrt(1 - ρ²) ε_j: unit variance, corr(x_j, x_k) = ρ^|j-k|."""
+def sparse_correlated_regression(n_samples, n_features, correlation, seed=0):
+    """Ten non-zero coefficients; neighbouring features correlated (make_linear's ρ^|j-k|)."""
     rng = np.random.default_rng(seed)
-    noise = rng.standard_normal((n_samples, n_features))
-    X = np.empty_like(noise)
-    X[:, 0] = noise[:, 0]
-    for j in range(1, n_features):
-        X[:, j] = correlation * X[:, j - 1] + np.sqrt(1 - correlation**2) * noise[:, j]
-    w = np.zeros(n_features)
-    w[rng.choice(n_features, 10, replace=False)] = 3 * rng.standard_normal(10)
-    return X, X @ w + rng.standard_normal(n_samples)
+    coef = np.zeros(n_features)
+    coef[rng.choice(n_features, 10, replace=False)] = 3 * rng.standard_normal(10)
+    data = make_linear(n_samples, coef=coef, correlation=correlation, random_state=rng)
+    return data.X, data.y
 
 
 def spy_on_solvers(monkeypatch):
@@ -193,7 +190,7 @@ def test_auto_is_coordinate_descent_on_small_data(monkeypatch):
 
 
 def test_auto_finishes_with_fista_on_large_uncorrelated_data(monkeypatch):
-    X, y = autoregressive_features(2000, 150, correlation=0.0)  # 300,000 entries
+    X, y = sparse_correlated_regression(2000, 150, correlation=0.0)  # 300,000 entries
     calls = spy_on_solvers(monkeypatch)
     ours = ElasticNet(alpha=0.01, l1_ratio=0.7, tol=1e-10).fit(X, y)
     assert calls == [("enet_fista", False)]
@@ -205,7 +202,7 @@ def test_auto_hands_correlated_data_to_coordinate_descent_from_the_start(monkeyp
     # Correlation 0.95 between neighbours: FISTA's first ten steps cut the gap by far less
     # than AUTO_MIN_PROGRESS, and coordinate descent runs from the initial (zero)
     # coefficients, exactly as solver="cd" would, after those ten steps.
-    X, y = autoregressive_features(2000, 150, correlation=0.95)
+    X, y = sparse_correlated_regression(2000, 150, correlation=0.95)
     calls = spy_on_solvers(monkeypatch)
     auto = Lasso(alpha=0.01, tol=1e-8).fit(X, y)
     assert calls == [("enet_fista", False), ("enet_coordinate_descent", False)]

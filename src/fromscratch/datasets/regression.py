@@ -28,7 +28,8 @@ LINEAR = DatasetInfo(
     name="linear",
     kind="synthetic",
     task="regression",
-    summary="Linear data y = Xw + b + ε with standard normal features and Gaussian noise.",
+    summary=("Linear data y = Xw + b + ε with standard normal features (independent, or "
+             "correlated ρ^|j−k|) and Gaussian noise."),
     source="fromscratch.datasets.make_linear",
     citation="—",
     licence=SYNTHETIC_LICENCE,
@@ -93,14 +94,21 @@ def make_linear(
     coef: Sequence[float] | np.ndarray | None = None,
     intercept: float = 0.0,
     noise: float = 1.0,
+    correlation: float = 0.0,
     random_state: int | np.random.Generator | None = None,
 ) -> Bunch:
     r"""Data from a known linear model with Gaussian noise.
 
     .. math:: y_i = x_i^\top w + b + \varepsilon_i, \qquad
-              x_i \sim \mathcal N(0, I_d), \quad \varepsilon_i \sim \mathcal N(0, \sigma^2),
+              x_i \sim \mathcal N(0, \Sigma), \quad \varepsilon_i \sim \mathcal N(0, \sigma^2),
+              \qquad \Sigma_{jk} = \rho^{|j-k|},
 
-    all draws independent.
+    the rows and the noise independent. With :math:`\rho = 0` (the default) the features are
+    independent standard normals; otherwise neighbouring features are correlated
+    (an AR(1) sequence across the columns,
+    :math:`x_j = \rho x_{j-1} + \sqrt{1-\rho^2}\,z_j` with independent standard normal
+    :math:`z_j`, so each :math:`x_j` stays standard normal), the classic design on which
+    gradient methods slow down and the lasso picks among near-duplicates.
 
     Parameters
     ----------
@@ -114,6 +122,8 @@ def make_linear(
         The true intercept b.
     noise : float, default 1.0
         Standard deviation σ ≥ 0 of the noise.
+    correlation : float, default 0.0
+        ρ in [−1, 1], the correlation of neighbouring features.
     random_state : None, int or numpy.random.Generator
         Source of randomness (see :func:`fromscratch._validation.check_random_state`).
 
@@ -132,6 +142,7 @@ def make_linear(
     n_samples = check_n_samples(n_samples)
     intercept = float(check_scalar(intercept, "intercept"))
     sigma = check_noise(noise)
+    rho = check_scalar(correlation, "correlation", min_val=-1.0, max_val=1.0)
     rng = check_random_state(random_state)
     if coef is not None:
         w = _check_vector(coef, "coef")
@@ -144,6 +155,8 @@ def make_linear(
         d = 1 if n_features is None else check_scalar(n_features, "n_features", kind=int, min_val=1)
         w = rng.standard_normal(d)
     X = rng.standard_normal((n_samples, w.size))
+    for j in range(1, w.size if rho else 0):
+        X[:, j] = rho * X[:, j - 1] + np.sqrt(1.0 - rho * rho) * X[:, j]
 
     def true_function(X: np.ndarray) -> np.ndarray:
         return np.asarray(X, dtype=np.float64) @ w + intercept
@@ -152,7 +165,8 @@ def make_linear(
     y = y_clean + sigma * rng.standard_normal(n_samples)
     return make_bunch(
         LINEAR, X, y, feature_names=[f"x{j}" for j in range(w.size)], target_name="y",
-        coef=w, intercept=intercept, noise=sigma, y_clean=y_clean, true_function=true_function,
+        coef=w, intercept=intercept, noise=sigma, correlation=rho, y_clean=y_clean,
+        true_function=true_function,
     )
 
 
