@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> None:
                solver=solver), sk.Lasso(alpha=0.01), X, y, args.repeats)
 
     X, y = sparse_problem(200, 5_000, 20, rng)
-    report("Lasso(alpha=0.1) 200x5000 (wide: residual form)", fs.Lasso(alpha=0.1),
+    report("Lasso(alpha=0.1) 200x5000 (wide)", fs.Lasso(alpha=0.1),
            sk.Lasso(alpha=0.1), X, y, args.repeats)
 
     X, y = sparse_problem(5_000, 500, 20, rng)

@@ -62,6 +62,35 @@ def test_matches_sklearn_at_tight_tolerance(shape, fit_intercept, alpha, l1_rati
     assert ours.dual_gap_ <= 1e-12 * np.sum((y - y.mean() * fit_intercept) ** 2) / len(y)
 
 
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("alpha, l1_ratio", [(0.05, 1.0), (0.3, 0.1)])
+@pytest.mark.parametrize("limit", [8, 14])
+def test_many_features_match_sklearn(monkeypatch, shape, alpha, l1_ratio, limit):
+    # Beyond GRAM_MAX_FEATURES features (2000, lowered here) the outer iterations keep the
+    # residual; a working set up to the limit gets its own Gram matrix, a larger one residual
+    # updates. Limit 8: the first working set (10 features) already exceeds it; limit 14:
+    # the first ones fit.
+    from fromscratch.linear_model import _coordinate_descent
+
+    monkeypatch.setattr(_coordinate_descent, "GRAM_MAX_FEATURES", limit)
+    forms = set()
+    for name in ("_cd_epochs_covariance", "_cd_epochs_residual"):
+        inner = getattr(_coordinate_descent, name)
+
+        def spy(*args, _inner=inner, _name=name, **kwargs):
+            forms.add(_name)
+            return _inner(*args, **kwargs)
+
+        monkeypatch.setattr(_coordinate_descent, name, spy)
+    X, y = sparse_regression(*shape)
+    params = {"alpha": alpha, "l1_ratio": l1_ratio, **TIGHT}
+    ours = ElasticNet(solver="cd", **params).fit(X, y)
+    assert ("_cd_epochs_covariance" in forms) == (limit == 14)
+    ref = sklearn_fit(sk.ElasticNet, X, y, **params)
+    assert_close_relative(ours.coef_, ref.coef_, 1e-6)
+    assert ours.dual_gap_ <= 1e-12 * np.sum((y - y.mean()) ** 2) / len(y)
+
+
 def test_gram_cache_product_is_remembered_for_the_last_solution_only():
     from fromscratch.linear_model._coordinate_descent import GramCache
 

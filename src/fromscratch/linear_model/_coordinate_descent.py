@@ -106,7 +106,7 @@ WORKING_SET_START = 10
 #: An inner solve stops when its gap is below this fraction of the full problem's gap.
 INNER_GAP_FRACTION = 0.3
 #: Coordinate descent runs in covariance form (Gram rows, O(p²) memory at most) up to this many
-#: features, on the residual beyond.
+#: features (beyond, on the Gram matrix of each working set; see enet_coordinate_descent).
 GRAM_MAX_FEATURES = 2000
 #: An inner solve on a partial working set evaluates its duality gap at least every this many
 #: epochs (see :func:`_gap_check_due`).
@@ -391,7 +391,10 @@ def enet_coordinate_descent(
 
     Up to ``GRAM_MAX_FEATURES`` features the updates run in covariance form, on the rows of
     the Gram matrix the working sets need (:class:`GramCache`; pass ``gram`` to reuse one
-    across calls on the same data); beyond, they run on the residual. Either way the final
+    across calls on the same data). Beyond, the outer iterations keep the residual
+    :math:`R = y - Xw`, and each working set gets its own Gram matrix :math:`X_W^\top X_W`
+    for covariance updates (or, for a working set of more than ``GRAM_MAX_FEATURES``
+    features, the updates run on the residual itself). Either way the final
     duality gap is exact: from the residual :math:`y - Xw`, or from :math:`q = Gw` recomputed
     from the Gram rows of the support (not the :math:`q` the updates accumulated).
 
@@ -417,9 +420,10 @@ def enet_coordinate_descent(
         Xty, col_sq = gram.Xty, gram.col_sq
         q = gram.times(w)
     else:
-        X = np.asfortranarray(X)  # contiguous columns for the column-wise updates
+        X = np.asfortranarray(X)  # contiguous columns to gather the working sets from
         R = y - X @ w
         col_sq = np.einsum("ij,ij->j", X, X)
+        Xty = X.T @ y
     n_iter = 0
     while True:
         if covariance:
@@ -463,9 +467,17 @@ def enet_coordinate_descent(
         if covariance:
             n_iter += _cd_epochs_covariance(gram.rows(W), Xty, q, w, W, yy, l1, l2, **inner)
         else:
-            w_W = w[W]
-            n_iter += _cd_epochs_residual(X[:, W], y, R, w_W, col_sq[W].tolist(), l1, l2,
-                                          **inner)
+            X_W, w_W = X[:, W], w[W]
+            if W.size <= GRAM_MAX_FEATURES:
+                # The working set's own Gram matrix (n|W|² flops, cheap when n is small)
+                # turns each update from O(n) into O(|W|): covariance form on the subproblem.
+                q_W = Xty[W] - X_W.T @ R  # = X_Wᵀ X_W w_W: w is zero outside W
+                n_iter += _cd_epochs_covariance(X_W.T @ X_W, Xty[W], q_W, w_W,
+                                                np.arange(W.size), yy, l1, l2, **inner)
+                R = y - X_W @ w_W
+            else:
+                n_iter += _cd_epochs_residual(X_W, y, R, w_W, col_sq[W].tolist(), l1, l2,
+                                              **inner)
             w[W] = w_W  # the support is inside W, so w is zero outside it
     if covariance:
         gram.remember(w, q)  # q is exact here: resynchronized from G above
