@@ -554,8 +554,10 @@ def enet_fista(
     twice as fast (half the bytes to stream). Their rounding error, ~1e-7 relative, is relative
     to :math:`\|X\|\,\|z - a\|`, a quantity that shrinks with the steps, not to the gradient
     itself: the iterates converge to the float64 solution, and the gap that stops them is
-    exact. Should the gap stop falling between two anchors (a problem so ill-conditioned that
-    float32 products mislead the steps), the products switch to float64.
+    exact. The products switch to float64 should float32 fail: when its squares over- or
+    underflow (the step size from the start), when a product overflows (from the last anchor),
+    and when two gap checks in a row find no progress (a problem so ill-conditioned, or so
+    tightly solved, that float32 can no longer resolve the steps).
     """
     yy = float(y @ y)
     gap_tol = tol * yy
