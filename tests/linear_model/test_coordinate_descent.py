@@ -201,21 +201,37 @@ def test_fista_float32_steps_reach_the_float64_answer(float32_steps, monkeypatch
 @pytest.mark.parametrize("x_scale, y_scale", [
     (1e-20, 1e-20),  # float32 squares of X underflow: the Lipschitz estimate is 0
     (1.0, 1e36),  # float32 products X(w - anchor) overflow mid-run
-    (1.0, 1e-36),  # coefficients ~1e-36: float32 differences underflow, the gap stalls
+    (1.0, 1e-36),  # coefficients ~1e-36: their float32 differences underflow
 ])
 def test_fista_float32_guards_fall_back_to_float64(float32_steps, x_scale, y_scale):
     # Each case defeats float32 in its own way; FISTA then continues in float64 (from the
-    # start, from the last checked iterate, after two checks without progress) and lands on
-    # the unscaled answer, rescaled, without a warning. Without the respective guard the three
-    # return all-zero coefficients, raise a non-finite-coefficient error, and run out of
-    # max_iter.
+    # start, from the last checked iterate, from the first gap check) and lands on the unscaled
+    # answer, rescaled, without a warning and at most one gap check (10 steps) later. Without
+    # the respective guard the three return all-zero coefficients, raise a
+    # non-finite-coefficient error, and take 1450 steps instead of 40.
     X, y = sparse_regression(200, 15)
-    ref = Lasso(alpha=0.05, solver="cd", **TIGHT).fit(X, y)
+    unscaled = Lasso(alpha=0.05, solver="fista", **TIGHT).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         scaled = Lasso(alpha=0.05 * x_scale * y_scale, solver="fista", **TIGHT).fit(
             X * x_scale, y * y_scale)
-    assert_close_relative(scaled.coef_ * x_scale / y_scale, ref.coef_, 1e-9)
+    assert_close_relative(scaled.coef_ * x_scale / y_scale, unscaled.coef_, 1e-9)
+    assert scaled.n_iter_ <= unscaled.n_iter_ + 10
+
+
+def test_fista_takes_steps_lost_in_rounding_instead_of_growing_the_step_size(float32_steps):
+    # An orthonormal design: FISTA lands on the solution at once, and the next steps vanish.
+    # Their curvature ‖Xs‖²/‖s‖² is then rounding noise of the float32 products; tested against
+    # L without allowing for it, the step size 1/L shrank forever on noise (the fit hung).
+    rng = np.random.default_rng(1)
+    Q, _ = np.linalg.qr(rng.standard_normal((200, 8)))
+    X = np.sqrt(200) * Q  # XᵀX = nI
+    y = X @ rng.normal(0.0, 1.0, 8) + rng.normal(0.0, 1.0, 200)
+    model = Lasso(alpha=0.5, fit_intercept=False, tol=1e-14, solver="fista").fit(X, y)
+    z = X.T @ y / 200
+    np.testing.assert_allclose(model.coef_, np.sign(z) * np.maximum(np.abs(z) - 0.5, 0.0),
+                               rtol=1e-10)
+    assert model.n_iter_ <= 20
 
 
 def sparse_correlated_regression(n_samples, n_features, correlation, seed=0):

@@ -119,6 +119,9 @@ BACKTRACKING_GROWTH = 1.25
 #: (smaller data gain nothing from it; see :func:`enet_fista`), and ``solver="auto"`` tries
 #: FISTA first (see :func:`enet_auto`).
 SINGLE_PRECISION_MIN_ENTRIES = 2**18
+#: Below this size of the coefficients FISTA's float32 differences underflow (float32's smallest
+#: normal number over its relative precision) and its products switch to float64.
+FLOAT32_SMALLEST_W = float(np.finfo(np.float32).tiny / np.finfo(np.float32).eps)
 #: ``solver="auto"`` hands over from FISTA to coordinate descent when ``FISTA_GAP_EVERY`` steps
 #: divide the duality gap by less than this.
 AUTO_MIN_PROGRESS = 100.0
@@ -555,9 +558,10 @@ def enet_fista(
     to :math:`\|X\|\,\|z - a\|`, a quantity that shrinks with the steps, not to the gradient
     itself: the iterates converge to the float64 solution, and the gap that stops them is
     exact. The products switch to float64 should float32 fail: when its squares over- or
-    underflow (the step size from the start), when a product overflows (from the last anchor),
-    and when two gap checks in a row find no progress (a problem so ill-conditioned, or so
-    tightly solved, that float32 can no longer resolve the steps).
+    underflow (the step size, from the start), when a product overflows (from the last
+    anchor), and when the coefficients are so small that their differences underflow (at a
+    gap check). The steps whose curvature is lost in the products' rounding are taken without
+    growing :math:`L` (see ``rounding`` below).
     """
     yy = float(y @ y)
     gap_tol = tol * yy
@@ -585,6 +589,20 @@ def enet_fista(
         A = X_fast.T if transpose else X_fast
         return A @ v.astype(A.dtype, copy=False)
 
+    def rounding(w_new: np.ndarray, z: np.ndarray) -> float:
+        """About the rounding error of X s = X(w_new − a) − X(z − a).
+
+        Each entry of a product Xv is a sum of p terms, rounded to about ε√p‖x_i‖‖v‖, so
+        the products are off by about ε√p‖X‖_F‖v‖, with ‖X‖_F ≤ √min(n, p)·σ_max(X) and
+        σ_max(X)² ≤ L. The bound test allows that much: a step whose curvature is lost in
+        rounding is taken, instead of growing L on rounding alone (which, for a step that
+        vanishes at a solution, never ends).
+        """
+        from_w, from_z = w_new - anchor, z - anchor
+        size = math.sqrt(float(from_w @ from_w)) + math.sqrt(float(from_z @ from_z))
+        frobenius = math.sqrt(min(X.shape) * L)
+        return 4.0 * math.sqrt(X.shape[1]) * float(np.finfo(X_fast.dtype).eps) * frobenius * size
+
     def gap_at(v: np.ndarray) -> tuple[float, np.ndarray]:
         """The exact duality gap at v and Xᵀ(y − Xv), in the data's precision."""
         R = y - X @ v if v.any() else y
@@ -595,7 +613,7 @@ def enet_fista(
     anchor = w.copy()
     z, t = w.copy(), 1.0
     Dw = Dz = np.zeros(X.shape[0], dtype=X_fast.dtype)  # X(w − anchor), X(z − anchor)
-    n_iter, stalled_checks = 0, 0
+    n_iter = 0
     # Float32 products that overflow turn into inf/NaN steps; the guards below catch them
     # (the curvature test, then the exact gap), so NumPy's warnings about them are noise.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -608,7 +626,8 @@ def enet_fista(
                 step, X_step = w_new - z, Dw_new - Dz
                 step_norm2 = float(step @ step)
                 curvature = float(X_step @ X_step) + l2 * step_norm2
-                if curvature <= L * step_norm2 or not math.isfinite(curvature):
+                if (curvature <= L * step_norm2 + rounding(w_new, z) ** 2
+                        or not math.isfinite(curvature)):
                     break  # (not finite: float32 overflowed, which the next gap check catches)
                 L *= BACKTRACKING_GROWTH
             if (z - w_new) @ (w_new - w) > 0:  # momentum points uphill: restart it
@@ -626,14 +645,14 @@ def enet_fista(
                         X_fast, gap, w, z, t = X, previous, anchor.copy(), anchor.copy(), 1.0
                         Dw = Dz = np.zeros(X.shape[0])
                         continue
-                    # FISTA's gap is not monotone; two checks in a row without progress, though,
-                    # mean float32 can no longer resolve the steps.
-                    stalled_checks = stalled_checks + 1 if gap >= previous else 0
-                    if stalled_checks == 2:
-                        X_fast = X
+                    if 0.0 < float(np.abs(w).max()) < FLOAT32_SMALLEST_W:
+                        X_fast = X  # differences of such coefficients underflow in float32
                 if min_progress is not None and gap > gap_tol and gap * min_progress > previous:
                     break
-                anchor, XtR_anchor, Dz, Dw = w.copy(), XtR, Dz - Dw, np.zeros_like(Dw)
+                # The anchor moves to w. Dz is multiplied afresh: Dz − Dw would carry the
+                # rounding of the old anchor's larger differences into the new, smaller ones.
+                anchor, XtR_anchor = w.copy(), XtR
+                Dz, Dw = times_X(z - anchor), np.zeros(X.shape[0], dtype=X_fast.dtype)
     return w, gap, gap_tol, n_iter
 
 
