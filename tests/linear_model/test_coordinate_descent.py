@@ -73,19 +73,11 @@ def test_many_features_match_sklearn(monkeypatch, shape, alpha, l1_ratio, limit)
     from fromscratch.linear_model import _coordinate_descent
 
     monkeypatch.setattr(_coordinate_descent, "GRAM_MAX_FEATURES", limit)
-    forms = set()
-    for name in ("_cd_epochs_covariance", "_cd_epochs_residual"):
-        inner = getattr(_coordinate_descent, name)
-
-        def spy(*args, _inner=inner, _name=name, **kwargs):
-            forms.add(_name)
-            return _inner(*args, **kwargs)
-
-        monkeypatch.setattr(_coordinate_descent, name, spy)
+    calls = spy_on(monkeypatch, "_cd_epochs_covariance", "_cd_epochs_residual")
     X, y = sparse_regression(*shape)
     params = {"alpha": alpha, "l1_ratio": l1_ratio, **TIGHT}
     ours = ElasticNet(solver="cd", **params).fit(X, y)
-    assert ("_cd_epochs_covariance" in forms) == (limit == 14)
+    assert ("_cd_epochs_covariance" in calls) == (limit == 14)
     ref = sklearn_fit(sk.ElasticNet, X, y, **params)
     assert_close_relative(ours.coef_, ref.coef_, 1e-6)
     assert ours.dual_gap_ <= 1e-12 * np.sum((y - y.mean()) ** 2) / len(y)
@@ -243,19 +235,27 @@ def sparse_correlated_regression(n_samples, n_features, correlation, seed=0):
     return data.X, data.y
 
 
-def spy_on_solvers(monkeypatch):
+def spy_on(monkeypatch, *names, record=lambda name, args: name):
+    """Wrap the named functions of _coordinate_descent; returns a list that gets
+    ``record(name, args)`` of each call."""
     from fromscratch.linear_model import _coordinate_descent
 
     calls = []
-    for name in ("enet_fista", "enet_coordinate_descent"):
-        solver = getattr(_coordinate_descent, name)
+    for name in names:
+        function = getattr(_coordinate_descent, name)
 
-        def spy(X, y, w, *args, _solver=solver, _name=name, **kwargs):
-            calls.append((_name, w.any()))
-            return _solver(X, y, w, *args, **kwargs)
+        def spy(*args, _function=function, _name=name, **kwargs):
+            calls.append(record(_name, args))
+            return _function(*args, **kwargs)
 
         monkeypatch.setattr(_coordinate_descent, name, spy)
     return calls
+
+
+def spy_on_solvers(monkeypatch):
+    """The solvers called, each with whether its initial coefficients were non-zero."""
+    return spy_on(monkeypatch, "enet_fista", "enet_coordinate_descent",
+                  record=lambda name, args: (name, bool(args[2].any())))
 
 
 def test_auto_is_coordinate_descent_on_small_data(monkeypatch):

@@ -428,29 +428,29 @@ def enet_coordinate_descent(
         col_sq = np.einsum("ij,ij->j", X, X)
         Xty = X.T @ y
     n_iter = 0
+
+    def gram_gap() -> tuple[float, np.ndarray]:
+        """The gap from q = Gw: ‖R‖² = yᵀy − 2wᵀXᵀy + wᵀq, Rᵀy = yᵀy − wᵀXᵀy, XᵀR = Xᵀy − q."""
+        w_Xty = float(w @ Xty)
+        XtR = Xty - q
+        return duality_gap(w, yy - 2 * w_Xty + float(w @ q), yy - w_Xty, XtR, l1, l2,
+                           positive), XtR
+
     while True:
         if covariance:
-            w_Xty = float(w @ Xty)
-            XtR = Xty - q
-            gap = duality_gap(w, yy - 2 * w_Xty + float(w @ q), yy - w_Xty, XtR, l1, l2,
-                              positive)
-        if not covariance or gap <= gap_tol or n_iter >= max_iter:
-            # The exact gap. On the residual it is the one computed here; in covariance form a
-            # claimed convergence is confirmed (and reported) from q = Gw recomputed from the
-            # Gram rows of the support: q accumulates rounding over many updates, which at a
-            # tight tol is as large as the tolerance itself. q is resynchronized, so the drift
-            # never builds up across outer iterations. (What is left, the cancellation in
-            # ||R||² = yᵀy - 2wᵀXᵀy + wᵀq, is a few ε·yᵀy, below any tol that float64 can
-            # meet; one product G_S w_S costs |S|·p, not the 2np of y - Xw and Xᵀ(y - Xw).)
-            if covariance:
+            gap, XtR = gram_gap()
+            if gap <= gap_tol or n_iter >= max_iter:
+                # A claimed convergence is confirmed (and reported) from q = Gw recomputed
+                # from the Gram rows of the support: q accumulates rounding over many updates,
+                # which at a tight tol is as large as the tolerance itself. q is resynchronized,
+                # so the drift never builds up across outer iterations. (What is left, the
+                # cancellation in ‖R‖², is a few ε·yᵀy, below any tol that float64 can meet;
+                # one product G_S w_S costs |S|·p, not the 2np of y - Xw and Xᵀ(y - Xw).)
                 q = gram.exact_product(w)
-                w_Xty = float(w @ Xty)
-                XtR = Xty - q
-                gap = duality_gap(w, yy - 2 * w_Xty + float(w @ q), yy - w_Xty, XtR, l1, l2,
-                                  positive)
-            else:
-                XtR = X.T @ R
-                gap = duality_gap(w, float(R @ R), float(R @ y), XtR, l1, l2, positive)
+                gap, XtR = gram_gap()
+        else:  # the residual R = y - Xw is kept exact
+            XtR = X.T @ R
+            gap = duality_gap(w, float(R @ R), float(R @ y), XtR, l1, l2, positive)
         if gap <= gap_tol or n_iter >= max_iter:
             break
         # Room for twice the current support.
