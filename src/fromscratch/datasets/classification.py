@@ -231,6 +231,15 @@ def make_spirals(
         Standard deviation of the Gaussian noise added to each coordinate.
     shuffle : bool, default True
     random_state : None, int or numpy.random.Generator
+    chunks : int or sequence of int, optional
+        Return **lazy** Dask arrays of row blocks of these sizes (an int: rows per block),
+        generated block by block when computed (needs ``fromscratch[dask]``): data of any
+        size. The clusters, their covariances and the redundant, repeated, shifted and
+        scaled columns are drawn once from ``random_state``; each block's rows from its own
+        seed derived from it (:func:`fromscratch.blocks.block_seeds`), so the data are the
+        same on every compute and on any scheduler. A row's cluster is then drawn with the
+        class proportions (the class counts are random, not exact), and the rows need no
+        shuffle; the numbers differ from ``chunks=None``.
 
     Returns
     -------
@@ -312,6 +321,15 @@ def make_blobs(
     center_box : (float, float), default (-10, 10)
     shuffle : bool, default True
     random_state : None, int or numpy.random.Generator
+    chunks : int or sequence of int, optional
+        Return **lazy** Dask arrays of row blocks of these sizes (an int: rows per block),
+        generated block by block when computed (needs ``fromscratch[dask]``): data of any
+        size. The clusters, their covariances and the redundant, repeated, shifted and
+        scaled columns are drawn once from ``random_state``; each block's rows from its own
+        seed derived from it (:func:`fromscratch.blocks.block_seeds`), so the data are the
+        same on every compute and on any scheduler. A row's cluster is then drawn with the
+        class proportions (the class counts are random, not exact), and the rows need no
+        shuffle; the numbers differ from ``chunks=None``.
 
     Returns
     -------
@@ -415,6 +433,7 @@ def make_classification(
     scale: float | Sequence[float] | None = 1.0,
     shuffle: bool = True,
     random_state: int | np.random.Generator | None = None,
+    chunks: int | Sequence[int] | None = None,
 ) -> Bunch:
     r"""A random n-class problem in Guyon's design (as scikit-learn's ``make_classification``).
 
@@ -463,6 +482,15 @@ def make_classification(
         None draws a scale per feature uniformly from [1, 101].
     shuffle : bool, default True
     random_state : None, int or numpy.random.Generator
+    chunks : int or sequence of int, optional
+        Return **lazy** Dask arrays of row blocks of these sizes (an int: rows per block),
+        generated block by block when computed (needs ``fromscratch[dask]``): data of any
+        size. The clusters, their covariances and the redundant, repeated, shifted and
+        scaled columns are drawn once from ``random_state``; each block's rows from its own
+        seed derived from it (:func:`fromscratch.blocks.block_seeds`), so the data are the
+        same on every compute and on any scheduler. A row's cluster is then drawn with the
+        class proportions (the class counts are random, not exact), and the rows need no
+        shuffle; the numbers differ from ``chunks=None``.
 
     Returns
     -------
@@ -502,43 +530,36 @@ def make_classification(
 
     # 1. Cluster c belongs to class c % K; the class's share is split among its clusters.
     cluster_class = np.arange(n_clusters) % K
-    sizes = (n_samples * proportions[cluster_class] / per_class).astype(np.int64)
-    # Rounding down left fewer than n_clusters samples over: one more for the first clusters.
-    sizes[: n_samples - sizes.sum()] += 1
     centroids = (2.0 * _hypercube_vertices(n_clusters, p, rng) - 1.0) * class_sep
     if not hypercube:
         centroids *= rng.uniform(size=(n_clusters, 1))
         centroids *= rng.uniform(size=(1, p))
+    if chunks is not None:
+        return _lazy_classification(
+            rng, n_samples, chunks, p, n_red, n_rep, n_features, K, cluster_class, centroids,
+            proportions, flip_y, class_sep, shift, scale, shuffle,
+        )
+    sizes = (n_samples * proportions[cluster_class] / per_class).astype(np.int64)
+    # Rounding down left fewer than n_clusters samples over: one more for the first clusters.
+    sizes[: n_samples - sizes.sum()] += 1
     cluster = np.repeat(np.arange(n_clusters), sizes)  # rows are grouped by cluster
     Z = rng.standard_normal((n_samples, p))
     A = rng.uniform(-1.0, 1.0, size=(n_clusters, p, p))
-    Z_by_cluster = np.split(Z, np.cumsum(sizes)[:-1])
-    X_inf = np.concatenate(
-        [Z_c @ A_c + mu_c for Z_c, A_c, mu_c in zip(Z_by_cluster, A, centroids, strict=True)]
-    )
+    X_inf = _clusters(Z, cluster, A, centroids)
 
     # 2.-4. Redundant, repeated and noise columns.
     B = rng.uniform(-1.0, 1.0, size=(p, n_red))
-    X_useful = np.hstack([X_inf, X_inf @ B])
     repeated = rng.integers(0, p + n_red, size=n_rep)
     n_noise = n_features - p - n_red - n_rep
-    X = np.hstack([X_useful, X_useful[:, repeated], rng.standard_normal((n_samples, n_noise))])
-    names = (
-        [f"informative_{j}" for j in range(p)] + [f"redundant_{j}" for j in range(n_red)]
-        + [f"repeated_{j}" for j in range(n_rep)] + [f"noise_{j}" for j in range(n_noise)]
-    )
+    X = _more_columns(X_inf, B, repeated, rng.standard_normal((n_samples, n_noise)))
+    names = _column_names(p, n_red, n_rep, n_noise)
 
     # 5. Label noise.
     y_clean = cluster_class[cluster].astype(np.int64)
-    y = y_clean.copy()
-    redrawn = rng.uniform(size=n_samples) < flip_y
-    y[redrawn] = rng.integers(0, K, size=int(redrawn.sum()))
+    y = _flip_labels(y_clean, flip_y, K, rng)
 
     # 6. Shift, scale, shuffle.
-    if shift is None:
-        shift = rng.uniform(-class_sep, class_sep, size=n_features)
-    if scale is None:
-        scale = 1.0 + 100.0 * rng.uniform(size=n_features)
+    shift, scale = _draw_shift_scale(shift, scale, class_sep, n_features, rng)
     X = (X + shift) * scale
     if shuffle:
         X, y, y_clean = shuffled(rng, X, y, y_clean)
@@ -547,6 +568,85 @@ def make_classification(
         names = [names[j] for j in columns]
     return make_bunch(
         CLASSIFICATION, X, y, feature_names=names, target_name="class",
+        target_names=[f"class {c}" for c in range(K)], y_clean=y_clean, flip_y=flip_y,
+    )
+
+
+def _clusters(Z: np.ndarray, cluster: np.ndarray, A: np.ndarray, centroids: np.ndarray
+              ) -> np.ndarray:
+    r"""The informative features :math:`x_i = z_i A_{c_i} + \mu_{c_i}`, one product per
+    cluster."""
+    X_inf = np.empty_like(Z)
+    for c in np.unique(cluster):
+        rows = cluster == c
+        X_inf[rows] = Z[rows] @ A[c] + centroids[c]
+    return X_inf
+
+
+def _more_columns(X_inf: np.ndarray, B: np.ndarray, repeated: np.ndarray,
+                  noise: np.ndarray) -> np.ndarray:
+    """Append the redundant (:math:`x_{inf}B`), repeated and pure-noise columns."""
+    X_useful = np.hstack([X_inf, X_inf @ B])
+    return np.hstack([X_useful, X_useful[:, repeated], noise])
+
+
+def _column_names(p: int, n_red: int, n_rep: int, n_noise: int) -> list[str]:
+    return ([f"informative_{j}" for j in range(p)] + [f"redundant_{j}" for j in range(n_red)]
+            + [f"repeated_{j}" for j in range(n_rep)] + [f"noise_{j}" for j in range(n_noise)])
+
+
+def _flip_labels(y_clean: np.ndarray, flip_y: float, K: int, rng: np.random.Generator
+                 ) -> np.ndarray:
+    """Each label re-drawn uniformly from the K classes with probability ``flip_y``."""
+    y = y_clean.copy()
+    redrawn = rng.uniform(size=y.size) < flip_y
+    y[redrawn] = rng.integers(0, K, size=int(redrawn.sum()))
+    return y
+
+
+def _draw_shift_scale(shift: Any, scale: Any, class_sep: float, n_features: int,
+                      rng: np.random.Generator) -> tuple[Any, Any]:
+    if shift is None:
+        shift = rng.uniform(-class_sep, class_sep, size=n_features)
+    if scale is None:
+        scale = 1.0 + 100.0 * rng.uniform(size=n_features)
+    return shift, scale
+
+
+def _lazy_classification(
+    rng: np.random.Generator, n_samples: int, chunks: Any, p: int, n_red: int, n_rep: int,
+    n_features: int, K: int, cluster_class: np.ndarray, centroids: np.ndarray,
+    proportions: np.ndarray, flip_y: float, class_sep: float, shift: Any, scale: Any,
+    shuffle: bool,
+) -> Bunch:
+    """:func:`make_classification` as lazy Dask arrays: the design drawn once, rows per block."""
+    from fromscratch.blocks import lazy_rows, row_chunk_sizes
+
+    n_clusters = centroids.shape[0]
+    A = rng.uniform(-1.0, 1.0, size=(n_clusters, p, p))
+    B = rng.uniform(-1.0, 1.0, size=(p, n_red))
+    repeated = rng.integers(0, p + n_red, size=n_rep)
+    n_noise = n_features - p - n_red - n_rep
+    shift, scale = _draw_shift_scale(shift, scale, class_sep, n_features, rng)
+    columns = rng.permutation(n_features) if shuffle else np.arange(n_features)
+    # A cluster's probability: its class's share, split among the class's clusters.
+    cluster_probability = proportions[cluster_class] / np.bincount(cluster_class, minlength=K
+                                                                   )[cluster_class]
+
+    def rows(block_rng: np.random.Generator, size: int) -> tuple[np.ndarray, ...]:
+        cluster = block_rng.choice(n_clusters, size=size, p=cluster_probability)
+        X_inf = _clusters(block_rng.standard_normal((size, p)), cluster, A, centroids)
+        X = _more_columns(X_inf, B, repeated, block_rng.standard_normal((size, n_noise)))
+        y_clean = cluster_class[cluster].astype(np.int64)
+        y = _flip_labels(y_clean, flip_y, K, block_rng)
+        return ((X + shift) * scale)[:, columns], y, y_clean
+
+    X, y, y_clean = lazy_rows(rows, row_chunk_sizes(n_samples, chunks), rng,
+                              shapes=[(n_features,), (), ()],
+                              dtypes=[np.float64, np.int64, np.int64])
+    names = _column_names(p, n_red, n_rep, n_noise)
+    return make_bunch(
+        CLASSIFICATION, X, y, feature_names=[names[j] for j in columns], target_name="class",
         target_names=[f"class {c}" for c in range(K)], y_clean=y_clean, flip_y=flip_y,
     )
 

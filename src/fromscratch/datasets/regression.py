@@ -96,6 +96,7 @@ def make_linear(
     noise: float = 1.0,
     correlation: float = 0.0,
     random_state: int | np.random.Generator | None = None,
+    chunks: int | Sequence[int] | None = None,
 ) -> Bunch:
     r"""Data from a known linear model with Gaussian noise.
 
@@ -126,6 +127,13 @@ def make_linear(
         ρ in [−1, 1], the correlation of neighbouring features.
     random_state : None, int or numpy.random.Generator
         Source of randomness (see :func:`fromscratch._validation.check_random_state`).
+    chunks : int or sequence of int, optional
+        Return **lazy** Dask arrays of row blocks of these sizes (an int: rows per block)
+        instead of NumPy arrays: data of any size, generated block by block when computed
+        (needs ``fromscratch[dask]``). The weights come from ``random_state``, and each block
+        from its own seed derived from it (:func:`fromscratch.blocks.block_seeds`), so the
+        data are the same on every compute and on any scheduler — but not the same numbers as
+        ``chunks=None``.
 
     Returns
     -------
@@ -154,15 +162,24 @@ def make_linear(
     else:
         d = 1 if n_features is None else check_scalar(n_features, "n_features", kind=int, min_val=1)
         w = rng.standard_normal(d)
-    X = rng.standard_normal((n_samples, w.size))
-    for j in range(1, w.size if rho else 0):
-        X[:, j] = rho * X[:, j - 1] + np.sqrt(1.0 - rho * rho) * X[:, j]
 
     def true_function(X: np.ndarray) -> np.ndarray:
         return np.asarray(X, dtype=np.float64) @ w + intercept
 
-    y_clean = true_function(X)
-    y = y_clean + sigma * rng.standard_normal(n_samples)
+    def rows(rng: np.random.Generator, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        X = rng.standard_normal((size, w.size))
+        for j in range(1, w.size if rho else 0):
+            X[:, j] = rho * X[:, j - 1] + np.sqrt(1.0 - rho * rho) * X[:, j]
+        y_clean = true_function(X)
+        return X, y_clean + sigma * rng.standard_normal(size), y_clean
+
+    if chunks is None:
+        X, y, y_clean = rows(rng, n_samples)
+    else:
+        from fromscratch.blocks import lazy_rows, row_chunk_sizes
+
+        X, y, y_clean = lazy_rows(rows, row_chunk_sizes(n_samples, chunks), rng,
+                                  shapes=[(w.size,), (), ()], dtypes=[np.float64] * 3)
     return make_bunch(
         LINEAR, X, y, feature_names=[f"x{j}" for j in range(w.size)], target_name="y",
         coef=w, intercept=intercept, noise=sigma, correlation=rho, y_clean=y_clean,

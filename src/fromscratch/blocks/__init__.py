@@ -1,0 +1,53 @@
+r"""Row-chunked Dask arrays: per-block work and tree reductions — the one module that knows Dask.
+
+Estimators that accept a ``dask.array.Array`` call these functions and never touch Dask
+themselves; Dask is imported only when a Dask array is actually given, so the base install never
+needs it. Dask *moves and schedules* blocks; every factorization and solver on them is ours:
+
+* :func:`row_blocks` checks the chunking (rows only, ``X``/``y``/weights aligned) and
+  :func:`map_reduce` runs a per-block function and merges the results in a tree;
+* :func:`moments` — one-pass means, variances and centered Gram matrices (Chan et al.'s
+  stable merge) for :class:`~fromscratch.preprocessing.StandardScaler`, the normal equations
+  and ridge;
+* :func:`tsqr` — tall-skinny QR, the :math:`R` of stacked :math:`R`'s, for least squares;
+* :func:`lazy_rows`, :func:`map_rows`, :func:`iter_blocks` — lazy generated data, lazy
+  predictions with the input's chunks, and one block at a time for streaming training.
+
+Every function runs under the active Dask scheduler: the default threads, a
+``distributed.LocalCluster`` of processes, or a remote ``distributed.Client`` — create the client
+before fitting and nothing else changes.
+"""
+
+from fromscratch.blocks._core import (
+    SPLIT_EVERY,
+    RowBlocks,
+    check_finite_block,
+    import_dask,
+    is_dask_array,
+    map_reduce,
+    row_blocks,
+)
+from fromscratch.blocks._lazy import block_seeds, iter_blocks, lazy_rows, map_rows, row_chunk_sizes
+from fromscratch.blocks._moments import Moments, block_moments, merge_moments, moments
+from fromscratch.blocks._tsqr import TSQRResult, tsqr
+
+__all__ = [
+    "SPLIT_EVERY",
+    "RowBlocks",
+    "check_finite_block",
+    "import_dask",
+    "is_dask_array",
+    "map_reduce",
+    "row_blocks",
+    "block_seeds",
+    "iter_blocks",
+    "lazy_rows",
+    "map_rows",
+    "row_chunk_sizes",
+    "Moments",
+    "block_moments",
+    "merge_moments",
+    "moments",
+    "TSQRResult",
+    "tsqr",
+]
