@@ -40,16 +40,20 @@ def test_table_rows_must_match_columns():
 
 def test_unrenderable_math_fails_in_the_chapter():
     ch = Chapter("x", "X")
-    with pytest.raises(ValueError, match="mathtext cannot render"):
-        ch.equation(r"\begin{aligned} x \end{aligned}")
-    with pytest.raises(ValueError, match="mathtext cannot render"):
+    with pytest.raises(ValueError, match="cannot render the math"):
+        ch.equation(r"\frac{1}{")
+    with pytest.raises(ValueError, match="not a known TeX command"):
+        ch.equation(r"\frca{1}{2}")
+    with pytest.raises(ValueError, match="cannot render the math"):
         ch.text(r"inline $\frac{1}{$ here")
 
 
-def test_math_renders_to_svg_with_a_baseline():
-    rendered = render_math(r"\frac{\partial f}{\partial x}")
-    assert rendered.svg.lstrip().startswith(b"<?xml") and b"<svg" in rendered.svg
-    assert rendered.width > 0 and rendered.height > rendered.depth > 0
+def test_math_renders_to_mathml_with_its_source():
+    inline = render_math(r"\frac{\partial f}{\partial x}")
+    assert inline.startswith("<math ") and 'display="inline"' in inline
+    assert 'alttext="\\frac{\\partial f}{\\partial x}"' in inline
+    assert "<mfrac>" in inline and "&#x02202;" in inline  # the partial sign, as text
+    assert 'display="block"' in render_math("x^2", display=True)
 
 
 def test_markdown_subset():
@@ -57,7 +61,37 @@ def test_markdown_subset():
     assert "<strong>bold</strong>" in out and "<em>italic</em>" in out
     assert "<code>x &lt; y</code>" in out
     assert "<ul><li>one</li><li>two &lt;b&gt;</li></ul>" in out
-    assert 'class="math-inline"' in render_markdown("the mean $\\bar x$ here")
+    assert "<math " in render_markdown("the mean $\\bar x$ here")
+
+
+def test_emphasis_may_surround_math_and_code():
+    out = render_markdown("**the odds $e^{w_j}$ per unit** and *`fit` then $x$*")
+    assert out.startswith("<p><strong>the odds <math ") and "per unit</strong>" in out
+    assert "<em><code>fit</code> then <math " in out
+    assert "*" not in re.sub(r"<[^>]+>", "", out)
+
+
+@pytest.mark.parametrize("text", ["**unclosed bold", "an *unclosed emphasis", "a `stray tick",
+                                  "costs $5", "bold** at the end"])
+def test_leftover_markdown_is_an_error_in_the_chapter(text):
+    with pytest.raises(ValueError, match="unrendered Markdown marker"):
+        Chapter("x", "X").text(text)
+
+
+def test_leftover_markdown_in_headings_tables_captions_and_checks_is_an_error():
+    ch = Chapter("x", "X")
+    with pytest.raises(ValueError, match="unrendered"):
+        ch.heading("a **heading")
+    with pytest.raises(ValueError, match="unrendered"):
+        ch.table(["a", "b"], [["`x", 1]])
+    with pytest.raises(ValueError, match="unrendered"):
+        ch.check("**what", "ref", 0.0, 1.0)
+
+
+def test_notation_that_is_not_markup_is_kept():
+    # an optimum written L*, and a product a * b with spaces, are not emphasis
+    out = render_markdown("the optimum L* and 2 * 3")
+    assert "L* and 2 * 3" in out
 
 
 def test_registry_rejects_unknown_chapters_with_a_suggestion():

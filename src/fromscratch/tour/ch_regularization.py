@@ -734,7 +734,7 @@ def _ames(ch) -> None:
         rows.append([name, int(np.count_nonzero(coef)), r2_score(y_test, prediction),
                      _rmse(y_test, prediction), _rmse(price, np.exp(prediction))])
     ch.table(["model", "non-zero coefficients", "test R² (log price)", "test RMSE (log)",
-              "test RMSE ($)"], rows,
+              "test RMSE (dollars)"], rows,
              "Test-set results. An RMSE of about 0.11–0.12 in log price is a typical error "
              "of 11–12 %; in dollars the error is dominated by the most expensive houses.")
     ols_rmse, ridge_rmse, lasso_rmse = (row[3] for row in rows)

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import io
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from fromscratch.tour.markdown import render_inline, render_markdown
 from fromscratch.tour.mathtext import render_math
 
 __all__ = ["Chapter", "Check", "Block"]
@@ -71,24 +71,25 @@ class Chapter:
 
     def heading(self, title: str) -> None:
         """A section heading inside the chapter."""
+        render_inline(title)  # fail here, in the chapter, if it can't render
         self.blocks.append(Block("heading", title))
 
     def text(self, markdown: str) -> None:
         """Prose. Blank lines separate paragraphs; ``- `` starts a bullet; inline ``$math$``,
         ``**bold**``, ``*italic*`` and ```code``` are understood."""
-        for latex in re.findall(r"\$([^$\n]+)\$", markdown):
-            render_math(latex, fontsize=12.5)  # fail here, in the chapter, if it can't render
+        render_markdown(markdown)  # fail here, in the chapter, if it can't render
         self.blocks.append(Block("text", markdown))
 
     def equation(self, latex: str) -> None:
-        """A displayed equation, in the TeX subset that matplotlib's mathtext renders."""
-        render_math(latex)  # fail here, in the chapter, if mathtext can't render it
+        """A displayed equation in TeX (rendered to MathML; see :mod:`.mathtext`)."""
+        render_math(latex, display=True)  # fail here, in the chapter, if it can't render
         self.blocks.append(Block("equation", latex))
 
     def figure(self, fig: Any, caption: str = "", *, dpi: int = 110) -> None:
         """Embed a matplotlib Figure as PNG and close it (figures must not pile up)."""
         import matplotlib.pyplot as plt
 
+        render_inline(caption)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
         plt.close(fig)
@@ -104,6 +105,8 @@ class Chapter:
                 raise ValueError(
                     f"table row has {len(row)} cells but there are {len(columns)} columns"
                 )
+        for cell in [*columns, *(c for row in formatted for c in row), caption]:
+            render_inline(cell)
         self.blocks.append(Block("table", (list(columns), formatted), caption))
 
     # -- verification -------------------------------------------------------------------------
@@ -115,7 +118,7 @@ class Chapter:
         difference = float(difference)
         tolerance = float(tolerance)
         passed = bool(math.isfinite(difference) and difference <= tolerance)
-        self.checks.append(Check(what, against, difference, tolerance, passed, detail))
+        self._add(Check(what, against, difference, tolerance, passed, detail))
         return passed
 
     def check_close(
@@ -133,7 +136,7 @@ class Chapter:
         ours_arr = np.asarray(ours, dtype=float)
         ref_arr = np.asarray(reference, dtype=float)
         if ours_arr.shape != ref_arr.shape:
-            self.checks.append(
+            self._add(
                 Check(what, against, None, None, False,
                       f"shape {ours_arr.shape} vs reference {ref_arr.shape}")
             )
@@ -161,7 +164,7 @@ class Chapter:
         if at_most is not None:
             passed = passed and value <= at_most
             parts.append(f"≤ {at_most:g}")
-        self.checks.append(
+        self._add(
             Check(what, against, value, None, bool(passed), f"value {value:.6g}, bound "
                   + " and ".join(parts))
         )
@@ -169,7 +172,12 @@ class Chapter:
 
     def skip(self, what: str, against: str, reason: str) -> None:
         """A check that could not run here (e.g. the reference package is not installed)."""
-        self.checks.append(Check(what, against, None, None, None, reason))
+        self._add(Check(what, against, None, None, None, reason))
+
+    def _add(self, check: Check) -> None:
+        for text in (check.what, check.against, check.detail):
+            render_inline(text)  # a row the report cannot render is the chapter's bug
+        self.checks.append(check)
 
     @property
     def failed_checks(self) -> list[Check]:

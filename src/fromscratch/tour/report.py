@@ -1,7 +1,8 @@
 """Writes the tour as ONE self-contained HTML file.
 
-Figures are PNG data URIs, equations are SVG data URIs rendered by mathtext, the CSS is inline;
-nothing is fetched when the page is opened, and it reflows on a phone.
+Figures are PNG data URIs, equations are MathML (laid out by the browser, selectable and
+searchable), the CSS is inline; nothing is fetched when the page is opened, and it reflows on a
+phone.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fromscratch.tour.chapter import Block, Check
+from fromscratch.tour.markdown import render_inline, render_markdown
 from fromscratch.tour.mathtext import render_math
 
 if TYPE_CHECKING:
@@ -39,9 +41,9 @@ nav.toc ol { margin: .3rem 0; padding-left: 1.3rem; }
 figure { margin: 1.2rem 0; }
 figure img { max-width: 100%; height: auto; display: block; margin: 0 auto; }
 figcaption { color: var(--muted); font-size: .92rem; text-align: center; margin-top: .3rem; }
-.equation { overflow-x: auto; text-align: center; margin: .8rem 0; }
-.equation img { max-width: 100%; height: auto; }
-img.math-inline { display: inline; }
+math { font-size: 1.08em; }
+.equation { overflow-x: auto; overflow-y: hidden; margin: .8rem 0; padding: .2rem 0; }
+.equation math { font-size: 1.2em; }
 .table-wrap { overflow-x: auto; margin: 1rem 0; }
 table { border-collapse: collapse; font-size: .92rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .6rem; text-align: left;
@@ -54,55 +56,18 @@ caption { caption-side: top; text-align: left; color: var(--muted); padding-bott
 .meta { color: var(--muted); font-size: .92rem; }
 """
 
-_INLINE = re.compile(r"(\$[^$\n]+\$|`[^`\n]+`)")
-
-
-def _inline_markup(text: str) -> str:
-    """Escape, then **bold** and *italic* (code and math were split off before)."""
-    out = html.escape(text, quote=False)
-    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
-    out = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", out)
-    return out
-
-
-def _render_inline(text: str) -> str:
-    parts = []
-    for token in _INLINE.split(text):
-        if token.startswith("$") and token.endswith("$") and len(token) > 2:
-            parts.append(render_math(token[1:-1], fontsize=12.5).img_tag("math-inline"))
-        elif token.startswith("`") and token.endswith("`") and len(token) > 2:
-            parts.append(f"<code>{html.escape(token[1:-1])}</code>")
-        else:
-            parts.append(_inline_markup(token))
-    return "".join(parts)
-
-
-def render_markdown(markdown: str) -> str:
-    """The small Markdown subset chapters use: paragraphs, ``- `` bullets and inline markup."""
-    blocks = re.split(r"\n\s*\n", markdown.strip())
-    out = []
-    for block in blocks:
-        lines = [line.strip() for line in block.strip().splitlines()]
-        if lines and all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{_render_inline(line[2:])}</li>" for line in lines)
-            out.append(f"<ul>{items}</ul>")
-        elif lines:
-            out.append(f"<p>{_render_inline(' '.join(lines))}</p>")
-    return "\n".join(out)
-
-
 def _render_block(block: Block) -> str:
     if block.kind == "heading":
-        return f"<h3>{_render_inline(block.payload)}</h3>"
+        return f"<h3>{render_inline(block.payload)}</h3>"
     if block.kind == "text":
         return render_markdown(block.payload)
     if block.kind == "equation":
-        return f'<div class="equation">{render_math(block.payload).img_tag("math-display")}</div>'
+        return f'<div class="equation">{render_math(block.payload, display=True)}</div>'
     if block.kind == "figure":
         data = base64.b64encode(block.payload).decode("ascii")
         alt = html.escape(block.caption or "figure", quote=True)
         caption = (
-            f"<figcaption>{_render_inline(block.caption)}</figcaption>" if block.caption else ""
+            f"<figcaption>{render_inline(block.caption)}</figcaption>" if block.caption else ""
         )
         return f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">{caption}</figure>'
     if block.kind == "table":
@@ -116,7 +81,7 @@ def _is_number(cell: str) -> bool:
 
 
 def _table_html(columns: list[str], rows: list[list[str]], caption: str = "") -> str:
-    head = "".join(f"<th>{_render_inline(c)}</th>" for c in columns)
+    head = "".join(f"<th>{render_inline(c)}</th>" for c in columns)
     body = []
     for row in rows:
         cells = []
@@ -124,9 +89,9 @@ def _table_html(columns: list[str], rows: list[list[str]], caption: str = "") ->
             css = ' class="num"' if _is_number(cell) else ""
             if cell in ("pass", "FAIL", "skip"):
                 css = f' class="{cell}"'
-            cells.append(f"<td{css}>{_render_inline(cell)}</td>")
+            cells.append(f"<td{css}>{render_inline(cell)}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    cap = f"<caption>{_render_inline(caption)}</caption>" if caption else ""
+    cap = f"<caption>{render_inline(caption)}</caption>" if caption else ""
     return (
         f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table></div>"
