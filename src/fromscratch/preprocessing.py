@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import (
+    _encode,
     _to_ndarray,
     check_array,
     check_choice,
@@ -30,7 +31,6 @@ from fromscratch._validation import (
     is_pandas,
 )
 from fromscratch.base import BaseEstimator, TransformerMixin, check_is_fitted, clone
-from fromscratch.metrics import _encode  # label -> index lookup shared with the metrics
 
 __all__ = [
     "StandardScaler",
