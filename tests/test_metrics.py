@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import warnings
 
 import numpy as np
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fromscratch import metrics as ours
+from fromscratch._validation import _encode, _unique_labels
 
 sk = pytest.importorskip("sklearn.metrics")
 
@@ -238,6 +240,45 @@ def test_f1_closed_form():
     assert ours.f1_score([1, 1, 1, 0], [1, 1, 0, 1]) == pytest.approx(2 / 3)
 
 
+def test_single_scores_have_sklearns_signatures_and_documented_parameters():
+    # precision_score, recall_score, fbeta_score and f1_score are declared from
+    # precision_recall_fscore_support; a user (and the API docs) must see real signatures.
+    for name in [*PRF, "fbeta_score", "precision_recall_fscore_support"]:
+        function, reference = getattr(ours, name), getattr(sk, name)
+        assert function.__name__ == name
+        parameters = inspect.signature(function).parameters.values()
+        expected = inspect.signature(reference).parameters.values()
+        assert [(p.name, p.kind, p.default) for p in parameters] == [
+            (p.name, p.kind, p.default) for p in expected]
+        documented = [p.name for p in parameters if p.name not in ("y_true", "y_pred")]
+        assert all(f"\n    {p} :" in function.__doc__ for p in documented), name
+    with pytest.raises(TypeError, match=r"f1_score\(\) got an unexpected keyword argument 'beta'"):
+        ours.f1_score([0, 1], [0, 1], beta=2.0)
+    with pytest.raises(TypeError, match=r"fbeta_score\(\) missing a required argument: 'beta'"):
+        ours.fbeta_score([0, 1], [0, 1])
+    with pytest.raises(TypeError, match=r"precision_score\(\) too many positional"):
+        ours.precision_score([0, 1], [0, 1], None)
+
+
+@FAST
+@given(y=st.lists(st.integers(-3, 3), min_size=1, max_size=20),
+       extra=st.lists(st.integers(-5, 5), max_size=4), seed=st.integers(0, 2**16))
+def test_label_lookup_shared_by_metrics_encoders_and_classifiers(y, extra, seed):
+    rng = np.random.default_rng(seed)
+    y = np.array(y)
+    known = rng.permutation(np.unique(np.r_[rng.choice(y, size=len(y) // 2), extra]))
+    index, found = _encode(y, known)  # labels in any order; absent ones are flagged
+    np.testing.assert_array_equal(found, np.isin(y, known))
+    np.testing.assert_array_equal(known[index[found]], y[found])
+    np.testing.assert_array_equal(_unique_labels(y, np.array(extra, dtype=int)),
+                                  np.unique(np.r_[y, extra]))
+
+
+def test_unsortable_labels_are_named_not_numpys_error():
+    with pytest.raises(TypeError, match="cannot be sorted"):
+        _unique_labels(np.array(["a", "b"], dtype=object), np.array([1, 2], dtype=object))
+
+
 def test_zero_division_warns():
     with pytest.warns(ours.UndefinedMetricWarning, match="Precision is ill-defined"):
         assert ours.precision_score([1, 0], [0, 0]) == 0.0
@@ -263,6 +304,9 @@ def test_zero_division_warns():
          "Did you mean 'macro'"),
         (lambda: ours.f1_score([0, 1], [0, 1], zero_division=0.5), ValueError, "zero_division"),
         (lambda: ours.fbeta_score([0, 1], [0, 1], beta=-1), ValueError, "beta"),
+        (lambda: ours.fbeta_score([0, 1], [0, 1], beta=np.nan), ValueError, "beta must be a "
+         "number, got NaN"),
+        (lambda: ours.classification_report([0, 1], [0, 1], digits=-1), ValueError, "digits"),
         (lambda: ours.confusion_matrix([0, 1], [0, 1], labels=[5, 6]), ValueError,
          "None of the labels"),
         (lambda: ours.confusion_matrix([0, 1], [0, 1], labels=[0, 0]), ValueError, "duplicates"),

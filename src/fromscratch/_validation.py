@@ -411,7 +411,8 @@ def encode_class_labels(y: np.ndarray, estimator: str) -> tuple[np.ndarray, np.n
         classes = (np.flatnonzero(counts) + offset).astype(y.dtype)
         index = (np.cumsum(counts > 0) - 1)[y - offset]
     else:
-        classes, index = _unique_labels(y)
+        classes = _unique_labels(y)
+        index, _ = _encode(y, classes)
     if classes.size < 2:
         raise ValueError(
             f"y has only one class ({classes[0]!r}); {estimator} needs samples of at least two "
@@ -420,14 +421,33 @@ def encode_class_labels(y: np.ndarray, estimator: str) -> tuple[np.ndarray, np.n
     return classes, index
 
 
-def _unique_labels(y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _unique_labels(*ys: np.ndarray) -> np.ndarray:
+    """The sorted union of the class labels in ``ys`` (the classes of a classifier or metric).
+
+    Labels that cannot be sorted together (strings with numbers) are a ``TypeError`` that says
+    so, not NumPy's comparison error.
+    """
     try:
-        return np.unique(y, return_inverse=True)
+        return np.unique(np.concatenate(ys))
     except TypeError as exc:
         raise TypeError(
             "y mixes label types that cannot be sorted (e.g. strings and numbers); use labels of "
             "one type."
         ) from exc
+
+
+def _encode(y: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each element of ``y`` in ``labels`` (any order) and a mask of those found.
+
+    Elements not in ``labels`` get an arbitrary index and ``False`` in the mask.
+    """
+    if len(labels) == 0:  # nothing to find (e.g. a OneHotEncoder given no categories)
+        return np.zeros(len(y), dtype=np.intp), np.zeros(len(y), dtype=bool)
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    position = np.clip(np.searchsorted(sorted_labels, y), 0, len(labels) - 1)
+    found = sorted_labels[position] == y
+    return order[position], np.asarray(found, dtype=bool)
 
 
 def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:

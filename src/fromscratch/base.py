@@ -47,19 +47,25 @@ def check_is_fitted(estimator: Any) -> None:
 
 
 def clone(estimator: Any) -> Any:
-    """A new, unfitted estimator with the same hyper-parameters (nested estimators cloned too).
+    """A new, unfitted estimator with the same hyper-parameters (nested estimators cloned too,
+    also inside lists and tuples such as a pipeline's ``steps``).
 
-    Hyper-parameter values that are not estimators are shared, not copied, as in scikit-learn.
+    Hyper-parameter values that are not estimators are shared, not copied.
     """
     if not hasattr(estimator, "get_params") or isinstance(estimator, type):
         raise TypeError(
             f"clone expects an estimator instance with get_params(); got {estimator!r}."
         )
     params = estimator.get_params(deep=False)
-    for name, value in params.items():
-        if hasattr(value, "get_params") and not isinstance(value, type):
-            params[name] = clone(value)
-    return type(estimator)(**params)
+    return type(estimator)(**{name: _clone_parts(value) for name, value in params.items()})
+
+
+def _clone_parts(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clone_parts(item) for item in value)
+    if hasattr(value, "get_params") and not isinstance(value, type):
+        return clone(value)
+    return value
 
 
 class BaseEstimator:

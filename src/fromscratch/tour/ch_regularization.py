@@ -24,8 +24,9 @@ def _polynomial(degree: int, regressor=None):
 
     Standardizing x first keeps its powers of comparable size (powers of values in [0, 1]
     are nearly collinear); standardizing the powers makes one penalty fair to all of them."""
+    from fromscratch.compose import make_pipeline
     from fromscratch.linear_model import LinearRegression
-    from fromscratch.preprocessing import PolynomialFeatures, StandardScaler, make_pipeline
+    from fromscratch.preprocessing import PolynomialFeatures, StandardScaler
 
     return make_pipeline(StandardScaler(), PolynomialFeatures(degree, include_bias=False),
                          StandardScaler(), regressor if regressor is not None
@@ -606,6 +607,7 @@ def _independent_columns(Z: np.ndarray, rtol: float = 1e-9) -> np.ndarray:
 def _ames(ch) -> None:
     from matplotlib.figure import Figure
 
+    from fromscratch.compose import ColumnTransformer, make_pipeline
     from fromscratch.datasets import MissingDataPackageError, load_ames
     from fromscratch.linear_model import Lasso, LinearRegression, Ridge, lasso_path, ridge_path
     from fromscratch.metrics import r2_score
@@ -615,12 +617,7 @@ def _ames(ch) -> None:
         plot_predicted_vs_actual,
         plot_top_coefficients,
     )
-    from fromscratch.preprocessing import (
-        ColumnTransformer,
-        OneHotEncoder,
-        StandardScaler,
-        make_pipeline,
-    )
+    from fromscratch.preprocessing import OneHotEncoder, StandardScaler
 
     ch.heading("A real application: Ames house prices")
     try:
