@@ -5,15 +5,17 @@ and scikit-learn-compatible MLP estimators.
   layers :class:`Linear`, :class:`Dropout`, :class:`Identity`, :class:`Flatten`; activations
   :class:`Sigmoid`, :class:`Tanh`, :class:`ReLU`, :class:`LeakyReLU`, :class:`Softmax`,
   :class:`LogSoftmax`; losses :class:`MSELoss`, :class:`BCEWithLogitsLoss`,
-  :class:`CrossEntropyLoss`. ``fromscratch.nn.functional`` has the same operations as functions
-  and ``fromscratch.nn.init`` the weight initializers.
+  :class:`CrossEntropyLoss` (with class weights and label smoothing).
+  ``fromscratch.nn.functional`` has the same operations as functions, ``fromscratch.nn.init``
+  the weight initializers (also in place, as PyTorch spells them: ``kaiming_uniform_``...) and
+  ``fromscratch.nn.utils`` gradient clipping (``clip_grad_norm_``, ``clip_grad_value_``).
 * Training: :class:`DataLoader` (mini-batches) and :func:`fit` (the training loop, with
   validation, early stopping and a learning-rate scheduler), returning a :class:`History`.
 * :class:`~fromscratch.nn.backprop.FeedForwardNetwork`: the δ recurrence written by hand.
 * :class:`MLPClassifier`, :class:`MLPRegressor`: scikit-learn estimators.
 """
 
-from fromscratch.nn import functional, init
+from fromscratch.nn import functional, init, utils
 from fromscratch.nn.activations import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from fromscratch.nn.backprop import FeedForwardNetwork
 from fromscratch.nn.data import DataLoader
@@ -51,4 +53,5 @@ __all__ = [
     "fit",
     "functional",
     "init",
+    "utils",
 ]

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 import fromscratch.autodiff.numpy as anp
-from fromscratch._validation import check_choice, check_random_state, check_scalar
+from fromscratch._validation import check_array, check_choice, check_random_state, check_scalar
 from fromscratch.autodiff import Primitive
 
 __all__ = [
@@ -204,11 +204,72 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:  # noqa: 
     return _reduce(anp.square(input - target), reduction)
 
 
+def _check_loss_weight(weight: Any, name: str, dtype: np.dtype) -> np.ndarray | None:
+    """``None``, or ``weight`` as a finite, non-negative array of ``dtype`` that is not all zero."""
+    if weight is None:
+        return None
+    w = check_array(anp.primal(weight), name=name, ensure_2d=False, allow_nd=True)
+    if (w < 0).any():
+        raise ValueError(f"{name} must be non-negative; got the value {w.min()}.")
+    if not (w > 0).any():
+        raise ValueError(f"{name} is all zero; at least one entry must be positive.")
+    return w.astype(dtype, copy=False)
+
+
+def _check_broadcast_weight(
+    weight: Any, name: str, shape: tuple[int, ...], dtype: np.dtype, loss: str
+) -> np.ndarray | None:
+    """A loss weight that broadcasts to the input's ``shape`` (e.g. one per class: ``(C,)``)."""
+    w = _check_loss_weight(weight, name, dtype)
+    if w is None:
+        return None
+    try:
+        broadcasts = np.broadcast_shapes(w.shape, shape) == shape
+    except ValueError:
+        broadcasts = False
+    if not broadcasts:
+        raise ValueError(
+            f"{loss}: {name} has shape {w.shape}, which does not broadcast to the input's "
+            f"shape {shape}; give one value per output column (shape ({shape[-1]},)) or the "
+            "input's shape."
+        )
+    return w
+
+
 def binary_cross_entropy_with_logits(
-    input: Any, target: Any, reduction: str = "mean"  # noqa: A002
+    input: Any,  # noqa: A002
+    target: Any,
+    weight: Any = None,
+    *,
+    reduction: str = "mean",
+    pos_weight: Any = None,
 ) -> Any:
-    r"""Binary cross-entropy of logits :math:`z` against targets :math:`y \in [0, 1]`:
-    :math:`\ell = -y\log\sigma(z) - (1-y)\log(1-\sigma(z)) = \max(z,0) - zy + \log(1+e^{-|z|})`.
+    r"""Binary cross-entropy of logits :math:`z` against targets :math:`y \in [0, 1]`
+    (``torch.nn.functional.binary_cross_entropy_with_logits``):
+
+    .. math:: \ell = w \left[-p\, y \log\sigma(z) - (1-y)\log(1-\sigma(z))\right]
+        = w \left[(1-y)\, z + (1 + (p - 1)\, y) \log(1 + e^{-z})\right],
+
+    using :math:`-\log\sigma(z) = \log(1 + e^{-z})` and :math:`-\log(1 - \sigma(z)) = z +
+    \log(1 + e^{-z})`; :math:`\log(1 + e^{-z})` is evaluated as
+    :math:`\max(-z, 0) + \log(1 + e^{-|z|})`, finite for any logit. Without weights
+    (:math:`w = p = 1`) this is :math:`\max(z,0) - zy + \log(1+e^{-|z|})`, one fused primitive.
+
+    Parameters
+    ----------
+    input : array or Tensor
+        Logits :math:`z`, any shape.
+    target : array
+        Targets :math:`y \in [0, 1]`, the shape of ``input``.
+    weight : array, optional
+        :math:`w \ge 0`, broadcast to ``input``'s shape: rescales each entry's loss.
+    reduction : {"mean", "sum", "none"}
+        ``"mean"`` is the plain mean of :math:`w \ell` over all entries (unlike
+        :func:`cross_entropy`, it does not divide by the sum of the weights: PyTorch's rule).
+    pos_weight : array, optional
+        :math:`p \ge 0`, broadcast to ``input``'s shape (usually one per column, shape
+        ``(C,)``): weighs the positive term, e.g. :math:`p = n_\text{neg}/n_\text{pos}` for a
+        rare positive class (the gradient is :math:`\bar z = w[(1 + (p-1)y)\sigma(z) - py]`).
     """
     target = _same_shape(input, target, "binary_cross_entropy_with_logits")
     if target.size and (target.min() < 0 or target.max() > 1):
@@ -216,23 +277,25 @@ def binary_cross_entropy_with_logits(
             "binary_cross_entropy_with_logits: targets must lie in [0, 1]; got values from "
             f"{target.min()} to {target.max()}."
         )
-    return _reduce(bce_with_logits(input, target), reduction)
+    shape, dtype = target.shape, target.dtype
+    w = _check_broadcast_weight(weight, "weight", shape, dtype,
+                                "binary_cross_entropy_with_logits")
+    p = _check_broadcast_weight(pos_weight, "pos_weight", shape, dtype,
+                                "binary_cross_entropy_with_logits")
+    if p is None:
+        loss = bce_with_logits(input, target)
+    else:
+        loss = (1 - target) * input + (1 + (p - 1) * target) * anp.softplus(-input)
+    return _reduce(loss if w is None else loss * w, reduction)
 
 
-def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:  # noqa: A002
-    r"""Softmax cross-entropy of logits :math:`z` of shape ``(n, C)`` against class indices:
-
-    .. math:: \ell_i = -\log \mathrm{softmax}(z_i)_{y_i} = \log\sum_c e^{z_{ic}} - z_{i y_i}.
-    """
-    shape = np.shape(input)
-    if len(shape) != 2:
-        raise ValueError(
-            f"cross_entropy: input must be logits of shape (n_samples, n_classes); got {shape}."
-        )
+def _class_indices(target: Any, shape: tuple[int, int], ignore_index: int) -> np.ndarray:
+    """``target`` as ``n`` integer class indices in ``[0, C)`` (or equal to ``ignore_index``)."""
+    n, n_classes = shape
     labels = np.asarray(anp.primal(target))
-    if labels.ndim != 1 or labels.shape[0] != shape[0]:
+    if labels.ndim != 1 or labels.shape[0] != n:
         raise ValueError(
-            f"cross_entropy: target must be {shape[0]} class indices (shape ({shape[0]},)); "
+            f"cross_entropy: target must be {n} class indices (shape ({n},)); "
             f"got shape {labels.shape}."
         )
     if labels.dtype.kind not in "iu":
@@ -242,9 +305,111 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Any:  # n
                 f"{labels.dtype}."
             )
         labels = labels.astype(np.intp)
-    if labels.size and (labels.min() < 0 or labels.max() >= shape[1]):
+    counted = labels[labels != ignore_index]
+    if counted.size and (counted.min() < 0 or counted.max() >= n_classes):
         raise ValueError(
-            f"cross_entropy: class indices must be in [0, {shape[1] - 1}] for {shape[1]} "
-            f"classes; got values from {labels.min()} to {labels.max()}."
+            f"cross_entropy: class indices must be in [0, {n_classes - 1}] for {n_classes} "
+            f"classes (or equal ignore_index={ignore_index}); got values from {counted.min()} "
+            f"to {counted.max()}."
         )
-    return _reduce(softmax_cross_entropy(input, labels), reduction)
+    return labels
+
+
+def cross_entropy(
+    input: Any,  # noqa: A002
+    target: Any,
+    weight: Any = None,
+    *,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Any:
+    r"""Softmax cross-entropy of logits :math:`z` of shape ``(n, C)`` against class indices
+    (``torch.nn.functional.cross_entropy``), with class weights and label smoothing.
+
+    With :math:`\log p_{ic} = z_{ic} - \log\sum_k e^{z_{ik}}` (the log-sum-exp trick), class
+    weights :math:`w_c` (all 1 by default) and smoothing :math:`\varepsilon`, sample
+    :math:`i` of class :math:`y_i` costs
+
+    .. math:: \ell_i = (1 - \varepsilon)\, w_{y_i} (-\log p_{i y_i})
+        + \frac{\varepsilon}{C} \sum_{c=1}^{C} w_c (-\log p_{ic})
+        = -\sum_c a_{ic} \log p_{ic},
+        \qquad a_{ic} = (1 - \varepsilon)\, w_{y_i} [c = y_i] + \frac{\varepsilon}{C} w_c,
+
+    the cross-entropy against the target distribution mixed with the uniform one, each term
+    weighted by its class (PyTorch's formula: with weights the smoothing term weighs class
+    :math:`c` by :math:`w_c`, not by :math:`w_{y_i}`). Samples whose target equals
+    ``ignore_index`` cost 0 and do not count. The ``"mean"`` reduction is the *weighted* mean
+
+    .. math:: \ell = \frac{\sum_i \ell_i}{\sum_{i\ \text{not ignored}} w_{y_i}},
+
+    so that rescaling all weights changes nothing, and without weights it is the mean over the
+    samples that count. The gradient is :math:`\partial \ell_i / \partial z_i =
+    (\sum_c a_{ic})\, \mathrm{softmax}(z_i) - a_i`; without weights or smoothing,
+    :math:`\mathrm{softmax}(z_i) - e_{y_i}` (one fused primitive).
+
+    Parameters
+    ----------
+    input : array or Tensor
+        Logits of shape ``(n, C)``.
+    target : array of int
+        Class indices of shape ``(n,)``, in ``[0, C)`` or equal to ``ignore_index``.
+    weight : array of shape (C,), optional
+        Class weights :math:`w_c \ge 0`, not all zero.
+    ignore_index : int, default -100
+        A target value whose samples are left out (e.g. padding).
+    reduction : {"mean", "sum", "none"}
+    label_smoothing : float in [0, 1], default 0
+        :math:`\varepsilon`: 0 is the plain cross-entropy, 1 the cross-entropy against the
+        uniform distribution.
+
+    Raises
+    ------
+    ValueError
+        With ``reduction="mean"``, when the weights of the counted targets sum to 0 (every
+        target ignored or of a zero-weight class): the mean is 0/0, which PyTorch returns as NaN.
+    """
+    shape = np.shape(input)
+    if len(shape) != 2:
+        raise ValueError(
+            f"cross_entropy: input must be logits of shape (n_samples, n_classes); got {shape}."
+        )
+    n_classes = shape[1]
+    ignore_index = check_scalar(ignore_index, "ignore_index", kind=int)
+    smoothing = check_scalar(label_smoothing, "label_smoothing", min_val=0.0, max_val=1.0)
+    check_choice(reduction, "reduction", REDUCTIONS)
+    labels = _class_indices(target, shape, ignore_index)
+    dtype = anp.primal(input).dtype
+    w = _check_loss_weight(weight, "weight", dtype)
+    if w is not None and w.shape != (n_classes,):
+        raise ValueError(
+            f"cross_entropy: weight must hold one weight per class, shape ({n_classes},); got "
+            f"shape {w.shape}."
+        )
+    counted = labels != ignore_index
+    if counted.all():
+        sample_weight = None if w is None else w[labels]
+    else:
+        labels = np.where(counted, labels, 0)  # any valid index: the weight 0 cancels the term
+        sample_weight = counted.astype(dtype) if w is None else w[labels] * counted
+    if smoothing == 0:
+        loss = softmax_cross_entropy(input, labels)
+        if sample_weight is not None:
+            loss = loss * sample_weight
+    else:
+        class_weight = np.ones(n_classes, dtype=dtype) if w is None else w
+        row_weight = np.ones(len(labels), dtype=dtype) if sample_weight is None \
+            else sample_weight
+        a = (1 - smoothing) * _one_hot(labels, n_classes, dtype) * row_weight[:, None]
+        a += (smoothing / n_classes) * class_weight * counted[:, None]
+        loss = -anp.sum(a * anp.log_softmax(input, axis=1), axis=1)
+    if reduction != "mean" or sample_weight is None:
+        return _reduce(loss, reduction)
+    total_weight = sample_weight.sum()
+    if total_weight == 0:
+        raise ValueError(
+            "cross_entropy: the weights of the counted targets sum to 0 (every target is "
+            "ignored or of a class with weight 0), so the weighted mean is undefined; use "
+            "reduction='sum' for such batches."
+        )
+    return anp.sum(loss) / total_weight

@@ -18,7 +18,16 @@ from fromscratch.optim.adadelta import Adadelta
 from fromscratch.optim.adagrad import Adagrad
 from fromscratch.optim.adam import Adam, Adamax, AdamW, NAdam
 from fromscratch.optim.lbfgs import LBFGS
-from fromscratch.optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, LRScheduler, StepLR
+from fromscratch.optim.lr_scheduler import (
+    CosineAnnealingLR,
+    ExponentialLR,
+    LambdaLR,
+    LRScheduler,
+    MultiStepLR,
+    OneCycleLR,
+    ReduceLROnPlateau,
+    StepLR,
+)
 from fromscratch.optim.minimize import MinimizeResult, minimize
 from fromscratch.optim.newton import Newton
 from fromscratch.optim.optimizer import Optimizer
@@ -46,4 +55,8 @@ __all__ = [
     "StepLR",
     "ExponentialLR",
     "CosineAnnealingLR",
+    "MultiStepLR",
+    "LambdaLR",
+    "OneCycleLR",
+    "ReduceLROnPlateau",
 ]
