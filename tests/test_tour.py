@@ -94,6 +94,22 @@ def test_notation_that_is_not_markup_is_kept():
     assert "L* and 2 * 3" in out
 
 
+def test_code_block_shows_the_library_source_without_its_docstring():
+    from fromscratch.linear_model import enet_coordinate_descent_textbook as kernel
+    from fromscratch.tour.report import _render_block
+
+    ch = Chapter("x", "X")
+    ch.code(kernel, "the kernel")
+    source = ch.blocks[-1].payload
+    assert source.startswith("def enet_coordinate_descent_textbook(")
+    assert kernel.__doc__.strip().splitlines()[0] not in source
+    assert "soft_threshold(X[:, j] @ r" in source
+    html = _render_block(ch.blocks[-1])
+    assert html.startswith("<figure><pre><code>def ")
+    assert "gap <= gap_tol" in source and "gap &lt;= gap_tol" in html  # escaped
+    assert "<figcaption>the kernel</figcaption>" in html
+
+
 def test_registry_rejects_unknown_chapters_with_a_suggestion():
     assert chapter_names()[0] == "datasets"
     with pytest.raises(ValueError, match="did you mean 'datasets'"):

@@ -13,6 +13,9 @@ from fromscratch.linear_model import (
     ConvergenceWarning,
     ElasticNet,
     Lasso,
+    _cd,
+    _coordinate_descent,
+    _fista,
     enet_path,
     lasso_path,
 )
@@ -70,10 +73,8 @@ def test_many_features_match_sklearn(monkeypatch, shape, alpha, l1_ratio, limit)
     # residual; a working set up to the limit gets its own Gram matrix, a larger one residual
     # updates. Limit 8: the first working set (10 features) already exceeds it; limit 14:
     # the first ones fit.
-    from fromscratch.linear_model import _coordinate_descent
-
-    monkeypatch.setattr(_coordinate_descent, "GRAM_MAX_FEATURES", limit)
-    calls = spy_on(monkeypatch, "_cd_epochs_covariance", "_cd_epochs_residual")
+    monkeypatch.setattr(_cd, "GRAM_MAX_FEATURES", limit)
+    calls = spy_on(monkeypatch, _cd, "_cd_epochs_covariance", "_cd_epochs_residual")
     X, y = sparse_regression(*shape)
     params = {"alpha": alpha, "l1_ratio": l1_ratio, **TIGHT}
     ours = ElasticNet(solver="cd", **params).fit(X, y)
@@ -84,10 +85,8 @@ def test_many_features_match_sklearn(monkeypatch, shape, alpha, l1_ratio, limit)
 
 
 def test_gram_cache_product_is_remembered_for_the_last_solution_only():
-    from fromscratch.linear_model._coordinate_descent import GramCache
-
     X, y = sparse_regression(200, 15)
-    gram = GramCache(X, y)
+    gram = _cd.GramCache(X, y)
     w = np.random.default_rng(0).standard_normal(15)
     np.testing.assert_allclose(gram.times(w), X.T @ (X @ w), rtol=1e-12)
     np.testing.assert_array_equal(gram.times(np.zeros(15)), np.zeros(15))
@@ -100,10 +99,8 @@ def test_gram_cache_product_is_remembered_for_the_last_solution_only():
 @pytest.mark.parametrize("shape", SHAPES)
 def test_gram_cache_exact_product_computes_the_rows_it_needs(shape):
     # Wide data: G's rows are computed lazily, and a warm start's support may have none yet.
-    from fromscratch.linear_model._coordinate_descent import GramCache
-
     X, y = sparse_regression(*shape)
-    gram = GramCache(X, y)
+    gram = _cd.GramCache(X, y)
     w = np.zeros(shape[1])
     w[[1, 4, 7]] = [0.5, -2.0, 1.0]
     np.testing.assert_allclose(gram.exact_product(w), X.T @ (X @ w), rtol=1e-12)
@@ -136,11 +133,9 @@ def test_fista_backtracking_corrects_any_lipschitz_estimate(monkeypatch, estimat
     # The power-iteration estimate replaced by 0.001x, 0.5x and 3x the true sigma_max(X)^2:
     # backtracking raises a short one until the steps are safe, a long one only slows the
     # steps down; either way FISTA reaches scikit-learn's answer.
-    from fromscratch.linear_model import _coordinate_descent
-
     X, y = sparse_regression(200, 15)
     true = np.linalg.norm(X - X.mean(axis=0), 2) ** 2
-    monkeypatch.setattr(_coordinate_descent, "_largest_eigenvalue_gram",
+    monkeypatch.setattr(_fista, "_largest_eigenvalue_gram",
                         lambda X, **kwargs: estimate * true)
     ours = Lasso(alpha=0.05, solver="fista", **TIGHT).fit(X, y)
     ref = sklearn_fit(sk.Lasso, X, y, alpha=0.05, **TIGHT)
@@ -151,17 +146,15 @@ def test_fista_backtracking_corrects_any_lipschitz_estimate(monkeypatch, estimat
 def float32_steps(monkeypatch):
     """FISTA's float32 products on data of any size (normally from SINGLE_PRECISION_MIN_ENTRIES
     up); returns the dtypes the Lipschitz estimate was computed in, to prove they ran."""
-    from fromscratch.linear_model import _coordinate_descent
-
-    monkeypatch.setattr(_coordinate_descent, "SINGLE_PRECISION_MIN_ENTRIES", 0)
+    monkeypatch.setattr(_fista, "SINGLE_PRECISION_MIN_ENTRIES", 0)
     seen = []
-    estimate = _coordinate_descent._largest_eigenvalue_gram
+    estimate = _fista._largest_eigenvalue_gram
 
     def spy(X, **kwargs):
         seen.append(X.dtype)
         return estimate(X, **kwargs)
 
-    monkeypatch.setattr(_coordinate_descent, "_largest_eigenvalue_gram", spy)
+    monkeypatch.setattr(_fista, "_largest_eigenvalue_gram", spy)
     return seen
 
 
@@ -182,9 +175,7 @@ def test_fista_float32_steps_reach_the_float64_answer(float32_steps, monkeypatch
     assert_close_relative(ours.coef_, ref.coef_, 1e-6)
     assert ours.dual_gap_ <= 1e-12 * np.sum((y - y.mean() * fit_intercept) ** 2) / len(y)
     float32_steps.clear()
-    from fromscratch.linear_model import _coordinate_descent
-
-    monkeypatch.setattr(_coordinate_descent, "SINGLE_PRECISION_MIN_ENTRIES", 2**62)
+    monkeypatch.setattr(_fista, "SINGLE_PRECISION_MIN_ENTRIES", 2**62)
     float64 = ElasticNet(solver="fista", **params).fit(X, y)
     assert float32_steps == [np.float64]
     assert ours.n_iter_ <= float64.n_iter_ + 10
@@ -235,26 +226,24 @@ def sparse_correlated_regression(n_samples, n_features, correlation, seed=0):
     return data.X, data.y
 
 
-def spy_on(monkeypatch, *names, record=lambda name, args: name):
-    """Wrap the named functions of _coordinate_descent; returns a list that gets
-    ``record(name, args)`` of each call."""
-    from fromscratch.linear_model import _coordinate_descent
-
+def spy_on(monkeypatch, module, *names, record=lambda name, args: name):
+    """Wrap the named functions of ``module``; returns a list that gets ``record(name, args)``
+    of each call."""
     calls = []
     for name in names:
-        function = getattr(_coordinate_descent, name)
+        function = getattr(module, name)
 
         def spy(*args, _function=function, _name=name, **kwargs):
             calls.append(record(_name, args))
             return _function(*args, **kwargs)
 
-        monkeypatch.setattr(_coordinate_descent, name, spy)
+        monkeypatch.setattr(module, name, spy)
     return calls
 
 
 def spy_on_solvers(monkeypatch):
     """The solvers called, each with whether its initial coefficients were non-zero."""
-    return spy_on(monkeypatch, "enet_fista", "enet_coordinate_descent",
+    return spy_on(monkeypatch, _coordinate_descent, "enet_fista", "enet_coordinate_descent",
                   record=lambda name, args: (name, bool(args[2].any())))
 
 

@@ -3,13 +3,16 @@
 * :class:`LinearRegression` — ordinary least squares (QR or normal equations).
 * :class:`Ridge` — L2 penalty, closed form; :func:`ridge_path`.
 * :class:`Lasso`, :class:`ElasticNet` — L1 / L1+L2 penalties by coordinate descent (or FISTA);
-  :func:`lasso_path`, :func:`enet_path`.
+  :func:`lasso_path`, :func:`enet_path`; the two algorithms as they are taught,
+  :func:`enet_coordinate_descent_textbook` and :func:`enet_fista_textbook`.
 
 The intercept is always fitted by centering and never penalized.
 """
 
 from fromscratch.linear_model._base import ConvergenceWarning
+from fromscratch.linear_model._cd import enet_coordinate_descent_textbook
 from fromscratch.linear_model._coordinate_descent import ElasticNet, Lasso, enet_path, lasso_path
+from fromscratch.linear_model._fista import enet_fista_textbook
 from fromscratch.linear_model._least_squares import LinearRegression
 from fromscratch.linear_model._ridge import Ridge, ridge_path
 from fromscratch.linear_model.logistic import LogisticRegression
@@ -18,6 +21,8 @@ __all__ = [
     "ConvergenceWarning",
     "ElasticNet",
     "Lasso",
+    "enet_coordinate_descent_textbook",
+    "enet_fista_textbook",
     "enet_path",
     "lasso_path",
     "LinearRegression",

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from fromscratch.tour._lasso_solvers import lasso_solvers
+
 TITLE = "Regularization"
 
 #: Efron, Hastie, Johnstone & Tibshirani (2004), "Least angle regression", Figure 1: the order
@@ -46,6 +48,7 @@ def run(ch) -> None:
     _paths(ch)
     _constraint_view(ch)
     _lasso(ch)
+    lasso_solvers(ch)
     _ames(ch)
 
 
@@ -485,14 +488,8 @@ def _lasso(ch) -> None:
         "the *soft-thresholding* operator: a correlation smaller than α gives exactly zero. "
         "*Coordinate descent* cycles through the coordinates until the *duality gap* — an "
         "upper bound on the distance to the optimal objective, computed from a dual-feasible "
-        "point built from the residual — is below `tol`. (`Lasso` updates only a working set "
-        "of likely non-zero coordinates; `solver=\"fista\"` is a second, independent "
-        "algorithm: proximal gradient steps with Nesterov momentum, the soft-thresholding "
-        "applied to a whole gradient step. Each FISTA step costs two products with X "
-        "however many features are active, and few steps suffice on nearly uncorrelated "
-        "features, so the default `solver=\"auto\"` tries it first on large data and "
-        "keeps it only while it converges fast.) With orthonormal features the coordinates "
-        "decouple and one update is the whole solution:"
+        "point built from the residual — is below `tol` (the next section shows the code). With "
+        "orthonormal features the coordinates decouple and one update is the whole solution:"
     )
     ch.figure(plot_shrinkage(1.0),
               "One coefficient, orthonormal features: least squares gives z; ridge divides "
@@ -542,29 +539,6 @@ def _lasso(ch) -> None:
     yc = y - y.mean()
     ch.check("duality gap of the coordinate-descent answer", "≤ tol·‖y − ȳ‖²/n (the stopping "
              "rule)", cd.dual_gap_, tol * float(yc @ yc) / X.shape[0])
-    fista = Lasso(alpha=alpha, tol=tol, max_iter=50_000, solver="fista").fit(X, y)
-    ch.check_close("Lasso by coordinate descent", f"FISTA ({fista.n_iter_} proximal-gradient "
-                   "steps)", cd.coef_, fista.coef_, rtol=1e-6)
-
-    ch.text(
-        "**Speed: half the precision, all of the accuracy.** Most of a FISTA step is two "
-        "products with X. On large data they run in float32, which streams half the bytes, "
-        "and the answer is still float64's: every ten steps the exact residual "
-        "$R_a = y - Xa$ and $X^\\top R_a$ are computed in float64 at the current iterate "
-        "$a$, and the steps in between only multiply *differences* $v - a$ by X. A float32 "
-        "product is off by about $10^{-7}$ of $\\|X\\|\\,\\|v - a\\|$, an error that "
-        "shrinks with the steps instead of stalling at $10^{-7}$ of the gradient "
-        "(mixed-precision *iterative refinement*). Features drawn independently, "
-        "4000 × 100, to a gap of $10^{-10}\\|y\\|^2$:"
-    )
-    rng = np.random.default_rng(2)
-    X_big = rng.standard_normal((4000, 100))
-    y_big = X_big[:, :10] @ rng.normal(0.0, 3.0, 10) + rng.standard_normal(4000)
-    big_cd = Lasso(alpha=0.01, tol=1e-10, solver="cd").fit(X_big, y_big)
-    big_fista = Lasso(alpha=0.01, tol=1e-10, solver="fista").fit(X_big, y_big)
-    ch.check_close("FISTA with float32 products between float64 checkpoints "
-                   f"({big_fista.n_iter_} steps)", "coordinate descent in float64",
-                   big_fista.coef_, big_cd.coef_, rtol=1e-6)
 
 
 # -- 7. Ames house prices ----------------------------------------------------------------------

@@ -18,9 +18,11 @@ Checks never raise: a failed check is recorded, shown in red in the report and m
 
 from __future__ import annotations
 
+import ast
+import inspect
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +54,7 @@ class Check:
 class Block:
     """A piece of chapter content, in reading order."""
 
-    kind: str  # "heading", "text", "equation", "figure", "table"
+    kind: str  # "heading", "text", "equation", "figure", "table", "code"
     payload: Any
     caption: str = ""
 
@@ -108,6 +110,17 @@ class Chapter:
         for cell in [*columns, *(c for row in formatted for c in row), caption]:
             render_inline(cell)
         self.blocks.append(Block("table", (list(columns), formatted), caption))
+
+    def code(self, function: Callable[..., Any], caption: str = "") -> None:
+        """The source of a library function as the library has it (``inspect.getsource``), its
+        docstring left out (the chapter states the equations itself)."""
+        render_inline(caption)
+        source = inspect.getsource(function)
+        lines = source.splitlines()
+        docstring = ast.parse(source).body[0].body[0]
+        if isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant):
+            del lines[docstring.lineno - 1:docstring.end_lineno]
+        self.blocks.append(Block("code", "\n".join(lines), caption))
 
     # -- verification -------------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ h3 { font-size: 1.15rem; margin-top: 1.8rem; }
 p, li { max-width: 46rem; }
 code { background: var(--code); padding: .05rem .3rem; border-radius: 3px; font-size: .92em; }
 pre { background: var(--code); padding: .8rem; overflow-x: auto; font-size: .85rem; }
+pre code { padding: 0; font-size: 1em; }
 nav.toc { background: var(--code); padding: .6rem 1rem; border-radius: 6px; }
 nav.toc ol { margin: .3rem 0; padding-left: 1.3rem; }
 figure { margin: 1.2rem 0; }
@@ -70,6 +71,11 @@ def _render_block(block: Block) -> str:
             f"<figcaption>{render_inline(block.caption)}</figcaption>" if block.caption else ""
         )
         return f'<figure><img alt="{alt}" src="data:image/png;base64,{data}">{caption}</figure>'
+    if block.kind == "code":
+        caption = (
+            f"<figcaption>{render_inline(block.caption)}</figcaption>" if block.caption else ""
+        )
+        return f"<figure><pre><code>{html.escape(block.payload)}</code></pre>{caption}</figure>"
     if block.kind == "table":
         columns, rows = block.payload
         return _table_html(columns, rows, block.caption)
