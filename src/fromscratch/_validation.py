@@ -468,3 +468,27 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None
             "positive weight."
         )
     return w
+
+
+_BIT_GENERATORS = ("MT19937", "PCG64", "PCG64DXSM", "Philox", "SFC64")
+
+
+def generator_from_state(state: Any, name: str = "state") -> np.random.Generator:
+    """A new ``numpy.random.Generator`` in the state ``state`` (a ``bit_generator.state`` dict).
+
+    Only NumPy's own bit generators are rebuilt, by name; a state that is not a dict, names
+    another bit generator or does not fit it raises a ``ValueError`` naming ``name``.
+    """
+    kind = state.get("bit_generator") if isinstance(state, dict) else None
+    if kind not in _BIT_GENERATORS:
+        raise ValueError(
+            f"{name} must be the state of a NumPy bit generator (the dict "
+            f"Generator.bit_generator.state, naming one of {', '.join(_BIT_GENERATORS)}); "
+            f"got {type(state).__name__} {str(state)[:80]}."
+        )
+    bit_generator = getattr(np.random, kind)()
+    try:
+        bit_generator.state = state
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ValueError(f"{name} is not a valid {kind} state: {exc}") from None
+    return np.random.Generator(bit_generator)
