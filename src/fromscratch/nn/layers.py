@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_random_state, check_scalar
+from fromscratch._validation import check_random_state, check_scalar, generator_from_state
 from fromscratch.nn import functional as F
 from fromscratch.nn import init
 from fromscratch.nn.module import Module, Parameter
@@ -89,6 +89,15 @@ class Dropout(Module):
     p : float in [0, 1], default=0.5
     random_state : None, int or numpy.random.Generator
         An int seeds one generator for the layer's life: successive calls draw new masks.
+
+    Notes
+    -----
+    The generator's state is the layer's *extra state*: ``state_dict()`` holds it under
+    ``"<name>._extra_state"`` and ``load_state_dict`` restores it, so training resumed from a
+    checkpoint draws the masks that an uninterrupted run would have drawn. (PyTorch keeps one
+    global generator outside the modules and checkpoints it separately; here each dropout layer
+    owns its generator.) The state is restored into the layer's generator in place, so a
+    generator shared with, say, a ``DataLoader`` is rewound for both.
     """
 
     def __init__(self, p: float = 0.5, *, random_state: Any = None) -> None:
@@ -98,6 +107,18 @@ class Dropout(Module):
 
     def forward(self, x: Any) -> Any:
         return F.dropout(x, self.p, self.training, self._rng)
+
+    def get_extra_state(self) -> dict[str, Any]:
+        """A copy of the mask generator's state (``bit_generator.state``)."""
+        return self._rng.bit_generator.state
+
+    def set_extra_state(self, state: Any) -> None:
+        """Put the mask generator in ``state`` (as returned by :meth:`get_extra_state`)."""
+        restored = generator_from_state(state, "the state of Dropout's generator")
+        if type(restored.bit_generator) is type(self._rng.bit_generator):
+            self._rng.bit_generator.state = state  # in place: a shared generator stays shared
+        else:
+            self._rng = restored
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -22,7 +22,11 @@ and ``TwoLayer().parameters()`` yields ``hidden.weight, hidden.bias, out.weight,
 A ``state_dict()`` maps those dotted names to copies of the arrays; it is plain data, so
 ``fromscratch.save(model.state_dict(), path)`` stores it without pickle, and
 ``model.load_state_dict(fromscratch.load(path))`` puts it back (into the same arrays, so an
-optimizer built on the model keeps working).
+optimizer built on the model keeps working). A layer with state that is not a parameter adds it
+under ``"<name>._extra_state"``, as PyTorch does (:meth:`Module.get_extra_state`): here that is
+:class:`~fromscratch.nn.Dropout`'s random generator, because a module owns its generator (PyTorch
+keeps one global generator outside the modules). So a checkpoint of the model resumes training
+with the same dropout masks as a run that was never interrupted.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ import numpy as np
 from fromscratch.autodiff import Tensor
 
 __all__ = ["Parameter", "Module", "ModuleList", "Sequential", "IncompatibleKeys"]
+
+EXTRA_STATE = "_extra_state"  # the state_dict key of a module's extra state, as in PyTorch
 
 
 class Parameter(Tensor):
@@ -168,24 +174,64 @@ class Module:
     def to(self, dtype: Any) -> Module:
         """Convert every parameter to ``dtype`` (float32 or float64), in place; returns self.
 
-        Build the optimizer *after* converting: the parameters get new arrays.
+        ``to(np.float32)``, ``to("float32")``: new arrays of that dtype. Build the optimizer
+        *after* converting: the parameters get new arrays.
+
+        ``to("cpu")`` is accepted and changes nothing, as on a CPU-only PyTorch build, so
+        PyTorch code that moves a model to the CPU runs unchanged. fromscratch computes with
+        NumPy on the CPU: there are no other devices (``to("cuda")`` raises a ``TypeError``).
         """
-        dtype = np.dtype(dtype)
-        if dtype not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be float32 or float64, got {dtype}.")
+        if isinstance(dtype, str) and dtype.partition(":")[0] == "cpu":
+            return self
+        try:
+            target = None if dtype is None else np.dtype(dtype)
+        except (TypeError, ValueError):
+            target = None
+        if target not in (np.float32, np.float64):
+            raise TypeError(
+                "to() takes a dtype, float32 or float64 (np.float32, 'float32', ...), or the "
+                "device 'cpu', which changes nothing: fromscratch computes with NumPy on the CPU "
+                f"and has no other devices. Got {dtype!r}."
+            )
         for p in self.parameters():
-            p.data = p.data.astype(dtype)
+            p.data = p.data.astype(target)
             p.grad = None
         return self
 
     # -- state dicts --------------------------------------------------------------------------
 
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """Copies of the parameter arrays, keyed by dotted name, in discovery order."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+    def get_extra_state(self) -> Any:
+        """State of this module that is not a parameter, for ``state_dict()`` (PyTorch's hook).
+
+        A layer that has such state (a random generator, a running statistic) overrides this
+        and :meth:`set_extra_state`; it is saved under ``"<module name>._extra_state"``. It
+        must be data that ``fromscratch.save`` stores (dicts, numbers, strings, arrays) and a
+        copy, not a view of the live state. The base class has none.
+        """
+        raise NotImplementedError(f"{type(self).__name__} has no extra state.")
+
+    def set_extra_state(self, state: Any) -> None:
+        """Restore what :meth:`get_extra_state` returned (raise ``ValueError`` if it does not
+        fit, before changing anything)."""
+        raise NotImplementedError(f"{type(self).__name__} has no extra state.")
+
+    def _named_extra_states(self) -> Iterator[tuple[str, Module]]:
+        """``("<module name>._extra_state", module)`` for each module that has extra state."""
+        for name, module in self.named_modules():
+            if type(module).get_extra_state is not Module.get_extra_state:
+                yield (f"{name}.{EXTRA_STATE}" if name else EXTRA_STATE), module
+
+    def state_dict(self) -> dict[str, Any]:
+        """Copies of the parameter arrays, keyed by dotted name, in discovery order, then the
+        extra state of the modules that have one (:meth:`get_extra_state`)."""
+        state: dict[str, Any] = {name: p.data.copy() for name, p in self.named_parameters()}
+        for key, module in self._named_extra_states():
+            state[key] = module.get_extra_state()
+        return state
 
     def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
-        """Copy the arrays of ``state_dict`` into this module's parameters (in place).
+        """Copy the arrays of ``state_dict`` into this module's parameters (in place), and
+        restore the modules' extra state (:meth:`set_extra_state`).
 
         Parameters
         ----------
@@ -198,16 +244,18 @@ class Module:
         Raises
         ------
         ValueError
-            Missing or unexpected keys (with ``strict``), or an array whose shape differs from
-            its parameter's; every problem is listed. Nothing is loaded when there is an error.
+            Missing or unexpected keys (with ``strict``), an array whose shape differs from
+            its parameter's, or an extra state that does not fit its module; every problem
+            with the parameters is listed. Nothing is loaded when there is an error.
         """
         if not isinstance(state_dict, dict):
             raise TypeError(
                 f"state_dict must be a dict of name -> array, got {type(state_dict).__name__}."
             )
         own = dict(self.named_parameters())
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
+        extra = dict(self._named_extra_states())
+        missing = [k for k in [*own, *extra] if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own and k not in extra]
         problems = []
         if strict and missing:
             problems.append(f"missing keys {missing}")
@@ -230,9 +278,24 @@ class Module:
                 f"Error(s) loading state_dict into {type(self).__name__}: " + "; ".join(problems)
                 + "."
             )
+        self._load_extra_states({k: state_dict[k] for k in extra if k in state_dict}, extra)
         for name, value in values.items():
             own[name].data[...] = value  # in place: optimizers hold these very arrays
         return IncompatibleKeys(missing, unexpected)
+
+    @staticmethod
+    def _load_extra_states(states: dict[str, Any], modules: dict[str, Module]) -> None:
+        """Set each module's extra state; if one does not fit, restore those already set."""
+        saved = {key: modules[key].get_extra_state() for key in states}
+        done = []
+        try:
+            for key, state in states.items():
+                modules[key].set_extra_state(state)
+                done.append(key)
+        except (TypeError, ValueError) as exc:
+            for key in done:
+                modules[key].set_extra_state(saved[key])
+            raise ValueError(f"Error loading state_dict: {key!r} does not fit: {exc}") from exc
 
     # -- display ------------------------------------------------------------------------------
 
