@@ -122,7 +122,14 @@ def intercept_from(
     return y_offset - X_offset @ coef if fit_intercept else 0.0
 
 
-def _rank_deficiency_hint(fit_intercept: bool) -> str:
+def _rank_deficiency_hint(fit_intercept: bool, alpha: float = 0.0) -> str:
+    if alpha > 0:  # positive definite in exact arithmetic: alpha is small for the data's scale
+        return (
+            f"The penalty alpha={alpha:g} is small next to the largest eigenvalue of XᵀX, which "
+            "grows with the number of samples and the square of the features' scale. "
+            "Standardize the features (StandardScaler, e.g. make_pipeline(StandardScaler(), "
+            "Ridge())) so that one alpha suits every feature, or increase alpha."
+        )
     constant = (
         " With fit_intercept=True the columns are centered, so a constant column counts as "
         "collinear with the intercept."
@@ -156,7 +163,7 @@ def solve_least_squares_qr(
     :math:`\hat\kappa` is the estimated condition number of the (augmented) design matrix;
     the conditioning rule of :mod:`fromscratch.linalg` is applied to it.
     """
-    hint = _rank_deficiency_hint(fit_intercept)
+    hint = _rank_deficiency_hint(fit_intercept, alpha)
     n_samples, n_features = X.shape
     if alpha == 0:
         _check_determined(n_samples, n_features, hint)
@@ -194,7 +201,7 @@ def solve_normal_equations(
     \alpha I)^{-1}`), an :math:`n \times n` system. :math:`\hat\kappa` is the estimated
     condition number of the matrix factored.
     """
-    hint = _rank_deficiency_hint(fit_intercept)
+    hint = _rank_deficiency_hint(fit_intercept, alpha)
     n_samples, n_features = X.shape
     if alpha == 0:
         _check_determined(n_samples, n_features, hint)
