@@ -41,8 +41,8 @@ def test_png_race_prints_the_table(tmp_path, capsys):
 
 
 def test_one_lr_for_all_and_the_table_matches_minimize(tmp_path, capsys):
+    from fromscratch.benchfunctions import get
     from fromscratch.optim import minimize
-    from fromscratch.testfunctions import get
 
     assert main(["optimize", "booth", "--optimizer", "adam", "rmsprop", "--lr", "0.1",
                  "--steps", "50", "--start", "-3", "4", "--out", str(tmp_path / "b.png")]) == 0

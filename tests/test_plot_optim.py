@@ -28,7 +28,7 @@ def test_contour_marks_minima_and_saddles(name):
     assert isinstance(fig, Figure) and _no_pyplot_figures()
     ax = fig.axes[0]
     labels = [line.get_label() for line in ax.lines]
-    from fromscratch.testfunctions import get
+    from fromscratch.benchfunctions import get
 
     fn = get(name)
     if fn.minima:

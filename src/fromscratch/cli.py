@@ -148,18 +148,18 @@ def _check_out_file(out: str, suffixes: Sequence[str]) -> Path:
 
 
 def _run_optimize(args: argparse.Namespace) -> int:
-    from fromscratch import testfunctions
+    from fromscratch import benchfunctions
 
     if args.list:
-        print("functions:  " + " ".join(testfunctions.names()))
-        print("optimizers: " + " ".join(testfunctions.RACERS))
+        print("functions:  " + " ".join(benchfunctions.names()))
+        print("optimizers: " + " ".join(benchfunctions.RACERS))
         return 0
     key = args.function.strip().lower().replace("-", "_")
-    if key not in testfunctions.names():
-        raise _unknown("function", args.function, testfunctions.names())
+    if key not in benchfunctions.names():
+        raise _unknown("function", args.function, benchfunctions.names())
     for name in args.optimizers:
-        if name.lower() not in testfunctions.RACERS:
-            raise _unknown("optimizer", name, list(testfunctions.RACERS))
+        if name.lower() not in benchfunctions.RACERS:
+            raise _unknown("optimizer", name, list(benchfunctions.RACERS))
     if args.lr is not None and len(args.lr) not in (1, len(args.optimizers)):
         raise UsageError(f"--lr takes one learning rate or one per optimizer "
                          f"({len(args.optimizers)}); got {len(args.lr)}")
@@ -171,8 +171,8 @@ def _run_optimize(args: argparse.Namespace) -> int:
         raise UsageError(f"--tol must be non-negative; got {args.tol}")
     out = _check_out_file(args.out, (".png", ".gif"))
 
-    fn = testfunctions.get(key)
-    runs = testfunctions.race(fn, args.optimizers, start=args.start, steps=args.steps,
+    fn = benchfunctions.get(key)
+    runs = benchfunctions.race(fn, args.optimizers, start=args.start, steps=args.steps,
                               lr=args.lr, tol=args.tol)
     _print_race(fn, runs, args.tol)
     _draw_race(fn, runs, out)

@@ -8,9 +8,9 @@ import pytest
 
 from fromscratch import optim
 from fromscratch.autodiff import Tensor
+from fromscratch.benchfunctions import get
 from fromscratch.optim import LBFGS, minimize
 from fromscratch.optim.lbfgs import cubic_interpolate, strong_wolfe, two_loop_direction
-from fromscratch.testfunctions import get
 from tolerance import assert_close_to_scale
 
 # --- against torch.optim.LBFGS ---------------------------------------------------------------

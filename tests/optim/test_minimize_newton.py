@@ -8,9 +8,9 @@ import pytest
 import fromscratch.autodiff.numpy as anp
 from fromscratch import optim
 from fromscratch.autodiff import Tensor
+from fromscratch.benchfunctions import get
 from fromscratch.optim import OPTIMIZERS, Newton, minimize
 from fromscratch.optim.newton import backtracking_line_search, newton_direction
-from fromscratch.testfunctions import get
 from tolerance import assert_close_to_scale
 
 ROSENBROCK = get("rosenbrock")

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_array, check_scalar
+from fromscratch.benchfunctions import TestFunction, get
 from fromscratch.plot._style import new_figure
-from fromscratch.testfunctions import TestFunction, get
 
 __all__ = [
     "plot_contour",
@@ -79,7 +79,7 @@ def plot_contour(
     Parameters
     ----------
     function : str or TestFunction
-        A registry name (see :func:`fromscratch.testfunctions.names`) or the function.
+        A registry name (see :func:`fromscratch.benchfunctions.names`) or the function.
     n : int
         Grid points per axis.
     window : ((x_lo, x_hi), (y_lo, y_hi)), optional
@@ -185,7 +185,7 @@ def plot_gallery(
     """
     from matplotlib.figure import Figure
 
-    from fromscratch.testfunctions import all_functions
+    from fromscratch.benchfunctions import all_functions
 
     fns = all_functions() if functions is None else [get(f) for f in functions]
     if not fns:

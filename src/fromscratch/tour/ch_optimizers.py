@@ -141,7 +141,7 @@ OPTIMIZERS = {
 
 
 def run(ch) -> None:
-    from fromscratch.testfunctions import get, race
+    from fromscratch.benchfunctions import get, race
 
     steps = 200 if ch.quick else 2000
     ch.text(

@@ -18,8 +18,8 @@ def run(ch) -> None:
     from matplotlib.figure import Figure
 
     from fromscratch.autodiff import grad, hessian
+    from fromscratch.benchfunctions import all_functions
     from fromscratch.plot.optim import plot_contour, plot_gallery, plot_surface
-    from fromscratch.testfunctions import all_functions
 
     functions = all_functions()
     grid_n = 401 if ch.quick else 2001
@@ -54,7 +54,7 @@ def run(ch) -> None:
         [[fn.title, f"[{fn.domain[0][0]:g}, {fn.domain[0][1]:g}] × "
           f"[{fn.domain[1][0]:g}, {fn.domain[1][1]:g}]", len(fn.minima),
           fn.min_value if fn.minima else "none", fn.smooth, fn.log_scale] for fn in functions],
-        "The registry (`fromscratch.testfunctions.names()`).",
+        "The registry (`fromscratch.benchfunctions.names()`).",
     )
 
     ch.heading("What is verified, and how")

@@ -15,7 +15,7 @@ import math
 import numpy as np
 import pytest
 
-from fromscratch import testfunctions as tf
+from fromscratch import benchfunctions as tf
 from fromscratch.autodiff import Dual, Tensor, grad, hessian, jvp
 
 ALL = tf.all_functions()
@@ -382,3 +382,13 @@ def test_race_keeps_a_diverged_run():
 def test_race_bad_input(kwargs, error, match):
     with pytest.raises(error, match=match):
         tf.race("beale", **kwargs)
+
+
+def test_the_old_module_name_is_a_deprecated_alias(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.delitem(sys.modules, "fromscratch.testfunctions", raising=False)
+    with pytest.warns(FutureWarning, match="renamed fromscratch.benchfunctions"):
+        old = importlib.import_module("fromscratch.testfunctions")
+    assert old is tf and old.get("rosenbrock") is tf.get("rosenbrock")
