@@ -11,6 +11,7 @@ import fromscratch
 from fromscratch import nn, optim
 from fromscratch.nn import init
 from fromscratch.nn.training import EarlyStopping, evaluate
+from fromscratch.optim.training import validation_split
 
 torch = pytest.importorskip("torch")
 
@@ -168,6 +169,34 @@ def test_early_stopping_restores_best_weights():
     assert final_loss == pytest.approx(min(history["val_loss"]), rel=1e-12)
 
 
+def test_validation_fraction_holds_out_the_shared_split():
+    """ceil(0.25 * 10) = 3 rows, the ones validation_split draws first from the seed (rounding
+    to nearest, as fit used to, would hold out 2)."""
+    X, y = _blobs(10)
+    model = _model()
+    opt = optim.SGD(model.parameters(), lr=0.1)
+    history = nn.fit(model, nn.CrossEntropyLoss(), opt, X, y, epochs=1, batch_size=4,
+                     validation_fraction=0.25, random_state=0)
+    _, val = validation_split(10, 0.25, np.random.default_rng(0))
+    assert val.size == 3
+    assert history["val_loss"][0] == evaluate(model, nn.CrossEntropyLoss(), X[val], y[val])[0]
+
+
+def test_patience_stops_at_scikit_learns_mlp_epoch():
+    """Flipping '>' to '>=' in the MLP rule makes the run one epoch shorter: caught here."""
+    from stopping_reference import has_ties, sklearn_stop_epoch
+
+    X, y = _blobs(100)
+    X_val, y_val = _blobs(60, seed=1)
+    model = _model()
+    opt = optim.SGD(model.parameters(), lr=0.5, momentum=0.9)
+    history = nn.fit(model, nn.CrossEntropyLoss(), opt, X, y, epochs=200, batch_size=10,
+                     validation_data=(X_val, (y_val + 1) % 3), patience=3, min_delta=1e-3,
+                     random_state=0)
+    assert history.stopped_early and not has_ties(history["val_loss"], 1e-3)
+    assert history.epochs == sklearn_stop_epoch(history["val_loss"], 3, 1e-3, rule="mlp")
+
+
 def test_early_stopping_rule():
     stopper = EarlyStopping(patience=1, min_delta=0.1)
     assert stopper.update(1.0) and not stopper.should_stop
@@ -199,7 +228,7 @@ def test_nan_loss_stops_with_a_hint():
     X, y = _blobs(40)
     model = _model()
     opt = optim.SGD(model.parameters(), lr=1e12)
-    with pytest.raises(nn.DivergenceError, match=r"Lower the learning rate \(lr=1e\+12\)"), \
+    with pytest.raises(nn.DivergenceError, match=r"rate lr=1e\+12 is probably too large"), \
             np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         nn.fit(model, nn.MSELoss(), opt, X, np.eye(3)[y] * 1e6, epochs=20, batch_size=8)

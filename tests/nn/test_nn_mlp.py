@@ -172,6 +172,33 @@ def test_early_stopping_keeps_the_best_epoch():
     assert reg.best_validation_score_ > 0.9
 
 
+def test_stopping_epoch_is_scikit_learns_mlp_rule():
+    """Training loss with tol=0, and the validation score under early stopping: the run stops
+    once the count of epochs without improvement *exceeds* n_iter_no_change (replayed with
+    scikit-learn's code on the recorded curves; '>=' would stop one epoch earlier)."""
+    from stopping_reference import has_ties, sklearn_stop_epoch
+
+    X, y = _noisy_binary(200)
+    reg = MLPRegressor((6,), tol=0.0, n_iter_no_change=3, learning_rate_init=0.05, max_iter=500,
+                       random_state=0).fit(X, X[:, 0] - 2 * X[:, 1] + 0.1 * y)
+    assert reg.n_iter_ < 500 and not has_ties(reg.loss_curve_, 0.0)
+    assert reg.n_iter_ == sklearn_stop_epoch(reg.loss_curve_, 3, 0.0, rule="mlp")
+    clf = MLPClassifier((8,), early_stopping=True, n_iter_no_change=3, max_iter=200,
+                        random_state=0).fit(X, y)
+    scores = clf.validation_scores_
+    assert clf.n_iter_ < 200 and not has_ties(scores, clf.tol, mode="max")
+    assert clf.n_iter_ == sklearn_stop_epoch(scores, 3, clf.tol, rule="mlp", mode="max")
+
+
+def test_early_stopping_split_is_stratified_like_scikit_learns():
+    # ceil(0.1 * 1) = 1: the one sample of class 2 would leave training without that class
+    X, y = _noisy_binary(41)
+    y[-1] = 2
+    with pytest.raises(ValueError, match="of class 2, leaving none to train on"):
+        MLPClassifier((3,), early_stopping=True, random_state=0).fit(X, y)
+    MLPRegressor((3,), early_stopping=True, max_iter=3, random_state=0).fit(X, y.astype(float))
+
+
 def test_optimizers_by_name_and_class():
     X, y = _noisy_binary(100)
     for optimizer, params in [("sgd", {"momentum": 0.9, "nesterov": True}),
@@ -194,9 +221,9 @@ def test_multi_output_regression():
 
 def test_convergence_warning_and_divergence():
     X, y = _noisy_binary(60)
-    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+    with pytest.warns(ConvergenceWarning, match="MLPClassifier did not converge in max_iter=2 ep"):
         MLPClassifier((3,), max_iter=2, random_state=0).fit(X, y)
-    with pytest.raises(DivergenceError, match="Lower the learning rate"), \
+    with pytest.raises(DivergenceError, match=r"learning rate lr=1e\+06 is probably too large"), \
             np.errstate(over="ignore", invalid="ignore"):
         MLPRegressor((50, 50), optimizer="sgd", learning_rate_init=1e6, max_iter=50,
                      random_state=0).fit(X, 1e3 * y)

@@ -72,6 +72,13 @@ def rosenbrock_problem() -> Problem:
 
 
 @pytest.fixture
+def make_quadratic() -> Callable[..., Problem]:
+    """:func:`ill_conditioned_quadratic` itself, for tests that choose its condition number
+    (``from conftest import`` would find whichever test folder's conftest was imported first)."""
+    return ill_conditioned_quadratic
+
+
+@pytest.fixture
 def torch64():
     """torch with float64 as its default dtype, restored afterwards.
 

@@ -323,14 +323,12 @@ def test_state_dict_resumes_bit_for_bit(problem):
     assert len(saved["state"][0]["old_stps"]) == 4  # the saved dict was not changed
 
 
-def test_min_curvature_is_absolute_and_zero_keeps_the_pairs_of_a_small_function():
+def test_min_curvature_is_absolute_and_zero_keeps_the_pairs_of_a_small_function(make_quadratic):
     """On 1e-12 f the pairs have y's ~ 1e-12: torch's threshold 1e-10 rejects every one, and
     L-BFGS is stuck with steepest descent; min_curvature=0 keeps them and converges."""
     import dataclasses
 
-    from conftest import ill_conditioned_quadratic
-
-    quadratic = ill_conditioned_quadratic(condition=10.0)
+    quadratic = make_quadratic(condition=10.0)
     small = dataclasses.replace(quadratic, f=lambda x: 1e-12 * quadratic.f(x),
                                 grad=lambda x: 1e-12 * quadratic.grad(x))
     hyper = dict(max_iter=60, line_search_fn="strong_wolfe", tolerance_grad=0.0,

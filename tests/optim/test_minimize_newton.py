@@ -168,7 +168,11 @@ def test_minimize_follows_the_same_path_as_a_hand_written_loop():
         opt.step()
         path.append(x.data.copy())
     np.testing.assert_allclose(result.trajectory, path, rtol=1e-12)
-    assert not result.converged and result.n_steps == 50 and "50 steps" in result.message
+    assert not result.converged and result.n_steps == 50
+    # running out of steps is reported (minimize returns, as SciPy's does, rather than warn)
+    grad_norm = f"{result.grad_norms[-1]:.3g}"
+    assert result.message == (f"NAdam did not converge in 50 steps (gradient norm {grad_norm} > "
+                              "tol=1e-06); increase steps or tune the hyper-parameters.")
 
 
 
@@ -213,7 +217,7 @@ def test_divergence_by_blow_up_stops_with_a_hint():
 
 def test_divergence_by_nan_is_never_silent():
     # log(x) with a big step jumps to x < 0, where log is NaN.
-    with pytest.warns(RuntimeWarning, match="became NaN/inf"):
+    with pytest.warns(RuntimeWarning, match="the loss became nan"):
         result = minimize(lambda x: -anp.log(x).sum() + x.sum(), [0.5], "sgd", steps=10, lr=5.0)
     assert result.diverged and np.all(np.isfinite(result.trajectory))
 

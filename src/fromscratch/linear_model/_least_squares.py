@@ -81,9 +81,17 @@ class LinearRegression(LinearModel):
     max_iter : int, default=1000
         Epochs (gradient solvers) or iterations (Newton).
     tol : float or None, default=1e-6
-        Stopping tolerance of the iterative solvers: the gradient solvers stop when the loss
-        has not improved by ``tol`` for ``n_iter_no_change`` epochs (``None``: run all
-        ``max_iter`` epochs).
+        Stopping tolerance of the iterative solvers, on the objective
+        :math:`f = \frac{1}{2n}\|y - Xw - b\mathbf 1\|^2`. The full-batch solvers (``"gd"``,
+        ``"newton"``) stop when :math:`\max_j |\partial f/\partial w_j| \le` ``tol``
+        (scikit-learn's rule; then :math:`\|w - \hat w\|_2 \le \sqrt{p}\,` ``tol``
+        :math:`/\lambda_{min}(X_c^\top X_c/n)`), Newton when half its squared decrement is
+        too. The stochastic solvers (``"sgd"``, ``"minibatch"``), whose gradients are noisy,
+        stop when the training loss (the validation loss under ``early_stopping``) has not
+        improved on its best by more than ``tol`` for ``n_iter_no_change`` consecutive epochs
+        (scikit-learn's ``SGDRegressor`` rule). Running out of ``max_iter`` first gives a
+        :class:`~fromscratch.exceptions.ConvergenceWarning`. ``None``: no stopping rule, run
+        all ``max_iter`` epochs (early stopping still applies), no warning.
     batch_size : int, default=32
         Mini-batch size of ``"minibatch"``.
     random_state : int, numpy.random.Generator or None, default=None
@@ -100,7 +108,8 @@ class LinearRegression(LinearModel):
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping.
     n_iter_no_change : int, default=5
-        Patience of the stopping rules, in epochs.
+        Patience of the loss-based stopping rule (stochastic solvers, early stopping), in
+        epochs.
 
     Attributes
     ----------

@@ -471,11 +471,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     tol : float, default=1e-4
         Newton: stop when :math:`\max_j|\partial F/\partial w_j|` and half the squared
         Newton decrement are both ≤ tol (the objective on the mean scale,
-        :math:`F = \frac{1}{Cn}(\cdot)`). L-BFGS: stop when
-        :math:`\max_j|\partial F/\partial w_j|` ≤ tol (scikit-learn's lbfgs rule). Gradient
-        solvers: stop when the epoch loss (or the
-        validation loss under early stopping) has not improved by ``tol`` for
-        ``n_iter_no_change`` epochs; ``None`` runs ``max_iter`` epochs.
+        :math:`F = \frac{1}{Cn}(\cdot)`). L-BFGS and ``"gd"`` (full batch): stop when
+        :math:`\max_j|\partial F/\partial w_j|` ≤ tol (scikit-learn's lbfgs rule).
+        ``"sgd"``, ``"minibatch"``: stop when the epoch loss (or the validation loss under
+        early stopping) has not improved on its best by more than ``tol`` for
+        ``n_iter_no_change`` consecutive epochs (scikit-learn's ``SGDClassifier`` rule).
+        Running out of ``max_iter`` first gives a ``ConvergenceWarning``. ``None`` (gradient
+        solvers only) runs all ``max_iter`` epochs, without a warning.
     max_iter : int, default=100
         Newton or L-BFGS iterations, or epochs.
     optimizer : str or fromscratch.optim.Optimizer subclass, default="sgd"

@@ -17,11 +17,14 @@ uniform initialisation, :math:`W, b \sim \mathcal U(-r, r)` with
 :math:`r = \sqrt{6/(n_\mathrm{in} + n_\mathrm{out})}` (:math:`\sqrt{2/(n_\mathrm{in} +
 n_\mathrm{out})}` for the logistic activation).
 
-Stopping (scikit-learn's rule): an epoch *improves* when the training loss falls by more than
-``tol`` below the best so far (or, with ``early_stopping``, the validation score — accuracy or
-:math:`R^2` — rises by more than ``tol``); training stops after more than ``n_iter_no_change``
-consecutive epochs without improvement, or after ``max_iter`` epochs with a
-:class:`ConvergenceWarning`.
+Stopping (scikit-learn's MLP rule, :class:`~fromscratch.optim.training.EarlyStopping` with
+``rule="mlp"``): an epoch *improves* when the training loss falls by more than ``tol`` below the
+best so far (or, with ``early_stopping``, the validation score — accuracy or :math:`R^2` — rises
+by more than ``tol``); training stops after more than ``n_iter_no_change`` consecutive epochs
+without improvement, or after ``max_iter`` epochs with a :class:`ConvergenceWarning`. The
+early-stopping split holds out ``ceil(validation_fraction * n)`` samples, stratified by class
+for the classifier, as scikit-learn does
+(:func:`~fromscratch.optim.training.validation_split`).
 
 The learned state is plain arrays (``coefs_``, ``intercepts_``, in scikit-learn's layout
 ``(n_in, n_out)``), so ``fromscratch.save`` stores a fitted estimator without pickle; the
@@ -32,7 +35,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -56,7 +58,8 @@ from fromscratch.nn.activations import ReLU, Sigmoid, Tanh
 from fromscratch.nn.data import DataLoader
 from fromscratch.nn.layers import Identity, Linear
 from fromscratch.nn.module import Module, Sequential
-from fromscratch.nn.training import EarlyStopping, train_epoch
+from fromscratch.nn.training import train_epoch
+from fromscratch.optim.training import EarlyStopping, not_converged_warning, validation_split
 
 __all__ = ["MLPClassifier", "MLPRegressor", "ConvergenceWarning"]
 
@@ -226,19 +229,6 @@ class _BaseMLP(BaseEstimator):
 
         return loss
 
-    def _split_validation(self, X: np.ndarray, y: np.ndarray, target: np.ndarray,
-                          rng: np.random.Generator):
-        n_val = int(math.ceil(self.validation_fraction * len(X)))
-        if not 1 <= n_val < len(X) - 1:
-            raise ValueError(
-                f"early_stopping with validation_fraction={self.validation_fraction} on "
-                f"{len(X)} samples leaves {n_val} for validation; need at least 1 sample for "
-                "validation and 2 for training."
-            )
-        order = rng.permutation(len(X))
-        val, train = order[:n_val], order[n_val:]
-        return X[train], target[train], X[val], y[val]
-
     def fit(self, X: Any, y: Any) -> _BaseMLP:
         """Train the network on ``(X, y)``; returns ``self``."""
         params = self._check_params()
@@ -258,7 +248,10 @@ class _BaseMLP(BaseEstimator):
         loss_fn = self._loss_fn(model, params["alpha"])
 
         if self.early_stopping:
-            X_train, target_train, X_val, y_val = self._split_validation(X, y, target, rng)
+            train, val = validation_split(
+                len(X), self.validation_fraction, rng,
+                stratify=y if isinstance(self, ClassifierMixin) else None)
+            X_train, target_train, X_val, y_val = X[train], target[train], X[val], y[val]
         else:
             X_train, target_train = X, target
         batch_size = (min(200, len(X_train)) if self.batch_size == "auto"
@@ -267,7 +260,7 @@ class _BaseMLP(BaseEstimator):
                             shuffle=bool(self.shuffle), random_state=rng)
         # Scores are maximised, losses minimised: the stopper sees whichever is monitored.
         stopper = EarlyStopping(params["n_iter_no_change"], params["tol"],
-                                mode="max" if self.early_stopping else "min")
+                                mode="max" if self.early_stopping else "min", rule="mlp")
 
         from tqdm import tqdm
 
@@ -289,12 +282,12 @@ class _BaseMLP(BaseEstimator):
                 converged = True
                 break
         if not converged:
-            warnings.warn(
-                f"{type(self).__name__} ran max_iter={params['max_iter']} epochs and the "
-                "optimization has not converged yet; increase max_iter or learning_rate_init.",
-                ConvergenceWarning,
-                stacklevel=2,
-            )
+            monitored = "validation score" if self.early_stopping else "training loss"
+            not_converged_warning(
+                type(self).__name__, f"max_iter={params['max_iter']} epochs",
+                f"the {monitored} improved by more than tol={params['tol']:g} within the last "
+                f"{params['n_iter_no_change'] + 1} epochs",
+                "increase max_iter or learning_rate_init")
         if best_state is not None:
             model.load_state_dict(best_state)
         self.coefs_, self.intercepts_ = self._arrays(model)

@@ -11,12 +11,14 @@ One epoch is, for every mini-batch :math:`B` (see :mod:`fromscratch.nn.data`)::
 losses), evaluates held-out data, steps a learning-rate scheduler and stops early when the
 monitored loss has not improved for ``patience`` epochs. A loss that becomes NaN or infinite
 stops training with :class:`DivergenceError` and a hint, rather than silently producing NaN
-weights.
+weights. The validation split, the patience rule and the divergence message are the shared ones
+of :mod:`fromscratch.optim.training` (:class:`EarlyStopping` is re-exported here).
 """
 
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,10 +27,16 @@ import numpy as np
 
 from fromscratch._validation import check_random_state, check_scalar
 from fromscratch.autodiff import no_grad
-from fromscratch.exceptions import DivergenceError
+from fromscratch.exceptions import DivergenceError  # re-exported: nn.DivergenceError
 from fromscratch.nn.data import DataLoader
 from fromscratch.nn.losses import BCEWithLogitsLoss, CrossEntropyLoss
 from fromscratch.nn.module import Module
+from fromscratch.optim.training import (
+    EarlyStopping,
+    divergence_error,
+    learning_rate_hint,
+    validation_split,
+)
 
 __all__ = ["DivergenceError", "EarlyStopping", "History", "fit", "train_epoch", "evaluate"]
 
@@ -39,15 +47,13 @@ def _value(loss: Any) -> float:
 
 
 def _check_finite_loss(value: float, where: str, optimizer: Any) -> None:
-    if np.isfinite(value):
+    """Raise :class:`DivergenceError` when a batch's loss is NaN or infinite."""
+    if math.isfinite(value):
         return
-    rates = sorted({g["lr"] for g in getattr(optimizer, "param_groups", []) if "lr" in g})
-    rate = f" (lr={rates[0]:g})" if len(rates) == 1 else ""
-    raise DivergenceError(
-        f"the training loss became {value} {where}: the optimization diverged. Lower the "
-        f"learning rate{rate}, standardize the inputs (e.g. StandardScaler), or check the "
-        "data for extreme values."
-    )
+    # The largest rate of the parameter groups is the likeliest culprit.
+    rates = [g["lr"] for g in getattr(optimizer, "param_groups", []) if "lr" in g]
+    hint = learning_rate_hint(max(rates)) if rates else "Lower the optimizer's step size."
+    raise divergence_error(f"the training loss became {value} {where}", hint)
 
 
 def train_epoch(
@@ -118,49 +124,6 @@ def evaluate(
     return loss, _accuracy(output, y, loss_fn)
 
 
-class EarlyStopping:
-    """Count epochs without sufficient improvement of a monitored value.
-
-    An epoch *improves* when its value beats the best so far by more than ``min_delta``
-    (``value < best - min_delta`` in mode ``"min"``); otherwise the count of bad epochs grows.
-    Training should stop once more than ``patience`` consecutive epochs failed to improve
-    (scikit-learn's ``n_iter_no_change`` rule). ``best`` always tracks the best value seen.
-
-    Parameters
-    ----------
-    patience : int
-        Bad epochs tolerated.
-    min_delta : float, default=0.0
-    mode : {"min", "max"}, default="min"
-        Minimise a loss or maximise a score.
-    """
-
-    def __init__(self, patience: int, min_delta: float = 0.0, mode: str = "min") -> None:
-        self.patience = check_scalar(patience, "patience", kind=int, min_val=0)
-        self.min_delta = check_scalar(min_delta, "min_delta", min_val=0.0)
-        if mode not in ("min", "max"):
-            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}.")
-        self.sign = 1.0 if mode == "min" else -1.0
-        self.best = np.inf
-        self.bad_epochs = 0
-
-    def update(self, value: float) -> bool:
-        """Record one epoch's value; return True when it is the best so far."""
-        signed = self.sign * value
-        if signed < self.best - self.min_delta:
-            self.bad_epochs = 0
-        else:
-            self.bad_epochs += 1
-        if signed < self.best:
-            self.best = signed
-            return True
-        return False
-
-    @property
-    def should_stop(self) -> bool:
-        return self.bad_epochs > self.patience
-
-
 @dataclass
 class History:
     """What :func:`fit` recorded, one entry per epoch (Keras-style keys).
@@ -190,18 +153,6 @@ class History:
     @property
     def epochs(self) -> int:
         return len(self.history.get("loss", []))
-
-
-def _split(X: np.ndarray, y: np.ndarray, fraction: float, rng: np.random.Generator):
-    n_val = int(round(fraction * len(X)))
-    if not 1 <= n_val < len(X):
-        raise ValueError(
-            f"validation_fraction={fraction} of {len(X)} samples leaves "
-            f"{n_val} for validation; it must leave at least one sample on each side."
-        )
-    order = rng.permutation(len(X))
-    val, train = order[:n_val], order[n_val:]
-    return X[train], y[train], X[val], y[val]
 
 
 def _scheduler_step(scheduler: Any, monitored: float) -> None:
@@ -250,11 +201,14 @@ def fit(
         Stepped once per epoch (with the monitored loss if its ``step`` takes ``metrics``).
     validation_data : (X_val, y_val), optional
     validation_fraction : float in (0, 1), optional
-        Hold out this random fraction of ``(X, y)`` instead (ignored with ``validation_data``).
+        Hold out this random fraction of ``(X, y)`` instead (ignored with ``validation_data``):
+        ``ceil(validation_fraction * n)`` samples, as scikit-learn rounds
+        (:func:`~fromscratch.optim.training.validation_split`).
     patience : int, optional
         Early stopping: stop after more than ``patience`` consecutive epochs in which the
         monitored loss (validation loss if there is validation data, else training loss) did
-        not improve by more than ``min_delta``.
+        not improve by more than ``min_delta`` (:class:`EarlyStopping`, scikit-learn's MLP
+        rule).
     restore_best_weights : bool, default=True
         With early stopping, end with the parameters of the best epoch.
     random_state : None, int or numpy.random.Generator
@@ -280,13 +234,12 @@ def fit(
     if validation_data is not None:
         X_val, y_val = (np.asarray(a) for a in validation_data)
     elif validation_fraction is not None:
-        fraction = check_scalar(validation_fraction, "validation_fraction", min_val=0.0,
-                                max_val=1.0, include_min=False, include_max=False)
-        X, y, X_val, y_val = _split(X, y, fraction, rng)
+        train, val = validation_split(len(X), validation_fraction, rng)
+        X, y, X_val, y_val = X[train], y[train], X[val], y[val]
     else:
         X_val = y_val = None
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, random_state=rng)
-    stopper = EarlyStopping(patience, min_delta) if patience is not None else None
+    stopper = EarlyStopping(patience, min_delta, rule="mlp") if patience is not None else None
 
     from tqdm import tqdm
 

@@ -23,12 +23,14 @@ from fromscratch.optim.lbfgs import LBFGS
 from fromscratch.optim.newton import Newton
 from fromscratch.optim.optimizer import Optimizer
 from fromscratch.optim.registry import optimizer_class
+from fromscratch.optim.training import (
+    divergence,
+    divergence_error,
+    learning_rate_hint,
+    not_converged_message,
+)
 
 __all__ = ["minimize", "MinimizeResult"]
-
-#: The loss has "blown up" when it exceeds its starting value by this many times
-#: max(1, |f(x0)|): no sensible descent climbs six orders of magnitude.
-DIVERGENCE_FACTOR = 1e6
 
 
 @dataclass
@@ -86,8 +88,8 @@ def _divergence_hint(opt: Optimizer) -> str:
         return (f"L-BFGS's fixed step lr={lr:g} is probably too large; use "
                 "line_search_fn='strong_wolfe', or a smaller lr.")
     if isinstance(opt, (Newton, LBFGS)) or lr is None:
-        return "check f for regions where it is unbounded or undefined."
-    return f"the learning rate lr={lr:g} is probably too large; try a smaller one, e.g. {lr / 10:g}"
+        return "Check f for regions where it is unbounded or undefined."
+    return learning_rate_hint(lr, "lr", data=False)
 
 
 def _lbfgs_closure(
@@ -155,9 +157,14 @@ def minimize(
     Warns
     -----
     RuntimeWarning
-        When the run diverges (NaN/inf loss or gradient, or a loss
-        :data:`DIVERGENCE_FACTOR` times larger than at the start); the result then ends at the
-        last finite iterate and its message suggests a smaller learning rate.
+        When the run diverges (NaN/inf loss or gradient, or a loss that blew up:
+        :func:`fromscratch.optim.training.divergence`); the result then ends at the last
+        finite iterate and its message suggests a smaller learning rate. (``minimize`` reports
+        and returns, as SciPy's does; the estimators raise
+        :class:`~fromscratch.exceptions.DivergenceError` with the same message.)
+
+    Running out of ``steps`` is no warning either: ``converged`` is False and ``message``
+    says how far the gradient norm was from ``tol``.
 
     Examples
     --------
@@ -190,8 +197,7 @@ def minimize(
     f_and_grad = value_and_grad(f)
     trajectory, losses, grad_norms = [], [], []
     converged = diverged = False
-    message = (f"stopped after {steps} steps without reaching gradient norm <= {tol:g}."
-               if tol > 0 else f"ran all {steps} steps (tol=0: no stopping rule).")
+    message = ""
     for k in range(steps + 1):
         point = x.data.copy()
         with np.errstate(all="ignore"):  # NaN/inf is detected and reported below, with a hint
@@ -203,14 +209,13 @@ def minimize(
                 f"f(x0) = {value} and its gradient norm is {grad_norm}; the start must be a "
                 "point where f and its gradient are finite."
             )
-        blown_up = k > 0 and value - losses[0] > DIVERGENCE_FACTOR * max(1.0, abs(losses[0]))
-        if not (np.isfinite(value) and np.isfinite(grad_norm)) or blown_up:
+        what = (divergence(value, losses[0] if losses else value) if np.isfinite(grad_norm)
+                else "has a NaN/inf gradient")
+        if what is not None:
             diverged = True
-            what = "blew up" if blown_up and np.isfinite(value) else "became NaN/inf"
-            message = (
-                f"diverged at step {k}: the loss {what} ({value:.3g}, from {losses[0]:.3g} at "
-                f"the start); {_divergence_hint(opt)}"
-            )
+            message = str(divergence_error(
+                f"step {k}: the loss {what} ({value:.3g}, from {losses[0]:.3g} at the start)",
+                _divergence_hint(opt)))
             warnings.warn(message, RuntimeWarning, stacklevel=2)
             break
         trajectory.append(point)
@@ -240,6 +245,11 @@ def minimize(
             x.grad = g
             opt.step()
 
+    if not message:
+        message = (not_converged_message(type(opt).__name__, f"{steps} steps",
+                                         f"gradient norm {grad_norms[-1]:.3g} > tol={tol:g}",
+                                         "increase steps or tune the hyper-parameters")
+                   if tol > 0 else f"ran all {steps} steps (tol=0: no stopping rule).")
     n_steps = len(trajectory) - 1 + int(diverged)
     return MinimizeResult(
         x=trajectory[-1],

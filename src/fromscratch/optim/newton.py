@@ -28,78 +28,12 @@ import numpy as np
 
 from fromscratch._validation import check_choice
 from fromscratch.autodiff import Tensor, hessian, value_and_grad
-from fromscratch.linalg import LinAlgError, cho_solve, cholesky
 from fromscratch.optim.optimizer import Optimizer, non_negative
+from fromscratch.optim.training import backtracking_line_search, newton_direction
 
+# The direction and the line search are the shared ones of fromscratch.optim.training (the
+# linear models' Newton solver uses them too); they are importable from here as well.
 __all__ = ["Newton", "newton_direction", "backtracking_line_search"]
-
-#: Shrink factor and sufficient-decrease constant of the backtracking line search
-#: (Nocedal & Wright, Algorithm 3.1, with their usual c = 1e-4).
-_SHRINK, _ARMIJO_C, _MAX_HALVINGS = 0.5, 1e-4, 60
-
-
-def newton_direction(
-    gradient: np.ndarray, hess: np.ndarray, damping: float = 0.0
-) -> tuple[np.ndarray, float]:
-    r"""The damped Newton direction: solve :math:`(H + \lambda I)\,d = -g` by Cholesky.
-
-    :math:`\lambda` starts at ``damping`` and grows tenfold (from at least
-    :math:`10^{-6}\max(1, \max_i |H_{ii}|)`) until :math:`H + \lambda I` is positive definite,
-    which is exactly when its Cholesky factorization succeeds. A positive definite system
-    guarantees a descent direction: :math:`g^\top d = -g^\top (H+\lambda I)^{-1} g < 0`.
-
-    Returns
-    -------
-    d : ndarray
-        The direction.
-    shift : float
-        The :math:`\lambda` used (``damping`` when the Hessian was positive definite enough).
-    """
-    H = 0.5 * (hess + hess.T)  # reverse-mode Hessians are symmetric only up to rounding
-    identity = np.eye(H.shape[0], dtype=H.dtype)
-    shift = damping
-    floor = 1e-6 * max(1.0, float(np.max(np.abs(np.diagonal(H)))))
-    while True:
-        try:
-            L = cholesky(H + shift * identity)
-        except LinAlgError:
-            shift = max(10.0 * shift, floor)
-            continue
-        return cho_solve(L, -gradient), shift
-
-
-def backtracking_line_search(
-    f: Callable[[np.ndarray], Any],
-    x: np.ndarray,
-    direction: np.ndarray,
-    fx: float,
-    slope: float,
-    t0: float = 1.0,
-) -> tuple[float, float]:
-    r"""The first step :math:`t = t_0, t_0/2, t_0/4, \dots` with sufficient decrease (Armijo):
-
-    .. math:: f(x + t d) \le f(x) + c\, t\, g^\top d, \qquad c = 10^{-4}.
-
-    ``slope`` is :math:`g^\top d < 0`. A non-finite :math:`f(x + td)` counts as too long a step.
-
-    Returns
-    -------
-    t : float
-        The accepted step, or 0.0 if none of 60 halvings decreased ``f`` enough before the
-        step became too small to change ``x``.
-    f_new : float
-        :math:`f(x + td)` (``fx`` when ``t`` is 0).
-    """
-    t = t0
-    for _ in range(_MAX_HALVINGS):
-        x_new = x + t * direction
-        if np.array_equal(x_new, x):  # the step is below the resolution of x: give up
-            break
-        f_new = float(f(x_new))
-        if np.isfinite(f_new) and f_new <= fx + _ARMIJO_C * t * slope:
-            return t, f_new
-        t *= _SHRINK
-    return 0.0, fx
 
 
 def _line_search_fn(value: Any, name: str) -> str | None:
