@@ -28,7 +28,7 @@ def _standardized_split(X, y, random_state=0):
 def run(ch) -> None:
     from fromscratch.datasets import load_breast_cancer, make_blobs, make_moons
     from fromscratch.linear_model import LogisticRegression
-    from fromscratch.linear_model.logistic import logistic_objective
+    from fromscratch.linear_model.logistic import logistic_loss
     from fromscratch.metrics import accuracy_score, roc_auc_score
     from fromscratch.plot.logistic import (
         plot_decision_boundary,
@@ -150,8 +150,8 @@ def run(ch) -> None:
     n, p = X_train.shape
     rng = np.random.default_rng(0)
     w = rng.standard_normal(p + 1) * 0.1
-    analytic = logistic_objective(p, 2, fit_intercept=True, l2=1.0 / n)
-    automatic = logistic_objective(p, 2, fit_intercept=True, l2=1.0 / n, gradient="autodiff")
+    analytic = logistic_loss(p, 2, fit_intercept=True, l2=1.0 / n)
+    automatic = analytic.objective(gradient="autodiff")
     target = y_train.astype(float)
     g = analytic.gradient(w, X_train, target)
     ch.check_close("hand-derived gradient", "reverse-mode autodiff (fromscratch.autodiff)",
@@ -207,7 +207,7 @@ def run(ch) -> None:
         fitted[label] = model
         score = model.predict_proba(X_test)[:, 1]
         roc[label] = (y_test, score)
-        final = logistic_objective(p, 2, fit_intercept=True, l2=1.0 / n).loss(
+        final = logistic_loss(p, 2, fit_intercept=True, l2=1.0 / n).loss(
             np.r_[model.coef_[0], model.intercept_], X_train, y_train.astype(float))
         rows.append([label, model.n_iter_, seconds, final,
                      accuracy_score(y_test, model.predict(X_test)),
@@ -300,7 +300,7 @@ def _newton_cost(ch) -> None:
     """What one Newton iteration costs, and why its Hessian may be rounded to single precision."""
     from fromscratch.datasets import make_classification
     from fromscratch.linear_model import LogisticRegression
-    from fromscratch.linear_model.logistic import logistic_objective
+    from fromscratch.linear_model.logistic import logistic_loss
 
     ch.heading("What one Newton iteration costs")
     n, p = (20_000, 20) if ch.quick else (100_000, 50)
@@ -326,10 +326,10 @@ def _newton_cost(ch) -> None:
         "as it does for nearly collinear features or a feature whose mean dwarfs its spread."
     )
     strength = 1.0 / n
-    objective = logistic_objective(p, 2, fit_intercept=True, l2=strength)
+    loss = logistic_loss(p, 2, fit_intercept=True, l2=strength)
     w = np.r_[np.full(p, 0.1), 0.0]
-    _, H_single = objective.gradient_and_hessian(w, X, y.astype(float))
-    H_double = objective.hessian(w, X, y.astype(float))
+    _, H_single = loss.gradient_and_hessian(w, X, y.astype(float))
+    H_double = loss.hessian(w, X, y.astype(float))
     error = float(np.max(np.abs(H_single - H_double)) / np.max(np.abs(H_double)))
     model = LogisticRegression(C=1.0, tol=1e-8).fit(X, y)
     ch.check_bound("Hessian for the steps: largest error relative to the float64 Hessian",
@@ -343,25 +343,25 @@ def _newton_cost(ch) -> None:
 
 def _objective_gradient_norm(model, X, y) -> float:
     """max |∇L| of the model's own (mean-scale, L2-penalized) objective at its coefficients."""
-    from fromscratch.linear_model.logistic import logistic_objective
+    from fromscratch.linear_model.logistic import logistic_loss
 
     n, p = X.shape
     K = model.classes_.size
     index = np.searchsorted(model.classes_, y)
     target = index.astype(float) if K == 2 else np.eye(K)[index]
     strength = 0.0 if np.isinf(model.C) else 1.0 / (model.C * n)
-    objective = logistic_objective(p, K, fit_intercept=True, l2=strength)
+    loss = logistic_loss(p, K, fit_intercept=True, l2=strength)
     w = np.column_stack([model.coef_, model.intercept_])
-    return float(np.max(np.abs(objective.gradient(w[0] if K == 2 else w, X, target))))
+    return float(np.max(np.abs(loss.gradient(w[0] if K == 2 else w, X, target))))
 
 
 def _l1_kkt_violation(model, X, y, C) -> float:
     """Largest violation of the subgradient optimality conditions of the L1 objective."""
-    from fromscratch.linear_model.logistic import logistic_objective
+    from fromscratch.linear_model.logistic import logistic_loss
 
     n, p = X.shape
     lam = 1.0 / (C * n)
-    g = logistic_objective(p, 2, fit_intercept=True).gradient(
+    g = logistic_loss(p, 2, fit_intercept=True).gradient(
         np.r_[model.coef_[0], model.intercept_], X, y.astype(float))
     w = model.coef_[0]
     active = w != 0
