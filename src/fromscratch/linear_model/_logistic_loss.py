@@ -37,7 +37,8 @@ point, and its line search visits points whose scores are known without a produc
 :math:`X`. A loss object therefore keeps one :class:`Scores` record, its attribute
 ``scores``: the point (``X`` by identity, a copy of ``w``), its scores :math:`z`, and what is
 derived from them on first use (:math:`e^{-|z|}`, the probabilities). Asking at another point
-replaces it.
+replaces it. The textbook form of the method, without any of this, is
+:func:`~fromscratch.linear_model._logistic_irls.newton_irls`.
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ divided by :math:`Cn`: the *mean* log-loss plus :math:`\frac{1-\rho}{2Cn}\|w\|^2
 **The derivatives and the numerics** are in :mod:`~fromscratch.linear_model._logistic_loss`
 (:class:`~._logistic_loss.BinaryLogisticLoss`, :class:`~._logistic_loss.MultinomialLogisticLoss`:
 the loss, its hand-derived gradient and Hessian, and the fast paths Newton's method uses).
+**The textbook form** of Newton's method (IRLS), the reference the fast path is tested against,
+is :func:`newton_irls`.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from fromscratch.linear_model._iterative import (
     lbfgs,
     newton,
 )
+from fromscratch.linear_model._logistic_irls import newton_irls
 from fromscratch.linear_model._logistic_loss import (
     BinaryLogisticLoss,
     LogisticLoss,
@@ -74,6 +77,7 @@ __all__ = [
     "BinaryLogisticLoss",
     "MultinomialLogisticLoss",
     "logistic_loss",
+    "newton_irls",
 ]
 
 SOLVERS = ("newton", "lbfgs", "gd", "sgd", "minibatch")
@@ -116,8 +120,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
     solver : {"newton", "lbfgs", "gd", "sgd", "minibatch"}, default="newton"
         ``"newton"``: Newton's method with line search — iteratively reweighted least squares,
-        what statistical software does; with an L1 part, proximal Newton (coordinate descent
-        on each quadratic model). ``"lbfgs"``: the quasi-Newton method L-BFGS
+        what statistical software does (:func:`newton_irls` is its textbook form, a few
+        lines); with an L1 part, proximal Newton (coordinate descent on each quadratic
+        model). ``"lbfgs"``: the quasi-Newton method L-BFGS
         (:class:`fromscratch.optim.LBFGS`, strong-Wolfe line search, the last 10 curvature
         pairs; scikit-learn's default solver): no Hessian, cheap iterations; L2 or no penalty
         only, as in scikit-learn. ``"gd"``: full-batch gradient descent; ``"sgd"``: one sample
