@@ -20,7 +20,7 @@ from fromscratch.linear_model.logistic import (
     PerfectSeparationWarning,
     log_sigmoid,
     log_softmax,
-    logistic_objective,
+    logistic_loss,
     sigmoid,
 )
 from sklearn_checks import expected_failed_checks
@@ -111,7 +111,7 @@ def test_lbfgs_refuses_an_l1_penalty():
     with pytest.raises(ValueError, match="the lbfgs solver needs a tolerance"):
         LogisticRegression(solver="lbfgs", tol=None).fit(X, y)
     with pytest.raises(ValueError, match="L-BFGS needs a smooth objective"):  # the driver too
-        lbfgs(logistic_objective(5, 2, fit_intercept=False, l1=0.1), np.zeros(5), X, y)
+        lbfgs(logistic_loss(5, 2, fit_intercept=False, l1=0.1).objective(), np.zeros(5), X, y)
 
 
 # -- every solver reaches the Newton answer ----------------------------------------------------
@@ -168,7 +168,7 @@ def test_gradient_and_hessian_match_finite_differences(n_classes, fit_intercept)
     X = rng.standard_normal((40, 3))
     labels = rng.integers(0, n_classes, 40)
     y = labels.astype(float) if n_classes == 2 else np.eye(n_classes)[labels]
-    objective = logistic_objective(3, n_classes, fit_intercept=fit_intercept, l2=0.3)
+    objective = logistic_loss(3, n_classes, fit_intercept=fit_intercept, l2=0.3).objective()
     shape = (3 + fit_intercept,) if n_classes == 2 else (n_classes, 3 + fit_intercept)
     w = rng.standard_normal(shape)
     h = 1e-6
@@ -188,7 +188,7 @@ def test_gradient_and_hessian_match_finite_differences(n_classes, fit_intercept)
 def test_gradient_is_averaged_over_the_batch():
     """The 1/n: doubling the data (each row twice) leaves the gradient unchanged."""
     X, y = classification_data(2, n=50, p=3)
-    objective = logistic_objective(3, 2, fit_intercept=True)
+    objective = logistic_loss(3, 2, fit_intercept=True).objective()
     w = np.array([0.3, -0.2, 0.1, 0.5])
     assert_close_to_scale(objective.gradient(w, X, y.astype(float)),
                           objective.gradient(w, np.vstack([X, X]), np.r_[y, y].astype(float)),
@@ -403,8 +403,8 @@ def test_autodiff_gradient_equals_the_formula(n_classes):
     X, labels = classification_data(n_classes, n=60, p=4)
     y = labels.astype(float) if n_classes == 2 else np.eye(n_classes)[labels]
     shape = (5,) if n_classes == 2 else (n_classes, 5)
-    analytic = logistic_objective(4, n_classes, fit_intercept=True, l2=0.2)
-    automatic = logistic_objective(4, n_classes, fit_intercept=True, l2=0.2, gradient="autodiff")
+    analytic = logistic_loss(4, n_classes, fit_intercept=True, l2=0.2).objective()
+    automatic = logistic_loss(4, n_classes, fit_intercept=True, l2=0.2).objective("autodiff")
     for _ in range(3):
         w = rng.standard_normal(shape)
         np.testing.assert_allclose(automatic.gradient(w, X, y), analytic.gradient(w, X, y),

@@ -9,6 +9,7 @@ from sklearn.datasets import load_breast_cancer
 
 from fromscratch.linear_model import LogisticRegression
 from fromscratch.linear_model._summary import COLUMNS, erfc, norm_cdf, norm_ppf, norm_sf
+from fromscratch.linear_model.logistic import PerfectSeparationWarning
 from tolerance import assert_close_to_scale
 
 # -- the normal distribution -----------------------------------------------------------------
@@ -125,6 +126,22 @@ def test_the_table_object():
         np.testing.assert_array_equal(frame[column].to_numpy(), summary[column])
     with pytest.raises(KeyError, match="unknown column 'pvalue'.*p_value"):
         summary["pvalue"]
+
+
+def test_separated_classes_give_one_clear_warning_and_no_overflow_warnings():
+    # All 30 features of the breast-cancer data separate the classes: the fit stops with its
+    # PerfectSeparationWarning at coefficients in the thousands, whose odds ratios (and interval
+    # ends) exceed the float range. The table shows inf for them; printing it used to add an
+    # "overflow encountered in exp" RuntimeWarning per row and odds-ratio column.
+    pytest.importorskip("pandas")
+    X, y = load_breast_cancer(return_X_y=True)
+    with pytest.warns(PerfectSeparationWarning) as record:
+        summary = LogisticRegression(C=np.inf).fit(X, y).summary()
+        text = str(summary)
+        summary.to_frame()
+    assert [warning.category for warning in record] == [PerfectSeparationWarning]
+    assert np.isinf(summary.odds_ratio_upper).any()  # the overflowing case was exercised
+    assert "inf" in text
 
 
 def test_summary_refuses_what_it_cannot_do():

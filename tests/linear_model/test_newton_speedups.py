@@ -2,15 +2,14 @@
 blocked Hessian accumulation, the loss and probabilities from one exponential, and the
 lengthened (secant) Newton step."""
 
-import dataclasses
 import warnings
 
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
-from fromscratch.linear_model import LogisticRegression, _iterative, logistic
-from fromscratch.linear_model.logistic import logistic_objective
+from fromscratch.linear_model import LogisticRegression, _iterative, _logistic_loss
+from fromscratch.linear_model._logistic_loss import BinaryLogisticLoss, logistic_loss
 from tolerance import assert_close_to_scale
 
 
@@ -28,8 +27,8 @@ def test_blocked_hessian_equals_the_dense_formula(monkeypatch, fit_intercept):
     # Blocks of 7 rows (n = 100 is not a multiple): every block boundary is exercised.
     X, y = logistic_data(n=100, p=6)
     q = 6 + fit_intercept
-    monkeypatch.setattr(logistic, "HESSIAN_BLOCK_BYTES", 7 * q * 8)
-    objective = logistic_objective(6, 2, fit_intercept=fit_intercept, l2=0.3)
+    monkeypatch.setattr(_logistic_loss, "HESSIAN_BLOCK_BYTES", 7 * q * 8)
+    loss = logistic_loss(6, 2, fit_intercept=fit_intercept, l2=0.3)
     w = np.random.default_rng(1).standard_normal(q)
     X1 = np.hstack([X, np.ones((100, 1))]) if fit_intercept else X
     p = 1.0 / (1.0 + np.exp(-(X1 @ w)))
@@ -37,19 +36,19 @@ def test_blocked_hessian_equals_the_dense_formula(monkeypatch, fit_intercept):
     if fit_intercept:
         penalty[-1] = 0.0
     dense = (X1.T * (p * (1 - p))) @ X1 / 100 + np.diag(penalty)
-    np.testing.assert_allclose(objective.hessian(w, X, y), dense, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(loss.hessian(w, X, y), dense, rtol=1e-13, atol=1e-15)
 
 
 def test_loss_and_probabilities_from_one_exponential_at_extreme_scores():
     # Scores of +-800 overflow a naive exp; the shared e^{-|z|} form must match logaddexp.
     X = np.array([[800.0], [-800.0], [40.0], [-40.0], [0.0]])
     y = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
-    objective = logistic_objective(1, 2, fit_intercept=False)
+    loss = logistic_loss(1, 2, fit_intercept=False)
     w = np.array([1.0])
     z = X[:, 0]
     expected = np.mean(np.logaddexp(0.0, z) - y * z)
-    np.testing.assert_allclose(objective.loss(w, X, y), expected, rtol=1e-15)
-    gradient = objective.gradient(w, X, y)
+    np.testing.assert_allclose(loss.loss(w, X, y), expected, rtol=1e-15)
+    gradient = loss.gradient(w, X, y)
     p = np.array([1.0, 0.0, 1.0, np.exp(-40.0) / (1 + np.exp(-40.0)), 0.5])
     np.testing.assert_allclose(gradient, [np.mean((p - y) * z)], rtol=1e-15)
 
@@ -90,24 +89,61 @@ def test_least_squares_newton_is_still_one_step():
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_line_restriction_matches_loss_and_gradient(n_classes, fit_intercept):
     # phi(t) = (f(w + td), d . grad f(w + td)) from the affine scores must equal the loss and the
-    # gradient evaluated from scratch (a fresh objective, so no cached scores are shared).
+    # gradient evaluated from scratch (a fresh loss, so no cached scores are shared).
     rng = np.random.default_rng(2)
     X = rng.standard_normal((60, 4))
     labels = rng.integers(0, n_classes, 60)
     y = labels.astype(float) if n_classes == 2 else np.eye(n_classes)[labels]
     shape = (4 + fit_intercept,) if n_classes == 2 else (n_classes, 4 + fit_intercept)
     w, d = rng.standard_normal(shape), rng.standard_normal(shape)
-    objective = logistic_objective(4, n_classes, fit_intercept=fit_intercept, l2=0.2)
-    phi = objective.line(w, d, X, y)
+    loss = logistic_loss(4, n_classes, fit_intercept=fit_intercept, l2=0.2)
+    phi = loss.line(w, d, X, y)
     for t in (1.0, 0.5, 2.3):
         value, slope = phi(t)
-        fresh = logistic_objective(4, n_classes, fit_intercept=fit_intercept, l2=0.2)
+        fresh = logistic_loss(4, n_classes, fit_intercept=fit_intercept, l2=0.2)
         v = w + t * d
         np.testing.assert_allclose(value, fresh.loss(v, X, y), rtol=1e-12)
         np.testing.assert_allclose(slope, np.sum(fresh.gradient(v, X, y) * d), rtol=1e-10)
         # The gradient at w + td after phi(t) (from the cached scores) is the same as fresh.
-        np.testing.assert_allclose(objective.gradient(v, X, y), fresh.gradient(v, X, y),
+        np.testing.assert_allclose(loss.gradient(v, X, y), fresh.gradient(v, X, y),
                                    rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_the_cache_holds_the_scores_of_the_last_point(n_classes):
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((50, 4))
+    labels = rng.integers(0, n_classes, 50)
+    y = labels.astype(float) if n_classes == 2 else np.eye(n_classes)[labels]
+    loss = logistic_loss(4, n_classes, fit_intercept=True, l2=0.1)
+    w = rng.standard_normal(loss.shape)
+    assert loss.scores is None
+    value = loss.loss(w, X, y)
+    cached = loss.scores
+    assert cached.describes(w, X) and cached.p is None  # probabilities only on first use
+    np.testing.assert_allclose(cached.z, (X @ w[..., :-1].T + w[..., -1]), rtol=1e-14)
+    loss.gradient(w, X, y)
+    assert loss.scores is cached and cached.p is not None  # the same point: reused
+    loss.loss(w, X.copy(), y)  # equal values in another array: recomputed
+    assert loss.scores is not cached and loss.scores.X is not X
+    w_before = w.copy()
+    w[..., 0] += 1.0  # changed in place: the cache holds its own copy, so it notices
+    assert loss.loss(w, X, y) != value
+    assert loss.loss(w_before, X, y) == value
+
+
+def test_the_objective_is_the_loss_bound_methods():
+    binary = logistic_loss(3, 2, fit_intercept=True, l2=0.1, l1=0.2)
+    objective = binary.objective()
+    for name in ("loss", "gradient", "hessian", "line", "gradient_and_hessian"):
+        assert getattr(objective, name).__self__ is binary
+    np.testing.assert_array_equal(objective.l1, [0.2, 0.2, 0.2, 0.0])  # intercept unpenalized
+    assert logistic_loss(3, 2, fit_intercept=True).objective().l1 is None
+    # no fused pass for the multinomial loss or for autodiff gradients (it is the formula's)
+    assert logistic_loss(3, 3, fit_intercept=True).objective().gradient_and_hessian is None
+    assert binary.objective("autodiff").gradient_and_hessian is None
+    with pytest.raises(ValueError, match="gradient must be one of"):
+        binary.objective("numeric")
 
 
 # -- the fused, mixed-precision derivatives for Newton's steps ---------------------------------
@@ -128,17 +164,17 @@ def test_fused_gradient_is_exact_and_the_hessian_single_precision(monkeypatch, f
     # Hessian, so the steps use the float32 accumulation.
     X, y = logistic_data(n=100, p=6)
     q = 6 + fit_intercept
-    monkeypatch.setattr(logistic, "HESSIAN_BLOCK_BYTES", 7 * 6 * 4)
-    objective = logistic_objective(6, 2, fit_intercept=fit_intercept, l2=0.3)
+    monkeypatch.setattr(_logistic_loss, "HESSIAN_BLOCK_BYTES", 7 * 6 * 4)
+    loss = logistic_loss(6, 2, fit_intercept=fit_intercept, l2=0.3)
     w = np.random.default_rng(1).standard_normal(q) * 0.3
     dense, X1, p = dense_hessian(X, w, 0.3, fit_intercept)
-    gradient, H = objective.gradient_and_hessian(w, X, y)
+    gradient, H = loss.gradient_and_hessian(w, X, y)
     expected_gradient = X1.T @ (p - y) / 100 + np.where(np.arange(q) < 6, 0.3 * w, 0.0)
     np.testing.assert_allclose(gradient, expected_gradient, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(gradient, objective.gradient(w, X, y), rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(gradient, loss.gradient(w, X, y), rtol=1e-13, atol=1e-16)
     error = np.max(np.abs(H - dense)) / np.max(np.abs(dense))
     assert 1e-12 < error < 1e-6  # float32 rounding: accumulated in single precision
-    np.testing.assert_allclose(objective.hessian(w, X, y), dense, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(loss.hessian(w, X, y), dense, rtol=1e-13, atol=1e-15)
 
 
 def test_ill_conditioned_hessian_is_accumulated_in_double_precision():
@@ -147,11 +183,12 @@ def test_ill_conditioned_hessian_is_accumulated_in_double_precision():
     # would bend the steps by tens of percent; the guard accumulates it again in float64.
     X, y = logistic_data(n=200, p=3)
     X[:, 0] += 1000.0
-    objective = logistic_objective(3, 2, fit_intercept=True, l2=1e-3)
+    loss = logistic_loss(3, 2, fit_intercept=True, l2=1e-3)
     w = np.array([0.1, -0.2, 0.3, -100.0])
     dense, _, _ = dense_hessian(X, w, 1e-3, True)
-    assert logistic._condition_lower_bound(dense) > logistic.SINGLE_PRECISION_MAX_CONDITION
-    _, H = objective.gradient_and_hessian(w, X, y)
+    bound = _logistic_loss._condition_lower_bound(dense)
+    assert bound > _logistic_loss.SINGLE_PRECISION_MAX_CONDITION
+    _, H = loss.gradient_and_hessian(w, X, y)
     assert_close_to_scale(H, dense, rtol=1e-10)
 
 
@@ -160,12 +197,12 @@ def test_features_too_large_for_float32_fall_back_to_float64():
     # one, not inf, and no overflow warning escapes.
     X, y = logistic_data(n=500, p=3)
     X *= 1e25
-    objective = logistic_objective(3, 2, fit_intercept=True)
+    loss = logistic_loss(3, 2, fit_intercept=True)
     w = np.array([1e-25, -2e-25, 3e-26, 0.2])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        _, H = objective.gradient_and_hessian(w, X, y)
-    np.testing.assert_allclose(H, objective.hessian(w, X, y), rtol=1e-14)
+        _, H = loss.gradient_and_hessian(w, X, y)
+    np.testing.assert_allclose(H, loss.hessian(w, X, y), rtol=1e-14)
 
 
 def test_condition_lower_bound():
@@ -174,24 +211,24 @@ def test_condition_lower_bound():
     for rho in (0.0, 0.5, 0.999):
         A = np.array([[1.0, rho], [rho, 1.0]])
         D = np.diag([3.0, 0.01])
-        bound = logistic._condition_lower_bound(D @ A @ D)
+        bound = _logistic_loss._condition_lower_bound(D @ A @ D)
         np.testing.assert_allclose(bound, 1.0 / (1.0 - rho**2), rtol=1e-12)
         assert bound <= np.linalg.cond(A) * (1 + 1e-12)
     rng = np.random.default_rng(0)
     B = rng.standard_normal((30, 6))
     A = B.T @ B
     d = 1 / np.sqrt(np.diag(A))
-    assert logistic._condition_lower_bound(A) <= np.linalg.cond(A * d[:, None] * d)
-    assert logistic._condition_lower_bound(np.array([[1.0, 2.0], [2.0, 1.0]])) == np.inf
-    assert logistic._condition_lower_bound(np.diag([1.0, 0.0])) == np.inf
-    assert logistic._condition_lower_bound(np.diag([1.0, np.inf])) == np.inf
+    assert _logistic_loss._condition_lower_bound(A) <= np.linalg.cond(A * d[:, None] * d)
+    assert _logistic_loss._condition_lower_bound(np.array([[1.0, 2.0], [2.0, 1.0]])) == np.inf
+    assert _logistic_loss._condition_lower_bound(np.diag([1.0, 0.0])) == np.inf
+    assert _logistic_loss._condition_lower_bound(np.diag([1.0, np.inf])) == np.inf
 
 
 @pytest.mark.parametrize("tol", [1e-4, 1e-10])
 def test_single_precision_steps_keep_the_answer_and_the_iterations(monkeypatch, tol):
     X, y = logistic_data(n=5000, p=20, scale=3.0)
     mixed = LogisticRegression(C=1.0, tol=tol).fit(X, y)
-    monkeypatch.setattr(logistic, "SINGLE_PRECISION_MAX_CONDITION", 0.0)  # always float64
+    monkeypatch.setattr(_logistic_loss, "SINGLE_PRECISION_MAX_CONDITION", 0.0)  # always float64
     double = LogisticRegression(C=1.0, tol=tol).fit(X, y)
     assert mixed.n_iter_ == double.n_iter_
     # The steps differ by float32 rounding, so the iterates agree to far better than tol (down
@@ -208,23 +245,15 @@ def test_newton_computes_each_hessian_with_its_gradient(monkeypatch):
     # where the run cannot stop, and no gradient is computed separately there.
     X, y = logistic_data(n=2000, p=5)
     calls = []
-    original = logistic.logistic_objective
+    for name, label in (("gradient", "gradient"), ("gradient_and_hessian", "both"),
+                        ("hessian", "hessian")):
+        method = getattr(BinaryLogisticLoss, name)
 
-    def counting_objective(*args, **kwargs):
-        objective = original(*args, **kwargs)
-        gradient, both = objective.gradient, objective.gradient_and_hessian
+        def counted(self, *args, _method=method, _label=label):
+            calls.append(_label)
+            return _method(self, *args)
 
-        def count(name, function):
-            def wrapped(*a):
-                calls.append(name)
-                return function(*a)
-            return wrapped
-
-        return dataclasses.replace(objective, gradient=count("gradient", gradient),
-                                   gradient_and_hessian=count("both", both),
-                                   hessian=count("hessian", objective.hessian))
-
-    monkeypatch.setattr(logistic, "logistic_objective", counting_objective)
+        monkeypatch.setattr(BinaryLogisticLoss, name, counted)
     model = LogisticRegression(C=1.0, tol=1e-8).fit(X, y)
     # One Hessian per step, each with its point's gradient; the last point follows a small
     # full step, so only its gradient is needed to stop.

@@ -118,6 +118,15 @@ def norm_ppf(q: Any) -> np.ndarray | float:
     return float(x) if np.ndim(q) == 0 else x
 
 
+def _exp(log_odds: np.ndarray) -> np.ndarray:
+    r""":math:`e^x` for the odds-ratio columns, ``inf`` beyond the float range
+    (:math:`x > 709.8`) without a RuntimeWarning per entry: the coefficient or standard error it
+    comes from is itself huge, as with (quasi-)separated classes, which the fit warns about
+    (``PerfectSeparationWarning``) when it detects them."""
+    with np.errstate(over="ignore"):
+        return np.exp(log_odds)
+
+
 #: Column names of the coefficient table, in order.
 COLUMNS = (
     "coef", "std_err", "z", "p_value", "ci_lower", "ci_upper",
@@ -149,7 +158,7 @@ class LogitSummary:
         Row names.
     coef, std_err, z, p_value, ci_lower, ci_upper, odds_ratio, odds_ratio_lower,
     odds_ratio_upper : ndarray
-        The columns.
+        The columns (an odds ratio beyond the float range, :math:`e^{709.8}`, is ``inf``).
     log_likelihood, null_log_likelihood : float
         :math:`\log L(\hat\beta)`, and of the intercept-only model (NaN without intercept).
     deviance, aic, pseudo_r2 : float
@@ -200,15 +209,15 @@ class LogitSummary:
 
     @property
     def odds_ratio(self) -> np.ndarray:
-        return np.exp(self.coef)
+        return _exp(self.coef)
 
     @property
     def odds_ratio_lower(self) -> np.ndarray:
-        return np.exp(self.ci_lower)
+        return _exp(self.ci_lower)
 
     @property
     def odds_ratio_upper(self) -> np.ndarray:
-        return np.exp(self.ci_upper)
+        return _exp(self.ci_upper)
 
     @property
     def deviance(self) -> float:

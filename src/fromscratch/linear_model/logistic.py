@@ -26,30 +26,17 @@ penalty, and the intercept :math:`b` never penalized. The solvers minimize the s
 divided by :math:`Cn`: the *mean* log-loss plus :math:`\frac{1-\rho}{2Cn}\|w\|^2 +
 \frac{\rho}{Cn}\|w\|_1`.
 
-**The derivatives, by hand.** With :math:`p_i = \sigma(z_i)` and :math:`\sigma' = \sigma(1-\sigma)`,
-
-.. math::
-
-    \frac{\partial \ell_i}{\partial z_i} = p_i - y_i, \qquad
-    \nabla_w \frac1n\sum_i \ell_i = \frac1n X^\top (p - y), \qquad
-    \nabla^2_w \frac1n\sum_i \ell_i = \frac1n X^\top S X,\; S = \mathrm{diag}(p_i(1-p_i)),
-
-and for the softmax :math:`\partial\ell_i/\partial z_{ik} = p_{ik} - [y_i = k]` with Hessian
-blocks :math:`\frac1n X^\top \mathrm{diag}(p_{ik}\delta_{kl} - p_{ik}p_{il}) X` (the full
-Jacobian of the softmax, not just its diagonal).
-
-**Numerics.** With :math:`e = e^{-|z|} \le 1`, which never overflows,
-:math:`\log(1 + e^z) = \max(z, 0) + \log(1 + e)` and :math:`\sigma(z) = 1/(1+e)` or
-:math:`e/(1+e)` (for :math:`z \ge 0` or :math:`z < 0`): the loss and the probabilities of the
-binary model share one exponential per sample. The softmax subtracts the row maximum before
-exponentiating. So no input overflows, and tiny probabilities keep their relative precision.
+**The derivatives and the numerics** are in :mod:`~fromscratch.linear_model._logistic_loss`
+(:class:`~._logistic_loss.BinaryLogisticLoss`, :class:`~._logistic_loss.MultinomialLogisticLoss`:
+the loss, its hand-derived gradient and Hessian, and the fast paths Newton's method uses).
+**The textbook form** of Newton's method (IRLS), the reference the fast path is tested against,
+is :func:`newton_irls`.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -60,11 +47,22 @@ from fromscratch.linalg import LinAlgError, cholesky, solve_triangular
 from fromscratch.linear_model._iterative import (
     FitResult,
     Objective,
-    autodiff_gradient,
     check_solver_options,
     gradient_descent,
     lbfgs,
     newton,
+)
+from fromscratch.linear_model._logistic_irls import newton_irls
+from fromscratch.linear_model._logistic_loss import (
+    BinaryLogisticLoss,
+    LogisticLoss,
+    MultinomialLogisticLoss,
+    log_sigmoid,
+    log_softmax,
+    logistic_loss,
+    sigmoid,
+    softmax,
+    split_intercept,
 )
 from fromscratch.linear_model._summary import LogitSummary
 
@@ -75,356 +73,18 @@ __all__ = [
     "log_sigmoid",
     "log_softmax",
     "softmax",
-    "logistic_objective",
+    "LogisticLoss",
+    "BinaryLogisticLoss",
+    "MultinomialLogisticLoss",
+    "logistic_loss",
+    "newton_irls",
 ]
 
 SOLVERS = ("newton", "lbfgs", "gd", "sgd", "minibatch")
-#: The binary Hessian is accumulated over blocks of rows of about this many bytes (see
-#: :func:`_weighted_gram`): small enough to stay in the CPU cache, large enough for BLAS.
-HESSIAN_BLOCK_BYTES = 2**20
-#: Newton's steps on float64 data use a Hessian accumulated in float32 while the Hessian scaled
-#: to unit diagonal has a condition number below this, by :func:`_condition_lower_bound` (which
-#: can underestimate it tenfold or more: a cautious threshold).
-SINGLE_PRECISION_MAX_CONDITION = 1e3
 
 
 class PerfectSeparationWarning(UserWarning):
     """The classes are perfectly separated: without a penalty the MLE does not exist."""
-
-
-# -- stable building blocks ----------------------------------------------------------------
-
-
-def log_sigmoid(z: np.ndarray) -> np.ndarray:
-    r""":math:`\log\sigma(z) = -\log(1 + e^{-z})`, without overflow for any :math:`z`."""
-    return -np.logaddexp(0.0, -z)
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    r""":math:`\sigma(z) = 1/(1 + e^{-z})` without overflow, to full relative precision.
-
-    With :math:`e = e^{-|z|} \le 1` (never overflows): :math:`\sigma(z) = 1/(1+e)` for
-    :math:`z \ge 0` and :math:`e/(1+e)` for :math:`z < 0`; so :math:`\sigma(-40) \approx
-    4.2\times10^{-18}` keeps all its digits, where :math:`1 - \sigma(40)` would give 0.
-    """
-    e = np.exp(-np.abs(z))
-    r = 1.0 / (1.0 + e)
-    return np.where(z >= 0, r, e * r)
-
-
-def log_softmax(Z: np.ndarray) -> np.ndarray:
-    r"""Row-wise :math:`z_k - \log\sum_l e^{z_l}`, shifting by the row maximum first."""
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-def softmax(Z: np.ndarray) -> np.ndarray:
-    r"""Row-wise :math:`e^{z_k}/\sum_l e^{z_l}`, shifting by the row maximum first."""
-    return np.exp(log_softmax(Z))
-
-
-# -- the objective ---------------------------------------------------------------------------
-
-
-def _split(w: np.ndarray, fit_intercept: bool) -> tuple[np.ndarray, np.ndarray | float]:
-    """Coefficients and intercept from the solver's vector (binary) or matrix (multinomial):
-    the intercept is the last entry (column)."""
-    if fit_intercept:
-        return w[..., :-1], w[..., -1]
-    return w, 0.0
-
-
-def _append_ones(X: np.ndarray) -> np.ndarray:
-    return np.hstack([X, np.ones((X.shape[0], 1), dtype=X.dtype)])
-
-
-def _scores(X: np.ndarray, coef: np.ndarray) -> np.ndarray:
-    r""":math:`Xw` for a vector ``coef`` (binary), :math:`XW^\top` for one row per class."""
-    if coef.ndim == 2 or not X.flags.c_contiguous:
-        return X @ coef.T
-    # einsum's dot products along the rows of a C-ordered X read it at memory speed, where
-    # BLAS's matrix-vector product on a tall X with few columns takes about 1.5x as long (one
-    # thread; bench_logistic). For a Fortran-ordered X, BLAS is the faster.
-    return np.einsum("ij,j->i", X, coef)
-
-
-def _transposed_product(residual: np.ndarray, X: np.ndarray) -> np.ndarray:
-    r""":math:`X^\top r` for a vector ``residual`` (binary), :math:`R^\top X` for a matrix."""
-    if residual.ndim == 2 or not X.flags.c_contiguous:
-        return residual.T @ X
-    return np.einsum("i,ij->j", residual, X)  # faster than BLAS here, as in _scores
-
-
-def _weighted_gram(
-    X: np.ndarray, s: np.ndarray, *, fit_intercept: bool, dtype: Any = None,
-    residual: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    r""":math:`\tilde X^\top S \tilde X = \sum_i s_i \tilde x_i \tilde x_i^\top` with
-    :math:`\tilde x_i = (x_i, 1)` (or :math:`x_i` without an intercept), :math:`s_i \ge 0`;
-    and :math:`\tilde X^\top r` from the same pass over ``X`` when ``residual`` is given.
-
-    The rows are taken in blocks of about ``HESSIAN_BLOCK_BYTES``. Each block :math:`X_B` is
-    copied into a small buffer in ``dtype`` and scaled, :math:`A = \sqrt{S_B}\,X_B`; it adds
-    :math:`A^\top A` to :math:`X^\top S X` (NumPy sees ``A.T @ A`` and calls BLAS ``syrk``,
-    which computes one triangle: half the work of a general product) and
-    :math:`A^\top\sqrt{s_B} = \sum_{i\in B} s_i x_i` to the intercept's column. The buffer
-    stays in the CPU cache between being written and being multiplied, where a scaled copy of
-    all of ``X`` would go through main memory; :math:`X_B^\top r_B` reads the block while it
-    is cached too, in the precision of ``X`` whatever ``dtype`` is. The sums over blocks are
-    kept in the precision of ``X``.
-    """
-    n, p = X.shape
-    dtype = np.dtype(X.dtype if dtype is None else dtype)
-    q = p + fit_intercept
-    rows = max(1, HESSIAN_BLOCK_BYTES // (p * dtype.itemsize))
-    buffer = np.empty((min(rows, n), p), dtype=dtype)
-    root_s = np.sqrt(s).astype(dtype, copy=False)
-    H = np.zeros((q, q), dtype=X.dtype)
-    product = None if residual is None else np.zeros(q, dtype=X.dtype)
-    for start in range(0, n, rows):
-        block = slice(start, start + rows)
-        if product is not None:
-            product[:p] += _transposed_product(residual[block], X[block])
-        A = buffer[: min(rows, n - start)]
-        A[...] = X[block]
-        A *= root_s[block, None]
-        H[:p, :p] += A.T @ A
-        if fit_intercept:
-            H[:p, p] += A.T @ root_s[block]
-    if fit_intercept:
-        H[p, :p] = H[:p, p]
-        H[p, p] = np.sum(s)
-        if product is not None:
-            product[p] = np.sum(residual)
-    return H, product
-
-
-def _condition_lower_bound(H: np.ndarray) -> float:
-    r"""A lower bound on the condition number of :math:`H` scaled to unit diagonal (``inf``
-    when it is not positive definite or not finite).
-
-    With :math:`A = D^{-1/2} H D^{-1/2} = LL^\top`, :math:`D = \mathrm{diag}(H)`: the pivot
-    :math:`L_{jj}^2` is the Schur complement :math:`1/(A_{1:j,1:j}^{-1})_{jj} \ge
-    \lambda_{\min}(A)`, and :math:`\lambda_{\max}(A) \ge 1` (the diagonal is 1), so
-    :math:`\kappa(A) \ge \max_j 1/L_{jj}^2`. A nearly collinear column (or, with an intercept, a
-    feature whose mean dwarfs its spread) shows up as a small pivot.
-    """
-    diagonal = np.diagonal(H)
-    if not np.all(np.isfinite(H)) or np.any(diagonal <= 0):  # e.g. float32 overflow
-        return math.inf
-    scale = 1.0 / np.sqrt(diagonal)
-    try:
-        L = cholesky(H * scale[:, None] * scale)
-    except LinAlgError:
-        return math.inf
-    return float(1.0 / np.min(np.diagonal(L)) ** 2)
-
-
-def logistic_objective(
-    n_features: int,
-    n_classes: int,
-    *,
-    fit_intercept: bool,
-    l2: float = 0.0,
-    l1: float = 0.0,
-    gradient: str = "analytic",
-) -> Objective:
-    r"""The mean log-loss plus penalties, with hand-derived gradient and Hessian.
-
-    Parameters
-    ----------
-    n_features : int
-        :math:`p`.
-    n_classes : int
-        2: binary model, ``w`` is the vector :math:`(w_1..w_p, b)` and ``y`` holds 0/1.
-        :math:`K \ge 3`: multinomial, ``w`` is a :math:`K \times (p+1)` matrix (one row per
-        class, intercept last) and ``y`` is the one-hot :math:`n\times K` matrix :math:`Y`.
-    fit_intercept : bool
-        Whether ``w`` ends with an intercept (which is never penalized).
-    l2, l1 : float
-        Penalty strengths on the mean scale: :math:`\frac{l_2}{2}\|w\|^2 + l_1\|w\|_1`.
-    gradient : {"analytic", "autodiff"}
-        The hand-derived gradient, or reverse-mode autodiff of the same loss written with
-        :mod:`fromscratch.autodiff.numpy` (the Hessian is always the hand-derived one).
-
-    Returns
-    -------
-    Objective
-    """
-    binary = n_classes == 2
-    shape = (n_features + fit_intercept,) if binary else (n_classes, n_features + fit_intercept)
-    penalized = np.ones(shape)  # 1 for a coefficient, 0 for the intercept
-    if fit_intercept:
-        penalized[..., -1] = 0.0
-
-    # The Newton solver asks for the loss, the gradient and the Hessian at the same point: the
-    # scores z = Xw + b of the last point, and their probabilities, are kept (each request
-    # would otherwise pass over X again).
-    last: dict[str, Any] = {"X": None, "w": None}
-
-    def point(w: np.ndarray, X: np.ndarray) -> dict[str, Any]:
-        if not (last["X"] is X and np.array_equal(last["w"], w)):
-            coef, intercept = _split(w, fit_intercept)
-            if not np.any(coef):  # e.g. the starting point: the scores are the intercepts
-                z = np.zeros((X.shape[0], *coef.shape[:-1]), dtype=X.dtype) + intercept
-            else:
-                z = _scores(X, coef) + intercept
-            last.clear()
-            last.update(X=X, w=w.copy(), z=z)
-        return last
-
-    def exp_minus_abs(state: dict[str, Any]) -> np.ndarray:
-        """e^{-|z|} of the binary scores, shared by the loss and the probabilities."""
-        if "e" not in state:
-            state["e"] = np.exp(-np.abs(state["z"]))
-        return state["e"]
-
-    def probabilities(w: np.ndarray, X: np.ndarray) -> np.ndarray:
-        state = point(w, X)
-        if "p" not in state:
-            if binary:  # sigma(z) = 1/(1+e) for z >= 0, e/(1+e) for z < 0 (the docstring above)
-                e = exp_minus_abs(state)
-                r = 1.0 / (1.0 + e)
-                state["p"] = np.where(state["z"] >= 0, r, e * r)
-            else:
-                state["p"] = softmax(state["z"])
-        return state["p"]
-
-    def loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-        state = point(w, X)
-        z = state["z"]
-        if binary:  # log(1 + e^z) - y z, with log(1 + e^z) = max(z, 0) + log(1 + e^{-|z|})
-            data = np.mean(np.maximum(z, 0.0) + np.log1p(exp_minus_abs(state)) - y * z)
-        else:  # log sum_k e^{z_k} - z_{y}
-            data = -np.mean(np.sum(y * log_softmax(z), axis=1))
-        coef, _ = _split(w, fit_intercept)
-        return float(data) + 0.5 * l2 * float(np.sum(coef * coef))
-
-    def penalized_gradient(Xt_residual: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
-        r"""The gradient from :math:`\tilde X^\top(p - y)` (the shape of ``w``)."""
-        return Xt_residual / n + (l2 * penalized * w).astype(w.dtype, copy=False)
-
-    def analytic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        residual = probabilities(w, X) - y  # dl/dz = p - y
-        Xt_residual = np.empty_like(w)
-        coef_part, _ = _split(Xt_residual, fit_intercept)
-        coef_part[...] = _transposed_product(residual, X)
-        if fit_intercept:
-            Xt_residual[..., -1] = residual.sum(axis=0)
-        return penalized_gradient(Xt_residual, w, X.shape[0])
-
-    def binary_derivatives(w: np.ndarray, X: np.ndarray, y: np.ndarray, *,
-                           for_steps: bool) -> tuple[np.ndarray | None, np.ndarray]:
-        r"""The Hessian :math:`\tilde X^\top S\tilde X/n` + penalty (:func:`_weighted_gram`),
-        and for Newton's steps (``for_steps``) the gradient from the same pass.
-
-        **Mixed precision.** For the steps, float64 data are multiplied in float32, which runs
-        twice as fast (twice the numbers per SIMD instruction): the gradient, in float64,
-        decides where Newton's method stops (at :math:`\nabla f = 0`), while the Hessian only
-        shapes the steps. Its relative error (about :math:`10^{-7}`) perturbs a step by that
-        times the condition number :math:`\kappa` of the Hessian scaled to unit diagonal, so
-        convergence is unchanged while :math:`\kappa` is moderate; above
-        ``SINGLE_PRECISION_MAX_CONDITION`` (estimated by :func:`_condition_lower_bound`) the
-        Hessian is accumulated again in float64. ``hessian`` (standard errors, tests) is always
-        the float64 one.
-        """
-        prob = probabilities(w, X)
-        n = X.shape[0]
-        s = prob * (1.0 - prob)
-        residual = prob - y if for_steps else None
-        single = for_steps and X.dtype == np.float64
-
-        def accumulate(dtype: Any) -> tuple[np.ndarray, np.ndarray | None]:
-            H, Xt_residual = _weighted_gram(X, s, fit_intercept=fit_intercept, dtype=dtype,
-                                            residual=residual)
-            H /= n
-            H[np.diag_indices_from(H)] += l2 * penalized
-            return H, Xt_residual
-
-        if not single:
-            H, Xt_residual = accumulate(X.dtype)
-        else:
-            with np.errstate(over="ignore", invalid="ignore"):  # overflow: the guard's inf
-                H, Xt_residual = accumulate(np.float32)
-            if _condition_lower_bound(H) > SINGLE_PRECISION_MAX_CONDITION:
-                H, Xt_residual = accumulate(X.dtype)
-        gradient = None if Xt_residual is None else penalized_gradient(Xt_residual, w, n)
-        return gradient, H
-
-    def multinomial_hessian(w: np.ndarray, X: np.ndarray) -> np.ndarray:
-        P = probabilities(w, X)
-        n = X.shape[0]
-        K, q = P.shape[1], w.shape[1]
-        Xt = _append_ones(X) if fit_intercept else X
-        XtT = np.ascontiguousarray(Xt.T)  # (q, n), C order: a fast BLAS layout
-        H = np.empty((K * q, K * q), dtype=X.dtype)
-        for k in range(K):
-            for l in range(k, K):
-                # weights p_k δ_kl - p_k p_l: the softmax Jacobian, off-diagonal included
-                weights = P[:, k] * ((k == l) - P[:, l])
-                block = (XtT @ (Xt * weights[:, None])) / n
-                H[k * q : (k + 1) * q, l * q : (l + 1) * q] = block
-                H[l * q : (l + 1) * q, k * q : (k + 1) * q] = block.T
-        H[np.diag_indices_from(H)] += l2 * penalized.ravel()
-        return H
-
-    def hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        if binary:
-            return binary_derivatives(w, X, y, for_steps=False)[1]
-        return multinomial_hessian(w, X)
-
-    def gradient_and_hessian(w: np.ndarray, X: np.ndarray,
-                             y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return binary_derivatives(w, X, y, for_steps=True)
-
-    def line(w: np.ndarray, d: np.ndarray, X: np.ndarray,
-             y: np.ndarray) -> Callable[[float], tuple[float, float]]:
-        r"""The objective on the line through ``w`` along ``d``, for Newton's line search:
-        ``phi(t)`` is :math:`(f(w + td),\ d^\top\nabla f(w + td))`.
-
-        The scores are affine in :math:`t`: :math:`z(w + td) = z(w) + t\,u` with
-        :math:`u = \tilde X d`, so after the one product :math:`u` every ``phi(t)`` is
-        elementwise work, and the slope is :math:`\frac1n\sum_i (p_i - y_i)u_i` plus the
-        penalty's :math:`l_2\, d^\top(w + td)` (intercept excluded). Each call leaves the scores
-        of :math:`w + td` in the cache, where the gradient and Hessian at that point find them.
-        """
-        z = point(w, X)["z"]
-        coef_d, intercept_d = _split(d, fit_intercept)
-        u = _scores(X, coef_d) + intercept_d
-        n = X.shape[0]
-
-        def phi(t: float) -> tuple[float, float]:
-            v = w + t * d
-            last.clear()
-            last.update(X=X, w=v.copy(), z=z + t * u)
-            residual = probabilities(v, X) - y
-            slope = float(np.sum(residual * u)) / n + l2 * float(np.sum(penalized * v * d))
-            return loss(v, X, y), slope
-
-        return phi
-
-    def differentiable_loss(w: Any, X: np.ndarray, y: np.ndarray) -> Any:
-        """The smooth objective again, in fromscratch.autodiff.numpy operations."""
-        import fromscratch.autodiff.numpy as anp
-
-        coef, intercept = _split(w, fit_intercept)
-        if binary:
-            z = X @ coef + intercept
-            data = anp.mean(anp.softplus(z) - y * z)
-        else:
-            data = -anp.mean(anp.sum(y * anp.log_softmax(X @ coef.T + intercept, axis=1), axis=1))
-        return data + 0.5 * l2 * anp.sum(coef * coef)
-
-    gradient_function = {"analytic": analytic_gradient,
-                         "autodiff": autodiff_gradient(differentiable_loss)}[gradient]
-    return Objective(loss=loss, gradient=gradient_function, hessian=hessian,
-                     l1=l1 * penalized if l1 > 0 else None, line=line,
-                     # the fused pass computes the hand-derived gradient
-                     gradient_and_hessian=(gradient_and_hessian
-                                           if binary and gradient == "analytic" else None))
-
-
-# -- the estimator -----------------------------------------------------------------------------
 
 
 def _softmax_null_space(n_classes: int, width: int, dtype: np.dtype) -> np.ndarray:
@@ -460,8 +120,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     fit_intercept : bool, default=True
     solver : {"newton", "lbfgs", "gd", "sgd", "minibatch"}, default="newton"
         ``"newton"``: Newton's method with line search — iteratively reweighted least squares,
-        what statistical software does; with an L1 part, proximal Newton (coordinate descent
-        on each quadratic model). ``"lbfgs"``: the quasi-Newton method L-BFGS
+        what statistical software does (:func:`newton_irls` is its textbook form, a few
+        lines); with an L1 part, proximal Newton (coordinate descent on each quadratic
+        model). ``"lbfgs"``: the quasi-Newton method L-BFGS
         (:class:`fromscratch.optim.LBFGS`, strong-Wolfe line search, the last 10 curvature
         pairs; scikit-learn's default solver): no Hessian, cheap iterations; L2 or no penalty
         only, as in scikit-learn. ``"gd"``: full-batch gradient descent; ``"sgd"``: one sample
@@ -627,14 +288,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         n_classes = self.classes_.size
         binary = n_classes == 2
         strength = 0.0 if math.isinf(self.C) else 1.0 / (self.C * n_samples)
-        objective = logistic_objective(
-            n_features, n_classes, fit_intercept=self.fit_intercept,
-            l2=(1.0 - self.l1_ratio) * strength, l1=self.l1_ratio * strength,
-            gradient=self.gradient,
-        )
+        loss = logistic_loss(n_features, n_classes, fit_intercept=self.fit_intercept,
+                             l2=(1.0 - self.l1_ratio) * strength, l1=self.l1_ratio * strength)
         target = index.astype(X.dtype) if binary else np.eye(n_classes, dtype=X.dtype)[index]
-        width = n_features + self.fit_intercept
-        w0 = np.zeros(width if binary else (n_classes, width), dtype=X.dtype)
+        w0 = np.zeros(loss.shape, dtype=X.dtype)
         if self.fit_intercept:
             # Start from the intercept-only MLE (the class frequencies), as glmnet does: the
             # first step then only has to find the coefficients.
@@ -653,7 +310,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                     separated.append(True)
                 return bool(separated)
 
-        result = self._solve(solver, objective, w0, X, target, index, callback)
+        result = self._solve(solver, loss.objective(self.gradient), w0, X, target, index,
+                             callback)
         if separated:
             warnings.warn(
                 "The classes are perfectly separated by a hyperplane: every training sample "
@@ -664,7 +322,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 PerfectSeparationWarning,
                 stacklevel=2,
             )
-        self._store(result, objective, X, target, index, strength)
+        self._store(result, loss, X, target, index, strength)
         return self
 
     def _solve(self, solver: str, objective: Objective, w0: np.ndarray, X: np.ndarray,
@@ -690,7 +348,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
     def _separates(self, w: np.ndarray, X: np.ndarray, index: np.ndarray) -> bool:
         """Whether ``w`` puts every training sample strictly on its own class's side."""
-        coef, intercept = _split(w, self.fit_intercept)
+        coef, intercept = split_intercept(w, self.fit_intercept)
         if w.ndim == 1:
             z = X @ coef + intercept
             return bool(np.all(np.where(index == 1, z, -z) > 0))
@@ -699,16 +357,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Z[np.arange(Z.shape[0]), index] = -np.inf
         return bool(np.all(own > Z.max(axis=1)))
 
-    def _store(self, result: FitResult, objective: Objective, X: np.ndarray,
+    def _store(self, result: FitResult, loss: LogisticLoss, X: np.ndarray,
                target: np.ndarray, index: np.ndarray, strength: float) -> None:
         w = result.coef
         n = X.shape[0]
-        # The mean log-loss at the solution: the objective minus its L2 term (from the scores
-        # the solver left cached, before the centring below changes w).
-        coef, _ = _split(w, self.fit_intercept)
-        l2 = (1.0 - self.l1_ratio) * strength
-        data_loss = objective.loss(w, X, target) - 0.5 * l2 * float(np.sum(coef * coef))
-        self.log_likelihood_ = -n * data_loss
+        # From the scores the solver left cached, before the centring below changes w.
+        self.log_likelihood_ = -n * loss.mean_log_loss(w, X, target)
         if w.ndim == 2:
             # The softmax is unchanged when the same vector is added to every class. The
             # unpenalized intercepts are reported centred (sum 0 over the classes). So are the
@@ -720,7 +374,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 w -= w.mean(axis=0)
             elif self.fit_intercept:
                 w[:, -1] -= w[:, -1].mean()
-        coef, intercept = _split(w, self.fit_intercept)
+        coef, intercept = split_intercept(w, self.fit_intercept)
         self.coef_ = np.atleast_2d(coef).copy()
         self.intercept_ = (np.atleast_1d(intercept).astype(X.dtype) if self.fit_intercept
                            else np.zeros(self.coef_.shape[0], dtype=X.dtype))
@@ -739,13 +393,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if hasattr(self, "cov_params_"):
             del self.cov_params_
         if w.ndim == 1 and strength == 0.0:
-            self._store_covariance(objective, w, X, target)
+            self._store_covariance(loss, w, X, target)
 
-    def _store_covariance(self, objective: Objective, w: np.ndarray, X: np.ndarray,
+    def _store_covariance(self, loss: LogisticLoss, w: np.ndarray, X: np.ndarray,
                           target: np.ndarray) -> None:
         r"""``cov_params_`` = (observed information)⁻¹ = :math:`(n\nabla^2 F)^{-1}`, by Cholesky:
         :math:`I = LL^\top \Rightarrow I^{-1} = L^{-\top}L^{-1}`."""
-        information = X.shape[0] * objective.hessian(w, X, target)
+        information = X.shape[0] * loss.hessian(w, X, target)
         if self.fit_intercept:  # the solver orders (coef, intercept); the table intercept first
             order = np.r_[w.size - 1, : w.size - 1]
             information = information[np.ix_(order, order)]

@@ -1,0 +1,523 @@
+r"""The logistic log-loss as a class: value, hand-derived gradient and Hessian, and the fast paths
+that Newton's method needs, around one explicit cache of the scores.
+
+**The loss** (the mean scale of :mod:`fromscratch.linear_model.logistic`): for coefficients
+:math:`w` (intercept last, never penalized) and scores :math:`z = \tilde X w`,
+:math:`\tilde X = [X, 1]`,
+
+.. math::
+
+    f(w) = \frac1n\sum_{i=1}^n \ell_i + \frac{l_2}{2}\|w\|^2, \qquad
+    \ell_i = \log(1 + e^{z_i}) - y_i z_i
+    \;\text{ or }\; \log\sum_k e^{z_{ik}} - z_{i y_i},
+
+plus :math:`l_1\|w\|_1` (handled by the solvers' proximal steps).
+
+**The derivatives, by hand.** With :math:`p_i = \sigma(z_i)` and :math:`\sigma' = \sigma(1-\sigma)`,
+
+.. math::
+
+    \frac{\partial \ell_i}{\partial z_i} = p_i - y_i, \qquad
+    \nabla_w \frac1n\sum_i \ell_i = \frac1n \tilde X^\top (p - y), \qquad
+    \nabla^2_w \frac1n\sum_i \ell_i = \frac1n \tilde X^\top S \tilde X,\;
+    S = \mathrm{diag}(p_i(1-p_i)),
+
+and for the softmax :math:`\partial\ell_i/\partial z_{ik} = p_{ik} - [y_i = k]` with Hessian
+blocks :math:`\frac1n \tilde X^\top \mathrm{diag}(p_{ik}\delta_{kl} - p_{ik}p_{il}) \tilde X`
+(the full Jacobian of the softmax, not just its diagonal).
+
+**Numerics.** With :math:`e = e^{-|z|} \le 1`, which never overflows,
+:math:`\log(1 + e^z) = \max(z, 0) + \log(1 + e)` and :math:`\sigma(z) = 1/(1+e)` or
+:math:`e/(1+e)` (for :math:`z \ge 0` or :math:`z < 0`): the loss and the probabilities of the
+binary model share one exponential per sample. The softmax subtracts the row maximum before
+exponentiating. So no input overflows, and tiny probabilities keep their relative precision.
+
+**The cache.** Newton's method asks for the loss, the gradient and the Hessian at the same
+point, and its line search visits points whose scores are known without a product with
+:math:`X`. A loss object therefore keeps one :class:`Scores` record, its attribute
+``scores``: the point (``X`` by identity, a copy of ``w``), its scores :math:`z`, and what is
+derived from them on first use (:math:`e^{-|z|}`, the probabilities). Asking at another point
+replaces it. The textbook form of the method, without any of this, is
+:func:`~fromscratch.linear_model._logistic_irls.newton_irls`.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+
+from fromscratch._validation import check_choice
+from fromscratch.linalg import LinAlgError, cholesky
+from fromscratch.linear_model._iterative import Objective, autodiff_gradient
+
+__all__ = [
+    "sigmoid",
+    "log_sigmoid",
+    "softmax",
+    "log_softmax",
+    "Scores",
+    "LogisticLoss",
+    "BinaryLogisticLoss",
+    "MultinomialLogisticLoss",
+    "logistic_loss",
+    "split_intercept",
+]
+
+#: The binary Hessian is accumulated over blocks of rows of about this many bytes (see
+#: :func:`_weighted_gram`): small enough to stay in the CPU cache, large enough for BLAS.
+HESSIAN_BLOCK_BYTES = 2**20
+#: Newton's steps on float64 data use a Hessian accumulated in float32 while the Hessian scaled
+#: to unit diagonal has a condition number below this, by :func:`_condition_lower_bound` (which
+#: can underestimate it tenfold or more: a cautious threshold).
+SINGLE_PRECISION_MAX_CONDITION = 1e3
+
+
+# -- stable building blocks ----------------------------------------------------------------
+
+
+def _sigmoid_from(z: np.ndarray, e: np.ndarray) -> np.ndarray:
+    r""":math:`\sigma(z)` from :math:`e = e^{-|z|}`: :math:`1/(1+e)` for :math:`z \ge 0`,
+    :math:`e/(1+e)` for :math:`z < 0`."""
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    r""":math:`\sigma(z) = 1/(1 + e^{-z})` without overflow, to full relative precision.
+
+    With :math:`e = e^{-|z|} \le 1` (never overflows): :math:`\sigma(z) = 1/(1+e)` for
+    :math:`z \ge 0` and :math:`e/(1+e)` for :math:`z < 0`; so :math:`\sigma(-40) \approx
+    4.2\times10^{-18}` keeps all its digits, where :math:`1 - \sigma(40)` would give 0.
+    """
+    return _sigmoid_from(z, np.exp(-np.abs(z)))
+
+
+def log_sigmoid(z: np.ndarray) -> np.ndarray:
+    r""":math:`\log\sigma(z) = -\log(1 + e^{-z})`, without overflow for any :math:`z`."""
+    return -np.logaddexp(0.0, -z)
+
+
+def log_softmax(Z: np.ndarray) -> np.ndarray:
+    r"""Row-wise :math:`z_k - \log\sum_l e^{z_l}`, shifting by the row maximum first."""
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax(Z: np.ndarray) -> np.ndarray:
+    r"""Row-wise :math:`e^{z_k}/\sum_l e^{z_l}`, shifting by the row maximum first."""
+    return np.exp(log_softmax(Z))
+
+
+# -- products with X ---------------------------------------------------------------------------
+
+
+def split_intercept(w: np.ndarray, fit_intercept: bool) -> tuple[np.ndarray, np.ndarray | float]:
+    """Coefficients and intercept from the solver's vector (binary) or matrix (multinomial):
+    the intercept is the last entry (column)."""
+    if fit_intercept:
+        return w[..., :-1], w[..., -1]
+    return w, 0.0
+
+
+def _scores(X: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    r""":math:`Xw` for a vector ``coef`` (binary), :math:`XW^\top` for one row per class."""
+    if coef.ndim == 2 or not X.flags.c_contiguous:
+        return X @ coef.T
+    # einsum's dot products along the rows of a C-ordered X read it at memory speed, where
+    # BLAS's matrix-vector product on a tall X with few columns takes about 1.5x as long (one
+    # thread; bench_logistic). For a Fortran-ordered X, BLAS is the faster.
+    return np.einsum("ij,j->i", X, coef)
+
+
+def _transposed_product(residual: np.ndarray, X: np.ndarray) -> np.ndarray:
+    r""":math:`X^\top r` for a vector ``residual`` (binary), :math:`R^\top X` for a matrix."""
+    if residual.ndim == 2 or not X.flags.c_contiguous:
+        return residual.T @ X
+    return np.einsum("i,ij->j", residual, X)  # faster than BLAS here, as in _scores
+
+
+def _append_ones(X: np.ndarray) -> np.ndarray:
+    return np.hstack([X, np.ones((X.shape[0], 1), dtype=X.dtype)])
+
+
+def _weighted_gram(
+    X: np.ndarray, s: np.ndarray, *, fit_intercept: bool, dtype: Any = None,
+    residual: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    r""":math:`\tilde X^\top S \tilde X = \sum_i s_i \tilde x_i \tilde x_i^\top` with
+    :math:`\tilde x_i = (x_i, 1)` (or :math:`x_i` without an intercept), :math:`s_i \ge 0`;
+    and :math:`\tilde X^\top r` from the same pass over ``X`` when ``residual`` is given.
+
+    The rows are taken in blocks of about ``HESSIAN_BLOCK_BYTES``. Each block :math:`X_B` is
+    copied into a small buffer in ``dtype`` and scaled, :math:`A = \sqrt{S_B}\,X_B`; it adds
+    :math:`A^\top A` to :math:`X^\top S X` (NumPy sees ``A.T @ A`` and calls BLAS ``syrk``,
+    which computes one triangle: half the work of a general product) and
+    :math:`A^\top\sqrt{s_B} = \sum_{i\in B} s_i x_i` to the intercept's column. The buffer
+    stays in the CPU cache between being written and being multiplied, where a scaled copy of
+    all of ``X`` would go through main memory; :math:`X_B^\top r_B` reads the block while it
+    is cached too, in the precision of ``X`` whatever ``dtype`` is. The sums over blocks are
+    kept in the precision of ``X``.
+    """
+    n, p = X.shape
+    dtype = np.dtype(X.dtype if dtype is None else dtype)
+    q = p + fit_intercept
+    rows = max(1, HESSIAN_BLOCK_BYTES // (p * dtype.itemsize))
+    buffer = np.empty((min(rows, n), p), dtype=dtype)
+    root_s = np.sqrt(s).astype(dtype, copy=False)
+    H = np.zeros((q, q), dtype=X.dtype)
+    product = None if residual is None else np.zeros(q, dtype=X.dtype)
+    for start in range(0, n, rows):
+        block = slice(start, start + rows)
+        if product is not None:
+            product[:p] += _transposed_product(residual[block], X[block])
+        A = buffer[: min(rows, n - start)]
+        A[...] = X[block]
+        A *= root_s[block, None]
+        H[:p, :p] += A.T @ A
+        if fit_intercept:
+            H[:p, p] += A.T @ root_s[block]
+    if fit_intercept:
+        H[p, :p] = H[:p, p]
+        H[p, p] = np.sum(s)
+        if product is not None:
+            product[p] = np.sum(residual)
+    return H, product
+
+
+def _condition_lower_bound(H: np.ndarray) -> float:
+    r"""A lower bound on the condition number of :math:`H` scaled to unit diagonal (``inf``
+    when it is not positive definite or not finite).
+
+    With :math:`A = D^{-1/2} H D^{-1/2} = LL^\top`, :math:`D = \mathrm{diag}(H)`: the pivot
+    :math:`L_{jj}^2` is the Schur complement :math:`1/(A_{1:j,1:j}^{-1})_{jj} \ge
+    \lambda_{\min}(A)`, and :math:`\lambda_{\max}(A) \ge 1` (the diagonal is 1), so
+    :math:`\kappa(A) \ge \max_j 1/L_{jj}^2`. A nearly collinear column (or, with an intercept, a
+    feature whose mean dwarfs its spread) shows up as a small pivot.
+    """
+    diagonal = np.diagonal(H)
+    if not np.all(np.isfinite(H)) or np.any(diagonal <= 0):  # e.g. float32 overflow
+        return math.inf
+    scale = 1.0 / np.sqrt(diagonal)
+    try:
+        L = cholesky(H * scale[:, None] * scale)
+    except LinAlgError:
+        return math.inf
+    return float(1.0 / np.min(np.diagonal(L)) ** 2)
+
+
+# -- the loss ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Scores:
+    r"""The scores at one point, and what is derived from them, computed on first use.
+
+    Attributes
+    ----------
+    X : ndarray
+        The data, compared by identity (the solvers pass the same array at every call).
+    w : ndarray
+        A copy of the point.
+    z : ndarray
+        The scores :math:`\tilde X w`: shape (n,) (binary) or (n, K).
+    e : ndarray or None
+        Binary only: :math:`e^{-|z|}`, shared by the loss and the probabilities.
+    p : ndarray or None
+        The probabilities :math:`\sigma(z)` or :math:`\mathrm{softmax}(z)`.
+    """
+
+    X: np.ndarray
+    w: np.ndarray
+    z: np.ndarray
+    e: np.ndarray | None = None
+    p: np.ndarray | None = None
+
+    def describes(self, w: np.ndarray, X: np.ndarray) -> bool:
+        """Whether these are the scores of ``w`` on ``X``."""
+        return self.X is X and np.array_equal(self.w, w)
+
+
+class LogisticLoss(ABC):
+    r"""The mean log-loss plus penalties (module docstring), with hand-derived derivatives.
+
+    The methods ``loss``, ``gradient``, ``hessian``, ``line`` (and, binary only,
+    ``gradient_and_hessian``) take ``(w, X, y)`` as :class:`~._iterative.Objective` expects;
+    :meth:`objective` binds them into one. Use :func:`logistic_loss` to get the binary or the
+    multinomial loss.
+
+    Parameters
+    ----------
+    n_features : int
+        :math:`p`.
+    fit_intercept : bool
+        Whether ``w`` ends with an intercept (which is never penalized).
+    l2, l1 : float
+        Penalty strengths on the mean scale: :math:`\frac{l_2}{2}\|w\|^2 + l_1\|w\|_1`.
+    n_outputs : tuple, default=()
+        ``(K,)`` for one row of coefficients per class (the multinomial loss).
+
+    Attributes
+    ----------
+    shape : tuple
+        The shape of ``w``.
+    penalized : ndarray of shape ``shape``
+        1 for a coefficient, 0 for the intercept.
+    scores : Scores or None
+        The cache: the scores of the last point asked about (module docstring).
+    """
+
+    #: Both derivatives from one pass over ``X``, for the solver's steps; None: not available.
+    gradient_and_hessian: ClassVar[Any] = None
+
+    def __init__(self, n_features: int, *, fit_intercept: bool, l2: float = 0.0,
+                 l1: float = 0.0, n_outputs: tuple[int, ...] = ()) -> None:
+        self.fit_intercept = fit_intercept
+        self.l2 = l2
+        self.l1 = l1
+        self.shape = (*n_outputs, n_features + fit_intercept)
+        self.penalized = np.ones(self.shape)
+        if fit_intercept:
+            self.penalized[..., -1] = 0.0
+        self.scores: Scores | None = None
+
+    # -- what the subclasses define --------------------------------------------------------
+
+    @abstractmethod
+    def _probabilities(self, scores: Scores) -> np.ndarray:
+        """The probabilities from the scores."""
+
+    @abstractmethod
+    def _mean_data_loss(self, scores: Scores, y: np.ndarray) -> float:
+        """The mean log-loss from the scores."""
+
+    @abstractmethod
+    def _differentiable_data_loss(self, z: Any, y: np.ndarray) -> Any:
+        """The mean log-loss of traced scores, in :mod:`fromscratch.autodiff.numpy`."""
+
+    @abstractmethod
+    def hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        r""":math:`\nabla^2 f(w)` as a ``(w.size, w.size)`` matrix, in the precision of ``X``."""
+
+    # -- the cache -------------------------------------------------------------------------
+
+    def at(self, w: np.ndarray, X: np.ndarray) -> Scores:
+        """The scores of ``w`` on ``X``: from the cache, or computed and cached."""
+        if self.scores is None or not self.scores.describes(w, X):
+            coef, intercept = split_intercept(w, self.fit_intercept)
+            if not np.any(coef):  # e.g. the starting point: the scores are the intercepts
+                z = np.zeros((X.shape[0], *coef.shape[:-1]), dtype=X.dtype) + intercept
+            else:
+                z = _scores(X, coef) + intercept
+            self.scores = Scores(X=X, w=w.copy(), z=z)
+        return self.scores
+
+    def probabilities(self, w: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """:math:`p = \\sigma(z)` (binary, shape (n,)) or the softmax of the scores (n, K)."""
+        scores = self.at(w, X)
+        if scores.p is None:
+            scores.p = self._probabilities(scores)
+        return scores.p
+
+    # -- the objective ---------------------------------------------------------------------
+
+    def _l2_term(self, w: np.ndarray) -> float:
+        coef, _ = split_intercept(w, self.fit_intercept)
+        return 0.5 * self.l2 * float(np.sum(coef * coef))
+
+    def mean_log_loss(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
+        r""":math:`\frac1n\sum_i \ell_i`, the mean negative log-likelihood (no penalty)."""
+        return self._mean_data_loss(self.at(w, X), y)
+
+    def loss(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
+        """The smooth part :math:`f(w)`: the mean log-loss plus the L2 term."""
+        return self.mean_log_loss(w, X, y) + self._l2_term(w)
+
+    def _penalized_gradient(self, Xt_residual: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
+        r"""The gradient from :math:`\tilde X^\top(p - y)` (the shape of ``w``)."""
+        return Xt_residual / n + (self.l2 * self.penalized * w).astype(w.dtype, copy=False)
+
+    def gradient(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        r""":math:`\nabla f(w) = \frac1n\tilde X^\top(p - y) + l_2 w` (intercept unpenalized)."""
+        residual = self.probabilities(w, X) - y  # dl/dz = p - y
+        Xt_residual = np.empty_like(w)
+        coef_part, _ = split_intercept(Xt_residual, self.fit_intercept)
+        coef_part[...] = _transposed_product(residual, X)
+        if self.fit_intercept:
+            Xt_residual[..., -1] = residual.sum(axis=0)
+        return self._penalized_gradient(Xt_residual, w, X.shape[0])
+
+    def line(self, w: np.ndarray, d: np.ndarray, X: np.ndarray,
+             y: np.ndarray) -> Callable[[float], tuple[float, float]]:
+        r"""The objective on the line through ``w`` along ``d``, for Newton's line search:
+        ``phi(t)`` is :math:`(f(w + td),\ d^\top\nabla f(w + td))`.
+
+        The scores are affine in :math:`t`: :math:`z(w + td) = z(w) + t\,u` with
+        :math:`u = \tilde X d`, so after the one product :math:`u` every ``phi(t)`` is
+        elementwise work, and the slope is :math:`\frac1n\sum_i (p_i - y_i)u_i` plus the
+        penalty's :math:`l_2\, d^\top(w + td)` (intercept excluded). Each call leaves the scores
+        of :math:`w + td` in the cache, where the gradient and Hessian at that point find them.
+        """
+        z = self.at(w, X).z
+        coef_d, intercept_d = split_intercept(d, self.fit_intercept)
+        u = _scores(X, coef_d) + intercept_d
+        n = X.shape[0]
+
+        def phi(t: float) -> tuple[float, float]:
+            v = w + t * d
+            self.scores = Scores(X=X, w=v.copy(), z=z + t * u)
+            residual = self.probabilities(v, X) - y
+            slope = (float(np.sum(residual * u)) / n
+                     + self.l2 * float(np.sum(self.penalized * v * d)))
+            return self.loss(v, X, y), slope
+
+        return phi
+
+    def differentiable_loss(self, w: Any, X: np.ndarray, y: np.ndarray) -> Any:
+        """The smooth objective again, in :mod:`fromscratch.autodiff.numpy` operations."""
+        import fromscratch.autodiff.numpy as anp
+
+        coef, intercept = split_intercept(w, self.fit_intercept)
+        z = X @ (coef.T if len(self.shape) == 2 else coef) + intercept
+        return self._differentiable_data_loss(z, y) + 0.5 * self.l2 * anp.sum(coef * coef)
+
+    def objective(self, gradient: str = "analytic") -> Objective:
+        """The :class:`~._iterative.Objective` the solvers take, from this loss's methods.
+
+        ``gradient="autodiff"`` takes the gradient by reverse-mode automatic differentiation of
+        :meth:`differentiable_loss` instead of the formula (the Hessian stays the formula's).
+        """
+        if check_choice(gradient, "gradient", ("analytic", "autodiff")) == "autodiff":
+            gradient_function = autodiff_gradient(self.differentiable_loss)
+            fused = None  # the fused pass computes the hand-derived gradient
+        else:
+            gradient_function, fused = self.gradient, self.gradient_and_hessian
+        return Objective(loss=self.loss, gradient=gradient_function, hessian=self.hessian,
+                         l1=self.l1 * self.penalized if self.l1 > 0 else None, line=self.line,
+                         gradient_and_hessian=fused)
+
+
+class BinaryLogisticLoss(LogisticLoss):
+    """Two classes: ``w`` is the vector :math:`(w_1..w_p, b)`, ``y`` holds 0/1."""
+
+    def __init__(self, n_features: int, *, fit_intercept: bool, l2: float = 0.0,
+                 l1: float = 0.0) -> None:
+        super().__init__(n_features, fit_intercept=fit_intercept, l2=l2, l1=l1)
+
+    def _exp_minus_abs(self, scores: Scores) -> np.ndarray:
+        if scores.e is None:
+            scores.e = np.exp(-np.abs(scores.z))
+        return scores.e
+
+    def _probabilities(self, scores: Scores) -> np.ndarray:
+        return _sigmoid_from(scores.z, self._exp_minus_abs(scores))
+
+    def _mean_data_loss(self, scores: Scores, y: np.ndarray) -> float:
+        # log(1 + e^z) - y z, with log(1 + e^z) = max(z, 0) + log(1 + e^{-|z|})
+        z = scores.z
+        return float(np.mean(np.maximum(z, 0.0) + np.log1p(self._exp_minus_abs(scores)) - y * z))
+
+    def _differentiable_data_loss(self, z: Any, y: np.ndarray) -> Any:
+        import fromscratch.autodiff.numpy as anp
+
+        return anp.mean(anp.softplus(z) - y * z)
+
+    def hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        r""":math:`\tilde X^\top S\tilde X/n` + penalty, in the precision of ``X``."""
+        return self._derivatives(w, X, y, for_steps=False)[1]
+
+    def gradient_and_hessian(self, w: np.ndarray, X: np.ndarray,
+                             y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The gradient and the Hessian for Newton's steps, from one pass over ``X`` (the
+        Hessian possibly in single precision: :meth:`_derivatives`)."""
+        return self._derivatives(w, X, y, for_steps=True)
+
+    def _derivatives(self, w: np.ndarray, X: np.ndarray, y: np.ndarray, *,
+                     for_steps: bool) -> tuple[Any, np.ndarray]:
+        r"""The Hessian :math:`\tilde X^\top S\tilde X/n` + penalty (:func:`_weighted_gram`),
+        and for Newton's steps (``for_steps``) the gradient from the same pass.
+
+        **Mixed precision.** For the steps, float64 data are multiplied in float32, which runs
+        twice as fast (twice the numbers per SIMD instruction): the gradient, in float64,
+        decides where Newton's method stops (at :math:`\nabla f = 0`), while the Hessian only
+        shapes the steps. Its relative error (about :math:`10^{-7}`) perturbs a step by that
+        times the condition number :math:`\kappa` of the Hessian scaled to unit diagonal, so
+        convergence is unchanged while :math:`\kappa` is moderate; above
+        ``SINGLE_PRECISION_MAX_CONDITION`` (estimated by :func:`_condition_lower_bound`) the
+        Hessian is accumulated again in float64. :meth:`hessian` (standard errors, tests) is
+        always the float64 one.
+        """
+        prob = self.probabilities(w, X)
+        n = X.shape[0]
+        s = prob * (1.0 - prob)
+        residual = prob - y if for_steps else None
+
+        def accumulate(dtype: Any) -> tuple[np.ndarray, np.ndarray | None]:
+            H, Xt_residual = _weighted_gram(X, s, fit_intercept=self.fit_intercept, dtype=dtype,
+                                            residual=residual)
+            H /= n
+            H[np.diag_indices_from(H)] += self.l2 * self.penalized
+            return H, Xt_residual
+
+        if not (for_steps and X.dtype == np.float64):
+            H, Xt_residual = accumulate(X.dtype)
+        else:
+            with np.errstate(over="ignore", invalid="ignore"):  # overflow: the guard's inf
+                H, Xt_residual = accumulate(np.float32)
+            if _condition_lower_bound(H) > SINGLE_PRECISION_MAX_CONDITION:
+                H, Xt_residual = accumulate(X.dtype)
+        gradient = None if Xt_residual is None else self._penalized_gradient(Xt_residual, w, n)
+        return gradient, H
+
+
+class MultinomialLogisticLoss(LogisticLoss):
+    r""":math:`K \ge 3` classes: ``w`` is a :math:`K \times (p+1)` matrix (one row per class,
+    intercept last) and ``y`` is the one-hot :math:`n\times K` matrix :math:`Y`."""
+
+    def __init__(self, n_features: int, n_classes: int, *, fit_intercept: bool,
+                 l2: float = 0.0, l1: float = 0.0) -> None:
+        super().__init__(n_features, fit_intercept=fit_intercept, l2=l2, l1=l1,
+                         n_outputs=(n_classes,))
+
+    def _probabilities(self, scores: Scores) -> np.ndarray:
+        return softmax(scores.z)
+
+    def _mean_data_loss(self, scores: Scores, y: np.ndarray) -> float:
+        return float(-np.mean(np.sum(y * log_softmax(scores.z), axis=1)))  # log sum e^z - z_y
+
+    def _differentiable_data_loss(self, z: Any, y: np.ndarray) -> Any:
+        import fromscratch.autodiff.numpy as anp
+
+        return -anp.mean(anp.sum(y * anp.log_softmax(z, axis=1), axis=1))
+
+    def hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+        r"""Blocks :math:`\frac1n\tilde X^\top\mathrm{diag}(p_k\delta_{kl} - p_kp_l)\tilde X` +
+        penalty, in the order of ``w.ravel()`` (class by class)."""
+        P = self.probabilities(w, X)
+        n = X.shape[0]
+        K, q = P.shape[1], w.shape[1]
+        Xt = _append_ones(X) if self.fit_intercept else X
+        XtT = np.ascontiguousarray(Xt.T)  # (q, n), C order: a fast BLAS layout
+        H = np.empty((K * q, K * q), dtype=X.dtype)
+        for k in range(K):
+            for l in range(k, K):
+                # weights p_k δ_kl - p_k p_l: the softmax Jacobian, off-diagonal included
+                weights = P[:, k] * ((k == l) - P[:, l])
+                block = (XtT @ (Xt * weights[:, None])) / n
+                H[k * q : (k + 1) * q, l * q : (l + 1) * q] = block
+                H[l * q : (l + 1) * q, k * q : (k + 1) * q] = block.T
+        H[np.diag_indices_from(H)] += self.l2 * self.penalized.ravel()
+        return H
+
+
+def logistic_loss(n_features: int, n_classes: int, *, fit_intercept: bool, l2: float = 0.0,
+                  l1: float = 0.0) -> LogisticLoss:
+    """The binary loss for two classes, the multinomial one for more."""
+    if n_classes == 2:
+        return BinaryLogisticLoss(n_features, fit_intercept=fit_intercept, l2=l2, l1=l1)
+    return MultinomialLogisticLoss(n_features, n_classes, fit_intercept=fit_intercept, l2=l2,
+                                   l1=l1)
