@@ -231,15 +231,6 @@ def make_spirals(
         Standard deviation of the Gaussian noise added to each coordinate.
     shuffle : bool, default True
     random_state : None, int or numpy.random.Generator
-    chunks : int or sequence of int, optional
-        Return **lazy** Dask arrays of row blocks of these sizes (an int: rows per block),
-        generated block by block when computed (needs ``fromscratch[dask]``): data of any
-        size. The clusters, their covariances and the redundant, repeated, shifted and
-        scaled columns are drawn once from ``random_state``; each block's rows from its own
-        seed derived from it (:func:`fromscratch.blocks.block_seeds`), so the data are the
-        same on every compute and on any scheduler. A row's cluster is then drawn with the
-        class proportions (the class counts are random, not exact), and the rows need no
-        shuffle; the numbers differ from ``chunks=None``.
 
     Returns
     -------
@@ -321,15 +312,6 @@ def make_blobs(
     center_box : (float, float), default (-10, 10)
     shuffle : bool, default True
     random_state : None, int or numpy.random.Generator
-    chunks : int or sequence of int, optional
-        Return **lazy** Dask arrays of row blocks of these sizes (an int: rows per block),
-        generated block by block when computed (needs ``fromscratch[dask]``): data of any
-        size. The clusters, their covariances and the redundant, repeated, shifted and
-        scaled columns are drawn once from ``random_state``; each block's rows from its own
-        seed derived from it (:func:`fromscratch.blocks.block_seeds`), so the data are the
-        same on every compute and on any scheduler. A row's cluster is then drawn with the
-        class proportions (the class counts are random, not exact), and the rows need no
-        shuffle; the numbers differ from ``chunks=None``.
 
     Returns
     -------
