@@ -66,6 +66,7 @@ from fromscratch.autodiff.numpy import (
 __all__ = ["ArrayBox"]
 
 _ATTRIBUTES = {np.shape: "shape", np.ndim: "ndim"}
+_UFUNCS = _dispatch.UFUNCS
 
 
 class ArrayBox(Box):
@@ -83,7 +84,7 @@ class ArrayBox(Box):
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         if method == "__call__" and not kwargs:  # the common case, one dictionary look-up
-            fun = _dispatch.UFUNCS.get(ufunc)
+            fun = _UFUNCS.get(ufunc)
             if fun is not None:
                 return fun(*inputs)
         return _dispatch.array_ufunc(ufunc, method, inputs, kwargs)

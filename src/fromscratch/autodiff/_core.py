@@ -126,6 +126,9 @@ def concretization_error(box: Box, call: str) -> ConcretizationTypeError:
     )
 
 
+FLOAT64 = np.dtype(np.float64)  # NumPy's results carry this very object: `is` tests it cheaply
+
+
 def complex_error(prim: Primitive) -> TypeError:
     return TypeError(
         f"{prim.name} returned a complex result from a value being differentiated. "
