@@ -275,8 +275,13 @@ def rule_for(rules: Any, argnum: int, prim: Primitive, kind: str) -> Rule:
 
 def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
     """Whether broadcasting turns an array of ``shape`` into one of ``target``."""
-    return len(shape) <= len(target) and all(
-        s == 1 or s == t for s, t in zip(reversed(shape), reversed(target), strict=False))
+    lead = len(target) - len(shape)
+    if lead < 0:
+        return False
+    for n, m in zip(shape, target[lead:], strict=True):  # a plain loop: this runs per operation
+        if n != 1 and n != m:
+            return False
+    return True
 
 
 def independent_warning() -> None:

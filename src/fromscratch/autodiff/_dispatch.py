@@ -176,6 +176,7 @@ class _Binding:
         self.taken = {p.lstrip("*") for p in self.positional} | set(self.keywords)
 
     def __call__(self, args: tuple, kwargs: dict) -> Any:
+        """Bind the call as NumPy would, refuse what ours does not take, then call ours."""
         given = self.signature.bind(*args, **kwargs).arguments
         params = self.signature.parameters
         for name, value in given.items():
@@ -213,7 +214,8 @@ def _no_value(value: Any) -> bool:
 
 
 def _is_default(value: Any, default: Any) -> bool:
-    if value is default or (value is None and default is None):
+    """Whether an argument given explicitly has the parameter's default value (e.g. out=None)."""
+    if value is default:
         return True
     if default is inspect.Parameter.empty or type(value) is not type(default):
         return False

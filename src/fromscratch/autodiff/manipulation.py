@@ -71,33 +71,25 @@ def stack(arrays: Sequence[Any], axis: int = 0) -> Any:
     return _concatenate(*[expand_dims(a, axis) for a in arrays], axis=axis)
 
 
-def _at_least(arys: tuple, ndim: int, where_new: str) -> Any:
-    out = []
-    for a in arys:
-        shape = np.shape(a)
-        if len(shape) < ndim:
-            missing = ndim - len(shape)
-            if where_new == "front" or len(shape) == 0:
-                shape = (1,) * missing + shape
-            elif len(shape) == 1:  # atleast_3d: (n,) -> (1, n, 1)
-                shape = (1,) + shape + (1,) * (missing - 1)
-            else:  # atleast_3d: (m, n) -> (m, n, 1)
-                shape = shape + (1,)
-            a = reshape(a, shape)
-        out.append(a)
+def _at_least(arys: tuple, ndim: int, new_shape: Any) -> Any:
+    """Each array with fewer than ``ndim`` axes reshaped to ``new_shape(its shape)``."""
+    out = [a if np.ndim(a) >= ndim else reshape(a, new_shape(np.shape(a))) for a in arys]
     return out[0] if len(out) == 1 else tuple(out)
 
 
 def atleast_1d(*arys: Any) -> Any:
-    return _at_least(arys, 1, "front")
+    return _at_least(arys, 1, lambda shape: (1,))
 
 
 def atleast_2d(*arys: Any) -> Any:
-    return _at_least(arys, 2, "front")
+    return _at_least(arys, 2, lambda shape: (1,) * (2 - len(shape)) + shape)
 
 
 def atleast_3d(*arys: Any) -> Any:
-    return _at_least(arys, 3, "around")
+    """As NumPy's: ``()`` becomes ``(1, 1, 1)``, ``(n,)`` becomes ``(1, n, 1)`` and ``(m, n)``
+    becomes ``(m, n, 1)``."""
+    return _at_least(arys, 3, lambda shape: {0: (1, 1, 1), 1: (1, *shape, 1),
+                                             2: (*shape, 1)}[len(shape)])
 
 
 def hstack(tup: Sequence[Any]) -> Any:
