@@ -11,6 +11,7 @@ from __future__ import annotations
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
+from autodiff_points import second_order_error, values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,16 +25,9 @@ small_shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
 nonempty_shapes = hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=3)
 
 
-def values(seed: int, shape: tuple, domain: str = "any") -> np.ndarray:
-    """Random values kept away from each function's singular points and kinks."""
-    x = np.random.default_rng(seed).normal(size=shape)
-    if domain == "positive":
-        return np.abs(x) + 0.5
-    if domain == "away_from_zero":  # kinks (abs, relu, sign) and poles (1/x)
-        return x + 0.3 * np.where(x >= 0, 1.0, -1.0)
-    if domain == "small":  # tan: stay well inside (-pi/2, pi/2)
-        return np.tanh(x)
-    return x
+def _shape(x, y):
+    """The broadcast shape (np.broadcast would convert the traced values to arrays)."""
+    return np.broadcast_shapes(np.shape(x), np.shape(y))
 
 
 UNARY = {
@@ -61,6 +55,20 @@ UNARY = {
     "pow operator, fractional exponent": (lambda x: x ** 1.5, "positive"),
     "rpow operator": (lambda x: 2.0 ** x, "any"),
     "clip": (lambda x: anp.clip(x, -0.5, 0.7), "any"),
+    "exp2": (anp.exp2, "any"),
+    "log2": (anp.log2, "positive"),
+    "log10": (anp.log10, "positive"),
+    "cbrt": (anp.cbrt, "away_from_zero"),
+    "reciprocal": (anp.reciprocal, "away_from_zero"),
+    "arcsin": (anp.arcsin, "unit"),
+    "arccos": (anp.arccos, "unit"),
+    "arcsinh": (anp.arcsinh, "any"),
+    "arccosh": (anp.arccosh, "above_one"),
+    "arctanh": (anp.arctanh, "unit"),
+    "sinc": (anp.sinc, "any"),
+    "sinc near 0 (its series)": (lambda x: anp.sinc(0.05 * x), "any"),
+    "mod operator": (lambda x: x % 1.5, "any"),
+    "nan_to_num": (anp.nan_to_num, "any"),
 }
 
 BINARY = {  # name: (f, domain of x, domain of y)
@@ -71,9 +79,16 @@ BINARY = {  # name: (f, domain of x, domain of y)
     "power (array exponent)": (anp.power, "positive", "any"),
     "maximum": (anp.maximum, "any", "any"),
     "minimum": (anp.minimum, "any", "any"),
-    "where": (lambda x, y: anp.where(np.sin(np.arange(np.broadcast(x, y).size)).reshape(
-        np.broadcast(x, y).shape) > 0, x, y), "any", "any"),
+    "where": (lambda x, y: anp.where(np.sin(np.arange(np.prod(_shape(x, y)))).reshape(
+        _shape(x, y)) > 0, x, y), "any", "any"),
     "operators": (lambda x, y: (x + 1) * y - x / (y * y + 1) + 2 / (1 + x * x) - y, "any", "any"),
+    "remainder": (anp.remainder, "any", "positive"),
+    "fmax": (anp.fmax, "any", "any"),
+    "fmin": (anp.fmin, "any", "any"),
+    "arctan2": (anp.arctan2, "any", "any"),
+    "hypot": (anp.hypot, "any", "any"),
+    "logaddexp": (anp.logaddexp, "any", "any"),
+    "logaddexp2": (anp.logaddexp2, "any", "any"),
 }
 
 
@@ -146,6 +161,25 @@ def test_axis_functions_match_finite_differences(name, sa, seed):
     shape, axis = sa
     f = getattr(anp, name)
     assert check_grad(lambda x: f(x, axis), values(seed, shape)) < TOL
+
+
+SECOND_ORDER = {
+    **{name: (f, [(domain, (2, 3))]) for name, (f, domain) in UNARY.items()},
+    **{name: (f, [(dx, (2, 3)), (dy, (3,))]) for name, (f, dx, dy) in BINARY.items()},
+    **{name: (lambda x, f=f: f(x, 1, False), [("away_from_zero", (2, 3))])
+       for name, f in REDUCTIONS.items()},
+    **{name: (lambda x, name=name: getattr(anp, name)(x, 0), [("any", (3, 2))])
+       for name in ("softmax", "log_softmax", "cumsum")},
+}
+
+
+@pytest.mark.filterwarnings("ignore:Output seems independent")  # linear f: constant gradient
+@pytest.mark.parametrize("name", list(SECOND_ORDER))
+def test_second_derivatives_match_finite_differences(name):
+    """Every rule is differentiated again (Hessians, grad of grad): both modes, both orders."""
+    f, specs = SECOND_ORDER[name]
+    args = [values(11 + k, shape, domain) for k, (domain, shape) in enumerate(specs)]
+    assert second_order_error(f, *args) < TOL
 
 
 @FAST
@@ -234,19 +268,24 @@ def test_plain_arrays_in_plain_numpy_out():
     assert type(anp.matmul(x, x.T)) is np.ndarray
 
 
-FLOAT32_CASES = {**{k: v[0] for k, v in UNARY.items()},
-                 "sum": lambda x: anp.sum(x, 0), "max": lambda x: anp.max(x, 1),
-                 "std": lambda x: anp.std(x, 1), "prod": anp.prod, "norm": anp.norm,
-                 "softmax": anp.softmax, "log_softmax": anp.log_softmax,
-                 "logsumexp": anp.logsumexp, "cumsum": anp.cumsum,
-                 "maximum": lambda x: anp.maximum(x, x[:1]), "matmul": lambda x: x @ x.T,
-                 "index": lambda x: x[np.array([0, 0])], "mean": anp.mean}
+FLOAT32_CASES = {**UNARY, **{name: (f, "positive") for name, f in {
+    "sum": lambda x: anp.sum(x, 0), "max": lambda x: anp.max(x, 1),
+    "std": lambda x: anp.std(x, 1), "prod": anp.prod, "norm": anp.norm,
+    "softmax": anp.softmax, "log_softmax": anp.log_softmax,
+    "logsumexp": anp.logsumexp, "cumsum": anp.cumsum, "cumprod": lambda x: anp.cumprod(x, 1),
+    "maximum": lambda x: anp.maximum(x, x[:1]), "matmul": lambda x: x @ x.T,
+    "index": lambda x: x[np.array([0, 0])], "mean": anp.mean,
+    "hypot": lambda x: anp.hypot(x, x[:1]), "logaddexp": lambda x: anp.logaddexp(x, 1.0),
+    "arctan2": lambda x: anp.arctan2(x, x[::-1]), "einsum": lambda x: anp.einsum("ij,kj", x, x),
+    "kron": lambda x: anp.kron(x, x), "linspace": lambda x: anp.linspace(x[0], x[1], 4),
+    "astype float64 and back": lambda x: anp.astype(anp.astype(x, np.float64) * 2, x.dtype),
+}.items()}}
 
 
 @pytest.mark.parametrize("name", list(FLOAT32_CASES))
 def test_float32_is_preserved_in_both_modes(name):
-    f = FLOAT32_CASES[name]
-    x = np.abs(values(0, (2, 3))).astype(np.float32) + np.float32(0.5)
+    f, domain = FLOAT32_CASES[name]
+    x = values(0, (2, 3), domain).astype(np.float32)
     out, tangent = jvp(f, (x,), (np.ones_like(x),))
     assert np.asarray(out).dtype == np.float32
     assert np.asarray(tangent).dtype == np.float32

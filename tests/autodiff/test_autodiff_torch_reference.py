@@ -171,3 +171,99 @@ def test_elementwise_primitives_match_pytorch_forward_and_backward():
         assert_close_to_scale(out.data, out_t.detach().numpy(), rtol=1e-13, err_msg=name)
         np.testing.assert_allclose(t.grad, at.grad.numpy(), rtol=1e-12, atol=1e-15,
                                    err_msg=name)
+
+
+def _with_zeros(a):
+    a = a.copy()
+    a[0, 1] = a[0, 3] = a[1, 0] = 0.0  # row 0 holds two zeros, row 1 one
+    return a
+
+
+_x = rng.normal(size=(3, 4))
+_c = rng.normal(size=(3, 4))
+_unit = 0.8 * np.tanh(_x)
+F = torch.nn.functional
+COVERAGE = {  # name: (ours, theirs, point); the second argument of binary functions is fixed
+    "exp2": (anp.exp2, torch.exp2, _x), "log2": (anp.log2, torch.log2, np.abs(_x) + 0.1),
+    "log10": (anp.log10, torch.log10, np.abs(_x) + 0.1),
+    "arcsin": (anp.arcsin, torch.asin, _unit), "arccos": (anp.arccos, torch.acos, _unit),
+    "arctanh": (anp.arctanh, torch.atanh, _unit), "arcsinh": (anp.arcsinh, torch.asinh, _x * 3),
+    "arccosh": (anp.arccosh, torch.acosh, np.abs(_x) + 1.1), "sinc": (anp.sinc, torch.sinc, _x),
+    "reciprocal": (anp.reciprocal, torch.reciprocal, np.abs(_x) + 0.1),
+    "logaddexp": (lambda a: anp.logaddexp(a, _c), lambda a: torch.logaddexp(a, _t(_c)), _x),
+    "logaddexp2": (lambda a: anp.logaddexp2(a, _c), lambda a: torch.logaddexp2(a, _t(_c)), _x),
+    "hypot": (lambda a: anp.hypot(a, _c), lambda a: torch.hypot(a, _t(_c)), _x),
+    "arctan2": (lambda a: anp.arctan2(a, _c), lambda a: torch.atan2(a, _t(_c)), _x),
+    "arctan2 (second input)": (lambda a: anp.arctan2(_c, a), lambda a: torch.atan2(_t(_c), a),
+                               _x),
+    "fmax": (lambda a: anp.fmax(a, _c), lambda a: torch.fmax(a, _t(_c)), _x),
+    "remainder": (lambda a: a % 1.5, lambda a: torch.remainder(a, 1.5), _x * 3),
+    "remainder (divisor)": (  # torch has no derivative of remainder in its divisor
+        lambda a: 2.5 % a, lambda a: 2.5 - torch.floor(2.5 / a) * a, np.abs(_x) + 0.2),
+    "prod with zeros": (lambda a: anp.prod(a, 1), lambda a: torch.prod(a, 1), _with_zeros(_x)),
+    "cumprod with zeros": (lambda a: anp.cumprod(a, 1), lambda a: torch.cumprod(a, 1),
+                           _with_zeros(_x)),
+    "kron": (lambda a: anp.kron(a, _c[:2, :2]), lambda a: torch.kron(a, _t(_c[:2, :2])), _x),
+    "einsum": (lambda a: anp.einsum("ij,kj->ik", a, _c), lambda a: torch.einsum(
+        "ij,kj->ik", a, _t(_c)), _x),
+    "einsum diagonal": (lambda a: anp.einsum("ii->i", a[:, :3]),
+                        lambda a: torch.einsum("ii->i", a[:, :3]), _x),
+    "tensordot": (lambda a: anp.tensordot(a, _c.T, 1), lambda a: torch.tensordot(
+        a, _t(_c.T), 1), _x),
+    "inner": (lambda a: anp.inner(a, _c), lambda a: torch.inner(a, _t(_c)), _x),
+    "cross": (lambda a: anp.cross(a[:, :3], _c[:, 1:]), lambda a: torch.linalg.cross(
+        a[:, :3], _t(_c[:, 1:])), _x),
+    "sort": (lambda a: anp.sort(a, 1), lambda a: torch.sort(a, 1).values, _x),
+    "tril": (lambda a: anp.tril(a, 1), lambda a: torch.tril(a, 1), _x),
+    "triu": (anp.triu, torch.triu, _x),
+    "diagonal": (lambda a: anp.diagonal(a, 1), lambda a: torch.diagonal(a, 1), _x),
+    "trace": (anp.trace, torch.trace, _x),
+    "diag": (lambda a: anp.diag(a[0]), lambda a: torch.diag(a[0]), _x),
+    "diff": (lambda a: anp.diff(a, 2, axis=1), lambda a: torch.diff(a, 2, dim=1), _x),
+    "roll": (lambda a: anp.roll(a, 2, 1), lambda a: torch.roll(a, 2, 1), _x),
+    "flip": (lambda a: anp.flip(a, 1), lambda a: torch.flip(a, [1]), _x),
+    "rot90": (anp.rot90, lambda a: torch.rot90(a, 1, [0, 1]), _x),
+    "repeat": (lambda a: anp.repeat(a, 2, 1), lambda a: torch.repeat_interleave(a, 2, 1), _x),
+    "tile": (lambda a: anp.tile(a, (2, 1)), lambda a: torch.tile(a, (2, 1)), _x),
+    "pad constant": (lambda a: anp.pad(a, ((0, 1), (1, 2)), constant_values=0.5),
+                     lambda a: F.pad(a, (1, 2, 0, 1), value=0.5), _x),
+    "pad reflect": (lambda a: anp.pad(a, ((0, 0), (2, 2)), mode="reflect"),
+                    lambda a: F.pad(a, (2, 2), mode="reflect"), _x),
+    "pad wrap": (lambda a: anp.pad(a, ((0, 0), (1, 2)), mode="wrap"),
+                 lambda a: F.pad(a[None], (1, 2), mode="circular")[0], _x),
+    "hstack, vstack": (lambda a: anp.vstack([anp.hstack([a, a * 2]), anp.hstack([a, a]) ** 2]),
+                       lambda a: torch.vstack([torch.hstack([a, a * 2]),
+                                               torch.hstack([a, a]) ** 2]), _x),
+}
+
+
+def _t(a):
+    return torch.from_numpy(a)
+
+
+@pytest.mark.filterwarnings("ignore:Output seems independent")  # linear f: constant gradient
+@pytest.mark.parametrize("name", list(COVERAGE))
+def test_coverage_matches_pytorch_values_gradients_and_hessian_vector_products(name):
+    """Values, gradients (a random cotangent) and second derivatives (the Hessian-vector
+    product of a weighted sum) of the functions added to the namespace, against PyTorch."""
+    ours, theirs, a = COVERAGE[name]
+    out_t = theirs(_t(a))
+    w = np.random.default_rng(3).normal(size=tuple(out_t.shape))
+    v = np.random.default_rng(4).normal(size=a.shape)
+    value = ours(a)
+    np.testing.assert_allclose(value, out_t.numpy(), rtol=1e-13,
+                               atol=1e-14 * np.abs(out_t.numpy()).max())
+
+    def weighted(a):
+        return anp.sum(ours(a) * w)
+
+    def weighted_t(a):
+        return (theirs(a) * _t(w)).sum()
+
+    g_t = torch.func.grad(weighted_t)(_t(a)).numpy()
+    np.testing.assert_allclose(grad(weighted)(a), g_t, rtol=1e-12, atol=1e-14 * np.abs(g_t).max())
+    hv_t = torch.autograd.functional.hvp(weighted_t, _t(a), _t(v))[1].numpy()
+    scale = max(np.abs(hv_t).max(), 1e-300)
+    for hv in (hvp(weighted, a, v), hessian(weighted)(a).reshape(a.size, a.size) @ v.ravel()):
+        np.testing.assert_allclose(np.reshape(hv, a.shape), hv_t, rtol=1e-10,
+                                   atol=1e-12 * scale)

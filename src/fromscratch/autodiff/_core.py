@@ -24,17 +24,25 @@ unboxes them and calls itself again on their contents, which may be boxes of a l
 rules are written with the differentiable functions of :mod:`fromscratch.autodiff.numpy`, so when
 a rule runs on lower-level boxes it is itself differentiated: this is all that ``grad(grad(f))``,
 a Hessian, or a Hessian-vector product (forward-over-reverse) needs.
+
+**Nothing is dropped silently.** The engine refuses a complex result (:func:`complex_error`:
+derivatives here are real) and a rule whose tangent or cotangent has a shape that broadcasting
+cannot turn into the right one (:func:`shape_error`, naming the primitive); a box turned into a
+plain number raises :class:`ConcretizationTypeError`; a derivative that is zero because ``f``
+ignores its input comes with HIPS autograd's warning (:func:`independent_warning`).
 """
 
 from __future__ import annotations
 
+import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Box", "Primitive", "primal", "new_level"]
+__all__ = ["Box", "ConcretizationTypeError", "Primitive", "primal", "new_level", "stop_gradient"]
 
 Rule = Callable[..., Any]
 
@@ -67,12 +75,11 @@ class Box:
     """A value being differentiated; subclasses are Dual (forward) and Tensor (reverse).
 
     ``_value`` is the wrapped value (an ndarray, or a box of a lower level) and ``_level`` the
-    nesting level. Setting ``__array_ufunc__ = None`` makes ``ndarray + box`` defer to the box's
-    reflected operator instead of turning the box into an object array.
+    nesting level (0 for boxes made by hand). How boxes meet NumPy (operators, ``np.exp(box)``,
+    conversions to plain arrays) is :class:`~fromscratch.autodiff._arraybox.ArrayBox`'s part.
     """
 
     __slots__ = ("_value", "_level")
-    __array_ufunc__ = None
 
     def _apply(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
         raise NotImplementedError
@@ -83,6 +90,63 @@ def primal(x: Any) -> Any:
     while isinstance(x, Box):
         x = x._value
     return x
+
+
+def stop_gradient(x: Any) -> Any:
+    """``x`` as a constant: its plain value, with no derivative in any transformation.
+
+    The explicit way to use a traced value as a number (JAX's ``lax.stop_gradient``):
+    ``grad(lambda x: x * stop_gradient(x))(3.0)`` is 3, where ``x * float(x)`` raises
+    :class:`ConcretizationTypeError` instead of silently giving the same 3.
+    """
+    return primal(x)
+
+
+class ConcretizationTypeError(TypeError):
+    """A traced value was turned into a plain number or array, which would drop its derivative.
+
+    Raised by ``float(x)``, ``int(x)``, ``math.exp(x)``, ``x.item()``, ``np.asarray(x)`` and by
+    assigning ``x`` into a NumPy array, where ``x`` is being differentiated (JAX raises its
+    error of the same name in the same places).
+    """
+
+
+def concretization_error(box: Box, call: str) -> ConcretizationTypeError:
+    """The error for ``call`` (e.g. ``"float()"``) on ``box``, naming what to do instead."""
+    what = f"a {type(box).__name__} of shape {np.shape(box._value)}"
+    if box._level > 0:
+        what += " traced by a transformation (grad, vjp, jvp, jacobian, hessian, hvp)"
+    return ConcretizationTypeError(
+        f"{call} was called on {what}. The result would be a plain number or array without "
+        "its derivative, so the gradient would be silently wrong. Keep the computation "
+        "differentiable: use the functions of fromscratch.autodiff.numpy (anp.exp(x), not "
+        "math.exp(x) or float(x); anp.stack/anp.concatenate, not assigning into a NumPy "
+        "array). To use the value as a constant on purpose, write stop_gradient(x) (or "
+        "x.detach() for a Tensor, x.value for a Dual)."
+    )
+
+
+FLOAT64 = np.dtype(np.float64)  # NumPy's results carry this very object: `is` tests it cheaply
+
+
+def complex_error(prim: Primitive) -> TypeError:
+    return TypeError(
+        f"{prim.name} returned a complex result from a value being differentiated. "
+        "fromscratch.autodiff differentiates real functions only: complex intermediate values "
+        "are not supported (their derivatives would need Wirtinger calculus). Write the "
+        "computation with real and imaginary parts as separate real arrays."
+    )
+
+
+def shape_error(prim: Primitive, argnum: int, got: tuple, want: tuple, kind: str) -> ValueError:
+    """A rule returned a tangent/cotangent that cannot be broadcast or summed to its shape."""
+    what = ("the JVP rule of input", "tangent", "output") if kind == "jvp" else \
+        ("the VJP rule of input", "cotangent", "input")
+    return ValueError(
+        f"{what[0]} {argnum} of primitive {prim.name!r} returned a {what[1]} of shape {got}, "
+        f"but the {what[2]} has shape {want}. A rule must return its {what[2]}'s shape (or one "
+        "that broadcasting turns into it); this is a bug in that rule."
+    )
 
 
 class _PerArgument:
@@ -207,6 +271,26 @@ def rule_for(rules: Any, argnum: int, prim: Primitive, kind: str) -> Rule:
             "Tensor/Dual."
         )
     return rule
+
+
+def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether broadcasting turns an array of ``shape`` into one of ``target``."""
+    lead = len(target) - len(shape)
+    if lead < 0:
+        return False
+    for n, m in zip(shape, target[lead:], strict=True):  # a plain loop: this runs per operation
+        if n != 1 and n != m:
+            return False
+    return True
+
+
+def independent_warning() -> None:
+    """HIPS autograd's warning: a derivative of zero because ``f`` ignores its input. It points
+    at the first caller outside this package (the line that asked for the derivative)."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_globals.get("__name__", "").startswith(__package__):
+        frame, level = frame.f_back, level + 1
+    warnings.warn("Output seems independent of input.", UserWarning, stacklevel=level)
 
 
 def as_array(value: Any) -> Any:

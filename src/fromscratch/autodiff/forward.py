@@ -16,20 +16,26 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch.autodiff._arraybox import ArrayBox
 from fromscratch.autodiff._core import (
+    FLOAT64,
     Box,
     Primitive,
     as_array,
     as_float_array,
+    broadcasts_to,
     check_callable,
+    complex_error,
+    independent_warning,
     mixing_error,
     new_level,
     prepare,
     primal,
     rule_for,
     scalarize,
+    shape_error,
 )
-from fromscratch.autodiff.numpy import ArrayBox, broadcast_to, ones_like
+from fromscratch.autodiff.numpy import broadcast_to, ones_like
 
 __all__ = ["Dual", "derivative", "jvp"]
 
@@ -44,6 +50,9 @@ class Dual(ArrayBox):
         The primal value :math:`v` (float64 unless float32 is given; integers become float64).
     tangent : array-like
         The tangent :math:`\\dot v`, of the same shape (cast to the value's dtype).
+
+    A Dual exists to carry its tangent, so ``float(d)`` and ``np.asarray(d)`` raise
+    :class:`~fromscratch.autodiff.ConcretizationTypeError`; ``d.value`` is the plain value.
 
     Examples
     --------
@@ -102,20 +111,29 @@ class Dual(ArrayBox):
                 nested = nested or isinstance(a._value, Box)
                 moving.append((i, a.tangent))
         ans = as_array(prim(*values, **kwargs) if nested else prim.fun(*values, **kwargs))
+        dtype = ans.dtype
+        if dtype is not FLOAT64 and dtype.kind == "c":  # the identity test: float64, at once
+            raise complex_error(prim)
         tangent = None
         for i, t in moving:
             dt = rule_for(prim.jvps, i, prim, "jvp")(t, ans, *values, **kwargs)
+            if dt.shape != ans.shape and not broadcasts_to(dt.shape, ans.shape):
+                raise shape_error(prim, i, dt.shape, ans.shape, "jvp")
             tangent = dt if tangent is None else tangent + dt
         if tangent.shape != ans.shape:  # a broadcast input: its tangent broadcasts too
             tangent = broadcast_to(tangent, ans.shape)
         return Dual._make(ans, tangent, level)
+
+    def _drops_derivative(self, to_array: bool) -> bool:
+        return True  # a Dual exists to carry its tangent
 
     def __repr__(self) -> str:
         return f"Dual(value={self._value!r}, tangent={self.tangent!r})"
 
 
 def _tangent_at(out: Any, level: int) -> tuple[Any, Any]:
-    """Value and tangent of ``out`` at ``level``; a zero tangent if it ignores the inputs."""
+    """Value and tangent of ``out`` at ``level``; a zero tangent (and HIPS autograd's warning)
+    if it ignores the inputs."""
     if isinstance(out, Dual) and out._level == level:
         return out._value, out.tangent
     if isinstance(out, (tuple, list, dict)):
@@ -123,6 +141,7 @@ def _tangent_at(out: Any, level: int) -> tuple[Any, Any]:
             f"f returned a {type(out).__name__}; jvp, derivative and jacobian need f to return "
             "one array."
         )
+    independent_warning()
     out = as_array(out)
     return out, np.zeros(np.shape(out), dtype=np.result_type(primal(out)))
 

@@ -30,6 +30,7 @@ from fromscratch.autodiff._core import (
     as_array,
     as_float_array,
     check_callable,
+    independent_warning,
     new_level,
     prepare,
     primal,
@@ -88,6 +89,8 @@ def _reverse(
             leaves.append(args[i])
         out = _single_array(f(*args, **kwargs), "this transformation")
     depends = isinstance(out, Tensor) and out._level == level and out.requires_grad
+    if not depends:
+        independent_warning()
     value = out._value if isinstance(out, Tensor) and out._level == level else out
 
     def pullback(cotangent: Any) -> list[Any]:

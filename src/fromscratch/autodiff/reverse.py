@@ -24,6 +24,12 @@ so one backward pass gives the gradient with respect to every input, whatever th
 * ``.data`` holds an ndarray (float64, or float32 when given float32; integers become float64).
   ``Tensor(array)`` copies the array, so updating ``.data`` in place never changes the caller's
   array.
+* ``t.item()`` and ``float(t)`` return the value as a Python number, a constant by definition;
+  ``t.numpy()`` and ``np.asarray(t)`` refuse a Tensor that requires grad (PyTorch's error):
+  write ``t.detach().numpy()``, or ``t.data`` for the array itself. Inside a transformation
+  (``grad(f)``) all four raise :class:`~fromscratch.autodiff.ConcretizationTypeError`.
+* NumPy's functions accept Tensors (``np.exp(t)``, ``np.sum(t, axis=0)``) and record the same
+  operations as ``anp``'s.
 """
 
 from __future__ import annotations
@@ -34,16 +40,23 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch.autodiff._arraybox import ArrayBox
 from fromscratch.autodiff._core import (
+    FLOAT64,
     STATE,
     Box,
+    ConcretizationTypeError,
     Primitive,
     as_array,
     as_float_array,
+    broadcasts_to,
+    complex_error,
     mixing_error,
+    primal,
     rule_for,
+    shape_error,
 )
-from fromscratch.autodiff.numpy import ArrayBox, sum_to
+from fromscratch.autodiff.numpy import sum_to
 
 __all__ = ["Tensor", "no_grad", "backprop"]
 
@@ -139,6 +152,9 @@ class Tensor(ArrayBox):
                     argnums.append(i)
         out = Tensor.__new__(Tensor)
         out._value = as_array(prim(*values, **kwargs) if nested else prim.fun(*values, **kwargs))
+        dtype = out._value.dtype
+        if dtype is not FLOAT64 and dtype.kind == "c":  # the identity test: float64, at once
+            raise complex_error(prim)
         out._level = level
         out.grad = None
         if parents:
@@ -206,19 +222,27 @@ class Tensor(ArrayBox):
         out._parents = ()
         return out
 
-    def item(self) -> float:
-        """The value of a one-element Tensor as a Python float."""
-        if np.size(self._value) != 1:
-            raise ValueError(f"item() needs a Tensor with one element; shape is {self.shape}.")
-        return float(np.asarray(self._value).reshape(()))
-
     def numpy(self) -> np.ndarray:
-        """The value as an ndarray (shared with ``.data``)."""
-        return self._value
+        """The value as an ndarray (shared with ``.data``); as in PyTorch, a Tensor that
+        requires grad must be detached first (``t.detach().numpy()``)."""
+        return self._concrete(".numpy()", to_array=True)
+
+    def _drops_derivative(self, to_array: bool) -> bool:
+        # PyTorch: float(t) and t.item() detach by definition, np.asarray(t) and t.numpy()
+        # refuse a Tensor that requires grad; inside a transformation, all of them refuse
+        return self.requires_grad and (to_array or self._level > 0)
+
+    def _conversion_error(self, call: str) -> Exception:
+        if self._level > 0:
+            return super()._conversion_error(call)
+        return ConcretizationTypeError(
+            f"Can't call numpy() on Tensor that requires grad (here: {call}). Use "
+            "tensor.detach().numpy() instead (or tensor.data for the array itself)."
+        )
 
     def __repr__(self) -> str:
         flag = ", requires_grad=True" if self.requires_grad else ""
-        body = np.array2string(np.asarray(self._value), separator=", ", prefix="Tensor(")
+        body = np.array2string(primal(self), separator=", ", prefix="Tensor(")
         return f"Tensor({body}{flag})"
 
 
@@ -255,7 +279,9 @@ def backprop(root: Tensor, seed: Any, keep_all: bool = False) -> dict[Tensor, An
         prim, ans, args, kwargs = node._prim, node._value, node._args, node._kwargs
         for parent, i in zip(node._parents, node._argnums, strict=True):
             share = prim.vjps[i](g, ans, *args, **kwargs)
-            if share.shape != parent._value.shape:
+            if share.shape != parent._value.shape:  # a broadcast input: sum its share back
+                if not broadcasts_to(parent._value.shape, share.shape):
+                    raise shape_error(prim, i, share.shape, parent._value.shape, "vjp")
                 share = sum_to(share, parent._value.shape)
             adjoint[parent] = adjoint[parent] + share if parent in adjoint else share
             consumers[parent] -= 1

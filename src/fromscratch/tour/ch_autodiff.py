@@ -30,24 +30,21 @@ def _median_time(fn, repeats: int) -> float:
 
 
 def run(ch) -> None:
-    import fromscratch.autodiff.numpy as anp
-    from fromscratch.autodiff import (
-        Dual,
-        check_grad,
-        derivative,
-        grad,
-        hessian,
-        jacobian,
-        jvp,
-        trace,
-    )
-    from fromscratch.plot._style import new_figure
-    from fromscratch.plot.autodiff import (
-        plot_function_and_derivative,
-        plot_jacobian_cost,
-        plot_trace,
-    )
+    rng = np.random.default_rng(0)  # one stream, drawn from in the order of the sections
+    _introduction(ch)
+    _dual_numbers(ch)
+    _evaluation_traces(ch)
+    _rules_as_data(ch)
+    _jacobian_cost(ch, rng)
+    Xd, yd = _verification(ch, rng)
+    _mlp_closed_forms(ch, rng, Xd, yd)
+    _no_silent_drops(ch)
 
+
+# -- introduction ----------------------------------------------------------------------------------
+
+
+def _introduction(ch) -> None:
     ch.text(
         "Every model in this tour is trained by following a gradient. Writing gradients by hand "
         "is error-prone (a missing $1/n$, a transposed matrix), and finite differences are "
@@ -60,7 +57,15 @@ def run(ch) -> None:
         "differences and closed forms (the test suite also checks them against PyTorch)."
     )
 
-    # -- dual numbers ---------------------------------------------------------------------------
+
+# -- dual numbers ----------------------------------------------------------------------------------
+
+
+def _dual_numbers(ch) -> None:
+    import fromscratch.autodiff.numpy as anp
+    from fromscratch.autodiff import Dual, derivative
+    from fromscratch.plot.autodiff import plot_function_and_derivative
+
     ch.heading("Dual numbers: why $\\varepsilon^2 = 0$ gives the derivative")
     ch.text(
         "Extend the reals with a symbol $\\varepsilon$ that is not zero but squares to zero, "
@@ -99,7 +104,14 @@ def run(ch) -> None:
     ch.check_close("f' by dual numbers", "hand-derived 2x sin x + x² cos x", df,
                    2 * xs * np.sin(xs) + xs ** 2 * np.cos(xs), rtol=1e-14)
 
-    # -- forward and reverse mode on the survey's example ---------------------------------------
+
+# -- forward and reverse mode on the survey's example ----------------------------------------------
+
+
+def _evaluation_traces(ch) -> None:
+    from fromscratch.autodiff import grad, trace
+    from fromscratch.plot.autodiff import plot_trace
+
     ch.heading("Evaluation traces: forward and reverse mode")
     ch.text(
         "A program computes $f$ as a sequence of elementary operations, the *evaluation trace* "
@@ -146,6 +158,8 @@ def run(ch) -> None:
     ch.check_close("grad of the example", "closed form (x₂ + 1/x₁, x₁ − cos x₂)", [g1, g2],
                    [5 + 1 / 2, 2 - np.cos(5.0)], rtol=1e-15)
 
+
+def _rules_as_data(ch) -> None:
     ch.text(
         "In code, each primitive is one entry of a table with its NumPy function, its forward "
         "rule and its reverse rule side by side — for `exp`, both say \"multiply by the "
@@ -160,7 +174,16 @@ def run(ch) -> None:
         "reverse pass (forward-over-reverse)."
     )
 
-    # -- cost of Jacobians ----------------------------------------------------------------------
+
+# -- cost of Jacobians -----------------------------------------------------------------------------
+
+
+def _jacobian_cost(ch, rng: np.random.Generator) -> None:
+    import fromscratch.autodiff.numpy as anp
+    from fromscratch.autodiff import jacobian
+    from fromscratch.plot._style import new_figure
+    from fromscratch.plot.autodiff import plot_jacobian_cost
+
     ch.heading("Which mode when: the cost of a Jacobian")
     ch.text(
         "For $f: \\mathbb{R}^n \\to \\mathbb{R}^m$ one forward pass gives one *column* of the "
@@ -175,7 +198,6 @@ def run(ch) -> None:
     sizes = [1, 4, 16, 64] if ch.quick else [1, 2, 4, 8, 16, 32, 64, 128]
     big = sizes[-1]
     repeats = 3 if ch.quick else 7
-    rng = np.random.default_rng(0)
     fig, axes = new_figure(2, width=10.5, height=4.0)
     for ax, varying in zip(axes, ("inputs n", "outputs m"), strict=True):
         forward, reverse = [], []
@@ -198,7 +220,15 @@ def run(ch) -> None:
         ch.check_close(f"Jacobian of tanh(Wx), {mode} mode", "closed form diag(1 − tanh²) W",
                        jacobian(lambda x: anp.tanh(W @ x), mode=mode)(x), J_closed, rtol=1e-13)
 
-    # -- verification ---------------------------------------------------------------------------
+
+# -- verification ----------------------------------------------------------------------------------
+
+
+def _verification(ch, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Composed functions against finite differences; returns the data the MLP checks use."""
+    import fromscratch.autodiff.numpy as anp
+    from fromscratch.autodiff import check_grad, grad
+
     ch.heading("Verification")
     ch.text(
         "`check_grad(f, *args)` computes the Jacobian three ways — reverse mode, forward mode "
@@ -235,6 +265,15 @@ def run(ch) -> None:
                  grad(lambda x: anp.sum(anp.softplus(x)))(np.array([-1e3, 1e3])),
                  grad(lambda x: anp.log_softmax(x)[0])(np.array([-1e3, 0.0, 1e3])))) else 1.0,
              0.0)
+    return Xd, yd
+
+
+# -- verification, continued: an MLP loss against its closed forms ---------------------------------
+
+
+def _mlp_closed_forms(ch, rng: np.random.Generator, Xd: np.ndarray, yd: np.ndarray) -> None:
+    import fromscratch.autodiff.numpy as anp
+    from fromscratch.autodiff import grad, hessian, jvp
 
     # An MLP loss in its last layer's weights w: L(w) = mean((h w - y)^2) with the hidden
     # activations h = tanh(X W1 + b1) fixed. L is quadratic in w, so its derivatives have exact
@@ -259,3 +298,39 @@ def run(ch) -> None:
                    grad_exact @ v, rtol=1e-10)
     ch.check_close("Hessian of an MLP loss (reverse-over-reverse)", "closed form (2/n) hᵀh",
                    hessian(mlp_loss)(w2), 2.0 / n * hidden.T @ hidden, rtol=1e-10)
+
+
+# -- never a silently dropped derivative -----------------------------------------------------------
+
+
+def _no_silent_drops(ch) -> None:
+    import fromscratch.autodiff.numpy as anp
+    from fromscratch.autodiff import ConcretizationTypeError, grad, stop_gradient
+
+    ch.heading("No silently dropped derivatives")
+    ch.text(
+        "Reverse mode follows the values the program computes with `Tensor` operations and "
+        "nothing else. A value that leaves that world — `float(x)`, `math.exp(x)`, "
+        "`np.asarray(x)`, `x.item()`, or an assignment `B[0] = x` into a NumPy array — comes "
+        "back as a plain number, and every derivative through it would be lost without a "
+        "sound: $x \\cdot \\mathrm{float}(x)$ would have the derivative $x$ instead of $2x$. "
+        "So inside `grad`, `jvp` and the other transformations each of these raises a "
+        "`ConcretizationTypeError` (JAX's name for the same error) that says what to write "
+        "instead: `anp.exp(x)`, or `stop_gradient(x)` where a constant is meant. NumPy's own "
+        "functions, on the other hand, work: `np.exp(x)` or `np.sum(x)` on a traced value "
+        "dispatch to the same rule table (NumPy's `__array_ufunc__` and `__array_function__` "
+        "protocols), and a function without a rule raises instead of guessing."
+    )
+    try:
+        grad(lambda x: x * float(x))(3.0)
+        raised = False
+    except ConcretizationTypeError:
+        raised = True
+    ch.check("float(x) inside grad raises instead of giving 3", "ConcretizationTypeError",
+             0.0 if raised else 1.0, 0.0)
+    ch.check_close("d/dx x·x at 3, and x·stop_gradient(x) (a constant by choice)", "6 and 3",
+                   [grad(lambda x: x * x)(3.0), grad(lambda x: x * stop_gradient(x))(3.0)],
+                   [6.0, 3.0], rtol=0)
+    ch.check_close("grad through NumPy's own np.tanh and np.sum", "grad through anp",
+                   grad(lambda x: np.sum(np.tanh(x) ** 2))(np.arange(3.0)),
+                   grad(lambda x: anp.sum(anp.tanh(x) ** 2))(np.arange(3.0)), rtol=0)
