@@ -93,10 +93,14 @@ def test_brier_closed_forms():
         np.mean(((np.eye(3)[:2] - P[:2]) ** 2).sum(axis=1)))
 
 
-def test_brier_warns_when_labels_are_not_sorted():
-    P = np.array([[0.8, 0.2], [0.3, 0.7], [0.5, 0.5]])
-    with pytest.warns(UserWarning, match="not sorted"):
-        ours.brier_score_loss(["b", "a", "a"], np.c_[P, np.zeros(3)], labels=["b", "a", "c"])
+def test_brier_and_log_loss_warn_when_labels_are_not_sorted():
+    """The columns are the sorted labels whatever order labels lists them in (scikit-learn
+    warns the same way)."""
+    P = np.array([[0.8, 0.2, 0.0], [0.3, 0.7, 0.0], [0.5, 0.5, 0.0]])
+    for metric in (ours.brier_score_loss, ours.log_loss):
+        with pytest.warns(UserWarning, match="not sorted"):
+            unsorted = metric(["b", "a", "a"], P, labels=["b", "a", "c"])
+        assert unsorted == metric(["b", "a", "a"], P, labels=["a", "b", "c"])
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,11 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_choice, check_scalar
-from fromscratch.metrics._inputs import _binary_target, _score_inputs
+from fromscratch.metrics._inputs import (
+    _binary_target,
+    _check_probability_range,
+    _score_inputs,
+)
 
 
 def calibration_curve(
@@ -74,11 +78,7 @@ def calibration_curve(
         y_prob = y_prob.ravel()
     n_bins = check_scalar(n_bins, "n_bins", kind=int, min_val=1)
     check_choice(strategy, "strategy", ("uniform", "quantile"))
-    if y_prob.min() < 0 or y_prob.max() > 1:
-        raise ValueError(
-            f"y_prob must hold probabilities in [0, 1]; got values in [{y_prob.min()}, "
-            f"{y_prob.max()}]."
-        )
+    _check_probability_range(y_prob, "y_prob")
     classes = np.unique(y_true)
     if classes.shape[0] < 2:
         raise ValueError(

@@ -22,6 +22,7 @@ from fromscratch._validation import _encode, _unique_labels, check_choice, check
 from fromscratch.metrics._inputs import (
     _binary_target,
     _check_labels_argument,
+    _check_probability_range,
     _classification_inputs,
     _label_kind,
     _score_inputs,
@@ -484,6 +485,56 @@ def classification_report(
 # ---------------------------------------------------------------------------------------------
 
 
+def _class_probabilities(y_true: np.ndarray, p: np.ndarray, labels: Any
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities with one column per class, and the column of each sample's true class.
+
+    The columns are the sorted classes of ``labels`` (default: of ``y_true``), as
+    ``predict_proba`` orders them; a 1-D ``p`` is the probability of the greater of two
+    classes. Each row must sum to 1.
+    """
+    if labels is None:
+        classes = np.unique(y_true)
+        if classes.shape[0] < 2:
+            raise ValueError(
+                f"y_true contains only one label ({classes[0]!r}); pass all the class labels "
+                "through the labels argument."
+            )
+    else:
+        given = _check_labels_argument(labels, y_true)
+        classes = np.unique(given)
+        if classes.shape[0] < 2:
+            raise ValueError(f"labels must hold at least 2 classes; got {classes.tolist()}.")
+        if not np.array_equal(classes, given):
+            warnings.warn(
+                f"labels={given.tolist()} is not sorted; the columns of the probabilities are "
+                f"taken to be the sorted labels {classes.tolist()} (the order of "
+                "predict_proba).",
+                UserWarning,
+                stacklevel=3,
+            )
+        missing = ~np.isin(y_true, classes)
+        if missing.any():
+            raise ValueError(
+                f"y_true contains labels not in labels: {np.unique(y_true[missing]).tolist()}."
+            )
+    if p.ndim == 1:
+        p = np.stack([1 - p, p], axis=1)
+    if p.shape[1] != classes.shape[0]:
+        raise ValueError(
+            f"y_proba has {p.shape[1]} columns but there are {classes.shape[0]} classes "
+            f"{classes.tolist()}; pass the full class list through labels if y_true lacks some."
+        )
+    row_sums = p.sum(axis=1)
+    if not np.allclose(row_sums, 1, rtol=np.sqrt(np.finfo(p.dtype).eps), atol=0):
+        raise ValueError(
+            "The rows of y_proba must sum to 1 (probabilities over the classes); got sums in "
+            f"[{row_sums.min()}, {row_sums.max()}]. Apply a softmax to raw scores first."
+        )
+    index, _ = _encode(y_true, classes)
+    return p, index
+
+
 def log_loss(
     y_true: Any,
     y_proba: Any,
@@ -516,44 +567,10 @@ def log_loss(
         All the classes, when ``y_true`` does not contain every one of them.
     """
     y_true, p, w = _score_inputs(y_true, y_proba, sample_weight, name="y_proba")
-    if p.min() < 0 or p.max() > 1:
-        raise ValueError(
-            f"y_proba must hold probabilities in [0, 1]; got values in [{p.min()}, {p.max()}]."
-        )
-
-    if labels is None:
-        classes = np.unique(y_true)
-        if classes.shape[0] < 2:
-            raise ValueError(
-                f"y_true contains only one label ({classes[0]!r}); pass all the class labels "
-                "through the labels argument."
-            )
-    else:
-        classes = np.unique(_check_labels_argument(labels, y_true))
-        if classes.shape[0] < 2:
-            raise ValueError(f"labels must hold at least 2 classes; got {classes.tolist()}.")
-        missing = ~np.isin(y_true, classes)
-        if missing.any():
-            raise ValueError(
-                f"y_true contains labels not in labels: {np.unique(y_true[missing]).tolist()}."
-            )
-
-    if p.ndim == 1:
-        p = np.stack([1 - p, p], axis=1)
-    if p.shape[1] != classes.shape[0]:
-        raise ValueError(
-            f"y_proba has {p.shape[1]} columns but there are {classes.shape[0]} classes "
-            f"{classes.tolist()}; pass the full class list through labels if y_true lacks some."
-        )
+    _check_probability_range(p, "y_proba")
+    p, index = _class_probabilities(y_true, p, labels)
     eps = np.finfo(p.dtype).eps
-    row_sums = p.sum(axis=1)
-    if not np.allclose(row_sums, 1, rtol=np.sqrt(eps), atol=0):
-        raise ValueError(
-            "The rows of y_proba must sum to 1 (probabilities over the classes); got sums in "
-            f"[{row_sums.min()}, {row_sums.max()}]. Apply a softmax to raw scores first."
-        )
     p = np.clip(p, eps, 1 - eps)
-    index, _ = _encode(y_true, classes)
     per_sample = -np.log(p[np.arange(p.shape[0]), index])
     if not normalize:
         return float(per_sample.sum() if w is None else (w * per_sample).sum())
@@ -571,35 +588,6 @@ def _brier_binary_target(y_true: np.ndarray, pos_label: Any) -> np.ndarray:
         y_true, pos_label, "a 1-D y_proba (the probability of the positive class) needs two "
         "classes: give one column per class, shape (n_samples, n_classes), for more"
     ).astype(np.float64)
-
-
-def _brier_classes(y_true: np.ndarray, labels: Any) -> np.ndarray:
-    """The sorted classes of the columns of a 2-D ``y_proba``."""
-    if labels is None:
-        classes = np.unique(y_true)
-        if classes.shape[0] < 2:
-            raise ValueError(
-                f"y_true contains only one label ({classes[0]!r}); pass all the class labels "
-                "(the columns of y_proba) through the labels argument."
-            )
-        return classes
-    given = _check_labels_argument(labels, y_true)
-    classes = np.unique(given)
-    if classes.shape[0] < 2:
-        raise ValueError(f"labels must hold at least 2 classes; got {classes.tolist()}.")
-    if not np.array_equal(classes, given):
-        warnings.warn(
-            f"labels={given.tolist()} is not sorted; the columns of y_proba are taken to be "
-            f"the sorted labels {classes.tolist()} (the order of predict_proba).",
-            UserWarning,
-            stacklevel=3,
-        )
-    missing = ~np.isin(y_true, classes)
-    if missing.any():
-        raise ValueError(
-            f"y_true contains labels not in labels: {np.unique(y_true[missing]).tolist()}."
-        )
-    return classes
 
 
 def brier_score_loss(
@@ -644,29 +632,13 @@ def brier_score_loss(
     if not (isinstance(scale_by_half, (bool, np.bool_)) or (isinstance(scale_by_half, str)
                                                               and scale_by_half == "auto")):
         raise ValueError(f"scale_by_half must be True, False or 'auto'; got {scale_by_half!r}.")
-    if p.min() < 0 or p.max() > 1:
-        raise ValueError(
-            f"y_proba must hold probabilities in [0, 1]; got values in [{p.min()}, {p.max()}]."
-        )
+    _check_probability_range(p, "y_proba")
     if p.ndim == 1 or p.shape[1] == 1:
         positive = _brier_binary_target(y_true, pos_label)
         Y = np.stack([1 - positive, positive], axis=1)
         p = np.stack([1 - p.reshape(-1), p.reshape(-1)], axis=1)
     else:
-        classes = _brier_classes(y_true, labels)
-        if p.shape[1] != classes.shape[0]:
-            raise ValueError(
-                f"y_proba has {p.shape[1]} columns but there are {classes.shape[0]} classes "
-                f"{classes.tolist()}; pass the full class list through labels if y_true lacks "
-                "some."
-            )
-        row_sums = p.sum(axis=1)
-        if not np.allclose(row_sums, 1, rtol=np.sqrt(np.finfo(p.dtype).eps), atol=0):
-            raise ValueError(
-                "The rows of y_proba must sum to 1 (probabilities over the classes); got sums "
-                f"in [{row_sums.min()}, {row_sums.max()}]."
-            )
-        index, _ = _encode(y_true, classes)
+        p, index = _class_probabilities(y_true, p, labels)
         Y = np.zeros(p.shape)
         Y[np.arange(p.shape[0]), index] = 1.0
     score = float(np.average(((Y - p) ** 2).sum(axis=1), weights=w))

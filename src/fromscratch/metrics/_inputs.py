@@ -114,3 +114,11 @@ def _binary_target(y_true: np.ndarray, pos_label: Any, needs: str) -> np.ndarray
             f"{classes.tolist()}."
         )
     return np.asarray(y_true == pos_label, dtype=bool)
+
+
+def _check_probability_range(p: np.ndarray, name: str) -> None:
+    """Probabilities lie in [0, 1] (finiteness is checked with the array)."""
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1]; got values in [{p.min()}, {p.max()}]."
+        )
