@@ -39,6 +39,7 @@ from sklearn.metrics import get_scorer as sk_get_scorer  # noqa: E402
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 from sklearn_checks import expected_failed_checks  # noqa: E402
+from tolerance import assert_close_to_scale  # noqa: E402
 
 FAST = settings(max_examples=40, deadline=None)
 TIME_KEYS = {"mean_fit_time", "std_fit_time", "mean_score_time", "std_score_time"}
@@ -61,13 +62,9 @@ def _folds(X, k=4):
     return list(sk.KFold(k, shuffle=True, random_state=0).split(X))
 
 
-def _assert_close(ours, reference, rtol=1e-12):
+def _close(ours, reference):
     """Equal to rounding, relative to the scale of the reference (scores cross zero)."""
-    ours, reference = np.asarray(ours, dtype=float), np.asarray(reference, dtype=float)
-    np.testing.assert_array_equal(np.isnan(ours), np.isnan(reference))
-    finite = ~np.isnan(reference)
-    scale = max(np.abs(reference[finite]).max(initial=0.0), 1.0)
-    np.testing.assert_allclose(ours[finite], reference[finite], rtol=0, atol=rtol * scale)
+    assert_close_to_scale(ours, reference, 1e-12)
 
 
 def _assert_same_cv_results(ours, reference):
@@ -86,7 +83,7 @@ def _assert_same_cv_results(ours, reference):
             np.testing.assert_array_equal(ours[key], value)
             assert ours[key].dtype == value.dtype
         else:
-            _assert_close(ours[key], value)
+            _close(ours[key], value)
 
 
 SEARCHES = {
@@ -116,10 +113,10 @@ def test_grid_search_equals_sklearn(name, cv):
     _assert_same_cv_results(ours.cv_results_, reference.cv_results_)
     assert ours.best_index_ == reference.best_index_
     assert ours.best_params_ == reference.best_params_
-    _assert_close(ours.best_score_, reference.best_score_)
+    _close(ours.best_score_, reference.best_score_)
     assert ours.n_splits_ == reference.n_splits_ and ours.refit_time_ >= 0
-    _assert_close(ours.predict(X), reference.predict(X))
-    _assert_close(ours.score(X, y), reference.score(X, y))
+    _close(ours.predict(X), reference.predict(X))
+    _close(ours.score(X, y), reference.score(X, y))
     assert ours.n_features_in_ == X.shape[1]
 
 
@@ -136,14 +133,14 @@ def test_grid_search_multimetric_refit_by_name_equals_sklearn():
     assert ours.multimetric_ and set(ours.scorer_) == set(scoring)
     assert (ours.best_index_, ours.best_params_) == (reference.best_index_,
                                                      reference.best_params_)
-    _assert_close(ours.best_score_, reference.best_score_)
-    _assert_close(ours.score(X, y), reference.score(X, y))  # the refit metric, "ll"
-    _assert_close(ours.predict_proba(X), reference.predict_proba(X))
+    _close(ours.best_score_, reference.best_score_)
+    _close(ours.score(X, y), reference.score(X, y))  # the refit metric, "ll"
+    _close(ours.predict_proba(X), reference.predict_proba(X))
     np.testing.assert_array_equal(ours.classes_, [0, 1])
     # A list of names is several metrics named by themselves.
     listed = GridSearchCV(LogisticRegression(), grid, scoring=["accuracy", "roc_auc"],
                           refit="roc_auc", cv=5).fit(X, y)
-    _assert_close(listed.cv_results_["mean_test_roc_auc"],
+    _close(listed.cv_results_["mean_test_roc_auc"],
                   reference.cv_results_["mean_test_auc"])
 
 
@@ -160,7 +157,7 @@ def test_grid_search_refit_callable_and_refit_false_equal_sklearn():
     ours = GridSearchCV(Ridge(), grid, refit=simplest_within_one_std, cv=5).fit(X, y)
     reference = sk.GridSearchCV(Ridge(), grid, refit=simplest_within_one_std, cv=5).fit(X, y)
     assert ours.best_index_ == reference.best_index_ and not hasattr(ours, "best_score_")
-    _assert_close(ours.best_estimator_.coef_, reference.best_estimator_.coef_)
+    _close(ours.best_estimator_.coef_, reference.best_estimator_.coef_)
 
     no_refit = GridSearchCV(Ridge(), grid, refit=False, cv=5).fit(X, y)
     assert no_refit.best_params_ == GridSearchCV(Ridge(), grid, cv=5).fit(X, y).best_params_
@@ -298,9 +295,9 @@ def test_grid_search_on_dataframes_sklearn_estimators_and_fit_params():
     ours = GridSearchCV(SkRidge(), {"alpha": [0.1, 10.0]}, cv=folds).fit(X, y, sample_weight=w)
     reference = sk.GridSearchCV(SkRidge(), {"alpha": [0.1, 10.0]}, cv=folds).fit(
         X, y, sample_weight=w)
-    _assert_close(ours.cv_results_["split1_test_score"],
+    _close(ours.cv_results_["split1_test_score"],
                   reference.cv_results_["split1_test_score"])
-    _assert_close(ours.best_estimator_.coef_, reference.best_estimator_.coef_)
+    _close(ours.best_estimator_.coef_, reference.best_estimator_.coef_)
 
 
 def test_grid_search_clones_estimators_given_as_values_and_is_an_estimator():
@@ -369,14 +366,14 @@ def test_cross_validate_equals_sklearn(scoring):
     assert set(ours) == set(reference)
     for key in reference:
         if key.startswith(("test_", "train_")):
-            _assert_close(ours[key], reference[key])
+            _close(ours[key], reference[key])
         elif key.endswith("_time"):
             assert ours[key].shape == (5,) and (ours[key] >= 0).all()
     for which in ("train", "test"):
         for a, b in zip(ours["indices"][which], reference["indices"][which], strict=True):
             np.testing.assert_array_equal(a, b)
     for model, ref_model in zip(ours["estimator"], reference["estimator"], strict=True):
-        _assert_close(model[-1].coef_, ref_model[-1].coef_)
+        _close(model[-1].coef_, ref_model[-1].coef_)
 
 
 class _FailsOnSmallFolds(RegressorMixin, BaseEstimator):
@@ -407,7 +404,7 @@ def test_partial_failures_score_error_score_as_in_sklearn():
         with pytest.warns(SkFitFailedWarning):
             reference = sk.cross_val_score(_FailsOnSmallFolds(), X, y, cv=folds,
                                            error_score=error_score)
-        _assert_close(ours, reference)
+        _close(ours, reference)
     with pytest.raises(ValueError, match="only 30 rows"):
         cross_val_score(_FailsOnSmallFolds(), X, y, cv=folds, error_score="raise")
     with pytest.raises(ValueError, match="All the 3 fits failed"):
@@ -433,8 +430,8 @@ def test_curves_score_failed_fits_error_score_as_in_sklearn():
     with pytest.warns(SkFitFailedWarning):
         reference = sk.learning_curve(_FailsOnSmallFolds(), X, y, **kwargs)
     np.testing.assert_array_equal(sizes, reference[0])
-    _assert_close(train, reference[1])
-    _assert_close(test, reference[2])
+    _close(train, reference[1])
+    _close(test, reference[2])
     assert np.isnan(test[0]).all() and np.isfinite(test[1]).all()
     with pytest.warns(FitFailedWarning, match="3 of 6 fits failed"):
         train, test = validation_curve(_FailsOnSmallFolds(), X, y, param_name="min_rows",

@@ -15,6 +15,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from fromscratch.linear_model import ElasticNet, ElasticNetCV, Lasso, LassoCV, enet_path
 from fromscratch.model_selection import GridSearchCV, KFold
 from sklearn_checks import expected_failed_checks
+from tolerance import assert_close_to_scale
 
 sk = pytest.importorskip("sklearn.linear_model")
 sk_model_selection = pytest.importorskip("sklearn.model_selection")
@@ -29,23 +30,16 @@ def _data(n=80, p=12, seed=0, offset=3.0):
     return X, X @ w + 5.0 + 0.5 * rng.normal(size=n)
 
 
-def _close_to_scale(ours, reference, rtol):
-    ours, reference = np.asarray(ours, dtype=float), np.asarray(reference, dtype=float)
-    assert ours.shape == reference.shape
-    scale = max(np.abs(reference).max(), np.finfo(float).tiny)
-    np.testing.assert_allclose(ours, reference, rtol=0, atol=rtol * scale)
-
-
 def _assert_same_as_sklearn(ours, reference, X):
-    _close_to_scale(ours.alphas_, reference.alphas_, 1e-13)
+    assert_close_to_scale(ours.alphas_, reference.alphas_, 1e-13)
     # The mean squared errors are sums of squared residuals of solutions equal to ~1e-10.
-    _close_to_scale(ours.mse_path_, reference.mse_path_, 1e-8)
+    assert_close_to_scale(ours.mse_path_, reference.mse_path_, 1e-8)
     np.testing.assert_allclose(ours.alpha_, reference.alpha_, rtol=1e-13)
     assert np.flatnonzero(np.isclose(ours.alphas_, ours.alpha_, rtol=1e-13)).tolist() == \
         np.flatnonzero(np.isclose(reference.alphas_, reference.alpha_, rtol=1e-13)).tolist()
-    _close_to_scale(ours.coef_, reference.coef_, 1e-9)
+    assert_close_to_scale(ours.coef_, reference.coef_, 1e-9)
     np.testing.assert_allclose(ours.intercept_, reference.intercept_, rtol=1e-9)
-    _close_to_scale(ours.predict(X), reference.predict(X), 1e-9)
+    assert_close_to_scale(ours.predict(X), reference.predict(X), 1e-9)
 
 
 CASES = {
