@@ -158,6 +158,48 @@ def test_accuracy_equals_sklearn(problem, normalize):
 
 
 @FAST
+@given(problem=label_problems(), adjusted=st.booleans())
+def test_balanced_accuracy_equals_sklearn(problem, adjusted):
+    y_true, y_pred, weight, _ = problem
+    w = np.ones(len(y_true)) if weight is None else weight
+    n_classes = len(np.unique(y_true[w > 0]))  # classes with a recall
+    if adjusted and n_classes < 2:
+        with pytest.raises(ValueError, match="at least 2 classes"):
+            ours.balanced_accuracy_score(y_true, y_pred, sample_weight=weight, adjusted=True)
+        return
+    expected = sk.balanced_accuracy_score(y_true, y_pred, sample_weight=weight,
+                                          adjusted=adjusted)
+    result = ours.balanced_accuracy_score(y_true, y_pred, sample_weight=weight,
+                                          adjusted=adjusted)
+    assert result == pytest.approx(expected, rel=1e-12, abs=1e-12)  # adjusted crosses zero
+
+
+def test_balanced_accuracy_is_the_mean_recall_and_class_weighted_accuracy():
+    # 95 negatives, 5 positives, all predicted negative: accuracy 0.95, mean recall 0.5.
+    y_true, y_pred = np.r_[np.zeros(95), np.ones(5)], np.zeros(100)
+    assert ours.accuracy_score(y_true, y_pred) == 0.95
+    assert ours.balanced_accuracy_score(y_true, y_pred) == 0.5
+    assert ours.balanced_accuracy_score(y_true, y_pred, adjusted=True) == 0.0
+    # = accuracy with every sample weighted by 1 / (K n_k).
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.integers(0, 3, 50), rng.integers(0, 3, 50)
+    counts = np.bincount(y_true)
+    assert ours.balanced_accuracy_score(y_true, y_pred) == pytest.approx(
+        ours.accuracy_score(y_true, y_pred, sample_weight=1 / counts[y_true]), rel=1e-14)
+
+
+def test_balanced_accuracy_warns_for_classes_only_predicted_and_checks_input():
+    with pytest.warns(ours.UndefinedMetricWarning, match=r"classes \[2\] occur in y_pred"):
+        assert ours.balanced_accuracy_score([0, 1, 1], [0, 2, 1]) == 0.75
+    with pytest.raises(ValueError, match="Inconsistent numbers of samples"):
+        ours.balanced_accuracy_score([0, 1], [0, 1, 1])
+    with pytest.raises(TypeError, match="adjusted must be True or False"):
+        ours.balanced_accuracy_score([0, 1], [0, 1], adjusted="yes")
+    with pytest.raises(ValueError, match="sample_weight has 1 entries"):
+        ours.balanced_accuracy_score([0, 1], [0, 1], sample_weight=[1.0])
+
+
+@FAST
 @given(problem=label_problems(), normalize=st.sampled_from([None, "true", "pred", "all"]),
        subset=st.booleans())
 def test_confusion_matrix_equals_sklearn(problem, normalize, subset):

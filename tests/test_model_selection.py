@@ -284,7 +284,7 @@ def test_cross_val_score_our_estimator_dataframes_splitters_and_callables(regres
         ({"scoring": "neg_mean_square_error"}, ValueError, "Did you mean 'neg_mean_squared_error'"),
         ({"scoring": "accuracy_score"}, ValueError, "Did you mean 'accuracy'"),
         ({"cv": 1}, ValueError, "at least 2"),
-        ({"cv": 41}, ValueError, "greater than the number of samples 40"),
+        ({"cv": 41}, ValueError, "greater than the number of samples: n_samples=40"),
         ({"cv": "five"}, TypeError, "cv must be"),
         ({"cv": [(1, 2, 3)]}, ValueError, "pairs"),
     ],
@@ -349,7 +349,7 @@ def test_bias_variance_equals_mlxtend_with_the_same_bootstrap_draws(regression, 
     legacy = np.random.RandomState(seed)
     draws = np.array([legacy.choice(np.arange(30), size=30, replace=True)
                       for _ in range(n_rounds)])
-    monkeypatch.setattr(ms, "_bootstrap_indices", lambda rng, n, rounds: draws)
+    monkeypatch.setattr(ms._bias_variance, "_bootstrap_indices", lambda rng, n, rounds: draws)
     ours = bias_variance_decomposition(_Polynomial(3), X_train[:, :1], y_train,
                                        X_test[:, :1], y_test, n_rounds=n_rounds)
     loss, bias2, variance = mlxtend.bias_variance_decomp(

@@ -64,6 +64,33 @@ def feature_names_of(X: Any) -> np.ndarray | None:
     return np.asarray(names, dtype=object)
 
 
+def _n_samples(array: Any, name: str) -> int:
+    """The number of rows of an array-like (ndarray, list, DataFrame), without converting it."""
+    if array is None or isinstance(array, (str, bytes)) or not hasattr(array, "__len__"):
+        raise TypeError(f"{name} must be an array-like with one row per sample; got {array!r}.")
+    shape = getattr(array, "shape", None)
+    if shape is not None and len(shape) == 0:
+        raise TypeError(f"{name} must be an array-like with one row per sample; got a scalar.")
+    return int(shape[0]) if shape is not None else len(array)
+
+
+def _check_same_length(arrays: dict[str, Any]) -> int:
+    """The common number of rows of ``arrays`` (name -> array-like; None entries are skipped).
+
+    A ``ValueError`` names every array and its length when they disagree, or says which are
+    empty. Model selection calls it on raw input (lists, DataFrames) before any conversion,
+    the metrics on their checked arrays.
+    """
+    lengths = {name: _n_samples(a, name) for name, a in arrays.items() if a is not None}
+    if len(set(lengths.values())) > 1:
+        listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())
+        raise ValueError(f"Inconsistent numbers of samples: {listed}.")
+    n = next(iter(lengths.values()))
+    if n == 0:
+        raise ValueError(f"{', '.join(lengths)} has 0 samples; at least 1 required.")
+    return n
+
+
 def _to_ndarray(value: Any, name: str) -> np.ndarray:
     """Turn lists, tuples, pandas objects and arrays into an ndarray, with clear errors."""
     if isinstance(value, np.ndarray):

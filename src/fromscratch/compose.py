@@ -14,14 +14,13 @@ cross-validation honest: each training fold learns its own means, scales and cat
 
 from __future__ import annotations
 
-import functools
 import numbers
-import types
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from fromscratch._available_if import AvailableIf, available_if
 from fromscratch._validation import (
     _to_ndarray,
     check_array,
@@ -346,42 +345,24 @@ def make_column_transformer(
 # ---------------------------------------------------------------------------------------------
 
 
-class _StepMethod:
-    """A method of :class:`Pipeline` that exists only when its steps have ``requires``.
-
-    Like scikit-learn's ``available_if``: ``pipe.predict_proba`` is a real method (its own
-    name, qualname, docstring and signature — scikit-learn's scorers look methods up by
-    name), and ``hasattr(pipe, "predict_proba")`` is true only when the last step has
-    ``predict_proba``, so a scorer or meta-estimator asks for a method that works. With
-    ``every_step`` each step must have it (``inverse_transform``); a ``"passthrough"`` step
-    counts as having the transforms (it is the identity) and nothing else.
-    """
-
-    def __init__(self, method: Callable, requires: str, every_step: bool) -> None:
-        self.method, self.requires, self.every_step = method, requires, every_step
-        functools.update_wrapper(self, method)
-
-    def __get__(self, pipe: Pipeline | None, owner: type | None = None) -> Callable:
-        if pipe is None:  # looked up on the class (help(), the API docs): the function
-            return self.method
-        steps = [step for _, step in pipe.steps] if self.every_step else [pipe._final_estimator]
-        identity = self.requires in ("transform", "inverse_transform")
-        for step in steps:
-            if not (_is_passthrough(step) and identity) and not hasattr(step, self.requires):
-                raise AttributeError(
-                    f"This Pipeline has no {self.method.__name__}: its step {step!r} has no "
-                    f"{self.requires}."
-                )
-        return types.MethodType(self.method, pipe)
-
-
 def _if_steps_have(requires: str, *, every_step: bool = False
-                   ) -> Callable[[Callable], _StepMethod]:
-    """Decorator: the method exists when the last step (or every step) has ``requires``."""
-    return lambda method: _StepMethod(method, requires, every_step)
+                   ) -> Callable[[Callable], AvailableIf]:
+    """Decorator: the method exists only when the last step (or, with ``every_step``, each
+    step) has ``requires``; a ``"passthrough"`` step counts as having the transforms (it is
+    the identity) and nothing else."""
+
+    def missing(pipe: Pipeline) -> str | None:
+        steps = [step for _, step in pipe.steps] if every_step else [pipe._final_estimator]
+        identity = requires in ("transform", "inverse_transform")
+        for step in steps:
+            if not (_is_passthrough(step) and identity) and not hasattr(step, requires):
+                return f"its step {step!r} has no {requires}"
+        return None
+
+    return available_if(missing)
 
 
-def _last_step_method(name: str, summary: str) -> _StepMethod:
+def _last_step_method(name: str, summary: str) -> AvailableIf:
     """``Pipeline.<name>``: X through every step's transform but the last, then the last
     step's ``<name>``; the method exists only when the last step has ``<name>``."""
 
@@ -396,7 +377,7 @@ def _last_step_method(name: str, summary: str) -> _StepMethod:
     X goes through the transform of every step but the last; the last step's ``{name}`` is
     called on the result, with any further arguments (``y``, ``sample_weight``) as given.
     """
-    return _StepMethod(method, name, every_step=False)
+    return _if_steps_have(name)(method)
 
 
 def _fit_transform(step: Any, X: Any, y: Any, params: dict[str, Any]) -> Any:

@@ -4,7 +4,13 @@ class whatever the model: ``except DivergenceError`` works for a linear model, a
 
 from __future__ import annotations
 
-__all__ = ["NotFittedError", "ConvergenceWarning", "DivergenceError", "DataConversionWarning"]
+__all__ = [
+    "NotFittedError",
+    "ConvergenceWarning",
+    "DivergenceError",
+    "DataConversionWarning",
+    "FitFailedWarning",
+]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -29,3 +35,8 @@ class DivergenceError(FloatingPointError):
 class DataConversionWarning(UserWarning):
     """Input was converted to what the estimator needs, e.g. a column-vector ``y`` of shape
     ``(n, 1)`` flattened to ``(n,)``: almost always harmless, but worth knowing."""
+
+
+class FitFailedWarning(RuntimeWarning):
+    """Some fits of a cross-validation or a search raised; their scores were set to
+    ``error_score`` (scikit-learn's warning of the same name, also a ``RuntimeWarning``)."""

@@ -14,15 +14,20 @@ the quantity is undefined. Precision/recall with an empty denominator follow sci
 The functions live in one module per kind, as in scikit-learn:
 
 * ``_regression`` — errors of real-valued predictions: MSE, RMSE, MAE, $R^2$;
-* ``_classification`` — scores of predicted labels (accuracy, confusion matrix, precision,
-  recall, $F_\beta$, the classification report) and the log loss of predicted probabilities;
+* ``_classification`` — scores of predicted labels (accuracy, balanced accuracy, confusion
+  matrix, precision, recall, $F_\beta$, the classification report) and losses of predicted
+  probabilities (the log loss, the Brier score);
 * ``_ranking`` — scores of a ranking by a real-valued score: the ROC curve and its area;
+* ``_calibration`` — the calibration curve (scikit-learn has it in ``sklearn.calibration``);
 * ``_inputs`` — the input checks they share.
 """
 
+from fromscratch.metrics._calibration import calibration_curve
 from fromscratch.metrics._classification import (
     UndefinedMetricWarning,
     accuracy_score,
+    balanced_accuracy_score,
+    brier_score_loss,
     classification_report,
     confusion_matrix,
     f1_score,
@@ -47,6 +52,7 @@ __all__ = [
     "mean_absolute_error",
     "r2_score",
     "accuracy_score",
+    "balanced_accuracy_score",
     "confusion_matrix",
     "precision_recall_fscore_support",
     "precision_score",
@@ -54,6 +60,8 @@ __all__ = [
     "f1_score",
     "fbeta_score",
     "log_loss",
+    "brier_score_loss",
+    "calibration_curve",
     "roc_curve",
     "roc_auc_score",
     "classification_report",

@@ -3,8 +3,9 @@ r"""Classification metrics: scores of predicted labels and the log loss of proba
 * from labels: accuracy, the confusion matrix, precision, recall, $F_\beta$ and their
   support (one function computes all four; :func:`precision_score`, :func:`recall_score`,
   :func:`fbeta_score` and :func:`f1_score` each return one of them), the classification
-  report;
-* from probabilities: :func:`log_loss`, the cross-entropy (where scikit-learn has it).
+  report, and the balanced accuracy (the mean recall over the classes);
+* from probabilities: :func:`log_loss`, the cross-entropy, and :func:`brier_score_loss`, the
+  squared error of the probabilities.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ import numpy as np
 
 from fromscratch._validation import _encode, _unique_labels, check_choice, check_scalar
 from fromscratch.metrics._inputs import (
+    _binary_target,
     _check_labels_argument,
+    _check_probability_range,
     _classification_inputs,
     _label_kind,
     _score_inputs,
@@ -116,6 +119,65 @@ def confusion_matrix(
     axis = {"true": 1, "pred": 0, "all": None}[normalize]
     totals = cm.sum(axis=axis, keepdims=axis is not None)
     return np.divide(cm, totals, out=np.zeros(cm.shape), where=totals != 0)
+
+
+def balanced_accuracy_score(
+    y_true: Any, y_pred: Any, *, sample_weight: Any = None, adjusted: bool = False
+) -> float:
+    r"""The mean over the classes of the recall: accuracy that every class counts in equally.
+
+    With the (weighted) confusion matrix $C$ and the $K$ classes present in ``y_true``,
+
+    .. math::
+        \mathrm{BA} = \frac1K \sum_{k=1}^K \frac{C_{kk}}{\sum_j C_{kj}},
+        \qquad
+        \mathrm{BA}_{\text{adjusted}} = \frac{\mathrm{BA} - 1/K}{1 - 1/K}.
+
+    Predicting the majority class of a 95 % / 5 % problem has accuracy 0.95 but balanced
+    accuracy 0.5: the chance level is $1/K$ whatever the class sizes, and ``adjusted=True``
+    moves it to 0 (perfect stays 1). It equals :func:`accuracy_score` with every sample
+    weighted by $1/(K n_k)$, $n_k$ the (weighted) size of its class.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,), optional
+    adjusted : bool, default False
+        Rescale so that chance scores 0 (needs at least two classes in ``y_true``).
+
+    Notes
+    -----
+    A class that occurs only in ``y_pred`` (or whose samples all have weight 0) has no
+    recall; it is left out of the mean with an :class:`UndefinedMetricWarning`, as
+    scikit-learn does (with a plain ``UserWarning``).
+    """
+    if not isinstance(adjusted, (bool, np.bool_)):
+        raise TypeError(f"adjusted must be True or False; got {adjusted!r}.")
+    y_true, y_pred, w = _classification_inputs(y_true, y_pred, sample_weight)
+    labels = _unique_labels(y_true, y_pred)
+    C = confusion_matrix(y_true, y_pred, labels=labels, sample_weight=w).astype(np.float64)
+    class_sizes = C.sum(axis=1)
+    present = class_sizes > 0
+    if not present.all():
+        warnings.warn(
+            f"The classes {labels[~present].tolist()} occur in y_pred but not in y_true (or "
+            "only with weight 0); their recall is undefined, so they are left out of the "
+            "balanced accuracy.",
+            UndefinedMetricWarning,
+            stacklevel=2,
+        )
+    recall = np.diag(C)[present] / class_sizes[present]
+    score = float(recall.mean())
+    if not adjusted:
+        return score
+    K = recall.shape[0]
+    if K < 2:
+        raise ValueError(
+            "adjusted=True needs at least 2 classes in y_true: with one class the chance "
+            "level 1/K is 1 and the rescaling divides by zero."
+        )
+    return (score - 1 / K) / (1 - 1 / K)
+
 
 
 _AVERAGES = ("binary", "micro", "macro", "weighted")
@@ -423,6 +485,56 @@ def classification_report(
 # ---------------------------------------------------------------------------------------------
 
 
+def _class_probabilities(y_true: np.ndarray, p: np.ndarray, labels: Any
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities with one column per class, and the column of each sample's true class.
+
+    The columns are the sorted classes of ``labels`` (default: of ``y_true``), as
+    ``predict_proba`` orders them; a 1-D ``p`` is the probability of the greater of two
+    classes. Each row must sum to 1.
+    """
+    if labels is None:
+        classes = np.unique(y_true)
+        if classes.shape[0] < 2:
+            raise ValueError(
+                f"y_true contains only one label ({classes[0]!r}); pass all the class labels "
+                "through the labels argument."
+            )
+    else:
+        given = _check_labels_argument(labels, y_true)
+        classes = np.unique(given)
+        if classes.shape[0] < 2:
+            raise ValueError(f"labels must hold at least 2 classes; got {classes.tolist()}.")
+        if not np.array_equal(classes, given):
+            warnings.warn(
+                f"labels={given.tolist()} is not sorted; the columns of the probabilities are "
+                f"taken to be the sorted labels {classes.tolist()} (the order of "
+                "predict_proba).",
+                UserWarning,
+                stacklevel=3,
+            )
+        missing = ~np.isin(y_true, classes)
+        if missing.any():
+            raise ValueError(
+                f"y_true contains labels not in labels: {np.unique(y_true[missing]).tolist()}."
+            )
+    if p.ndim == 1:
+        p = np.stack([1 - p, p], axis=1)
+    if p.shape[1] != classes.shape[0]:
+        raise ValueError(
+            f"y_proba has {p.shape[1]} columns but there are {classes.shape[0]} classes "
+            f"{classes.tolist()}; pass the full class list through labels if y_true lacks some."
+        )
+    row_sums = p.sum(axis=1)
+    if not np.allclose(row_sums, 1, rtol=np.sqrt(np.finfo(p.dtype).eps), atol=0):
+        raise ValueError(
+            "The rows of y_proba must sum to 1 (probabilities over the classes); got sums in "
+            f"[{row_sums.min()}, {row_sums.max()}]. Apply a softmax to raw scores first."
+        )
+    index, _ = _encode(y_true, classes)
+    return p, index
+
+
 def log_loss(
     y_true: Any,
     y_proba: Any,
@@ -455,46 +567,80 @@ def log_loss(
         All the classes, when ``y_true`` does not contain every one of them.
     """
     y_true, p, w = _score_inputs(y_true, y_proba, sample_weight, name="y_proba")
-    if p.min() < 0 or p.max() > 1:
-        raise ValueError(
-            f"y_proba must hold probabilities in [0, 1]; got values in [{p.min()}, {p.max()}]."
-        )
-
-    if labels is None:
-        classes = np.unique(y_true)
-        if classes.shape[0] < 2:
-            raise ValueError(
-                f"y_true contains only one label ({classes[0]!r}); pass all the class labels "
-                "through the labels argument."
-            )
-    else:
-        classes = np.unique(_check_labels_argument(labels, y_true))
-        if classes.shape[0] < 2:
-            raise ValueError(f"labels must hold at least 2 classes; got {classes.tolist()}.")
-        missing = ~np.isin(y_true, classes)
-        if missing.any():
-            raise ValueError(
-                f"y_true contains labels not in labels: {np.unique(y_true[missing]).tolist()}."
-            )
-
-    if p.ndim == 1:
-        p = np.stack([1 - p, p], axis=1)
-    if p.shape[1] != classes.shape[0]:
-        raise ValueError(
-            f"y_proba has {p.shape[1]} columns but there are {classes.shape[0]} classes "
-            f"{classes.tolist()}; pass the full class list through labels if y_true lacks some."
-        )
+    _check_probability_range(p, "y_proba")
+    p, index = _class_probabilities(y_true, p, labels)
     eps = np.finfo(p.dtype).eps
-    row_sums = p.sum(axis=1)
-    if not np.allclose(row_sums, 1, rtol=np.sqrt(eps), atol=0):
-        raise ValueError(
-            "The rows of y_proba must sum to 1 (probabilities over the classes); got sums in "
-            f"[{row_sums.min()}, {row_sums.max()}]. Apply a softmax to raw scores first."
-        )
     p = np.clip(p, eps, 1 - eps)
-    index, _ = _encode(y_true, classes)
     per_sample = -np.log(p[np.arange(p.shape[0]), index])
     if not normalize:
         return float(per_sample.sum() if w is None else (w * per_sample).sum())
     return float(np.average(per_sample, weights=w))
 
+
+def _brier_binary_target(y_true: np.ndarray, pos_label: Any) -> np.ndarray:
+    """The 0/1 truth for a 1-D ``y_proba``: scikit-learn's default positive class is 1 for
+    labels in {0, 1} or {−1, 1}, else the greater of two number labels."""
+    classes = np.unique(y_true)
+    if pos_label is None and _label_kind(classes, "y_true") == "number" and not (
+            set(classes.tolist()) <= {0, 1} or set(classes.tolist()) <= {-1, 1}):
+        pos_label = classes[-1]
+    return _binary_target(
+        y_true, pos_label, "a 1-D y_proba (the probability of the positive class) needs two "
+        "classes: give one column per class, shape (n_samples, n_classes), for more"
+    ).astype(np.float64)
+
+
+def brier_score_loss(
+    y_true: Any,
+    y_proba: Any,
+    *,
+    sample_weight: Any = None,
+    pos_label: Any = None,
+    labels: Any = None,
+    scale_by_half: bool | str = "auto",
+) -> float:
+    r"""Mean squared error of predicted probabilities against the one-hot truth.
+
+    .. math::
+        \mathrm{BS} = \frac{1}{\sum_i w_i} \sum_i w_i \sum_{k=1}^K (y_{ik} - p_{ik})^2,
+
+    with $y_{ik} = [y_i = \ell_k]$. It lies in $[0, 2]$; for two classes the two terms of a
+    sample are equal, and the usual binary score is half of it,
+    $\frac{1}{\sum w_i}\sum_i w_i (y_i - p_i)^2 \in [0, 1]$, with $p_i$ the probability of
+    the positive class. A *strictly proper* scoring rule: its expectation is smallest when
+    $p$ is the true class distribution, so unlike accuracy it rewards calibrated
+    probabilities, not just the right argmax. (scikit-learn's current definition, with
+    ``labels`` and ``scale_by_half`` as in its version 1.7 and later.)
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+    y_proba : array-like of shape (n_samples,) or (n_samples, n_classes)
+        1-D: the probability of the positive class. 2-D: one column per class, in sorted
+        label order (``predict_proba``); rows must sum to 1.
+    sample_weight : array-like of shape (n_samples,), optional
+    pos_label : label, optional
+        The positive class of a 1-D ``y_proba``. Default: 1 for labels in {0, 1} or
+        {−1, 1}, else the greater of two number labels; string labels need it.
+    labels : array-like, optional
+        The classes of the columns of a 2-D ``y_proba`` (default: those in ``y_true``).
+    scale_by_half : bool or "auto", default "auto"
+        Halve the score; ``"auto"`` halves it for two classes only (range [0, 1]) and
+        keeps the range [0, 2] for more.
+    """
+    y_true, p, w = _score_inputs(y_true, y_proba, sample_weight, name="y_proba")
+    if not (isinstance(scale_by_half, (bool, np.bool_)) or (isinstance(scale_by_half, str)
+                                                              and scale_by_half == "auto")):
+        raise ValueError(f"scale_by_half must be True, False or 'auto'; got {scale_by_half!r}.")
+    _check_probability_range(p, "y_proba")
+    if p.ndim == 1 or p.shape[1] == 1:
+        positive = _brier_binary_target(y_true, pos_label)
+        Y = np.stack([1 - positive, positive], axis=1)
+        p = np.stack([1 - p.reshape(-1), p.reshape(-1)], axis=1)
+    else:
+        p, index = _class_probabilities(y_true, p, labels)
+        Y = np.zeros(p.shape)
+        Y[np.arange(p.shape[0]), index] = 1.0
+    score = float(np.average(((Y - p) ** 2).sum(axis=1), weights=w))
+    halve = p.shape[1] < 3 if isinstance(scale_by_half, str) else bool(scale_by_half)
+    return score / 2 if halve else score

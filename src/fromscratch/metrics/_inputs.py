@@ -10,14 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_array, check_sample_weight, check_y
-
-
-def _check_same_length(arrays: dict[str, np.ndarray | None]) -> None:
-    lengths = {name: a.shape[0] for name, a in arrays.items() if a is not None}
-    if len(set(lengths.values())) > 1:
-        listed = ", ".join(f"{name} has {n}" for name, n in lengths.items())
-        raise ValueError(f"Inconsistent numbers of samples: {listed}.")
+from fromscratch._validation import (
+    _check_same_length,
+    check_array,
+    check_sample_weight,
+    check_y,
+)
 
 
 def _label_kind(y: np.ndarray, name: str) -> str:
@@ -91,3 +89,36 @@ def _check_labels_argument(labels: Any, y_true: np.ndarray) -> np.ndarray:
     return labels
 
 
+def _binary_target(y_true: np.ndarray, pos_label: Any, needs: str) -> np.ndarray:
+    """Boolean "is positive" vector of binary labels.
+
+    ``pos_label=None`` needs labels in {0, 1} or {−1, 1} (1 is then the positive class); a
+    given ``pos_label`` must be one of the two labels when ``y_true`` holds two. ``needs``
+    completes the message for more than two classes: "y_true holds 3 classes [...]; <needs>".
+    """
+    classes = np.unique(y_true)
+    if classes.shape[0] > 2:
+        raise ValueError(f"y_true holds {classes.shape[0]} classes {classes.tolist()}; {needs}.")
+    if pos_label is None:
+        numeric = _label_kind(classes, "y_true") == "number"
+        if not numeric or not (set(classes.tolist()) <= {0, 1} or set(classes.tolist())
+                               <= {-1, 1}):
+            raise ValueError(
+                f"y_true takes values {classes.tolist()}, so the positive class is ambiguous: "
+                "pass pos_label explicitly (or use labels {0, 1} or {-1, 1})."
+            )
+        pos_label = 1
+    elif classes.shape[0] == 2 and pos_label not in classes.tolist():
+        raise ValueError(
+            f"pos_label={pos_label!r} is not a valid label; it should be one of "
+            f"{classes.tolist()}."
+        )
+    return np.asarray(y_true == pos_label, dtype=bool)
+
+
+def _check_probability_range(p: np.ndarray, name: str) -> None:
+    """Probabilities lie in [0, 1] (finiteness is checked with the array)."""
+    if p.min() < 0 or p.max() > 1:
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1]; got values in [{p.min()}, {p.max()}]."
+        )

@@ -13,27 +13,11 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import _encode, check_choice, check_scalar
-from fromscratch.metrics._inputs import _check_labels_argument, _label_kind, _score_inputs
-
-
-def _binary_target(y_true: np.ndarray, pos_label: Any) -> np.ndarray:
-    """Boolean "is positive" vector; ``pos_label=None`` needs labels in {0, 1} or {−1, 1}."""
-    classes = np.unique(y_true)
-    if classes.shape[0] > 2:
-        raise ValueError(
-            f"y_true holds {classes.shape[0]} classes {classes.tolist()}; a ROC curve needs a "
-            "binary problem (for several classes use roc_auc_score with multi_class='ovr')."
-        )
-    if pos_label is None:
-        numeric = _label_kind(classes, "y_true") == "number"
-        if not numeric or not (set(classes.tolist()) <= {0, 1} or set(classes.tolist())
-                               <= {-1, 1}):
-            raise ValueError(
-                f"y_true takes values {classes.tolist()}, so the positive class is ambiguous: "
-                "pass pos_label explicitly (or use labels {0, 1} or {-1, 1})."
-            )
-        pos_label = 1
-    return np.asarray(y_true == pos_label, dtype=bool)
+from fromscratch.metrics._inputs import (
+    _binary_target,
+    _check_labels_argument,
+    _score_inputs,
+)
 
 
 def _roc_points(
@@ -116,7 +100,9 @@ def roc_curve(
     y_true, y_score, w = _score_inputs(y_true, y_score, sample_weight)
     if y_score.ndim != 1:
         raise ValueError(f"y_score must be 1-D; got shape {y_score.shape}.")
-    return _roc_points(_binary_target(y_true, pos_label), y_score, w, drop_intermediate)
+    positive = _binary_target(y_true, pos_label, "a ROC curve needs a binary problem (for "
+                              "several classes use roc_auc_score with multi_class='ovr')")
+    return _roc_points(positive, y_score, w, drop_intermediate)
 
 
 def _trapezoid_area(x: np.ndarray, y: np.ndarray) -> float:

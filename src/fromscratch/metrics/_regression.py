@@ -11,8 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_choice, check_sample_weight, check_y
-from fromscratch.metrics._inputs import _check_same_length
+from fromscratch._validation import (
+    _check_same_length,
+    check_choice,
+    check_sample_weight,
+    check_y,
+)
 
 _MULTIOUTPUT = ("raw_values", "uniform_average")
 

@@ -1,0 +1,307 @@
+r"""Lasso and elastic net with the penalty chosen by cross-validation on the regularization path.
+
+Choosing :math:`\alpha` by refitting for every value and fold costs a full solve each. Along a
+decreasing grid :math:`\alpha_1 > \alpha_2 > \dots` the solutions change little from one
+:math:`\alpha` to the next, so :func:`~fromscratch.linear_model.enet_path` starts each solve
+from the previous solution (a *warm start*) and a whole path costs a few solves. The
+estimators here compute one path per training fold and score every :math:`\alpha` of it on the
+held-out fold (scikit-learn's ``LassoCV`` / ``ElasticNetCV``):
+
+1. **The grid** (computed once, on all the data). The smallest penalty whose solution is all
+   zeros follows from the optimality condition at :math:`w = 0`,
+   :math:`|x_j^\top y_c| \le n\alpha\rho` for every :math:`j`:
+
+   .. math:: \alpha_{\max} = \frac{\|X_c^\top y_c\|_\infty}{n\rho}
+
+   (:math:`X_c, y_c` centered when an intercept is fitted; with ``positive=True`` only
+   positive correlations count). The grid runs geometrically from :math:`\alpha_{\max}` down
+   to :math:`\varepsilon\alpha_{\max}` (``eps``) in ``alphas`` steps.
+2. **The path on each fold.** For folds :math:`(T_k, V_k)`, the training part is centered
+   with its own means :math:`\bar x_k, \bar y_k`, the path :math:`w_k(\alpha)` is solved on
+   it, and the intercept is :math:`b_k(\alpha) = \bar y_k - \bar x_k^\top w_k(\alpha)`.
+3. **The error.** ``mse_path_[a, k]`` :math:`= \frac{1}{|V_k|}\sum_{i \in V_k}
+   (y_i - x_i^\top w_k(\alpha_a) - b_k(\alpha_a))^2`; ``alpha_`` (and for the elastic net
+   ``l1_ratio_``) minimizes its mean over the folds (the first minimum: the largest
+   penalty, and the first ``l1_ratio`` given, on a tie).
+4. **The refit** of :class:`~fromscratch.linear_model.ElasticNet` with the chosen penalty on
+   all the data gives ``coef_``, ``intercept_``, ``dual_gap_`` and ``n_iter_``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from fromscratch._validation import check_array, check_choice, check_scalar
+from fromscratch.linear_model._base import LinearModel
+from fromscratch.linear_model._coordinate_descent import (
+    ElasticNet,
+    enet_path,
+    lasso_path,
+)
+from fromscratch.model_selection import check_cv
+
+__all__ = ["LassoCV", "ElasticNetCV"]
+
+
+def _alpha_grid(
+    X: np.ndarray, y: np.ndarray, *, l1_ratio: float, fit_intercept: bool, eps: float,
+    n_alphas: int, positive: bool,
+) -> np.ndarray:
+    r"""``n_alphas`` penalties from :math:`\alpha_{\max} = \|X_c^\top y_c\|_\infty / (n\rho)`
+    down to :math:`\varepsilon\alpha_{\max}`, evenly spaced on a log scale (see the module
+    docstring)."""
+    if l1_ratio == 0:
+        raise ValueError(
+            "l1_ratio=0 (ridge) has no alpha_max: no penalty makes every coefficient zero. "
+            "Give the penalties explicitly with alphas=[...]."
+        )
+    if fit_intercept:
+        X, y = X - X.mean(axis=0), y - y.mean()
+    correlation = X.T @ y
+    largest = max(float(correlation.max()), 0.0) if positive else float(np.abs(correlation).max())
+    alpha_max = largest / (X.shape[0] * l1_ratio)
+    # y uncorrelated with every feature: any penalty gives w = 0; scikit-learn then uses the
+    # float64 resolution for every alpha, and so do we, to keep the grids equal.
+    resolution = np.finfo(np.float64).resolution
+    if alpha_max <= resolution:
+        return np.full(n_alphas, resolution)
+    return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
+
+
+class _PathCV(LinearModel):
+    """What :class:`LassoCV` and :class:`ElasticNetCV` share: ``fit`` along the paths."""
+
+    def _l1_ratios(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def _check_params(self) -> None:
+        check_scalar(self.eps, "eps", min_val=0.0, include_min=False)
+        check_scalar(self.max_iter, "max_iter", kind=int, min_val=1)
+        check_scalar(self.tol, "tol", min_val=0.0)
+        check_choice(self.selection, "selection", ("cyclic", "random"))
+        for name in ("fit_intercept", "positive"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
+
+    def _grids(self, X: np.ndarray, y: np.ndarray, l1_ratios: np.ndarray) -> np.ndarray:
+        """The alphas of each l1_ratio, one row each, decreasing."""
+        if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
+            n_alphas = check_scalar(self.alphas, "alphas", kind=int, min_val=1)
+            return np.array([
+                _alpha_grid(X, y, l1_ratio=float(l1_ratio), fit_intercept=self.fit_intercept,
+                            eps=float(self.eps), n_alphas=n_alphas,
+                            positive=bool(self.positive))
+                for l1_ratio in l1_ratios])
+        alphas = check_array(self.alphas, name="alphas", ensure_2d=False)
+        if alphas.ndim != 1 or (alphas < 0).any():
+            raise ValueError(
+                "alphas must be an int (the number of penalties on the automatic grid) or a "
+                f"1-D list of non-negative penalties; got {self.alphas!r}."
+            )
+        return np.tile(np.sort(alphas)[::-1], (l1_ratios.shape[0], 1))
+
+    def _fold_mse(self, X: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray,
+                  alphas: np.ndarray, l1_ratio: float) -> np.ndarray:
+        """The test-fold mean squared error of the path fitted on the training fold."""
+        X_train, y_train = X[train], y[train]
+        if self.fit_intercept:
+            x_mean, y_mean = X_train.mean(axis=0), y_train.mean()
+        else:
+            x_mean, y_mean = np.zeros(X.shape[1], dtype=X.dtype), X.dtype.type(0)
+        _, coefs, _ = enet_path(
+            X_train - x_mean, y_train - y_mean, l1_ratio=l1_ratio, alphas=alphas,
+            fit_intercept=False, max_iter=self.max_iter, tol=self.tol,
+            positive=self.positive, random_state=self.random_state, selection=self.selection,
+        )
+        intercepts = y_mean - x_mean @ coefs
+        residuals = X[test] @ coefs + intercepts - y[test][:, None]
+        return (residuals**2).mean(axis=0)
+
+    def fit(self, X: Any, y: Any) -> _PathCV:
+        """Choose the penalty by cross-validation on the path, then refit on all the data."""
+        self._check_params()
+        X, y = self._validate_fit(X, y)
+        l1_ratios = self._l1_ratios()
+        grids = self._grids(X, y, l1_ratios)
+        folds = list(check_cv(self.cv).split(X, y))
+        # mse[r, k, a]: l1_ratio r, fold k, alpha a.
+        mse = np.array([[self._fold_mse(X, y, train, test, alphas, float(l1_ratio))
+                         for train, test in folds]
+                        for l1_ratio, alphas in zip(l1_ratios, grids, strict=True)])
+        mean_mse = mse.mean(axis=1)
+        best = np.argmin(mean_mse, axis=1)  # the first minimum of each l1_ratio's curve
+        r = int(np.argmin(mean_mse[np.arange(len(l1_ratios)), best]))
+        self.alpha_ = grids[r, best[r]]
+        self.l1_ratio_ = float(l1_ratios[r])
+        single = l1_ratios.shape[0] == 1
+        self.mse_path_ = np.moveaxis(mse, 2, 1)[0] if single else np.moveaxis(mse, 2, 1)
+        integer_alphas = isinstance(self.alphas, numbers.Integral)
+        self.alphas_ = grids[0] if single or not integer_alphas else grids
+        model = ElasticNet(
+            alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
+            max_iter=self.max_iter, tol=self.tol, positive=self.positive,
+            random_state=self.random_state, selection=self.selection,
+        ).fit(X, y)
+        self._set_coef(model.coef_, model.intercept_)
+        self.dual_gap_, self.n_iter_ = model.dual_gap_, model.n_iter_
+        return self
+
+
+_SHARED_PARAMETERS = """
+    eps : float, default 1e-3
+        The grid ends at ``eps * alpha_max``.
+    alphas : int or array-like, default 100
+        An int: the number of penalties on the automatic grid (scikit-learn >= 1.7; older
+        versions called it ``n_alphas``). An array: the penalties to try (sorted decreasing).
+    fit_intercept : bool, default True
+    max_iter : int, default 1000
+        Maximum epochs of each solve, as in :class:`~fromscratch.linear_model.ElasticNet`.
+    tol : float, default 1e-4
+        The duality-gap tolerance of each solve (relative to :math:`\\|y - \\bar y\\|^2`).
+    cv : None, int, splitter or iterable of (train, test)
+        None means 5 folds (:class:`~fromscratch.model_selection.KFold`, not shuffled).
+    positive : bool, default False
+        Constrain the coefficients to be non-negative.
+    random_state : int, numpy.random.Generator or None
+        Coordinate order for ``selection="random"``.
+    selection : {"cyclic", "random"}, default "cyclic"
+
+    Attributes
+    ----------
+    alpha_ : float
+        The penalty chosen.
+    alphas_ : ndarray of shape (n_alphas,) or (n_l1_ratio, n_alphas)
+        The grid (one row per ``l1_ratio`` when an automatic grid is built for several).
+    mse_path_ : ndarray of shape (n_alphas, n_folds) or (n_l1_ratio, n_alphas, n_folds)
+        The test-fold mean squared error of each penalty on each fold.
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    dual_gap_ : float
+    n_iter_ : int
+        Of the final refit on all the data.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+"""
+
+
+class ElasticNetCV(_PathCV):
+    __doc__ = r"""Elastic net with ``alpha`` and ``l1_ratio`` chosen by cross-validation.
+
+    For each ``l1_ratio`` the elastic-net path is computed on every training fold and scored
+    on the held-out fold (see :mod:`._coordinate_descent_cv`); the pair with the lowest mean
+    squared error over the folds is refitted on all the data. scikit-learn's
+    ``ElasticNetCV`` (without ``precompute``, ``copy_X``, ``verbose``, ``n_jobs`` and
+    ``sample_weight``).
+
+    Parameters
+    ----------
+    l1_ratio : float or list of float, default 0.5
+        Mixing :math:`\rho \in [0, 1]` (1 is the lasso); a list tries each, and
+        ``[.1, .5, .7, .9, .95, .99, 1]`` is a common choice.""" + _SHARED_PARAMETERS + """\
+    l1_ratio_ : float
+        The mixing chosen.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(80, 5))
+    >>> y = X @ np.array([2.0, 0.0, 0.0, -1.0, 0.0]) + 0.1 * rng.normal(size=80)
+    >>> model = ElasticNetCV(l1_ratio=[0.5, 1.0], cv=4).fit(X, y)
+    >>> model.l1_ratio_, np.round(model.coef_, 2).tolist()
+    (1.0, [2.01, -0.01, -0.01, -1.0, 0.02])
+    """
+
+    path = staticmethod(enet_path)
+
+    def __init__(
+        self,
+        *,
+        l1_ratio: float | list[float] = 0.5,
+        eps: float = 1e-3,
+        alphas: int | Any = 100,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        cv: Any = None,
+        positive: bool = False,
+        random_state: Any = None,
+        selection: str = "cyclic",
+    ) -> None:
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def _l1_ratios(self) -> np.ndarray:
+        ratios = check_array(np.atleast_1d(self.l1_ratio), name="l1_ratio", ensure_2d=False)
+        if ratios.ndim != 1 or (ratios < 0).any() or (ratios > 1).any():
+            raise ValueError(
+                f"l1_ratio must be a number in [0, 1] or a list of them; got {self.l1_ratio!r}."
+            )
+        return ratios.astype(np.float64)
+
+
+class LassoCV(_PathCV):
+    __doc__ = r"""Lasso with ``alpha`` chosen by cross-validation along the regularization path.
+
+    The lasso path is computed on every training fold and scored on the held-out fold (see
+    :mod:`._coordinate_descent_cv`); the penalty with the lowest mean squared error over the
+    folds is refitted on all the data. scikit-learn's ``LassoCV`` (without ``precompute``,
+    ``copy_X``, ``verbose``, ``n_jobs`` and ``sample_weight``).
+
+    Parameters
+    ----------""" + _SHARED_PARAMETERS + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(80, 5))
+    >>> y = X @ np.array([2.0, 0.0, 0.0, -1.0, 0.0]) + 0.1 * rng.normal(size=80)
+    >>> model = LassoCV(cv=4).fit(X, y)
+    >>> np.round(model.coef_, 2).tolist()
+    [2.01, -0.01, -0.01, -1.0, 0.02]
+    """
+
+    path = staticmethod(lasso_path)
+
+    def __init__(
+        self,
+        *,
+        eps: float = 1e-3,
+        alphas: int | Any = 100,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        cv: Any = None,
+        positive: bool = False,
+        random_state: Any = None,
+        selection: str = "cyclic",
+    ) -> None:
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def _l1_ratios(self) -> np.ndarray:
+        return np.ones(1)
+
+    def fit(self, X: Any, y: Any) -> LassoCV:
+        """Choose ``alpha`` by cross-validation on the lasso path; refit on all the data."""
+        super().fit(X, y)
+        del self.l1_ratio_  # always 1: the lasso has no mixing parameter (as in scikit-learn)
+        return self
