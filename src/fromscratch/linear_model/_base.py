@@ -160,11 +160,7 @@ def _rank_deficiency_hint(fit_intercept: bool, alpha: float = 0.0) -> str:
 
 
 def solve_least_squares_qr(
-    X: np.ndarray,
-    y: np.ndarray,
-    *,
-    fit_intercept: bool,
-    alpha: float = 0.0,
+    X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0,
     feature_names: Sequence[str] | None = None,
 ) -> ExactSolution:
     r"""Minimize :math:`\|y - Xw - b\mathbf 1\|^2 + \alpha\|w\|^2` by Householder QR of the
@@ -202,11 +198,7 @@ def solve_least_squares_qr(
 
 
 def solve_normal_equations(
-    X: np.ndarray,
-    y: np.ndarray,
-    *,
-    fit_intercept: bool,
-    alpha: float = 0.0,
+    X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0,
     feature_names: Sequence[str] | None = None,
 ) -> ExactSolution:
     r"""Solve :math:`(X_c^\top X_c + \alpha I)w = X_c^\top y_c` by Cholesky, for the centered
