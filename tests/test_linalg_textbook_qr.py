@@ -15,7 +15,7 @@ def _blocked(block_size):
 
 
 def _textbook(A):
-    return (*linalg.textbook_qr(A), None)
+    return (*linalg.qr_textbook(A), None)
 
 
 def _pivoted(A):
@@ -41,7 +41,7 @@ FACTORIZATIONS = {
 def test_blocked_qr_equals_the_textbook_qr(shape, block_size, dtype):
     rng = np.random.default_rng(sum(shape) + block_size)
     A = rng.standard_normal(shape).astype(dtype)
-    Q_book, R_book = linalg.textbook_qr(A)
+    Q_book, R_book = linalg.qr_textbook(A)
     Q, R = linalg.qr(A, block_size=block_size)
     assert Q.dtype == R.dtype == Q_book.dtype == R_book.dtype == dtype
     assert Q.shape == Q_book.shape and R.shape == R_book.shape
@@ -61,13 +61,13 @@ def test_blocked_qr_equals_the_textbook_qr(shape, block_size, dtype):
 
 def test_textbook_qr_of_a_zero_column_and_bad_input():
     A = np.array([[0.0, 1.0], [0.0, 2.0], [0.0, 3.0]])
-    Q, R = linalg.textbook_qr(A)
+    Q, R = linalg.qr_textbook(A)
     np.testing.assert_allclose(Q @ R, A, atol=1e-15)
     assert R[0, 0] == 0.0
     with pytest.raises(ValueError, match="2-D"):
-        linalg.textbook_qr(np.ones(3))
+        linalg.qr_textbook(np.ones(3))
     with pytest.raises(ValueError, match="NaN"):
-        linalg.textbook_qr([[1.0, np.nan]])
+        linalg.qr_textbook([[1.0, np.nan]])
 
 
 # -- the sign of the reflector ---------------------------------------------------------------

@@ -11,7 +11,7 @@ Contents
 :class:`HouseholderQR`, :func:`qr` (``_qr``)
     :math:`A = QR` with Householder reflectors in the compact WY representation, blocked and
     recursive.
-:func:`textbook_qr` (``_qr``)
+:func:`qr_textbook` (``_qr``)
     The same factorization column by column, as it is taught: the reference the fast one is
     tested against.
 :class:`PivotedHouseholderQR`, :func:`qr_pivoted`, :class:`CompleteOrthogonalDecomposition`
@@ -63,7 +63,7 @@ from fromscratch.linalg._pivoted import (
     PivotedHouseholderQR,
     qr_pivoted,
 )
-from fromscratch.linalg._qr import HouseholderQR, qr, textbook_qr
+from fromscratch.linalg._qr import HouseholderQR, qr, qr_textbook
 from fromscratch.linalg._triangular import solve_triangular
 
 __all__ = [
@@ -73,7 +73,7 @@ __all__ = [
     "RankDeficientWarning",
     "HouseholderQR",
     "qr",
-    "textbook_qr",
+    "qr_textbook",
     "PivotedHouseholderQR",
     "qr_pivoted",
     "CompleteOrthogonalDecomposition",

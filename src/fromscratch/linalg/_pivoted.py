@@ -20,7 +20,7 @@ class PivotedHouseholderQR(HouseholderQR):
     Before step :math:`j` the remaining column that is farthest from the span of the columns
     already chosen — the one with the largest norm in rows :math:`j, j+1, \ldots` — is swapped
     into position :math:`j`; then its reflector is made and applied to the trailing columns,
-    as in :func:`~fromscratch.linalg.textbook_qr`. So
+    as in :func:`~fromscratch.linalg.qr_textbook`. So
 
     .. math:: |R_{00}| \ge |R_{11}| \ge \cdots \ge |R_{k-1,k-1}|,
 

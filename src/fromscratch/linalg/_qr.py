@@ -1,5 +1,5 @@
 r"""Householder QR: the blocked, recursive factorization (:class:`HouseholderQR`, :func:`qr`)
-and the textbook form it is tested against (:func:`textbook_qr`)."""
+and the textbook form it is tested against (:func:`qr_textbook`)."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ class HouseholderQR:
     .. math:: C \leftarrow (I - V T V^\top)^\top C = C - V\,(T^\top (V^\top C)),
 
     which is three matrix products: most flops run at matrix-multiply speed. The algorithm
-    column by column, as it is taught, is :func:`textbook_qr`: the reference this one is
+    column by column, as it is taught, is :func:`qr_textbook`: the reference this one is
     tested against (same :math:`R` up to the signs of its rows).
 
     Storage is compact: ``factors`` holds :math:`R` on and above the diagonal and the
@@ -278,7 +278,7 @@ def _outputs(
     return fact.q("reduced"), R
 
 
-def textbook_qr(A: Any) -> tuple[np.ndarray, np.ndarray]:
+def qr_textbook(A: Any) -> tuple[np.ndarray, np.ndarray]:
     r"""Householder QR column by column: the reference form of :class:`HouseholderQR`.
 
     For :math:`j = 0, 1, \ldots, k-1` (:math:`k = \min(m, n)`), with :math:`x = A_{j:,\,j}` the

@@ -499,21 +499,25 @@ def _digits(error: float) -> float:
 
 
 def _householder_qr(ch) -> None:
-    from fromscratch.linalg import HouseholderQR, cond_triangular, textbook_qr
+    from fromscratch.linalg import HouseholderQR, cond_triangular, qr_textbook
 
     ch.heading("Householder QR, column by column")
     ch.text(
-        "How are $Q$ and $R$ made? One reflection per column: $H = I - \\tau vv^\\top$ "
-        "mirrors the column's part below the diagonal, $x$, onto the axis, "
-        "$Hx = \\beta e_1$ with $|\\beta| = \\|x\\|$, and is applied to the columns to "
-        "its right; after $p$ reflections what is left is $R$. The sign of $\\beta$ is "
-        "opposite to $x_1$'s (`x[0]` in the code), so that $v_1 = x_1 - \\beta$ adds two "
-        "numbers of one sign: "
-        "with the other sign, a column already close to the axis cancels to noise. The "
-        "library's reference form, `fromscratch.linalg.textbook_qr`, as it runs:"
+        "How are $Q$ and $R$ made? One reflection per column. With $x$ the column's part on "
+        "and below the diagonal,"
     )
-    ch.code(textbook_qr,
-            "`fromscratch.linalg.textbook_qr` — the algorithm as taught (Trefethen & Bau, "
+    ch.equation(r"\beta = -\mathrm{sign}(x_1)\,\|x\|, \quad v = x - \beta e_1, \quad "
+                r"\tau = \frac{2}{v^\top v}, \quad H = I - \tau vv^\top")
+    ch.text(
+        "is the reflection with $Hx = \\beta e_1$: the entries below the diagonal become zero. "
+        "It is applied to the columns to its right, $A \\leftarrow A - \\tau v(v^\\top A)$, "
+        "and after $p$ reflections what is left is $R$. The sign of $\\beta$ is opposite to "
+        "$x_1$'s (`x[0]` in the code), so that $v_1 = x_1 - \\beta$ adds two numbers of one "
+        "sign: with the other sign, a column already close to the axis cancels to noise. The "
+        "library's reference form, `fromscratch.linalg.qr_textbook`:"
+    )
+    ch.code(qr_textbook,
+            "`fromscratch.linalg.qr_textbook` — the algorithm as taught (Trefethen & Bau, "
             "Algorithm 10.1).")
     ch.text(
         "`LinearRegression` uses `HouseholderQR`, the same reflections organized for speed "
@@ -530,10 +534,10 @@ def _householder_qr(ch) -> None:
     X = x[:, None] ** np.arange(1, 5)
     X = X - X.mean(axis=0)
     fast = HouseholderQR(X)
-    R_book = textbook_qr(X)[1]
+    R_book = qr_textbook(X)[1]
     signs = np.sign(np.diagonal(fast.r)) * np.sign(np.diagonal(R_book))
     kappa = cond_triangular(fast.r)
-    ch.check_close("HouseholderQR R vs textbook_qr R (rows' signs aligned), degree-4 design",
+    ch.check_close("HouseholderQR R vs qr_textbook R (rows' signs aligned), degree-4 design",
                    "the textbook form, to 2·κ̂(X)·n·ε", fast.r * signs[:, None], R_book,
                    rtol=2 * kappa * len(x) * EPS)
 
