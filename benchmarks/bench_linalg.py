@@ -1,8 +1,15 @@
-"""fromscratch.linalg against numpy.linalg (LAPACK), side by side in one process.
+"""fromscratch.linalg against numpy.linalg and SciPy (LAPACK), side by side in one process.
 
 Each case runs ours and the reference alternately (``_timing.interleaved``, so machine noise
 hits both), several times, and prints the medians and the ratio ours / reference (< 1: ours is
 faster).
+
+The rank-deficient least-squares row (a duplicated column) runs our fast path's unpivoted QR,
+finds R singular, and goes on to the complete orthogonal decomposition of the small R
+(pivoted QR of R, then a QR of its first rows); numpy.linalg.lstsq runs the SVD (gelsd)
+whatever the rank. The pivoted QR row factors a square matrix column by column (rank-1
+updates, unblocked), against LAPACK's blocked geqp3: in the library it only ever runs on the
+small R of a tall problem.
 
     python benchmarks/bench_linalg.py [--repeats 3] [--quick] [--threads 1]
 """
@@ -11,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import warnings
 
 import numpy as np
+import scipy.linalg
 from _timing import median_seconds
 from threadpoolctl import threadpool_limits
 
@@ -52,10 +61,22 @@ def run(args: argparse.Namespace) -> None:
     b = rng.standard_normal(tall[0])
     report(f"lstsq {tall[0]}x{tall[1]}", lambda: linalg.lstsq(A, b),
            lambda: np.linalg.lstsq(A, b, rcond=None), args.repeats)
+    A_dependent = A.copy()
+    A_dependent[:, -1] = A[:, 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", linalg.RankDeficientWarning)
+        report(f"lstsq, a duplicated column {tall[0]}x{tall[1]}",
+               lambda: linalg.lstsq(A_dependent, b),
+               lambda: np.linalg.lstsq(A_dependent, b, rcond=None), args.repeats)
 
     S = rng.standard_normal((square, square))
     report(f"qr mode='r' {square}x{square}", lambda: linalg.qr(S, mode="r"),
            lambda: np.linalg.qr(S, mode="r"), args.repeats)
+    pivoted = square // 4
+    P = S[:pivoted, :pivoted]
+    report(f"qr_pivoted mode='r' {pivoted}x{pivoted} (vs scipy geqp3)",
+           lambda: linalg.qr_pivoted(P, mode="r"),
+           lambda: scipy.linalg.qr(P, mode="r", pivoting=True), args.repeats)
     spd = S.T @ S + square * np.eye(square)
     report(f"cholesky {square}x{square}", lambda: linalg.cholesky(spd),
            lambda: np.linalg.cholesky(spd), args.repeats)

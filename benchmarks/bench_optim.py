@@ -15,7 +15,7 @@ A copy reads and writes once (2). The copy also pays a hidden read of its destin
 (write-allocate: the cache line is fetched before it is overwritten), which an update does not,
 since every array it writes it has just read; so a fraction above 100% is possible. On a shared
 machine, quote the ratios of several runs rather than absolute times. Our updates share their
-chunks among ``fromscratch.optim.optimizer.N_THREADS`` threads (torch uses its intra-op
+chunks among ``fromscratch.get_config()["n_threads"]`` threads (torch uses its intra-op
 threads); the copy is NumPy's plain single-threaded one.
 """
 
@@ -27,9 +27,8 @@ import time
 import numpy as np
 import torch
 
-from fromscratch import optim
+from fromscratch import get_config, optim
 from fromscratch.autodiff import Tensor
-from fromscratch.optim.optimizer import N_THREADS
 
 CASES = [
     # name, hyper-parameters, arrays read + written per parameter
@@ -84,7 +83,7 @@ def main() -> None:
     print(
         f"{args.size:,} float32 parameters in {args.tensors} tensors; {args.rounds} rounds; "
         f"torch {torch.__version__} with {torch.get_num_threads()} threads, ours on NumPy "
-        f"{np.__version__} with {N_THREADS} threads; np.copyto (one thread): "
+        f"{np.__version__} with {get_config()['n_threads']} threads; np.copyto (one thread): "
         f"{copy_bandwidth / 1e9:.1f} GB/s"
     )
     print(

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fromscratch import linalg
-from fromscratch.linalg import IllConditionedWarning, LinAlgError
+from fromscratch.linalg import IllConditionedWarning, LinAlgError, RankDeficientWarning
+from fromscratch.linalg import _qr as qr_module
 from tolerance import assert_close_to_scale
 
 
@@ -51,7 +52,7 @@ def test_qr_row_blocked_updates_change_nothing(monkeypatch, update_bytes, rng):
     # Trailing updates C <- C - VW in blocks of one row, of a few rows (the last one partial),
     # and in one block: the same factorization to rounding.
     A = rng.standard_normal((211, 23))
-    monkeypatch.setattr(linalg, "UPDATE_BLOCK_BYTES", update_bytes)
+    monkeypatch.setattr(qr_module, "UPDATE_BLOCK_BYTES", update_bytes)
     Q, R = linalg.qr(A, block_size=8)
     assert relative_error(Q @ R, A) < 1e-13
     assert np.abs(Q.T @ Q - np.eye(23)).max() < 1e-13
@@ -307,20 +308,33 @@ def test_lstsq_warns_when_ill_conditioned(rng):
     assert np.isfinite(x).all()
 
 
-def test_lstsq_rank_deficient_names_the_column(rng):
+def test_lstsq_rank_deficient_names_the_column_and_returns_the_minimum_norm_solution(rng):
     A = rng.standard_normal((50, 4))
     A[:, 2] = A[:, 0] - 3 * A[:, 1]
-    with pytest.raises(LinAlgError, match="Column 2 is .* linear combination"):
-        linalg.lstsq(A, rng.standard_normal(50))
+    b = rng.standard_normal(50)
+    with pytest.warns(RankDeficientWarning, match=r"rank 3 < 4 columns\. Column \d is a linear"):
+        x, rank = linalg.lstsq(A, b, return_rank=True)
+    assert rank == 3 == np.linalg.matrix_rank(A)
+    x_np = np.linalg.lstsq(A, b, rcond=None)[0]  # the SVD's minimum-norm solution
+    np.testing.assert_allclose(x, x_np, rtol=1e-12, atol=1e-12 * np.abs(x_np).max())
 
 
-def test_lstsq_underdetermined_and_bad_shapes(rng):
-    with pytest.raises(LinAlgError, match="fewer rows than columns"):
-        linalg.lstsq(rng.standard_normal((3, 5)), np.ones(3))
+def test_lstsq_underdetermined_is_the_minimum_norm_solution(rng):
+    A, b = rng.standard_normal((3, 5)), rng.standard_normal(3)
+    with pytest.warns(RankDeficientWarning, match=r"rank 3 < 5 columns \(with 3 rows"):
+        x = linalg.lstsq(A, b)
+    np.testing.assert_allclose(x, np.linalg.lstsq(A, b, rcond=None)[0], rtol=1e-12, atol=1e-14)
+
+
+def test_lstsq_bad_shapes_and_values(rng):
     with pytest.raises(ValueError, match="b has 4 rows but A has 5"):
         linalg.lstsq(rng.standard_normal((5, 2)), np.ones(4))
     with pytest.raises(ValueError, match="infinity"):
         linalg.lstsq(rng.standard_normal((5, 2)), [1.0, 2.0, np.inf, 0.0, 1.0])
+    with pytest.raises(ValueError, match=r"rtol must be in \[0, 1\)"):
+        linalg.lstsq(rng.standard_normal((5, 2)), np.ones(5), rtol=1.0)
+    with pytest.raises(TypeError, match="rtol"):
+        linalg.lstsq(rng.standard_normal((5, 2)), np.ones(5), rtol="small")
 
 
 def test_lstsq_float32(rng):

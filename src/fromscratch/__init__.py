@@ -5,18 +5,27 @@ Every algorithm is readable like a textbook and verified against a trusted refer
 
     fromscratch tour --out tour-out
 
-which writes ``tour-out/index.html``.
+which writes ``tour-out/index.html``. Global settings (the threads of the optimizers) are
+changed with :func:`set_config` / :func:`config_context` and read with :func:`get_config`.
 """
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "save", "load"]
+__all__ = ["__version__", "save", "load", "set_config", "get_config", "config_context"]
+
+#: Public names of submodules, imported on first use so that `import fromscratch` stays light.
+_LAZY = {
+    "save": "io",
+    "load": "io",
+    "set_config": "_config",
+    "get_config": "_config",
+    "config_context": "_config",
+}
 
 
 def __getattr__(name: str):
-    # save/load are imported on first use so that `import fromscratch` stays light.
-    if name in ("save", "load"):
-        from fromscratch import io
+    if name in _LAZY:
+        import importlib
 
-        return getattr(io, name)
+        return getattr(importlib.import_module(f"fromscratch.{_LAZY[name]}"), name)
     raise AttributeError(f"module 'fromscratch' has no attribute {name!r}")

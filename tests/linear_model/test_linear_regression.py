@@ -1,11 +1,14 @@
 """LinearRegression and Ridge against scikit-learn and against Efron et al. (2004), Table 1."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn import linear_model as sk
 from sklearn.datasets import load_diabetes
 
-from fromscratch.linalg import IllConditionedWarning, LinAlgError
+from fromscratch.linalg import IllConditionedWarning, RankDeficientWarning
+from fromscratch.linalg import _lstsq as lstsq_module
 from fromscratch.linear_model import LinearRegression, Ridge, ridge_path
 from fromscratch.linear_model._base import centered_normal_equations
 from tolerance import assert_close_to_scale
@@ -113,26 +116,114 @@ def test_float32_is_preserved():
         np.testing.assert_allclose(model.coef_, ref.coef_, rtol=2e-3, atol=2e-3)
 
 
-def test_collinear_columns_raise_with_a_hint():
+# -- dependent columns: the minimum-norm solution --------------------------------------------
+
+
+def _dependent_designs():
+    """Designs whose least-squares solution is not unique, and the column each duplicates."""
+    X, y = random_regression(n_samples=60, n_features=4)
+    groups = np.random.default_rng(1).integers(0, 3, len(y))
+    return {
+        "duplicated column": (np.column_stack([X, X[:, 1]]), y),
+        "collinear column": (np.column_stack([X, 2 * X[:, 0] - X[:, 3]]), y),
+        "dummies beside the intercept": (np.column_stack([X, np.eye(3)[groups]]), y),
+        "constant column": (np.column_stack([X, np.full(len(y), 7.0)]), y),
+        "more features than samples": random_regression(n_samples=9, n_features=20),
+    }
+
+
+@pytest.mark.parametrize("design", list(_dependent_designs()))
+@pytest.mark.parametrize("solver", EXACT_SOLVERS)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_dependent_columns_give_scikit_learns_minimum_norm_solution(design, solver, fit_intercept):
+    X, y = _dependent_designs()[design]
+    ref = sk.LinearRegression(fit_intercept=fit_intercept).fit(X, y)
+    # Dummies and a constant column are only collinear with the intercept.
+    deficient = fit_intercept or design not in ("dummies beside the intercept", "constant column")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ours = LinearRegression(solver=solver, fit_intercept=fit_intercept).fit(X, y)
+    assert ours.rank_ == ref.rank_
+    assert_coef_close(ours, ref, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict(X), ref.predict(X), rtol=1e-10,
+                               atol=1e-10 * np.abs(y).max())
+    categories = [w.category for w in caught]
+    if deficient:
+        assert ref.rank_ < X.shape[1]
+        assert categories == [RankDeficientWarning] and ours.solver_ == "cod"
+        assert f"rank {ref.rank_} < {X.shape[1]} columns" in str(caught[0].message)
+    else:  # full rank: the fast path, without pivoting
+        assert categories == [] and ours.solver_ == solver
+
+
+def test_the_warning_names_the_dependent_column_and_its_feature_name():
+    pd = pytest.importorskip("pandas")
     X, y = random_regression(n_features=4)
-    X[:, 3] = 2 * X[:, 0] - X[:, 1]
-    with pytest.raises(LinAlgError, match="Column 3 .*linear combination.*Ridge"):
-        LinearRegression(solver="qr").fit(X, y)
-    with pytest.raises(LinAlgError, match="Ridge"):
-        LinearRegression(solver="cholesky").fit(X, y)
-    # A constant column is collinear with the intercept once centered.
-    X_const = np.column_stack([X[:, :2], np.full(len(y), 7.0)])
-    with pytest.raises(LinAlgError, match="constant column"):
-        LinearRegression().fit(X_const, y)
-    # ... but not without an intercept.
-    LinearRegression(fit_intercept=False).fit(X_const, y)
-
-
-def test_more_features_than_samples_raise():
-    X, y = random_regression(n_samples=5, n_features=8)
+    frame = pd.DataFrame(X, columns=["age", "bmi", "bp", "s1"]).assign(bmi_copy=X[:, 1])
     for solver in EXACT_SOLVERS:
-        with pytest.raises(LinAlgError, match="X has 5 sample"):
-            LinearRegression(solver=solver).fit(X, y)
+        with pytest.warns(RankDeficientWarning, match=r"X is rank deficient: rank 4 < 5 columns"
+                          r"\. Column 4 \('bmi_copy'\) is a linear combination") as caught:
+            model = LinearRegression(solver=solver).fit(frame, y)
+        assert "Ridge(alpha > 0)" in str(caught[0].message)
+        assert model.rank_ == 4
+        # The minimum-norm solution shares the coefficient of a duplicated column equally.
+        full = LinearRegression().fit(X, y)
+        np.testing.assert_allclose(model.coef_, [*full.coef_[[0]], full.coef_[1] / 2,
+                                                 *full.coef_[2:], full.coef_[1] / 2], rtol=1e-10)
+    with pytest.warns(RankDeficientWarning, match="Column 4 is a linear combination"):
+        LinearRegression().fit(frame.to_numpy(), y)
+
+
+def test_well_conditioned_full_rank_designs_never_pivot(monkeypatch):
+    """The fast paths stay fast: no complete orthogonal decomposition is computed."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the complete orthogonal decomposition was computed")
+
+    monkeypatch.setattr(lstsq_module, "CompleteOrthogonalDecomposition", refuse)
+    X, y = random_regression()
+    for solver in EXACT_SOLVERS:
+        for fit_intercept in (True, False):
+            model = LinearRegression(solver=solver, fit_intercept=fit_intercept).fit(X, y)
+            assert model.solver_ == solver and model.rank_ == 8
+
+
+def test_cholesky_falls_back_to_qr_when_only_the_gram_matrix_is_singular():
+    # Polynomial features of degree 12 on [0, 1]: κ(X) ~ 1e9 < 1/(nε) (full rank to QR), but
+    # κ(XᵀX) ~ 1e18: singular to working precision. The normal equations give up, QR answers.
+    x = np.linspace(0.0, 1.0, 200)
+    X = x[:, None] ** np.arange(1, 13)
+    y = X @ np.ones(12) + 1.0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        chol = LinearRegression(solver="cholesky").fit(X, y)
+    # QR's own warning (κ(X) ~ 1e9 ≥ 1/√ε) and the fallback's.
+    assert [w.category for w in caught] == [IllConditionedWarning] * 2
+    assert "XᵀX is singular to working precision although X has full rank" in str(
+        caught[1].message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IllConditionedWarning)
+        qr = LinearRegression(solver="qr").fit(X, y)
+    assert chol.solver_ == "qr" and chol.rank_ == 12
+    np.testing.assert_array_equal(chol.coef_, qr.coef_)
+
+
+def test_one_sample_with_an_intercept_is_the_mean():
+    with pytest.warns(RankDeficientWarning, match="rank 0 < 2 columns"):
+        model = LinearRegression().fit([[1.0, 2.0]], [3.0])
+    assert model.rank_ == 0
+    np.testing.assert_array_equal(model.coef_, [0.0, 0.0])
+    assert model.intercept_ == 3.0
+    ref = sk.LinearRegression().fit([[1.0, 2.0]], [3.0])
+    np.testing.assert_array_equal(ref.coef_, [0.0, 0.0])
+
+
+def test_ridge_without_penalty_on_collinear_data_is_least_squares():
+    X, y = _dependent_designs()["duplicated column"]
+    for solver in ("cholesky", "qr"):
+        with pytest.warns(RankDeficientWarning):
+            ridge = Ridge(alpha=0.0, solver=solver).fit(X, y)
+        assert_coef_close(ridge, sk.LinearRegression().fit(X, y), rtol=1e-10)
 
 
 def test_ill_conditioned_warns():

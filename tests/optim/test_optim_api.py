@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import threading
 
 import numpy as np
 import pytest
 
+import fromscratch
 from fromscratch import optim
 from fromscratch.autodiff import Tensor
 from fromscratch.optim import optimizer as optimizer_module
@@ -154,16 +156,17 @@ def test_load_state_dict_rejects_a_mismatch(mutate, message):
 
 @pytest.mark.parametrize(("cls", "hyper"), FULL_STATE, ids=FULL_STATE_IDS)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_chunked_update_is_bit_identical_to_one_call(monkeypatch, cls, hyper, dtype):
-    """Chunks of 7 or 14 elements (with a ragged last chunk), shared by two threads, give
-    exactly the whole-array result."""
+@pytest.mark.parametrize("n_threads", [1, 2, 4])
+def test_chunked_update_is_bit_identical_to_one_call(monkeypatch, cls, hyper, dtype, n_threads):
+    """Chunks of 7 or 14 elements (with a ragged last chunk), run in the calling thread or
+    shared by 2 or 4 threads, give exactly the result of one call of the optimizer's pure
+    update function on the whole arrays (its textbook form)."""
     rng = np.random.default_rng(0)
     x0 = [rng.standard_normal(shape).astype(dtype) for shape in [(20, 20), (33,), (1,)]]
     grads = [[rng.standard_normal(x.shape).astype(dtype) for x in x0] for _ in range(5)]
 
     def run(chunk_bytes):
         monkeypatch.setattr(optimizer_module, "CHUNK_BYTES", chunk_bytes)
-        monkeypatch.setattr(optimizer_module, "N_THREADS", 2)
         params = [Tensor(x.copy()) for x in x0]
         opt = cls(params, **hyper)
         for step_grads in grads:
@@ -172,9 +175,29 @@ def test_chunked_update_is_bit_identical_to_one_call(monkeypatch, cls, hyper, dt
             opt.step()
         return [p.data for p in params]
 
-    for chunked, whole in zip(run(56), run(10**9), strict=True):
-        assert chunked.dtype == dtype
-        np.testing.assert_array_equal(chunked, whole)
+    with fromscratch.config_context(n_threads=n_threads):
+        chunked = run(56)
+    for chunked_x, whole in zip(chunked, run(10**9), strict=True):
+        assert chunked_x.dtype == dtype
+        np.testing.assert_array_equal(chunked_x, whole)
+
+
+@pytest.mark.parametrize("n_threads", [1, 3])
+def test_apply_chunked_runs_on_the_configured_threads(n_threads):
+    threads = set()
+
+    def update(x, *, step):
+        threads.add(threading.current_thread().name)
+        x += step
+
+    x = np.zeros(1000)
+    with fromscratch.config_context(n_threads=n_threads):
+        optimizer_module.apply_chunked(update, [x], chunk_size=10, step=1.0)  # 100 chunks
+    np.testing.assert_array_equal(x, np.ones(1000))
+    if n_threads == 1:
+        assert threads == {threading.current_thread().name}
+    else:  # the pool's threads (how many of them get a run is up to the scheduler)
+        assert threads and all(name.startswith("optim") for name in threads)
 
 
 def test_non_contiguous_parameters_are_updated_in_place():

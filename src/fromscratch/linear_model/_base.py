@@ -28,7 +28,9 @@ read of :math:`X` after the pass for the means, and the symmetric products run a
 from __future__ import annotations
 
 import math
-from typing import Any
+import warnings
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -36,17 +38,18 @@ from fromscratch.base import BaseEstimator, RegressorMixin
 from fromscratch.exceptions import ConvergenceWarning
 from fromscratch.linalg import (
     HouseholderQR,
+    IllConditionedWarning,
     LinAlgError,
     check_condition,
-    check_r_factor,
     cho_solve,
     cholesky,
     cond_cholesky,
-    solve_triangular,
+    lstsq_from_qr,
 )
 
 __all__ = [
     "ConvergenceWarning",
+    "ExactSolution",
     "LinearModel",
     "center_data",
     "centered_normal_equations",
@@ -122,6 +125,20 @@ def intercept_from(
     return y_offset - X_offset @ coef if fit_intercept else 0.0
 
 
+class ExactSolution(NamedTuple):
+    """What the exact least-squares solvers return."""
+
+    coef: np.ndarray
+    intercept: Any
+    #: Estimated condition number of the matrix solved with (see each solver).
+    condition_number: float
+    #: Numerical rank of the (centered, augmented) design.
+    rank: int
+    #: How it was solved: ``"qr"``, ``"cholesky"``, or ``"cod"`` (pivoted QR and the complete
+    #: orthogonal decomposition: the minimum-norm solution of a rank-deficient design).
+    method: str
+
+
 def _rank_deficiency_hint(fit_intercept: bool, alpha: float = 0.0) -> str:
     if alpha > 0:  # positive definite in exact arithmetic: alpha is small for the data's scale
         return (
@@ -131,42 +148,36 @@ def _rank_deficiency_hint(fit_intercept: bool, alpha: float = 0.0) -> str:
             "Ridge())) so that one alpha suits every feature, or increase alpha."
         )
     constant = (
-        " With fit_intercept=True the columns are centered, so a constant column counts as "
-        "collinear with the intercept."
+        "With fit_intercept=True the columns are centered, so a constant column, or a full set "
+        "of dummy (one-hot) columns, is collinear with the intercept. "
         if fit_intercept
         else ""
     )
     return (
-        "Least squares needs linearly independent columns." + constant + " Remove collinear "
-        "columns, or use Ridge(alpha > 0), whose penalty makes the solution unique."
+        constant + "For unique, stable coefficients drop the (nearly) dependent columns, or use "
+        "Ridge(alpha > 0), whose penalty makes the solution unique."
     )
 
 
-def _check_determined(n_samples: int, n_features: int, hint: str) -> None:
-    if n_samples < n_features:
-        raise LinAlgError(
-            f"X has {n_samples} sample(s) and {n_features} features: with fewer samples than "
-            f"features the least-squares solution is not unique. {hint}".strip()
-        )
-
-
 def solve_least_squares_qr(
-    X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0
-) -> tuple[np.ndarray, Any, float]:
+    X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0,
+    feature_names: Sequence[str] | None = None,
+) -> ExactSolution:
     r"""Minimize :math:`\|y - Xw - b\mathbf 1\|^2 + \alpha\|w\|^2` by Householder QR of the
-    centered data; return :math:`(w, b, \hat\kappa)`.
+    centered data.
 
     For :math:`\alpha > 0` the ridge problem is the least-squares problem of the augmented
     system :math:`\begin{bmatrix} X \\ \sqrt\alpha I\end{bmatrix} w \approx
     \begin{bmatrix} y \\ 0\end{bmatrix}`, whose columns are always independent. With
-    :math:`X = QR`, :math:`w` solves :math:`Rw = Q^\top y` (see :func:`fromscratch.linalg.lstsq`).
-    :math:`\hat\kappa` is the estimated condition number of the (augmented) design matrix;
-    the conditioning rule of :mod:`fromscratch.linalg` is applied to it.
+    :math:`X = QR`, :math:`w` solves :math:`Rw = Q^\top y`. When the columns of the centered
+    :math:`X` are dependent (a duplicated or collinear column, a full set of dummy columns
+    beside the intercept, more features than samples), the factorization goes on with column
+    pivoting to the minimum-norm solution, with a
+    :class:`~fromscratch.linalg.RankDeficientWarning` naming the dependent columns (by
+    ``feature_names`` when given): see :func:`fromscratch.linalg.lstsq_from_qr`. The
+    condition number is that of :math:`R` (of its rank-r part after pivoting).
     """
-    hint = _rank_deficiency_hint(fit_intercept, alpha)
     n_samples, n_features = X.shape
-    if alpha == 0:
-        _check_determined(n_samples, n_features, hint)
     X_offset, y_offset = data_offsets(X, y, fit_intercept)
     # The matrix to factor, built once in the column order the factorization works in (the
     # centering writes it), then factored in place: no further copies of the data.
@@ -177,18 +188,21 @@ def solve_least_squares_qr(
     target[:n_samples] = y - y_offset
     if alpha > 0:
         design[n_samples:] = np.sqrt(X.dtype.type(alpha)) * np.eye(n_features, dtype=X.dtype)
-    fact = HouseholderQR(design, overwrite_a=True)
-    R = fact.r
-    cond = check_r_factor(R, size=n_rows, name="X", hint=hint)
-    coef = solve_triangular(R, fact.apply_qt(target)[:n_features])
-    return coef, intercept_from(coef, X_offset, y_offset, fit_intercept), cond
+    solution = lstsq_from_qr(
+        HouseholderQR(design, overwrite_a=True), target, name="X", column_names=feature_names,
+        hint=_rank_deficiency_hint(fit_intercept, alpha), stacklevel=3,
+    )
+    coef = solution.x
+    return ExactSolution(coef, intercept_from(coef, X_offset, y_offset, fit_intercept),
+                         solution.condition_number, solution.rank, solution.method)
 
 
 def solve_normal_equations(
-    X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0
-) -> tuple[np.ndarray, Any, float]:
+    X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0,
+    feature_names: Sequence[str] | None = None,
+) -> ExactSolution:
     r"""Solve :math:`(X_c^\top X_c + \alpha I)w = X_c^\top y_c` by Cholesky, for the centered
-    data :math:`X_c, y_c`; return :math:`(w, b, \hat\kappa)`.
+    data :math:`X_c, y_c`.
 
     The Gram matrix :math:`X_c^\top X_c` is one pass of matrix products over the data
     (:func:`centered_normal_equations`, fast), but its condition number is
@@ -198,13 +212,22 @@ def solve_normal_equations(
     .. math:: w = X_c^\top (X_cX_c^\top + \alpha I)^{-1} y_c ,
 
     (the push-through identity :math:`(X^\top X + \alpha I)^{-1}X^\top = X^\top(XX^\top +
-    \alpha I)^{-1}`), an :math:`n \times n` system. :math:`\hat\kappa` is the estimated
-    condition number of the matrix factored.
+    \alpha I)^{-1}`), an :math:`n \times n` system. The condition number is that of the
+    matrix factored.
+
+    **Fallback.** Without a penalty (:math:`\alpha = 0`), when :math:`X_c^\top X_c` is singular
+    to working precision (:mod:`fromscratch.linalg`'s rule) or there are fewer samples than
+    features, the normal equations cannot give the answer: the problem is solved by
+    :func:`solve_least_squares_qr` instead, which finds the rank and the minimum-norm
+    solution (:class:`~fromscratch.linalg.RankDeficientWarning`) — or, when only the Gram
+    matrix was singular and :math:`X_c` itself has full rank, the ordinary solution, with an
+    :class:`~fromscratch.linalg.IllConditionedWarning` saying so.
     """
     hint = _rank_deficiency_hint(fit_intercept, alpha)
     n_samples, n_features = X.shape
-    if alpha == 0:
-        _check_determined(n_samples, n_features, hint)
+    if alpha == 0 and n_samples < n_features:
+        return solve_least_squares_qr(X, y, fit_intercept=fit_intercept,
+                                      feature_names=feature_names)
     dual = n_samples < n_features
     if dual:
         X, rhs, X_offset, y_offset = center_data(X, y, fit_intercept)
@@ -215,13 +238,37 @@ def solve_normal_equations(
     G[np.diag_indices_from(G)] += alpha
     try:
         L = cholesky(G)
+        cond = cond_cholesky(G, L)
+        check_condition(cond, size=G.shape[0], dtype=G.dtype, name=name, hint=hint,
+                        stacklevel=3)
     except LinAlgError as exc:
-        raise LinAlgError(f"{name} is not positive definite. {hint} ({exc})".strip()) from exc
-    cond = cond_cholesky(G, L)
-    check_condition(cond, size=G.shape[0], dtype=G.dtype, name=name, hint=hint, stacklevel=3)
+        if alpha > 0:
+            raise LinAlgError(f"{name} is not positive definite. {hint} ({exc})") from exc
+        return _normal_equations_fallback(X, y, fit_intercept, feature_names)
     solution = cho_solve(L, rhs)
     coef = X.T @ solution if dual else solution
-    return coef, intercept_from(coef, X_offset, y_offset, fit_intercept), cond
+    return ExactSolution(coef, intercept_from(coef, X_offset, y_offset, fit_intercept), cond,
+                         n_features, "cholesky")
+
+
+def _normal_equations_fallback(
+    X: np.ndarray,
+    y: np.ndarray,
+    fit_intercept: bool,
+    feature_names: Sequence[str] | None,
+) -> ExactSolution:
+    """QR of X when XᵀX is singular to working precision (see solve_normal_equations)."""
+    solution = solve_least_squares_qr(X, y, fit_intercept=fit_intercept,
+                                      feature_names=feature_names)
+    if solution.rank == X.shape[1]:  # X has full rank: only squaring κ made XᵀX singular
+        warnings.warn(
+            "XᵀX is singular to working precision although X has full rank (estimated "
+            f"condition number of X {solution.condition_number:.3g}; XᵀX squares it): the "
+            "coefficients were computed by Householder QR of X instead, as solver='qr' does.",
+            IllConditionedWarning,
+            stacklevel=4,
+        )
+    return solution
 
 
 class LinearModel(RegressorMixin, BaseEstimator):

@@ -13,6 +13,16 @@ the centered copy out):
     The normal equations :math:`X^\top X w = X^\top y`: one large matrix product, then a small
     Cholesky solve. Faster for :math:`n \gg p`, but the error grows with :math:`\kappa(X)^2`.
 
+**Dependent columns.** A duplicated or collinear column, a full set of dummy columns beside the
+intercept, or more features than samples leave the minimizer not unique. Both exact solvers
+then return the solution of minimum norm :math:`\|w\|_2`, as scikit-learn does (it solves by
+the SVD), computed by Householder QR with column pivoting and the complete orthogonal
+decomposition (:class:`fromscratch.linalg.CompleteOrthogonalDecomposition`), and warn
+:class:`~fromscratch.linalg.RankDeficientWarning` naming the dependent columns; ``rank_`` is
+the numerical rank. R's ``lm`` instead drops the dependent columns (``NA`` coefficients): the
+same predictions, different coefficients. A well-conditioned design of full rank never pays for
+the pivoting: the unpivoted QR (or Cholesky) tells the two cases apart first.
+
 **Adding a solver.** :data:`SOLVERS` maps each name to a function
 ``solve(estimator, X, y) -> dict`` that receives the validated (uncentered) data and returns
 the fitted attributes to set, at least ``coef_`` and ``intercept_`` (plus e.g. ``n_iter_``,
@@ -29,6 +39,7 @@ import numpy as np
 
 from fromscratch._validation import check_choice, check_scalar
 from fromscratch.linear_model._base import (
+    ExactSolution,
     LinearModel,
     solve_least_squares_qr,
     solve_normal_equations,
@@ -38,12 +49,15 @@ from fromscratch.linear_model._iterative import least_squares_solver
 __all__ = ["LinearRegression", "SOLVERS"]
 
 
-def _exact_solver(method: Callable[..., tuple[np.ndarray, Any, float]]) -> Callable[..., dict]:
+def _exact_solver(method: Callable[..., ExactSolution]) -> Callable[..., dict]:
     """Wrap an exact least-squares method as a solver of the table."""
 
     def solve(estimator: LinearRegression, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-        coef, intercept, cond = method(X, y, fit_intercept=estimator.fit_intercept)
-        return {"coef_": coef, "intercept_": intercept, "condition_number_": cond, "n_iter_": 1}
+        solution = method(X, y, fit_intercept=estimator.fit_intercept,
+                          feature_names=getattr(estimator, "feature_names_in_", None))
+        return {"coef_": solution.coef, "intercept_": solution.intercept,
+                "condition_number_": solution.condition_number, "rank_": solution.rank,
+                "solver_": solution.method, "n_iter_": 1}
 
     solve.__doc__ = method.__doc__
     return solve
@@ -119,18 +133,30 @@ class LinearRegression(LinearModel):
         Iterations run; 1 for the exact solvers (a single direct solve).
     condition_number_ : float
         Exact solvers: estimated 1-norm condition number of the matrix factored — the centered
-        :math:`X` for ``"qr"``, :math:`X^\top X` (about :math:`\kappa(X)^2`) for ``"cholesky"``.
+        :math:`X` for ``"qr"``, :math:`X^\top X` (about :math:`\kappa(X)^2`) for ``"cholesky"``,
+        the rank-``rank_`` part of :math:`X` for ``"cod"`` (see ``solver_``).
+    rank_ : int
+        Exact solvers: numerical rank of the (centered) :math:`X`.
+    solver_ : str
+        The method that produced the coefficients: the ``solver`` itself, or ``"cod"`` when an
+        exact solver found the design rank deficient and returned the minimum-norm solution,
+        or ``"qr"`` when ``"cholesky"`` found :math:`X^\top X` singular to working precision.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when ``X`` was a DataFrame with string column names.
 
-    Raises
-    ------
-    fromscratch.linalg.LinAlgError
-        From ``fit`` when the columns of ``X`` are (numerically) linearly dependent or there
-        are fewer samples than features: the least-squares solution is then not unique. Use
-        :class:`Ridge` in that case. An ill-conditioned ``X`` gives an
-        :class:`~fromscratch.linalg.IllConditionedWarning`.
+    Warns
+    -----
+    fromscratch.linalg.RankDeficientWarning
+        From ``fit`` with an exact solver when the columns of ``X`` (centered, with an
+        intercept) are numerically linearly dependent, or there are fewer samples than
+        features: the least-squares solution is then not unique, and the one of minimum norm
+        is returned (scikit-learn's answer). The message names the dependent columns (by
+        feature name when ``X`` is a DataFrame). For unique coefficients drop those columns,
+        or use :class:`Ridge`.
+    fromscratch.linalg.IllConditionedWarning
+        When ``X`` is ill-conditioned; and with ``solver="cholesky"`` when :math:`X^\top X` is
+        singular to working precision although ``X`` is not, in which case QR solves instead.
 
     Examples
     --------
@@ -201,7 +227,7 @@ class LinearRegression(LinearModel):
         """Fit the coefficients by the chosen solver; returns ``self``."""
         solve = self._check_params()
         X, y = self._validate_fit(X, y)
-        fitted = solve(self, X, y)
+        fitted = {"solver_": self.solver, **solve(self, X, y)}
         for name, value in fitted.items():
             if name not in ("coef_", "intercept_"):
                 setattr(self, name, value)

@@ -77,10 +77,9 @@ class Ridge(LinearModel):
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
         X, y = self._validate_fit(X, y)
-        coef, intercept, self.condition_number_ = solve(
-            X, y, fit_intercept=self.fit_intercept, alpha=alpha
-        )
-        self._set_coef(coef, intercept)
+        solution = solve(X, y, fit_intercept=self.fit_intercept, alpha=alpha)
+        self.condition_number_ = solution.condition_number
+        self._set_coef(solution.coef, solution.intercept)
         return self
 
 

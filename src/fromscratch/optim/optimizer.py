@@ -26,13 +26,13 @@ defaults.
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
+from fromscratch._config import get_config
 from fromscratch._validation import check_scalar
 from fromscratch.autodiff import Tensor
 
@@ -40,7 +40,6 @@ __all__ = [
     "Optimizer",
     "apply_chunked",
     "CHUNK_BYTES",
-    "N_THREADS",
 ]
 
 #: Bytes per array per chunk in :func:`apply_chunked` (64K float64 or 128K float32 values): a
@@ -48,19 +47,18 @@ __all__ = [
 #: instead of streaming through memory. Measured in benchmarks/bench_optim.py.
 CHUNK_BYTES = 512 * 1024
 
-#: Threads that share the chunks of a large update. NumPy releases the GIL inside its ufuncs,
-#: so chunks run truly in parallel; set to 1 for a single-threaded library.
-N_THREADS = os.cpu_count() or 1
-
 #: An update is split across threads only when each thread gets at least this many chunks
 #: (below that, handing work to a thread costs more than it saves).
 _MIN_CHUNKS_PER_THREAD = 8
 
+#: The library's only threads: one pool per thread count, created on first use (most programs
+#: never need one) and kept for the life of the process. ``fromscratch.set_config(n_threads=1)``
+#: means no pool is ever made.
 _pools: dict[int, ThreadPoolExecutor] = {}
 
 
 def _thread_pool(n_threads: int) -> ThreadPoolExecutor:
-    """One pool per thread count, created on first use (most programs never need one)."""
+    """The pool of ``n_threads`` threads, created on first use."""
     if n_threads not in _pools:
         _pools[n_threads] = ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="optim")
     return _pools[n_threads]
@@ -79,7 +77,11 @@ def apply_chunked(
     in any order and on any thread. The benefit is speed: the temporaries the update creates
     (``g * g``, ``sqrt(v) + eps``...) are the size of a chunk and stay in cache, instead of
     being parameter-sized arrays that cost a trip to memory each; and a large update is shared
-    by :data:`N_THREADS` threads, each taking a contiguous run of chunks.
+    by ``n_threads`` threads (:func:`fromscratch.set_config`; default: the number of CPUs),
+    each taking a contiguous run of chunks — NumPy releases the GIL inside its ufuncs, so the
+    chunks run truly in parallel. With ``n_threads=1`` every chunk runs in the calling thread.
+    The textbook form of an update is the one call on the whole arrays; the tests check that
+    the chunked, threaded form equals it bit for bit.
 
     Parameters
     ----------
@@ -110,7 +112,7 @@ def apply_chunked(
             update(*(None if a is None else a[start:stop] for a in flat), **scalars)
 
     starts = range(0, size, chunk_size)
-    n_threads = min(N_THREADS, len(starts) // _MIN_CHUNKS_PER_THREAD)
+    n_threads = min(get_config()["n_threads"], len(starts) // _MIN_CHUNKS_PER_THREAD)
     if n_threads <= 1:
         run(starts)
         return

@@ -635,8 +635,9 @@ def _ames(ch) -> None:
         ("independent", "passthrough", np.flatnonzero(keep).tolist())]), LinearRegression())
     ols.fit(X_train, y_train)
     ch.text(
-        "**Least squares first.** On this design `LinearRegression` refuses with a "
-        "`LinAlgError`: the columns are linearly dependent. The Householder QR factor of the "
+        "**Least squares first.** On this design `LinearRegression` warns "
+        "(`RankDeficientWarning`): the columns are linearly dependent, and it returns the "
+        "minimum-norm solution among the many that fit. The Householder QR factor of the "
         "centered design shows which ones — $|R_{jj}|$ is the distance of column $j$ from the "
         "span of the columns before it, so $R_{jj} \\approx 0$ marks a dependent column. It "
         f"marks {int((~keep).sum())}: the last category of each of the {len(categorical)} "

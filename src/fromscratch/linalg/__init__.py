@@ -1,0 +1,89 @@
+r"""Dense linear algebra from scratch: Householder QR, triangular solves, Cholesky, least squares.
+
+Everything here is built from NumPy array operations; most of the floating-point work is
+arranged as matrix products (``@``), which NumPy hands to an optimized BLAS. That is how
+LAPACK gets its speed, and it is the whole idea of the *blocked* algorithms below: do a little
+work column by column on a thin panel, then apply the accumulated transformation to the rest
+of the matrix with one matrix product.
+
+Contents
+--------
+:class:`HouseholderQR`, :func:`qr` (``_qr``)
+    :math:`A = QR` with Householder reflectors in the compact WY representation, blocked and
+    recursive.
+:func:`qr_textbook` (``_qr``)
+    The same factorization column by column, as it is taught: the reference the fast one is
+    tested against.
+:class:`PivotedHouseholderQR`, :func:`qr_pivoted`, :class:`CompleteOrthogonalDecomposition`
+(``_pivoted``)
+    :math:`A\Pi = QR` with column pivoting (rank-revealing), and
+    :math:`A\Pi = Q\,\mathrm{diag}(T, 0)\,Z^\top` for the minimum-norm least-squares solution.
+:func:`solve_triangular` (``_triangular``)
+    Forward / back substitution, recursive so that it runs as matrix products.
+:func:`cholesky`, :func:`cho_solve` (``_cholesky``)
+    :math:`A = LL^\top` for symmetric positive definite :math:`A` (blocked, right-looking).
+:func:`lstsq`, :func:`lstsq_from_qr` (``_lstsq``)
+    :math:`\min_x \|Ax - b\|_2` through QR; of minimum norm when the columns are dependent.
+:func:`cond_triangular`, :func:`cond_cholesky`, :func:`check_condition` (``_condition``)
+    Cheap condition-number estimates (Hager–Higham) and the library's rule for reporting
+    singular matrices (error) and ill-conditioning (warning).
+
+Conditioning rule
+-----------------
+With :math:`\hat\kappa` the estimated 1-norm condition number of the matrix being factorized,
+:math:`k` its largest dimension and :math:`\varepsilon` the machine epsilon of its dtype:
+
+* :math:`\hat\kappa \ge 1/(k\varepsilon)`: the matrix is treated as **singular / rank
+  deficient**. This is NumPy's ``matrix_rank`` default tolerance
+  :math:`\sigma_{\min} \le k\varepsilon\,\sigma_{\max}` with the estimate :math:`\hat\kappa`
+  standing in for :math:`\sigma_{\max}/\sigma_{\min}`. A square system (:func:`cholesky`
+  solves, :func:`check_condition`) then raises :class:`LinAlgError`; least squares
+  (:func:`lstsq`) instead finds the numerical rank by pivoted QR, returns the minimum-norm
+  solution and warns :class:`RankDeficientWarning`.
+* :math:`\hat\kappa \ge 1/\sqrt{\varepsilon}`: :class:`IllConditionedWarning`. The first-order
+  error bound :math:`\kappa\varepsilon` then exceeds :math:`\sqrt\varepsilon`: more than half of
+  the significant digits of the answer may be wrong (for least squares with a non-zero
+  residual the bound even grows like :math:`\kappa^2\varepsilon`).
+
+The functions that only factorize (:func:`qr`, :func:`cholesky`, ...) never warn; the solvers
+(:func:`lstsq`, and the estimators built on these pieces) apply the rule.
+"""
+
+from fromscratch.linalg._cholesky import cho_solve, cholesky
+from fromscratch.linalg._common import (
+    BLOCK_SIZE,
+    IllConditionedWarning,
+    LinAlgError,
+    RankDeficientWarning,
+)
+from fromscratch.linalg._condition import check_condition, cond_cholesky, cond_triangular
+from fromscratch.linalg._lstsq import LeastSquaresSolution, lstsq, lstsq_from_qr
+from fromscratch.linalg._pivoted import (
+    CompleteOrthogonalDecomposition,
+    PivotedHouseholderQR,
+    qr_pivoted,
+)
+from fromscratch.linalg._qr import HouseholderQR, qr, qr_textbook
+from fromscratch.linalg._triangular import solve_triangular
+
+__all__ = [
+    "BLOCK_SIZE",
+    "LinAlgError",
+    "IllConditionedWarning",
+    "RankDeficientWarning",
+    "HouseholderQR",
+    "qr",
+    "qr_textbook",
+    "PivotedHouseholderQR",
+    "qr_pivoted",
+    "CompleteOrthogonalDecomposition",
+    "solve_triangular",
+    "cholesky",
+    "cho_solve",
+    "lstsq",
+    "lstsq_from_qr",
+    "LeastSquaresSolution",
+    "cond_triangular",
+    "cond_cholesky",
+    "check_condition",
+]

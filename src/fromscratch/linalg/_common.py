@@ -1,0 +1,63 @@
+"""What every part of :mod:`fromscratch.linalg` shares: its errors and warnings, the input
+checks, and the block size of the blocked factorizations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from fromscratch._validation import check_array, check_scalar
+
+#: Columns per panel in the blocked QR and Cholesky factorizations.
+BLOCK_SIZE = 64
+
+
+class LinAlgError(ValueError):
+    """A matrix is singular, rank deficient or not positive definite.
+
+    Subclasses ``ValueError``, so code catching bad-input errors also catches it.
+    """
+
+
+class IllConditionedWarning(UserWarning):
+    """The matrix is so ill-conditioned that the answer may have lost most of its digits."""
+
+
+class RankDeficientWarning(UserWarning):
+    """The columns of a least-squares matrix are (numerically) linearly dependent.
+
+    The least-squares solution is then not unique: the solvers return the one of minimum norm,
+    and the warning names the columns that are combinations of the others.
+    """
+
+
+def _as_matrix(A: Any, name: str, *, square: bool = False) -> np.ndarray:
+    A = check_array(A, name=name)
+    if square and A.shape[0] != A.shape[1]:
+        raise ValueError(f"{name} must be a square matrix; got shape {A.shape}.")
+    return A
+
+
+def _as_rhs(B: Any, name: str, n_rows: int, matrix_name: str) -> np.ndarray:
+    B = check_array(B, name=name, ensure_2d=False)
+    if B.ndim > 2:
+        raise ValueError(f"{name} must be 1-D or 2-D; got {B.ndim} dimensions, shape {B.shape}.")
+    if B.shape[0] != n_rows:
+        raise ValueError(
+            f"{name} has {B.shape[0]} rows but {matrix_name} has {n_rows}; they must match."
+        )
+    return B
+
+
+def _common_float(*arrays: np.ndarray) -> np.dtype:
+    """float32 only when every input is float32, else float64."""
+    return np.result_type(*arrays, np.float32)
+
+
+def _check_rtol(rtol: Any, m: int, n: int, dtype: Any) -> float:
+    r"""The relative rank tolerance: ``rtol`` checked (in :math:`[0, 1)`), or by default
+    :math:`\max(m, n)\,\varepsilon` of ``dtype`` (NumPy's ``matrix_rank`` rule)."""
+    if rtol is None:
+        return max(m, n) * float(np.finfo(dtype).eps)
+    return check_scalar(rtol, "rtol", min_val=0.0, max_val=1.0, include_max=False)
