@@ -1,6 +1,6 @@
 r"""Chapter H, functions for testing optimizers: their gradients, by hand.
 
-The optimizers of chapter G descend the test functions of :mod:`fromscratch.testfunctions`
+The optimizers of chapter G descend the test functions of :mod:`fromscratch.benchfunctions`
 with gradients from the autodiff engine. Here the learner derives a gradient with the chain
 rule; grading compares it with the hand-derived reference below, with central differences of
 the library's function, and lets it drive the library's Adam from the function's usual start:
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch import optim, testfunctions
+from fromscratch import benchfunctions, optim
 from fromscratch.autodiff import Tensor, grad
 from fromscratch.exercises._checks import FD_TOLERANCE, sign_flip
 from fromscratch.exercises._compare import difference
@@ -94,7 +94,7 @@ def _sampler(window: tuple[tuple[float, float], tuple[float, float]]) -> Callabl
 
 def _finite_differences(name: str) -> Check:
     """The learner's gradient equals central differences of the library's function."""
-    fn = testfunctions.get(name)
+    fn = benchfunctions.get(name)
 
     def run(learner: Guarded, rng: np.random.Generator) -> CheckResult:
         (x_lo, x_hi), (y_lo, y_hi) = fn.window
@@ -103,14 +103,14 @@ def _finite_differences(name: str) -> Check:
         target = ((fn(x + h, y) - fn(x - h, y)) / (2 * h), (fn(x, y + h) - fn(x, y - h)) / (2 * h))
         problem = difference(("df_dx", "df_dy"), learner(x, y), target, tol=FD_TOLERANCE)
         return CheckResult(problem and (f"compared with central differences of "
-                                        f"testfunctions.get({name!r}): {problem[0]}", problem[1]))
+                                        f"benchfunctions.get({name!r}): {problem[0]}", problem[1]))
 
-    return Check(f"finite differences of testfunctions.get({name!r}) at 50 random points", run)
+    return Check(f"finite differences of benchfunctions.get({name!r}) at 50 random points", run)
 
 
 def _descent(name: str, lr: float, steps: int) -> Check:
     """The learner's gradient drives the library's Adam along autodiff's path."""
-    fn = testfunctions.get(name)
+    fn = benchfunctions.get(name)
 
     def path(gradient: Callable[[np.ndarray], Any]) -> np.ndarray:
         p = Tensor(np.array(fn.start, dtype=np.float64), requires_grad=True)
