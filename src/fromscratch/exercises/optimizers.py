@@ -352,13 +352,14 @@ def _exercise(reference: Callable[..., Any], chapter: str, title: str, state: tu
               hyper: tuple[str, ...], library: Callable[..., optim.Optimizer],
               training: dict[str, float], hints: tuple[str, ...],
               mistakes: tuple[tuple[str, str, Callable[..., Any]], ...],
-              requires: tuple[str, ...] = ()) -> Exercise:
+              requires: tuple[str, ...] = (), imports: tuple[str, ...] = ()) -> Exercise:
     names = ("theta", *textbook.INITIAL_STATE[reference.__name__](np.zeros(1)))
     return Exercise(
         reference=reference, chapter=chapter, title=title, outputs=names,
         sample=_sampler(state, hyper), hints=hints,
         mistakes=(*(Mistake(*m) for m in mistakes), _uphill(reference)),
         checks=(_in_training(reference.__name__, library, training),), requires=requires,
+        imports=imports,
     )
 
 
@@ -524,6 +525,8 @@ EXERCISES = [
         hints=(
             "Shrink theta first, theta * (1 - lr * weight_decay); then an ordinary Adam step "
             "with the gradient as it is.",
+            "The Adam step is adam_update (imported at the top of the file): AdamW is two "
+            "lines.",
         ),
         mistakes=(
             ("l2_in_gradient", "The decay went into the gradient (g + λθ: Adam with L2 "
@@ -535,5 +538,7 @@ EXERCISES = [
              "θ_{t−1}, before.", _adamw_decay_after),
         ),
         requires=("adam_update",),
+        imports=("from fromscratch.optim.textbook import adam_update  # the adam_update "
+                 "exercise's function, the library's version",),
     ),
 ]

@@ -486,6 +486,9 @@ def adamw_update(
         \theta_t, m_t, v_t &= \text{Adam}(\theta', g_t, m_{t-1}, v_{t-1})
             \quad\text{(}\textit{adam\_update}\text{; } g_t = \nabla f(\theta_{t-1})\text{)}
 
+    that is, one step of :func:`adam_update` from the shrunk parameters, with the gradient
+    taken before the shrinking.
+
     Adding :math:`\lambda\theta` to the gradient (L2 regularisation) does not decay the
     weights evenly under Adam: the penalty's gradient is divided by :math:`\sqrt{\hat v}` like
     any gradient, so weights with large gradients are barely regularised. AdamW shrinks the
@@ -517,13 +520,7 @@ def adamw_update(
         :math:`t + 1`.
     """
     theta = (1 - lr * weight_decay) * theta
-    t = t + 1
-    m = beta1 * m + (1 - beta1) * g
-    v = beta2 * v + (1 - beta2) * g**2
-    m_hat = m / (1 - beta1**t)
-    v_hat = v / (1 - beta2**t)
-    theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
-    return theta, m, v, t
+    return adam_update(theta, g, m, v, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps)
 
 
 def initial_state(*arrays: str, **scalars: Any) -> Callable[[np.ndarray], dict[str, Any]]:
