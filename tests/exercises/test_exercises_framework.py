@@ -264,6 +264,7 @@ def test_a_damaged_progress_file(tmp_path):
     ("def sigmoid(z)\n    return z\n", "does not compile: .*line 1"),
     ("import numpy as np\nraise RuntimeError('boom')\n", "raised RuntimeError while it was "
      "loaded: boom \\(line 2"),
+    ("import sys\nsys.exit(1)\n", "raised SystemExit while it was loaded"),
     ("def helper(z):\n    return z\n", "has no function sigmoid; it defines helper"),
     ("sigmoid = 3\n", "sigmoid in sigmoid.py is a int, not a function"),
 ])
@@ -280,3 +281,18 @@ def test_loading_a_file_that_works(tmp_path):
     path.write_text("import numpy as np\n\ndef sigmoid(z):\n    return 0.5 + 0 * z\n")
     func = load_function(path, "sigmoid")
     assert func(np.zeros(2)).tolist() == [0.5, 0.5]
+
+
+def test_sys_exit_in_a_function_is_a_report():
+    import sys
+
+    assert "your function raised SystemExit" in _failure(
+        exercises.check("sigmoid", lambda z: sys.exit(3)))
+
+
+@pytest.mark.parametrize("keyword, value, error", [
+    ("timeout", 0, ValueError), ("timeout", "long", TypeError), ("seed", -1, ValueError),
+])
+def test_bad_timeout_or_seed(keyword, value, error):
+    with pytest.raises(error, match=keyword):
+        exercises.check("sigmoid", abs, **{keyword: value})

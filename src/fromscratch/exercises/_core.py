@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._validation import check_scalar
 from fromscratch.exercises._compare import difference, show
 from fromscratch.exercises._sandbox import (
     Guarded,
@@ -204,7 +205,8 @@ class Exercise:
     requires : tuple of str
         Exercises (earlier in the curriculum) that must pass before this one unlocks.
     imports : tuple of str
-        Import lines the stub needs besides ``numpy as np`` (earlier exercises' functions).
+        Import lines the stub needs besides ``numpy as np``: earlier exercises' functions,
+        imported from the library.
     picture : callable, optional
         ``picture(learner, reference) -> draw``: when the comparison fails, the numbers for a
         "target vs yours" figure, and a function that draws it (see :func:`elementwise_picture`).
@@ -252,7 +254,9 @@ class Exercise:
         seed : int, optional
             Seed of the random inputs (default: fresh ones each time).
         """
-        seed = secrets.randbits(32) if seed is None else int(seed)
+        timeout = check_scalar(timeout, "timeout", min_val=0.0, include_min=False)
+        seed = secrets.randbits(32) if seed is None else check_scalar(seed, "seed", kind=int,
+                                                                       min_val=0)
         report = Report(self.name, self.title, seed)
         if not callable(func):
             report.records.append(Record("your function", False, (

@@ -92,9 +92,9 @@ class Guarded:
                 return self.func(*args, **kwargs)
         except NotImplementedError:
             raise NotImplementedYet from None
-        except (NotImplementedYet, RaisedError, _Stopped):
+        except (NotImplementedYet, RaisedError):
             raise
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # sys.exit() in a learner's function too
             raise RaisedError(exc, _where(exc, self._code)) from None
 
 
@@ -167,7 +167,7 @@ def load_function(path: str | Path, name: str) -> Callable[..., Any]:
     except SyntaxError as exc:
         raise LoadError(f"{path.name} does not compile: {exc.msg} (line {exc.lineno}: "
                         f"{(exc.text or '').strip()})") from None
-    except Exception as exc:  # noqa: BLE001 - anything the learner's module does
+    except (Exception, SystemExit) as exc:  # anything the learner's module does
         frames = [f for f in traceback.extract_tb(exc.__traceback__)
                   if Path(f.filename) == path]
         where = f" (line {frames[-1].lineno}: {frames[-1].line})" if frames else ""

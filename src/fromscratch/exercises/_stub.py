@@ -59,5 +59,7 @@ def module_text(exercise: Exercise, *, solved: bool = False) -> str:
     body ``raise NotImplementedError``, or the reference's own with ``solved=True``)."""
     header = _HEADER.format(name=exercise.name, title=exercise.title, chapter=exercise.chapter)
     imports = "".join(f"{line}\n" for line in exercise.imports)
+    if imports:
+        imports = f"\n# Earlier exercises' functions (the library's versions):\n{imports}"
     body = None if solved else "raise NotImplementedError"
     return f"{header}{imports}\n\n{function_source(exercise.reference, body=body)}"

@@ -103,8 +103,7 @@ def _sigmoid_flipped(z):
     return sigmoid(-z)
 
 
-_FROM_BACKPROP = ("from fromscratch.nn.backprop import sigmoid  # the sigmoid exercise's "
-                  "function, the library's version",)
+_FROM_BACKPROP = ("from fromscratch.nn.backprop import sigmoid",)
 
 EXERCISES = [
     Exercise(

@@ -538,7 +538,6 @@ EXERCISES = [
              "θ_{t−1}, before.", _adamw_decay_after),
         ),
         requires=("adam_update",),
-        imports=("from fromscratch.optim.textbook import adam_update  # the adam_update "
-                 "exercise's function, the library's version",),
+        imports=("from fromscratch.optim.textbook import adam_update",),
     ),
 ]

@@ -34,6 +34,12 @@ above becomes a row and the equations read ``Z = A_prev @ W.T + b``,
 Reverse-mode autodiff performs exactly these products (each one is the vector-Jacobian product
 of a matmul, an addition or an elementwise function); the recurrence is backpropagation
 specialised to a chain of layers.
+
+The pieces are textbook kernels, each a short function with its derivation:
+:func:`dense_forward` and :func:`dense_backward` (one layer, both ways), :func:`sigmoid`,
+:func:`sigmoid_derivative` and :func:`log_sigmoid`, :func:`softmax` and
+:func:`softmax_cross_entropy`. They are replaceable (:mod:`fromscratch._kernels`): the
+exercises run the network with a learner's version of one of them in its place.
 """
 
 from __future__ import annotations
