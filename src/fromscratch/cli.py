@@ -1,5 +1,6 @@
 """The ``fromscratch`` command: ``fromscratch tour`` runs the curriculum and writes the report;
-``fromscratch optimize`` races optimizers on a 2-D test function and draws their paths.
+``fromscratch optimize`` races optimizers on a 2-D test function and draws their paths;
+``fromscratch exercises`` hands out exercises and grades them.
 
 Errors a user can cause (an unknown chapter, an output path that is a file or can't be written)
 print one line on stderr and exit with status 2; a failed verification check exits with 1.
@@ -71,7 +72,35 @@ def build_parser() -> argparse.ArgumentParser:
                           help="picture to write, .png or .gif (default: %(default)s)")
     optimize.add_argument("--list", action="store_true",
                           help="list the test functions and optimizers and exit")
+    _add_exercises_parser(commands)
     return parser
+
+
+def _add_exercises_parser(commands: argparse._SubParsersAction) -> None:
+    exercises = commands.add_parser(
+        "exercises",
+        help="write the algorithms yourself; the library's own checks grade them",
+        description="Exercises: each is a function a chapter teaches. `start` writes its stub "
+        "(signature, docstring with the equations, raise NotImplementedError) to DIR/NAME.py; "
+        "`check` grades it against the library (exit 0 on pass, 1 on fail).",
+    )
+    actions = exercises.add_subparsers(dest="action", metavar="ACTION")
+    listing = actions.add_parser("list", help="chapters, exercises and their status "
+                                 "(done / next / locked)")
+    start = actions.add_parser("start", help="write DIR/NAME.py to fill in")
+    check = actions.add_parser("check", help="grade DIR/NAME.py: exit 0 on pass, 1 on fail")
+    hint = actions.add_parser("hint", help="show the next hint for NAME")
+    reset = actions.add_parser("reset", help="forget the progress (of NAME, or all); the "
+                               "files stay")
+    for action in (start, check, hint):
+        action.add_argument("name", metavar="NAME", help="an exercise (see `list`)")
+    reset.add_argument("name", metavar="NAME", nargs="?", help="only this exercise")
+    start.add_argument("--force", action="store_true", help="start it even if it is locked")
+    check.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
+                       help="time each check may take (default: %(default)s)")
+    for action in (listing, start, check, hint, reset):
+        action.add_argument("--dir", default="exercises", metavar="DIR",
+                            help="the exercise folder (default: %(default)s)")
 
 
 def _check_out_dir(out: str) -> Path:
@@ -209,6 +238,125 @@ def _draw_race(fn, runs, out: Path) -> None:
         plot_race(fn, paths, losses).savefig(out, dpi=110)
 
 
+def _run_exercises(args: argparse.Namespace) -> int:
+    from fromscratch import exercises
+
+    if args.action is None:
+        build_parser().parse_args(["exercises", "--help"])  # prints the help and exits
+    folder = Path(args.dir)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--dir {args.dir!r} is a file; give the exercise folder")
+    if args.action == "reset" and not args.name:  # works on a damaged progress file too
+        (folder / exercises.PROGRESS_FILE).unlink(missing_ok=True)
+        print(f"forgot all progress in {folder} (your files are kept)")
+        return 0
+    try:
+        progress = exercises.Progress(folder)
+        exercise = exercises.get(args.name) if getattr(args, "name", None) else None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    again = "" if args.dir == "exercises" else f" --dir {args.dir}"  # for suggested commands
+    if args.action == "list":
+        return _list_exercises(progress)
+    if args.action == "start":
+        return _start_exercise(exercise, progress, folder, args.force, again)
+    if args.action == "check":
+        return _check_exercise(exercise, progress, folder, args.timeout, again)
+    if args.action == "hint":
+        index = progress.next_hint(exercise.name, len(exercise.hints))
+        progress.save()
+        print(f"hint {index + 1} of {len(exercise.hints)} for {exercise.name}: "
+              f"{exercise.hints[index]}")
+        return 0
+    progress.reset(exercise.name)
+    progress.save()
+    print(f"forgot the progress of {exercise.name} (your file is kept)")
+    return 0
+
+
+def _list_exercises(progress) -> int:
+    from fromscratch import exercises
+
+    counts = dict.fromkeys(("done", "next", "locked"), 0)
+    chapter = None
+    for exercise in exercises.all():
+        if exercise.chapter[0] != chapter:
+            chapter = exercise.chapter[0]
+            print(f"\n{chapter}. {exercises.CHAPTERS[chapter]}")
+        status = progress.status(exercise.name, exercise.requires)
+        counts[status] += 1
+        after = f" (after {', '.join(exercise.requires)})" if status == "locked" else ""
+        print(f"  {status:<7} {exercise.chapter:<4} {exercise.name:<22} {exercise.title}{after}")
+    print(f"\n{sum(counts.values())} exercises: {counts['done']} done, {counts['next']} next, "
+          f"{counts['locked']} locked. Begin one with: fromscratch exercises start NAME")
+    return 0
+
+
+def _start_exercise(exercise, progress, folder: Path, force: bool, again: str) -> int:
+    if progress.status(exercise.name, exercise.requires) == "locked" and not force:
+        missing = [r for r in exercise.requires if r not in progress.passed]
+        raise UsageError(f"{exercise.name} is locked until {' and '.join(missing)} "
+                         f"{'passes' if len(missing) == 1 else 'pass'}; start {missing[0]} "
+                         "first, or add --force")
+    path = folder / f"{exercise.name}.py"
+    if path.exists():
+        print(f"{path} already exists (left as it is); grade it with: "
+              f"fromscratch exercises check {exercise.name}{again}")
+        return 0
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(exercise.stub, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    print(f"wrote {path}: write the body of {exercise.name}, then grade it with: "
+          f"fromscratch exercises check {exercise.name}{again}")
+    return 0
+
+
+def _check_exercise(exercise, progress, folder: Path, timeout: float, again: str) -> int:
+    from fromscratch.exercises._sandbox import (
+        LoadError,
+        TimeLimitExceeded,
+        load_function,
+        run_with_time_limit,
+    )
+
+    if not timeout > 0:
+        raise UsageError(f"--timeout must be positive; got {timeout}")
+    path = folder / f"{exercise.name}.py"
+    if not path.is_file():
+        raise UsageError(f"there is no {path}; write it with: fromscratch exercises start "
+                         f"{exercise.name}{again}")
+    try:
+        func = run_with_time_limit(lambda: load_function(path, exercise.name), timeout)
+    except (LoadError, TimeLimitExceeded) as exc:
+        print(f"{exercise.name}: FAILED\n  {path} could not be graded: {exc}")
+        return 1
+    report = exercise.check(func, timeout=timeout)
+    print(report)
+    if not report.passed:
+        if report.figure is not None:
+            picture = folder / f"{exercise.name}.png"
+            report.figure.savefig(picture, dpi=100)
+            print(f"  picture (target vs yours): {picture}")
+        print(f"  a hint: fromscratch exercises hint {exercise.name}{again}")
+        return 1
+    before = {e.name for e in _open_exercises(progress)}
+    progress.record_pass(exercise.name)
+    progress.save()
+    opened = [e.name for e in _open_exercises(progress) if e.name not in before]
+    if opened:
+        print(f"unlocked: {', '.join(opened)}")
+    return 0
+
+
+def _open_exercises(progress) -> list:
+    """The exercises whose status is "next"."""
+    from fromscratch import exercises
+
+    return [e for e in exercises.all() if progress.status(e.name, e.requires) == "next"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -220,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_tour(args)
         if args.command == "optimize":
             return _run_optimize(args)
+        if args.command == "exercises":
+            return _run_exercises(args)
     except UsageError as exc:
         print(f"fromscratch {args.command}: error: {exc}", file=sys.stderr)
         return 2

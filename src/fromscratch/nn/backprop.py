@@ -34,6 +34,12 @@ above becomes a row and the equations read ``Z = A_prev @ W.T + b``,
 Reverse-mode autodiff performs exactly these products (each one is the vector-Jacobian product
 of a matmul, an addition or an elementwise function); the recurrence is backpropagation
 specialised to a chain of layers.
+
+The pieces are textbook kernels, each a short function with its derivation:
+:func:`dense_forward` and :func:`dense_backward` (one layer, both ways), :func:`sigmoid`,
+:func:`sigmoid_derivative` and :func:`log_sigmoid`, :func:`softmax` and
+:func:`softmax_cross_entropy`. They are replaceable (:mod:`fromscratch._kernels`): the
+exercises run the network with a learner's version of one of them in its place.
 """
 
 from __future__ import annotations
@@ -43,20 +49,252 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._kernels import replaceable
 from fromscratch._validation import check_array, check_choice, check_random_state, check_scalar
 
-__all__ = ["ACTIVATIONS", "LOSSES", "FeedForwardNetwork"]
+__all__ = [
+    "ACTIVATIONS",
+    "LOSSES",
+    "FeedForwardNetwork",
+    "sigmoid",
+    "sigmoid_derivative",
+    "log_sigmoid",
+    "softmax",
+    "softmax_cross_entropy",
+    "dense_forward",
+    "dense_backward",
+]
+
+# -- the textbook kernels (replaceable: fromscratch._kernels) -------------------------------------
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # exp of a non-positive number only: no overflow for large |z|.
+@replaceable
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    r"""The logistic sigmoid :math:`\sigma(z) = \dfrac{1}{1 + e^{-z}}`, elementwise, for any z.
+
+    .. math::
+
+        \sigma(z) = \begin{cases}
+            \dfrac{1}{1 + e^{-z}} & z \ge 0 \\[1ex]
+            \dfrac{e^{z}}{1 + e^{z}} & z < 0
+        \end{cases}
+
+    Both branches are the same function (multiply the first by :math:`e^z/e^z`), and each
+    raises :math:`e` only to a non-positive power, :math:`e^{-|z|} \in (0, 1]`. The one-line
+    form overflows: :math:`e^{-z}` is infinite for :math:`z < -709` in float64 (:math:`-88` in
+    float32).
+
+    Parameters
+    ----------
+    z : ndarray
+        Any shape; float32 stays float32.
+
+    Returns
+    -------
+    ndarray
+        :math:`\sigma(z)`, the shape of ``z``, in :math:`[0, 1]`.
+    """
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def _d_sigmoid(z: np.ndarray) -> np.ndarray:
-    s = _sigmoid(z)
-    return s * (1.0 - s)
+@replaceable
+def sigmoid_derivative(z: np.ndarray) -> np.ndarray:
+    r"""The derivative of the sigmoid, :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`.
+
+    .. math::
+
+        \sigma'(z) = \frac{d}{dz}\,(1 + e^{-z})^{-1} = \frac{e^{-z}}{(1 + e^{-z})^2}
+                   = \frac{1}{1 + e^{-z}} \cdot \frac{e^{-z}}{1 + e^{-z}}
+                   = \sigma(z)\,(1 - \sigma(z))
+
+    The derivative is written with the function's own value, which a network has already
+    computed in its forward pass. It peaks at :math:`\sigma'(0) = 1/4` and vanishes for large
+    :math:`|z|` (the "vanishing gradient" of saturated units).
+
+    Parameters
+    ----------
+    z : ndarray
+        The pre-activation, any shape.
+
+    Returns
+    -------
+    ndarray
+        :math:`\sigma'(z)`, the shape of ``z``.
+    """
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+@replaceable
+def log_sigmoid(z: np.ndarray) -> np.ndarray:
+    r"""The logarithm of the sigmoid, :math:`\log\sigma(z) = -\log(1 + e^{-z})`, without
+    overflow or :math:`\log 0`.
+
+    .. math::
+
+        \log\sigma(z) = \min(z, 0) - \log\bigl(1 + e^{-|z|}\bigr)
+
+    (for :math:`z \ge 0` it is :math:`-\log(1 + e^{-z})`; for :math:`z < 0`, multiply inside
+    by :math:`e^{z}`: :math:`-\log(e^{-z}(e^{z} + 1)) = z - \log(1 + e^{z})`). The log-likelihood
+    of logistic regression is built from it: :math:`\log p = \log\sigma(z)` and
+    :math:`\log(1 - p) = \log\sigma(-z)`. Computing :math:`\log(\sigma(z))` instead gives
+    :math:`\log 0 = -\infty` once :math:`\sigma(z)` underflows (:math:`z < -745` in float64),
+    and :math:`\log(1 + e^{-z})` overflows for :math:`z < -709`; ``log1p`` keeps the digits
+    of :math:`\log(1 + x)` for small :math:`x`.
+
+    Parameters
+    ----------
+    z : ndarray
+        Any shape.
+
+    Returns
+    -------
+    ndarray
+        :math:`\log\sigma(z) \le 0`, the shape of ``z``.
+    """
+    return np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z)))
+
+
+@replaceable
+def softmax(z: np.ndarray) -> np.ndarray:
+    r"""The softmax of each row (the last axis): probabilities proportional to :math:`e^{z_c}`.
+
+    .. math::
+
+        \mathrm{softmax}(z)_c = \frac{e^{z_c}}{\sum_k e^{z_k}}
+                              = \frac{e^{z_c - M}}{\sum_k e^{z_k - M}},
+        \qquad M = \max_k z_k
+
+    Subtracting the maximum changes nothing mathematically (it multiplies numerator and
+    denominator by :math:`e^{-M}`) and keeps every exponent :math:`\le 0`, so :math:`e^{z}`
+    cannot overflow, and the largest term is exactly 1, so the sum cannot be 0.
+
+    Parameters
+    ----------
+    z : ndarray of shape (..., k)
+        Scores (logits); each row along the last axis is one distribution.
+
+    Returns
+    -------
+    ndarray
+        The shape of ``z``; each row is positive and sums to 1.
+    """
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@replaceable
+def softmax_cross_entropy(Z: np.ndarray, Y: np.ndarray) -> tuple[np.floating, np.ndarray]:
+    r"""The mean cross-entropy of softmax probabilities, and its gradient with respect to the
+    logits.
+
+    .. math::
+
+        \ell &= -\frac1n \sum_{i=1}^{n} \sum_{c} Y_{ic} \log P_{ic}, \qquad
+            P_i = \mathrm{softmax}(Z_i) \\
+        \frac{\partial \ell}{\partial Z} &= \frac1n\,(P - Y)
+
+    The gradient comes from the *full* Jacobian of the softmax,
+    :math:`\partial P_c / \partial Z_j = P_c(\mathbb 1[c = j] - P_j)`: for one row with
+    :math:`\sum_c Y_c = 1`,
+    :math:`\partial\ell/\partial Z_j = -\sum_c (Y_c/P_c)\,P_c(\mathbb 1[c=j] - P_j)
+    = -Y_j + P_j`. Keeping only the Jacobian's diagonal :math:`P_c(1 - P_c)` gives
+    :math:`-Y_j(1 - P_j)`, a classic mistake. :math:`\log P` is computed as
+    :math:`Z - M - \log\sum_k e^{Z_k - M}` (the log-sum-exp trick), never as
+    :math:`\log` of a probability that may have underflowed to 0.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n, k)
+        Logits: one row per sample, one column per class.
+    Y : ndarray of shape (n, k)
+        Targets: one-hot rows (or any rows of probabilities).
+
+    Returns
+    -------
+    loss : float
+        :math:`\ell`, as a NumPy scalar of ``Z``'s dtype.
+    dZ : ndarray of shape (n, k)
+        :math:`\partial\ell/\partial Z`.
+    """
+    n = Z.shape[0]
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -np.sum(Y * log_P) / n
+    dZ = (np.exp(log_P) - Y) / n
+    return loss, dZ
+
+
+@replaceable
+def dense_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    r"""A dense (fully-connected) layer's pre-activation for a batch: :math:`Z = A W^\top + b`.
+
+    One sample (a column vector) gives :math:`z = W a + b` with :math:`W` of shape
+    :math:`(n_{out}, n_{in})`, PyTorch's layout. A batch stacks the samples as *rows* of
+    :math:`A`, and transposing :math:`z^\top = a^\top W^\top + b^\top` row by row gives
+
+    .. math::
+
+        Z = A\, W^\top + b, \qquad Z_{ij} = \sum_k A_{ik} W_{jk} + b_j,
+
+    the bias added to every row (broadcasting).
+
+    Parameters
+    ----------
+    A_prev : ndarray of shape (n, n_in)
+        The layer's inputs, one row per sample.
+    W : ndarray of shape (n_out, n_in)
+        The weights.
+    b : ndarray of shape (n_out,)
+        The biases.
+
+    Returns
+    -------
+    Z : ndarray of shape (n, n_out)
+    """
+    return A_prev @ W.T + b
+
+
+@replaceable
+def dense_backward(
+    delta: np.ndarray, A_prev: np.ndarray, W: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    r"""A dense layer's backward pass: from :math:`\delta = \partial\ell/\partial Z` to the
+    gradients of its input, weights and biases.
+
+    With :math:`Z = A W^\top + b` (:func:`dense_forward`) and
+    :math:`Z_{ij} = \sum_k A_{ik} W_{jk} + b_j`, the chain rule gives
+
+    .. math::
+
+        \frac{\partial \ell}{\partial A} = \delta\, W, \qquad
+        \frac{\partial \ell}{\partial W} = \delta^\top A, \qquad
+        \frac{\partial \ell}{\partial b} = \sum_{i=1}^{n} \delta_{i\cdot}
+
+    Each gradient has the shape of what it differentiates: :math:`\delta^\top A` is
+    :math:`(n_{out}, n_{in})` like :math:`W` (:math:`A^\top\delta` would be its transpose),
+    and the bias, added to every row, collects the errors of every row. The loss's own
+    :math:`1/n` is already in :math:`\delta`, so nothing here divides by :math:`n`. In a
+    network, the previous layer's error is then :math:`\partial\ell/\partial A \odot
+    \sigma'(Z_{prev})`.
+
+    Parameters
+    ----------
+    delta : ndarray of shape (n, n_out)
+        :math:`\partial\ell/\partial Z`, the error at the layer's output.
+    A_prev : ndarray of shape (n, n_in)
+        The layer's inputs in the forward pass.
+    W : ndarray of shape (n_out, n_in)
+        The weights.
+
+    Returns
+    -------
+    dA_prev : ndarray of shape (n, n_in)
+    dW : ndarray of shape (n_out, n_in)
+    db : ndarray of shape (n_out,)
+    """
+    return delta @ W, delta.T @ A_prev, delta.sum(axis=0)
 
 
 def _d_tanh(z: np.ndarray) -> np.ndarray:
@@ -77,19 +315,10 @@ _Elementwise = Callable[[np.ndarray], np.ndarray]
 #: name -> (σ, σ'), both functions of the pre-activation z.
 ACTIVATIONS: dict[str, tuple[_Elementwise, _Elementwise]] = {
     "identity": (lambda z: z, np.ones_like),
-    "logistic": (_sigmoid, _d_sigmoid),
+    "logistic": (sigmoid, sigmoid_derivative),
     "tanh": (np.tanh, _d_tanh),
     "relu": (_relu, _d_relu),
 }
-
-
-def _log_softmax(z: np.ndarray) -> np.ndarray:
-    shifted = z - z.max(axis=1, keepdims=True)  # log-sum-exp trick
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    return np.exp(_log_softmax(z))
 
 
 def _mse(z: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
@@ -100,11 +329,12 @@ def _mse(z: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
 
 def _bce(z: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
     r"""Binary cross-entropy on logits,
-    :math:`\ell = \frac1n \sum \bigl[\max(z, 0) - z y + \log(1 + e^{-|z|})\bigr]`
-    (the stable form of :math:`-y \log \hat y - (1-y) \log(1-\hat y)`,
-    :math:`\hat y = \mathrm{sigmoid}(z)`), :math:`\delta^L = (\hat y - y)/n`."""
-    loss = np.maximum(z, 0.0) - z * Y + np.log1p(np.exp(-np.abs(z)))
-    y_hat = _sigmoid(z)
+    :math:`\ell = -\frac1n \sum \bigl[y \log\sigma(z) + (1-y) \log\sigma(-z)\bigr]`
+    (:math:`-y \log \hat y - (1-y) \log(1-\hat y)` with :math:`\hat y = \sigma(z)` and
+    :math:`1 - \sigma(z) = \sigma(-z)`, through the stable :func:`log_sigmoid`),
+    :math:`\delta^L = (\hat y - y)/n`."""
+    loss = -(Y * log_sigmoid(z) + (1 - Y) * log_sigmoid(-z))
+    y_hat = sigmoid(z)
     return float(np.mean(loss)), y_hat, (y_hat - Y) / Y.size
 
 
@@ -112,10 +342,8 @@ def _cross_entropy(z: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray, np.
     r"""Softmax cross-entropy with one-hot targets :math:`Y`,
     :math:`\ell = -\frac1n \sum_i \sum_c Y_{ic} \log \mathrm{softmax}(z_i)_c`,
     :math:`\delta^L = (\mathrm{softmax}(z) - Y)/n`."""
-    log_p = _log_softmax(z)
-    p = np.exp(log_p)
-    n = len(Y)
-    return float(-np.sum(Y * log_p) / n), p, (p - Y) / n
+    loss, delta = softmax_cross_entropy(z, Y)
+    return float(loss), softmax(z), delta
 
 
 #: loss name -> function (z^L, targets) -> (loss, network output ŷ, δ^L).
@@ -233,7 +461,7 @@ class FeedForwardNetwork:
         sigma = ACTIVATIONS[self.activation][0]
         activations, pre_activations = [X], []
         for layer, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            z = activations[-1] @ W.T + b
+            z = dense_forward(activations[-1], W, b)
             pre_activations.append(z)
             if layer < len(self.weights) - 1:
                 activations.append(sigma(z))
@@ -243,9 +471,9 @@ class FeedForwardNetwork:
         r"""The network's output :math:`\hat y` (after the output function of the loss)."""
         z_out = self._forward(self._check_X(X))[0][-1]
         if self.loss == "binary_cross_entropy":
-            return _sigmoid(z_out)
+            return sigmoid(z_out)
         if self.loss == "cross_entropy":
-            return _softmax(z_out)
+            return softmax(z_out)
         return z_out
 
     # -- backward -----------------------------------------------------------------------------
@@ -296,10 +524,12 @@ class FeedForwardNetwork:
         grad_weights: list[np.ndarray] = [np.empty(0)] * n_layers
         grad_biases: list[np.ndarray] = [np.empty(0)] * n_layers
         for layer in reversed(range(n_layers)):
-            grad_weights[layer] = delta.T @ activations[layer]  # δ^l (a^{l-1})ᵀ, summed
-            grad_biases[layer] = delta.sum(axis=0)  # δ^l, summed over the batch
+            # δ^l (a^{l-1})ᵀ and δ^l, summed over the batch; (W^l)ᵀ δ^l for the layer below
+            d_activation, grad_weights[layer], grad_biases[layer] = dense_backward(
+                delta, activations[layer], self.weights[layer]
+            )
             if layer > 0:  # δ^{l-1} = (W^l)ᵀ δ^l ⊙ σ'(z^{l-1})
-                delta = (delta @ self.weights[layer]) * sigma_prime(pre_activations[layer - 1])
+                delta = d_activation * sigma_prime(pre_activations[layer - 1])
         return loss, grad_weights, grad_biases
 
     def loss_value(self, X: Any, y: Any) -> float:

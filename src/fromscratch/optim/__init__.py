@@ -34,6 +34,7 @@ from fromscratch.optim.optimizer import Optimizer
 from fromscratch.optim.registry import OPTIMIZERS, optimizer_class
 from fromscratch.optim.rmsprop import RMSprop
 from fromscratch.optim.sgd import SGD
+from fromscratch.optim.textbook import FunctionalOptimizer
 
 __all__ = [
     "Optimizer",
@@ -47,6 +48,7 @@ __all__ = [
     "NAdam",
     "LBFGS",
     "Newton",
+    "FunctionalOptimizer",
     "minimize",
     "MinimizeResult",
     "OPTIMIZERS",

@@ -1,0 +1,136 @@
+r"""Prove it yourself: write the algorithm, and the library's own checks grade it.
+
+From the command line::
+
+    fromscratch exercises list                 # chapters, exercises, status (done / next / locked)
+    fromscratch exercises start adam_update    # writes exercises/adam_update.py: the signature,
+                                               # the docstring with the equations, and
+                                               # raise NotImplementedError
+    fromscratch exercises check adam_update    # grades it: exit 0 on pass, 1 on fail
+    fromscratch exercises hint adam_update     # one more hint each time
+    fromscratch exercises reset                # forget the progress (the files stay)
+
+and from Python or a notebook::
+
+    from fromscratch import exercises
+    report = exercises.check("adam_update", my_adam_update)
+    print(report)                # every check, what failed with its values, a known mistake
+    report.figure                # "target vs yours", where a picture explains the failure
+
+Every exercise is a small function a chapter teaches, and its **reference** is the library's
+own textbook kernel (for example :func:`fromscratch.optim.textbook.adam_update`): the stub is
+generated from the kernel's source (its signature and docstring, the body cut off), so the
+exercise, the library and the tour cannot drift apart.
+
+Grading (:meth:`Exercise.check`)
+--------------------------------
+1. **The call**: the function accepts the reference's arguments.
+2. **Against the reference** on fresh random inputs, shapes (0-d to 3-d) and dtypes (float32
+   and float64) drawn too: the outputs' structure, shapes, dtypes (float32 stays float32),
+   finiteness and values, to a tolerance relative to their scale. Arguments arrive as
+   read-only arrays (a function that changes them in place is told so), and floating-point
+   overflow, division by zero and invalid operations raise instead of giving inf or NaN.
+   If the outputs are wrong, they are compared with each **known mistake** (a classic wrong
+   version, e.g. Adam without bias correction) on the same inputs, and the report names the
+   one they match.
+3. **In the library**: the library runs the learner's function where it belongs and compares
+   with its own result — an optimizer's update trains a network as the PyTorch-exact class
+   does; a network computes its loss and gradients with the learner's sigmoid, softmax or
+   dense layer; a gradient drives an optimizer along the same path. And **finite
+   differences** where the exercise is a derivative.
+
+Each check runs in a thread with a time limit (``timeout=``, seconds); a function that raises,
+returns the wrong shape, NaN, or runs too long gets a clear report, never a traceback from the
+grader.
+
+How the library runs the learner's function, for one check only
+----------------------------------------------------------------
+No global state is changed; two mechanisms, both local to the check:
+
+* **An explicit argument**, where the library already takes a function. Optimizers:
+  :class:`fromscratch.optim.FunctionalOptimizer` ``(params, update, initial_state, **hyper)``
+  runs any pure update ``update(theta, g, *state, **hyper) -> (theta, *state)`` as a
+  ``torch.optim`` optimizer; the tests run the library's own textbook kernels through the
+  same class.
+* **A replaceable kernel**, where the function sits deep inside an estimator or a network.
+  The library marks the kernel with :func:`fromscratch._kernels.replaceable`; the check runs
+  the library inside ``with replaced(kernel, learner):``. The replacement lives in a context
+  variable, consulted at one place per kernel (the decorator's wrapper), in the grading
+  thread only, and is gone when the block ends — also when the check fails, raises or times
+  out (the thread is abandoned with its context). The kernels of
+  :mod:`fromscratch.nn.backprop` (``sigmoid``, ``softmax``, ``dense_backward``...) work this
+  way.
+
+Adding an exercise
+------------------
+Mark the library's kernel ``@replaceable`` (if the check needs the library to call it), then
+declare the exercise next to its chapter's others. For example, the OLS gradient in
+``LinearRegression(solver="gd")``::
+
+    Exercise(
+        reference=ols_gradient, chapter="B4", title="The OLS gradient by hand",
+        outputs=("grad",), sample=lambda rng: Case((X, y, w)),   # random X, y, w
+        hints=("...",),
+        mistakes=(Mistake("missing_1_over_n", "...", lambda X, y, w: X.T @ (X @ w - y)),),
+        checks=(Check("in the library: LinearRegression(solver='gd') vs scikit-learn",
+                      run),),                          # run fits inside replaced(...)
+    )
+
+and add it to :data:`EXERCISES` (:mod:`._registry`). The tests then prove, for every
+exercise, that the reference passes, every mistake fails and is named, perturbed outputs
+fail, and the stub fails with "not implemented yet".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fromscratch.exercises._core import (
+    DEFAULT_TIMEOUT,
+    Case,
+    Check,
+    CheckResult,
+    Exercise,
+    Mistake,
+    Record,
+    Report,
+)
+from fromscratch.exercises._progress import PROGRESS_FILE, Progress
+from fromscratch.exercises._registry import CHAPTERS, EXERCISES, get
+
+__all__ = [
+    "Exercise",
+    "Mistake",
+    "Report",
+    "Record",
+    "Case",
+    "Check",
+    "CheckResult",
+    "Progress",
+    "PROGRESS_FILE",
+    "CHAPTERS",
+    "get",
+    "all",
+    "names",
+    "check",
+]
+
+
+def names() -> list[str]:
+    """Every exercise's name, in curriculum order."""
+    return list(EXERCISES)
+
+
+def all() -> list[Exercise]:  # noqa: A001 - the name the issue asks for: exercises.all()
+    """Every exercise, in curriculum order."""
+    return list(EXERCISES.values())
+
+
+def check(name: str, func: Callable[..., Any], *, timeout: float = DEFAULT_TIMEOUT,
+          seed: int | None = None) -> Report:
+    """Grade ``func`` as exercise ``name``: ``exercises.check("adam_update", my_adam_update)``.
+
+    See :meth:`Exercise.check`; an unknown name raises a ``ValueError`` listing close names.
+    """
+    return get(name).check(func, timeout=timeout, seed=seed)
