@@ -121,6 +121,20 @@ def test_regression_network_checks_fail_when_training_stops_early(monkeypatch):
         assert check in {c.what for c in _run(section).failed_checks}
 
 
+@pytest.mark.filterwarnings("ignore::fromscratch.exceptions.ConvergenceWarning")
+def test_xor_check_fails_for_a_network_stopped_after_two_epochs(monkeypatch):
+    from fromscratch import nn
+
+    class TwoEpochs(nn.MLPClassifier):
+        def fit(self, X, y):
+            self.max_iter = 2
+            return super().fit(X, y)
+
+    monkeypatch.setattr(nn, "MLPClassifier", TwoEpochs)
+    failed = {c.what for c in _run(_nn_experiments.nonlinear_problems).failed_checks}
+    assert _nn_experiments.CHECK_I9 in failed
+
+
 def test_xor_bayes_accuracy_matches_the_quadrant_rule_on_a_large_sample():
     from fromscratch.datasets import make_xor
 

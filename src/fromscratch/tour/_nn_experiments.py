@@ -76,7 +76,9 @@ def nonlinear_problems(ch) -> None:
     from fromscratch import nn, optim
     from fromscratch.datasets import make_moons, make_xor
     from fromscratch.linear_model import LogisticRegression
+    from fromscratch.model_selection import train_test_split
     from fromscratch.plot.nn import plot_decision_boundaries, plot_history
+    from fromscratch.preprocessing import StandardScaler
 
     ch.heading(HEADING_I9)
     ch.text(
@@ -146,7 +148,11 @@ def nonlinear_problems(ch) -> None:
                 r"\text{Bayes accuracy} = (1 - p)^2 + p^2"
                 f" = {bayes:.4f}")
     xor = make_xor(2000, noise=noise, random_state=0)
-    X_train, X_test, y_train, y_test = split_and_scale(xor.X, xor.y)
+    X_train, X_test, y_train, y_test = train_test_split(
+        xor.X, xor.y, test_size=0.25, random_state=0, stratify=xor.y)
+    quadrant_rule = float(np.mean((X_test[:, 0] * X_test[:, 1] < 0) == y_test))
+    scaler = StandardScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
     network = nn.MLPClassifier((8, 8), activation="tanh", learning_rate_init=0.02,
                                max_iter=300, random_state=0).fit(X_train, y_train)
     linear = LogisticRegression().fit(X_train, y_train)
@@ -156,17 +162,19 @@ def nonlinear_problems(ch) -> None:
     accuracy = network.score(X_test, y_test)
     standard_error = math.sqrt(bayes * (1 - bayes) / len(y_test))
     ch.text(
-        f"On {len(y_test)} test points the network is right {accuracy:.1%} of the time, "
-        f"the Bayes rate is {bayes:.1%} (a test accuracy has a standard error of "
-        f"{standard_error:.1%} here), and logistic regression's "
-        f"{linear.score(X_test, y_test):.1%} is chance."
+        f"On {len(y_test)} test points the network is right {accuracy:.1%} of the time and "
+        f"the Bayes rule (the quadrant rule on the noisy points) {quadrant_rule:.1%}, where "
+        f"the closed form expects {bayes:.1%} with a standard error of {standard_error:.1%}; "
+        f"logistic regression's {linear.score(X_test, y_test):.1%} is chance."
     )
-    # A test accuracy is binomial around the classifier's true accuracy, which is at most the
-    # Bayes rate: above it by more than 3 standard errors means a leak or a bug; the network
-    # should come within 3 standard errors and a 0.02 learning gap of it.
-    ch.check_bound(CHECK_I9, f"Bayes accuracy {bayes:.4f}, −(3 se + 0.02) to +3 se", accuracy,
-                   at_least=bayes - 3 * standard_error - 0.02,
-                   at_most=bayes + 3 * standard_error)
+    # On the same test points the sampling noise is shared, so the network must come within
+    # 0.02 of the best possible rule (a network stopped after 2 epochs is 0.04 short); the
+    # rule itself is binomial around the closed form.
+    ch.check(CHECK_I9, "the Bayes rule on the same test points", abs(accuracy - quadrant_rule),
+             0.02)
+    ch.check("accuracy of the Bayes rule on the XOR test points",
+             f"closed form {bayes:.4f}, within 3 standard errors", abs(quadrant_rule - bayes),
+             3 * standard_error)
     ch.check_bound("logistic regression test accuracy on XOR (chance)", "bound",
                    linear.score(X_test, y_test), at_most=0.6)
 
