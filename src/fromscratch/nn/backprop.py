@@ -51,6 +51,7 @@ import numpy as np
 
 from fromscratch._kernels import replaceable
 from fromscratch._validation import check_array, check_choice, check_random_state, check_scalar
+from fromscratch.optim.training import divergence_error, learning_rate_hint
 
 __all__ = [
     "ACTIVATIONS",
@@ -515,7 +516,20 @@ class FeedForwardNetwork:
         grad_biases : list of ndarray, shapes of ``biases``
         """
         X = self._check_X(X)
-        Y = self._targets(y, len(X))
+        return self._backward(X, self._targets(y, len(X)))[:3]
+
+    def errors(self, X: Any, y: Any) -> list[np.ndarray]:
+        r"""The errors :math:`\delta^1, \dots, \delta^L` of every layer, one row per sample,
+        shapes ``(n, n_l)``: what the backward pass sends from the output to the input (the
+        mean loss's, so each row carries the factor :math:`1/n`)."""
+        X = self._check_X(X)
+        return self._backward(X, self._targets(y, len(X)))[3]
+
+    def _backward(
+        self, X: np.ndarray, Y: np.ndarray
+    ) -> tuple[float, list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """The loss, the gradients and the errors δ^l, on checked inputs and ``(n, n_L)``
+        targets."""
         sigma_prime = ACTIVATIONS[self.activation][1]
         pre_activations, activations = self._forward(X)
         loss, _, delta = LOSSES[self.loss](pre_activations[-1], Y)  # δ^L = ∂ℓ/∂z^L
@@ -523,14 +537,76 @@ class FeedForwardNetwork:
         n_layers = len(self.weights)
         grad_weights: list[np.ndarray] = [np.empty(0)] * n_layers
         grad_biases: list[np.ndarray] = [np.empty(0)] * n_layers
+        deltas: list[np.ndarray] = [np.empty(0)] * n_layers
         for layer in reversed(range(n_layers)):
+            deltas[layer] = delta
             # δ^l (a^{l-1})ᵀ and δ^l, summed over the batch; (W^l)ᵀ δ^l for the layer below
             d_activation, grad_weights[layer], grad_biases[layer] = dense_backward(
                 delta, activations[layer], self.weights[layer]
             )
             if layer > 0:  # δ^{l-1} = (W^l)ᵀ δ^l ⊙ σ'(z^{l-1})
                 delta = d_activation * sigma_prime(pre_activations[layer - 1])
-        return loss, grad_weights, grad_biases
+        return loss, grad_weights, grad_biases, deltas
+
+    def gradient_descent(
+        self,
+        X: Any,
+        y: Any,
+        *,
+        learning_rate: float,
+        epochs: int,
+        callback: Callable[[int, FeedForwardNetwork], Any] | None = None,
+    ) -> list[float]:
+        r"""Train in place by full-batch gradient descent on the δ-recurrence gradients.
+
+        Each epoch is one step on the whole of ``(X, y)``, with :math:`\eta` = ``learning_rate``:
+
+        .. math::
+
+            W^l \leftarrow W^l - \eta \, \frac{\partial \ell}{\partial W^l}, \qquad
+            b^l \leftarrow b^l - \eta \, \frac{\partial \ell}{\partial b^l}
+            \qquad (l = 1, \dots, L),
+
+        the same update as ``optim.SGD(lr=learning_rate)`` with one batch of all samples.
+
+        Parameters
+        ----------
+        X, y : array-like
+            Inputs ``(n, n_0)`` and targets, as for :meth:`loss_and_gradients`.
+        learning_rate : float > 0
+        epochs : int >= 1
+        callback : callable ``(epoch, network)``, optional
+            Called after every step, ``epoch`` counted from 1 (e.g. to record a test score).
+
+        Returns
+        -------
+        losses : list of float
+            The mean loss at the start of each epoch, before its step.
+
+        Raises
+        ------
+        DivergenceError
+            When the loss becomes NaN or infinite (the step is too large).
+        """
+        X = self._check_X(X)
+        Y = self._targets(y, len(X))
+        learning_rate = check_scalar(learning_rate, "learning_rate", min_val=0.0,
+                                     include_min=False)
+        epochs = check_scalar(epochs, "epochs", kind=int, min_val=1)
+        losses = []
+        for epoch in range(1, epochs + 1):
+            with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+                loss, grad_weights, grad_biases, _ = self._backward(X, Y)
+            if not np.isfinite(loss):
+                raise divergence_error(f"epoch {epoch}: the loss became {loss}",
+                                       learning_rate_hint(learning_rate, "learning_rate"))
+            losses.append(loss)
+            for parameter, gradient in zip(self.weights + self.biases,
+                                           grad_weights + grad_biases, strict=True):
+                parameter -= learning_rate * gradient
+            if callback is not None:
+                callback(epoch, self)
+        return losses
 
     def loss_value(self, X: Any, y: Any) -> float:
         """The mean loss alone (used by finite-difference checks)."""

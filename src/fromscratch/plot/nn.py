@@ -1,6 +1,7 @@
-"""Pictures of neural networks: the network diagram, decision boundaries during training (a grid
-of snapshots and an animated GIF), loss and accuracy curves, misclassified images and the
-confusion matrix.
+"""Pictures of neural networks: the network diagram, the arrays of the forward and backward pass
+with their shapes, quantities per layer (the variance of the pre-activations, gradient norms),
+parameter paths and training curves, decision boundaries during training (a grid of snapshots
+and an animated GIF), misclassified images and the confusion matrix.
 
 Every function returns a matplotlib ``Figure`` (or writes a file) and keeps no pyplot state.
 A *predictor* is anything that gives class probabilities for a grid of 2-D points: a fitted
@@ -22,6 +23,10 @@ from fromscratch.plot._style import new_figure
 __all__ = [
     "plot_activations",
     "plot_network",
+    "plot_layer_arrays",
+    "plot_per_layer",
+    "plot_parameter_paths",
+    "plot_curves",
     "plot_decision_boundaries",
     "save_decision_boundary_animation",
     "plot_history",
@@ -136,6 +141,186 @@ def plot_network(network: Any, *, max_units: int = 10, ax: Any = None,
     ax.axis("off")
     n_weights = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
     ax.set_title(title or f"{' → '.join(map(str, sizes))}: {n_weights} parameters")
+    return fig
+
+
+# -- inside the network: arrays, per-layer quantities, paths and curves ---------------------------
+
+
+def _named_arrays(arrays: Mapping[str, Any], what: str) -> dict[str, np.ndarray]:
+    if not isinstance(arrays, Mapping) or not arrays:
+        raise ValueError(f"{what} must be a non-empty mapping {{label: values}}.")
+    return {str(k): np.asarray(getattr(v, "data", v), dtype=float) for k, v in arrays.items()}
+
+
+def plot_layer_arrays(arrays: Mapping[str, Any], *, operations: Sequence[str] | None = None,
+                      title: str | None = None, cmap: str = "RdBu_r"):
+    r"""The arrays of a pass through the network, left to right, each as a heat map (one row
+    per sample, one column per unit) titled with its shape, and an arrow between neighbours
+    labelled with the operation that turns one into the next.
+
+    Parameters
+    ----------
+    arrays : mapping of str to array of shape (n, k) (or (n,), drawn as one column)
+        In reading order, e.g. ``{"$X$": X, "$z^1$": Z1, "$a^1$": A1, ...}``; labels may
+        use matplotlib's mathtext.
+    operations : sequence of str, optional
+        ``len(arrays) - 1`` arrow labels, e.g. ``"$\cdot W^{1\top} + b^1$"``.
+    title : str, optional
+    cmap : str, default="RdBu_r"
+        A diverging map: each panel is centred at 0 and scaled to its own largest entry.
+    """
+    from matplotlib.figure import Figure
+
+    named = _named_arrays(arrays, "arrays")
+    matrices = {}
+    for label, values in named.items():
+        if values.ndim not in (1, 2):
+            raise ValueError(f"arrays[{label!r}] must be 1-D or 2-D; got shape {values.shape}.")
+        matrices[label] = values.reshape(len(values), -1)
+    if operations is not None and len(operations) != len(matrices) - 1:
+        raise ValueError(f"operations needs {len(matrices) - 1} labels (one per arrow) for "
+                         f"{len(matrices)} arrays; got {len(operations)}.")
+    widths = []
+    for i, values in enumerate(matrices.values()):
+        widths += ([1.4] if i else []) + [max(values.shape[1], 2) ** 0.75]
+    fig = Figure(figsize=(min(1.0 + 0.55 * sum(widths), 14.0), 3.6), layout="constrained")
+    axes = fig.add_gridspec(1, len(widths), width_ratios=widths).subplots()
+    axes = np.atleast_1d(axes)
+    for i, (label, values) in enumerate(matrices.items()):
+        ax = axes[2 * i]
+        scale = float(np.max(np.abs(values))) or 1.0
+        ax.imshow(values, cmap=cmap, vmin=-scale, vmax=scale, aspect="auto",
+                  interpolation="nearest")
+        ax.set_title(label, fontsize=10)
+        ax.set_xlabel(f"{values.shape[0]} × {values.shape[1]}", fontsize=8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i:
+            arrow = axes[2 * i - 1]
+            arrow.axis("off")
+            arrow.set(xlim=(0, 1), ylim=(0, 1))
+            arrow.annotate("", xy=(1.0, 0.5), xytext=(0.0, 0.5),
+                           arrowprops={"arrowstyle": "->", "lw": 1.2})
+            if operations is not None:
+                arrow.text(0.5, 0.56, operations[i - 1], ha="center", va="bottom", fontsize=8)
+    axes[0].set_ylabel("samples", fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def _panels(count: int, width: float = 4.2, height: float = 3.6):
+    fig, axes = new_figure(count, width=width * count, height=height)
+    return fig, np.atleast_1d(axes)
+
+
+def plot_per_layer(panels: Mapping[str, Mapping[str, Any]], *, ylabel: str,
+                   derived: Mapping[str, Mapping[str, Any]] | None = None, log: bool = True):
+    """A quantity per layer (e.g. the variance of the pre-activations, or a gradient's norm):
+    one panel per key of ``panels``, one line per curve label, layers numbered from 1.
+
+    ``derived`` has the same keys and holds the values a formula predicts; they are drawn as
+    open circles over the measured lines, in the same colour.
+    """
+    if not isinstance(panels, Mapping) or not panels:
+        raise ValueError("panels must be a non-empty mapping {panel title: {label: values}}.")
+    fig, axes = _panels(len(panels))
+    for ax, (title, curves) in zip(axes, panels.items(), strict=True):
+        named = _named_arrays(curves, f"panels[{title!r}]")
+        predicted = {} if derived is None else _named_arrays(derived[title],
+                                                             f"derived[{title!r}]")
+        for label, values in named.items():
+            layers = np.arange(1, len(values) + 1)
+            (line,) = ax.plot(layers, values, "o-", ms=3, label=label)
+            if label in predicted:
+                ax.plot(layers, predicted[label], "o", ms=8, mfc="none",
+                        color=line.get_color())
+        if predicted:
+            ax.plot([], [], "o", ms=8, mfc="none", color="0.4", label="derived")
+        if log:
+            ax.set_yscale("log")
+        ax.set(title=title, xlabel="layer", ylabel=ylabel)
+        ax.legend(frameon=False, fontsize=8)
+    return fig
+
+
+def plot_parameter_paths(paths: Any, reference: Any, names: Sequence[str], *,
+                         reference_label: str = "reference", title: str | None = None):
+    r"""Parameters during training (left: each one per epoch, its reference value dashed in
+    the same colour) and their distance to the reference (right, log scale:
+    :math:`\|\theta_k - \theta^*\|`, a straight line where convergence is linear).
+
+    Parameters
+    ----------
+    paths : array of shape (n_epochs + 1, p)
+        Row 0 is the start, row k the parameters after epoch k.
+    reference : array of shape (p,)
+        The solution the paths should reach (e.g. least squares' or Newton's).
+    names : sequence of p str
+    """
+    paths = check_array(paths, name="paths")
+    reference = check_array(reference, name="reference", ensure_2d=False).reshape(-1)
+    if paths.shape[1] != len(reference) or len(names) != len(reference):
+        raise ValueError(f"paths has {paths.shape[1]} parameters, reference {len(reference)} "
+                         f"and names {len(names)}; they must agree.")
+    fig, (left, right) = _panels(2, width=5.5)
+    epochs = np.arange(len(paths))
+    for j, name in enumerate(names):
+        (line,) = left.plot(epochs, paths[:, j], label=name)
+        left.axhline(reference[j], color=line.get_color(), ls="--", lw=1)
+    left.plot([], [], "k--", lw=1, label=reference_label)
+    left.set(xlabel="epoch", ylabel="value", title=title or "Parameters per epoch")
+    left.legend(frameon=False, fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    distance = np.sqrt(np.sum((paths - reference) ** 2, axis=1))
+    right.semilogy(epochs, np.maximum(distance, np.finfo(float).tiny))
+    right.set(xlabel="epoch", ylabel=r"$\|\theta_k - \theta^*\|$",
+              title=f"Distance to {reference_label}")
+    return fig
+
+
+def _xy(value: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A curve given as values (x = 1, 2, ...) or as a pair ``(x, y)`` of sequences."""
+    if isinstance(value, tuple) and len(value) == 2 and np.ndim(value[0]) == 1:
+        x, y = (np.asarray(v, dtype=float) for v in value)
+        if x.shape != y.shape:
+            raise ValueError(f"a curve (x, y) needs x and y of the same length; got "
+                             f"{len(x)} and {len(y)}.")
+        return x, y
+    y = np.asarray(getattr(value, "data", value), dtype=float).reshape(-1)
+    return np.arange(1, len(y) + 1, dtype=float), y
+
+
+def plot_curves(panels: Mapping[str, Mapping[str, Any]], *, xlabel: str = "epoch",
+                log: Sequence[str] = (), references: Mapping[str, Mapping[str, float]]
+                | None = None):
+    """Training curves side by side: one panel per key of ``panels`` (its title), one line per
+    label. A curve is a sequence of values (at x = 1, 2, ...) or a pair ``(x, y)``.
+
+    ``log`` names the panels drawn on a log scale; ``references`` adds labelled horizontal
+    lines to a panel, e.g. ``{"test AUC": {"the post: 0.96": 0.96}}``.
+    """
+    if not isinstance(panels, Mapping) or not panels:
+        raise ValueError("panels must be a non-empty mapping {panel title: {label: curve}}.")
+    references = references or {}
+    unknown = [t for t in [*log, *references] if t not in panels]
+    if unknown:
+        raise ValueError(f"log and references name panels that do not exist: {unknown}; "
+                         f"the panels are {list(panels)}.")
+    fig, axes = _panels(len(panels))
+    for ax, (title, curves) in zip(axes, panels.items(), strict=True):
+        if not curves:
+            raise ValueError(f"panel {title!r} has no curves.")
+        for label, value in curves.items():
+            x, y = _xy(value)
+            ax.plot(x, y, label=label)
+        for k, (label, level) in enumerate(references.get(title, {}).items()):
+            ax.axhline(level, color=f"{0.2 + 0.25 * k:.2f}", ls=("--", ":", "-.")[k % 3],
+                       lw=1, label=label)
+        if title in log:
+            ax.set_yscale("log")
+        ax.set(title=title, xlabel=xlabel)
+        ax.legend(frameon=False, fontsize=8)
     return fig
 
 

@@ -22,6 +22,7 @@ import ast
 import inspect
 import io
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,9 +114,10 @@ class Chapter:
 
     def code(self, function: Callable[..., Any], caption: str = "") -> None:
         """The source of a library function as the library has it (``inspect.getsource``), its
-        docstring left out (the chapter states the equations itself)."""
+        docstring left out (the chapter states the equations itself). A method is shown
+        dedented."""
         render_inline(caption)
-        source = inspect.getsource(function)
+        source = textwrap.dedent(inspect.getsource(function))
         lines = source.splitlines()
         docstring = ast.parse(source).body[0].body[0]
         if isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant):
