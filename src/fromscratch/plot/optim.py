@@ -309,6 +309,15 @@ def plot_trajectories(
     return fig
 
 
+def _label_axes(ax: Any, xlabel: str, ylabel: str, title: str) -> None:
+    """Labels, title, a light grid and the legend of a per-step panel."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+
+
 def plot_loss_curves(
     losses: Mapping[str, Any],
     *,
@@ -348,11 +357,7 @@ def plot_loss_curves(
         ax.set_yscale("log")
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_xlabel("step")
-    ax.set_ylabel("f(x_k) − f*" if f_star is not None else "f(x_k)")
-    ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
+    _label_axes(ax, "step", "f(x_k) − f*" if f_star is not None else "f(x_k)", title)
     return fig
 
 
@@ -465,11 +470,7 @@ def plot_per_step(
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
+    _label_axes(ax, xlabel, ylabel, title)
     return fig
 
 

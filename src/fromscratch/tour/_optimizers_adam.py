@@ -10,10 +10,15 @@ L2-penalized minimizer it is often said to find.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fromscratch.tour._optimizers_common import linear_gradient, norm, quadratic, trace
+
+if TYPE_CHECKING:
+    from fromscratch.tour.ch_optimizers import Context
+    from fromscratch.tour.chapter import Chapter
 
 TOPICS = {
     "G4": {
@@ -56,7 +61,7 @@ TOPICS = {
 }
 
 
-def adam(ch, ctx) -> None:
+def adam(ch: Chapter, ctx: Context) -> None:
     from matplotlib.figure import Figure
 
     from fromscratch.optim import Adam
@@ -130,8 +135,7 @@ def adam(ch, ctx) -> None:
                    "(1 − β₁^k)·g and (1 − β₂^k)·g²: the geometric series",
                    np.hstack([constant.state["exp_avg"], constant.state["exp_avg_sq"]]),
                    np.hstack([(1 - beta1**t) * slope, (1 - beta2**t) * slope**2]), rtol=1e-12)
-    ctx.closed_form_check(ch, "adam")
-    ctx.race_paths(ch, "adam", "Adam")
+    ctx.close_section(ch, "adam", "Adam")
 
 
 def _p_norm_average(g: np.ndarray, beta2: float, p: float) -> np.ndarray:
@@ -148,7 +152,7 @@ def _p_norm_average(g: np.ndarray, beta2: float, p: float) -> np.ndarray:
     return np.exp((log_sum + log_weight) / p)
 
 
-def adamax(ch, ctx) -> None:
+def adamax(ch: Chapter, ctx: Context) -> None:
     from fromscratch.optim import Adamax
     from fromscratch.optim.adam import adamax_update
     from fromscratch.plot.optim import plot_per_step
@@ -216,11 +220,10 @@ def adamax(ch, ctx) -> None:
     ch.check_bound("adamax: largest step over 5000 heavy-tailed gradients, in η",
                    "at most (1 − β₁)/(1 − β₁/β₂) = 1.009", float(np.max(np.abs(wild.steps))),
                    at_most=(1 - beta1) / (1 - beta1 / beta2))
-    ctx.closed_form_check(ch, "adamax")
-    ctx.race_paths(ch, "adamax", "Adamax")
+    ctx.close_section(ch, "adamax", "Adamax")
 
 
-def nadam(ch, ctx) -> None:
+def nadam(ch: Chapter, ctx: Context) -> None:
     from fromscratch.optim import NAdam
     from fromscratch.optim.adam import nadam_update
     from fromscratch.plot.optim import plot_per_step
@@ -269,8 +272,7 @@ def nadam(ch, ctx) -> None:
               TOPICS["G9"]["figure"])
     ch.check_close(TOPICS["G9"]["check"], "Dozat's schedule β₁(1 − ½·0.96^(kψ))", mu,
                    formula[:K], rtol=1e-12)
-    ctx.closed_form_check(ch, "nadam")
-    ctx.race_paths(ch, "nadam", "NAdam")
+    ctx.close_section(ch, "nadam", "NAdam")
 
 
 def _adamw_fixed_point(a: np.ndarray, c: np.ndarray, lam: float, eps: float) -> np.ndarray:
@@ -282,7 +284,7 @@ def _adamw_fixed_point(a: np.ndarray, c: np.ndarray, lam: float, eps: float) -> 
     return 2 * C / (-B + np.sqrt(B * B - 4 * A * C))
 
 
-def adamw(ch, ctx) -> None:
+def adamw(ch: Chapter, ctx: Context) -> None:
     from fromscratch.optim import SGD, Adam, AdamW
     from fromscratch.plot.optim import plot_weight_decay
 
@@ -371,5 +373,4 @@ def adamw(ch, ctx) -> None:
     ch.check_bound("AdamW: |∇f + λx| at its point (0 at the minimizer of f + λ‖x‖²/2)",
                    "far from 0: AdamW does not minimize the L2-penalized f",
                    norm(gradient(x_w) + lam * x_w), at_least=1.0)
-    ctx.closed_form_check(ch, "adamw")
-    ctx.race_paths(ch, "adamw", "AdamW")
+    ctx.close_section(ch, "adamw", "AdamW")

@@ -8,9 +8,15 @@ and every stated step-length law against the measured steps.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from fromscratch.tour._optimizers_common import linear_gradient, norm, trace, trace_on
+
+if TYPE_CHECKING:
+    from fromscratch.tour.ch_optimizers import Context
+    from fromscratch.tour.chapter import Chapter
 
 TOPICS = {
     "G6": {
@@ -55,7 +61,7 @@ def _multiplier(state: np.ndarray, eps: float) -> dict[str, np.ndarray]:
     return {"x": 1 / (np.sqrt(state[:, 0]) + eps), "y": 1 / (np.sqrt(state[:, 1]) + eps)}
 
 
-def adagrad(ch, ctx) -> None:
+def adagrad(ch: Chapter, ctx: Context) -> None:
     from fromscratch.autodiff import grad
     from fromscratch.benchfunctions import get
     from fromscratch.optim import SGD, Adagrad
@@ -103,11 +109,10 @@ def adagrad(ch, ctx) -> None:
     # stays, a relative 1e-12 per step.
     ch.check_close(TOPICS["G6"]["check"], "the same path: g/√G has no units", scaled.path,
                    run.path, rtol=1e-10)
-    ctx.closed_form_check(ch, "adagrad")
-    ctx.race_paths(ch, "adagrad", "Adagrad")
+    ctx.close_section(ch, "adagrad", "Adagrad")
 
 
-def rmsprop(ch, ctx) -> None:
+def rmsprop(ch: Chapter, ctx: Context) -> None:
     from fromscratch.benchfunctions import get
     from fromscratch.optim import Adagrad, RMSprop
     from fromscratch.optim.rmsprop import rmsprop_update
@@ -154,11 +159,10 @@ def rmsprop(ch, ctx) -> None:
     k = np.arange(1, 201)[:, None]
     ch.check_close(TOPICS["G5"]["check"], "(1 − α^k) g²: the weights sum to 1 − α^k",
                    constant.state["square_avg"], (1 - 0.99**k) * slope**2, rtol=1e-12)
-    ctx.closed_form_check(ch, "rmsprop")
-    ctx.race_paths(ch, "rmsprop", "RMSprop")
+    ctx.close_section(ch, "rmsprop", "RMSprop")
 
 
-def adadelta(ch, ctx) -> None:
+def adadelta(ch: Chapter, ctx: Context) -> None:
     from fromscratch.autodiff import grad
     from fromscratch.benchfunctions import get
     from fromscratch.optim import Adadelta
@@ -208,11 +212,10 @@ def adadelta(ch, ctx) -> None:
     ch.check_close(TOPICS["G7"]["check"], "η√ε|g|/√((1 − ρ)g² + ε) ≈ η√(ε/(1 − ρ)) = 0.00316",
                    np.abs(run.steps[0]), np.sqrt(eps) * np.abs(g0) / np.sqrt((1 - rho) * g0**2
                                                                             + eps), rtol=1e-12)
-    ctx.closed_form_check(ch, "adadelta")
-    ctx.race_paths(ch, "adadelta", "Adadelta")
+    ctx.close_section(ch, "adadelta", "Adadelta")
 
 
-def step_lengths(ch, ctx) -> None:
+def step_lengths(ch: Chapter, ctx: Context) -> None:
     from matplotlib.figure import Figure
 
     from fromscratch.benchfunctions import get, race

@@ -8,10 +8,15 @@ contraction rate of each eigen-direction, and Nesterov's textbook recursion iter
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from fromscratch.tour._optimizers_common import linear_gradient, norm, trace, trace_on
+
+if TYPE_CHECKING:
+    from fromscratch.tour.ch_optimizers import Context
+    from fromscratch.tour.chapter import Chapter
 
 TOPICS = {
     "G1": {
@@ -52,7 +57,7 @@ MATYAS_EIGENVECTORS = np.array([[1.0, 1.0], [1.0, -1.0]]) / math.sqrt(2.0)
 MATYAS_START = (-8.0, -6.5)
 
 
-def overview(ch, ctx) -> None:
+def overview(ch: Chapter, ctx: Context) -> None:
     from fromscratch.benchfunctions import get, race
     from fromscratch.plot.optim import plot_paths_and_steps
 
@@ -142,10 +147,10 @@ def overview(ch, ctx) -> None:
         ch.check_close(f"sgd: {K}-step trajectory on Booth at η = {eta:g}",
                        "closed form x* + Σ (1 − ηλ_i)^k (u_iᵀe_0) u_i", r.result.trajectory,
                        closed[eta], rtol=1e-10)
-    ctx.closed_form_check(ch, "sgd")
+    ctx.close_section(ch, "sgd", "Gradient descent")
 
 
-def momentum(ch, ctx) -> None:
+def momentum(ch: Chapter, ctx: Context) -> None:
     from fromscratch.benchfunctions import get
     from fromscratch.optim import SGD
     from fromscratch.optim.sgd import sgd_update
@@ -229,11 +234,10 @@ def momentum(ch, ctx) -> None:
     ch.check_close(TOPICS["G2"]["check"],
                    "(1 − μ^k)/(1 − μ)·g: the geometric series", constant.state["momentum_buffer"],
                    (1 - 0.9**k) / (1 - 0.9) * slope, rtol=1e-12)
-    ctx.closed_form_check(ch, "momentum")
-    ctx.race_paths(ch, "momentum", "SGD with momentum")
+    ctx.close_section(ch, "momentum", "SGD with momentum")
 
 
-def nesterov(ch, ctx) -> None:
+def nesterov(ch: Chapter, ctx: Context) -> None:
     from fromscratch.autodiff import grad
     from fromscratch.benchfunctions import get
     from fromscratch.optim import SGD
@@ -304,5 +308,4 @@ def nesterov(ch, ctx) -> None:
                    (errors_nag[window[1]] / errors_nag[window[0]]) ** (1 / 20),
                    at_least=1 - 1 / math.sqrt(kappa),
                    at_most=(1 - 1 / math.sqrt(kappa)) * 1.5 ** (1 / 20))
-    ctx.closed_form_check(ch, "nesterov")
-    ctx.race_paths(ch, "nesterov", "Nesterov momentum")
+    ctx.close_section(ch, "nesterov", "Nesterov momentum")

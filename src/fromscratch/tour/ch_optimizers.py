@@ -17,11 +17,13 @@ The sections live in three modules: ``_optimizers_sgd`` (the overview, momentum,
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 import fromscratch.autodiff.numpy as anp
 from fromscratch.tour import _optimizers_adam, _optimizers_adaptive, _optimizers_sgd
+from fromscratch.tour.chapter import Chapter
 
 TITLE = "Optimizers"
 
@@ -78,13 +80,15 @@ class Context:
         self.dpi = 70 if quick else 110
         self.rosenbrock_steps = 300 if quick else 1000
 
-    def figure(self, ch, fig, caption: str) -> None:
+    def figure(self, ch: Chapter, fig: Any, caption: str) -> None:
         ch.figure(fig, caption, dpi=self.dpi)
 
-    def closed_form_check(self, ch, name: str) -> None:
+    def close_section(self, ch: Chapter, name: str, title: str) -> None:
+        """The end of an optimizer's section: its closed-form check and its race paths."""
         self.closed.check(ch, name)
+        self.race_paths(ch, name, title)
 
-    def race_paths(self, ch, name: str, title: str) -> None:
+    def race_paths(self, ch: Chapter, name: str, title: str) -> None:
         """The optimizer's paths on the three race tracks (full tour only: nine panels of
         contours per optimizer are the slowest pictures of the chapter)."""
         if self.quick:
@@ -101,7 +105,7 @@ class Context:
                   f"{RACE_LR[name]:g}, as in the race at the end).")
 
 
-def run(ch) -> None:
+def run(ch: Chapter) -> None:
     from fromscratch.benchfunctions import race
 
     steps = 200 if ch.quick else 2000
