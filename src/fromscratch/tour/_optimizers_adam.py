@@ -14,6 +14,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from fromscratch.optim import SGD, Adam, Adamax, AdamW, NAdam
+from fromscratch.optim.adam import adam_update, adamax_update, nadam_update
+from fromscratch.plot.optim import plot_per_step, plot_weight_decay
 from fromscratch.tour._optimizers_common import linear_gradient, norm, quadratic, trace
 
 if TYPE_CHECKING:
@@ -63,10 +66,6 @@ TOPICS = {
 
 def adam(ch: Chapter, ctx: Context) -> None:
     from matplotlib.figure import Figure
-
-    from fromscratch.optim import Adam
-    from fromscratch.optim.adam import adam_update
-    from fromscratch.plot.optim import plot_per_step
 
     ch.heading(TOPICS["G4"]["section"])
     ch.text(
@@ -153,10 +152,6 @@ def _p_norm_average(g: np.ndarray, beta2: float, p: float) -> np.ndarray:
 
 
 def adamax(ch: Chapter, ctx: Context) -> None:
-    from fromscratch.optim import Adamax
-    from fromscratch.optim.adam import adamax_update
-    from fromscratch.plot.optim import plot_per_step
-
     ch.heading(TOPICS["G8"]["section"])
     ch.text(
         "Adam scales by an $L^2$ average of past gradients. Kingma & Ba's Adamax takes the "
@@ -224,10 +219,6 @@ def adamax(ch: Chapter, ctx: Context) -> None:
 
 
 def nadam(ch: Chapter, ctx: Context) -> None:
-    from fromscratch.optim import NAdam
-    from fromscratch.optim.adam import nadam_update
-    from fromscratch.plot.optim import plot_per_step
-
     ch.heading(TOPICS["G9"]["section"])
     beta1, psi = 0.9, 4e-3
     half = math.log(2) / (psi * math.log(1 / 0.96))
@@ -285,9 +276,6 @@ def _adamw_fixed_point(a: np.ndarray, c: np.ndarray, lam: float, eps: float) -> 
 
 
 def adamw(ch: Chapter, ctx: Context) -> None:
-    from fromscratch.optim import SGD, Adam, AdamW
-    from fromscratch.plot.optim import plot_weight_decay
-
     ch.heading(TOPICS["G10"]["section"])
     ch.text(
         "Weight decay pulls the parameters towards zero. With gradient descent it does not "

@@ -12,6 +12,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from fromscratch.autodiff import grad
+from fromscratch.benchfunctions import get, race
+from fromscratch.optim import SGD, Adadelta, Adagrad, RMSprop
+from fromscratch.optim.adadelta import adadelta_update
+from fromscratch.optim.adagrad import adagrad_update
+from fromscratch.optim.rmsprop import rmsprop_update
+from fromscratch.plot.optim import plot_paths_and_steps, plot_per_step
 from fromscratch.tour._optimizers_common import linear_gradient, norm, trace, trace_on
 
 if TYPE_CHECKING:
@@ -62,12 +69,6 @@ def _multiplier(state: np.ndarray, eps: float) -> dict[str, np.ndarray]:
 
 
 def adagrad(ch: Chapter, ctx: Context) -> None:
-    from fromscratch.autodiff import grad
-    from fromscratch.benchfunctions import get
-    from fromscratch.optim import SGD, Adagrad
-    from fromscratch.optim.adagrad import adagrad_update
-    from fromscratch.plot.optim import plot_paths_and_steps
-
     ch.heading(TOPICS["G6"]["section"])
     ch.text(
         "Gradient descent's single learning rate must suit the steepest direction. Adagrad "
@@ -113,11 +114,6 @@ def adagrad(ch: Chapter, ctx: Context) -> None:
 
 
 def rmsprop(ch: Chapter, ctx: Context) -> None:
-    from fromscratch.benchfunctions import get
-    from fromscratch.optim import Adagrad, RMSprop
-    from fromscratch.optim.rmsprop import rmsprop_update
-    from fromscratch.plot.optim import plot_paths_and_steps
-
     ch.heading(TOPICS["G5"]["section"])
     ch.text(
         "RMSprop (Hinton's lecture notes, 2012) keeps Adagrad's per-coordinate division but "
@@ -163,12 +159,6 @@ def rmsprop(ch: Chapter, ctx: Context) -> None:
 
 
 def adadelta(ch: Chapter, ctx: Context) -> None:
-    from fromscratch.autodiff import grad
-    from fromscratch.benchfunctions import get
-    from fromscratch.optim import Adadelta
-    from fromscratch.optim.adadelta import adadelta_update
-    from fromscratch.plot.optim import plot_paths_and_steps
-
     ch.heading(TOPICS["G7"]["section"])
     ch.text(
         "Zeiler (2012) started from the units. In gradient descent $\\eta$ is an inverse "
@@ -217,10 +207,6 @@ def adadelta(ch: Chapter, ctx: Context) -> None:
 
 def step_lengths(ch: Chapter, ctx: Context) -> None:
     from matplotlib.figure import Figure
-
-    from fromscratch.benchfunctions import get, race
-    from fromscratch.optim import SGD
-    from fromscratch.plot.optim import plot_per_step
 
     ch.heading(STEP_LENGTHS["section"])
     closed = ctx.closed

@@ -12,6 +12,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from fromscratch.autodiff import grad
+from fromscratch.benchfunctions import get, race
+from fromscratch.optim import SGD
+from fromscratch.optim.sgd import sgd_update
+from fromscratch.plot.optim import plot_paths_and_steps
 from fromscratch.tour._optimizers_common import linear_gradient, norm, trace, trace_on
 
 if TYPE_CHECKING:
@@ -58,9 +63,6 @@ MATYAS_START = (-8.0, -6.5)
 
 
 def overview(ch: Chapter, ctx: Context) -> None:
-    from fromscratch.benchfunctions import get, race
-    from fromscratch.plot.optim import plot_paths_and_steps
-
     ch.heading(TOPICS["G1"]["section"])
     ch.text(
         "Every method in this chapter minimizes $f(x)$ by repeating one update, "
@@ -151,11 +153,6 @@ def overview(ch: Chapter, ctx: Context) -> None:
 
 
 def momentum(ch: Chapter, ctx: Context) -> None:
-    from fromscratch.benchfunctions import get
-    from fromscratch.optim import SGD
-    from fromscratch.optim.sgd import sgd_update
-    from fromscratch.plot.optim import plot_paths_and_steps
-
     ch.heading(TOPICS["G2"]["section"])
     ch.text(
         "A ball rolling downhill does not follow the slope at each point; it keeps a "
@@ -238,11 +235,6 @@ def momentum(ch: Chapter, ctx: Context) -> None:
 
 
 def nesterov(ch: Chapter, ctx: Context) -> None:
-    from fromscratch.autodiff import grad
-    from fromscratch.benchfunctions import get
-    from fromscratch.optim import SGD
-    from fromscratch.plot.optim import plot_paths_and_steps
-
     ch.heading(TOPICS["G3"]["section"])
     ch.text(
         "Momentum commits to its velocity before looking. Nesterov's method looks first: "
