@@ -103,6 +103,62 @@ def test_animation_is_a_decodable_gif_with_frames(tmp_path):
         gif.load()
 
 
+def test_trajectories_mark_named_points():
+    points = {"fixed point": (2.0, 2.0), "L2 minimizer": np.array([0.5, -0.5])}
+    fig = po.plot_trajectories("booth", _paths(), n=20, points=points)
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.lines}
+    for label, point in points.items():
+        np.testing.assert_array_equal(np.column_stack(lines[label].get_data()), [point])
+    assert lines["fixed point"].get_marker() != lines["L2 minimizer"].get_marker()
+    assert set(points) <= {t.get_text() for t in ax.get_legend().get_texts()}
+
+
+def test_per_step_draws_each_prediction_dashed_in_its_measurements_colour():
+    measured = {"adam": np.array([1.0, 1.0, 1.0]), "sgd": np.array([3.0, 2.0, 1.0])}
+    fig = po.plot_per_step(measured, {"sgd": np.array([3.0, 2.0, 1.0, 0.5])}, first_step=1,
+                           hlines={"limit": 0.5}, logx=True)
+    ax = fig.axes[0]
+    assert _no_pyplot_figures() and ax.get_yscale() == "log" and ax.get_xscale() == "log"
+    adam, sgd, formula, limit = ax.lines
+    np.testing.assert_array_equal(adam.get_xdata(), [1, 2, 3])  # steps start at first_step
+    np.testing.assert_array_equal(formula.get_xdata(), [1, 2, 3, 4])
+    assert formula.get_color() == sgd.get_color() != adam.get_color()
+    assert formula.get_linestyle() == "--" and sgd.get_linestyle() == "-"
+    # a measurement with a formula is drawn wide and light, so the formula stays visible
+    assert sgd.get_linewidth() > adam.get_linewidth() and sgd.get_alpha() < 1
+    assert limit.get_ydata()[0] == 0.5
+    legend = {t.get_text() for t in ax.get_legend().get_texts()}
+    assert legend == {"adam", "sgd", "dashed: formula", "limit"}
+
+
+def test_per_step_into_a_given_axes_on_linear_scales():
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert po.plot_per_step({"m": [0.1, 0.5, -0.2]}, logy=False, ax=ax) is fig
+    assert ax.get_yscale() == "linear" and len(ax.lines) == 1
+
+
+def test_paths_and_steps_has_a_landscape_and_a_step_panel():
+    fig = po.plot_paths_and_steps("rosenbrock", _paths(), {"straight": np.ones(20)},
+                                  {"straight": np.ones(20)}, n=20, points={"p": (0.0, 0.0)},
+                                  ylabel="step", steps_title="steps")
+    left, right = fig.axes
+    assert "p" in [line.get_label() for line in left.lines]
+    assert right.get_title() == "steps" and right.get_ylabel() == "step"
+    assert len(right.lines) == 2
+
+
+def test_weight_decay_draws_the_box_and_the_distances():
+    fig = po.plot_weight_decay("booth", _paths(), {"fixed point": (2.0, 2.0)},
+                               {"straight": np.geomspace(1, 1e-6, 20)}, bound=2.0, n=20)
+    left, right = fig.axes
+    box = next(line for line in left.lines if line.get_label().startswith("box"))
+    np.testing.assert_array_equal(np.column_stack(box.get_data()),
+                                  [[-2, -2], [2, -2], [2, 2], [-2, 2], [-2, -2]])
+    assert right.get_xscale() == "log" and right.get_yscale() == "log"
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
@@ -117,6 +173,18 @@ def test_animation_is_a_decodable_gif_with_frames(tmp_path):
          "must end in .gif"),
         (lambda: po.save_trajectory_animation("booth", _paths(), "x.gif", frames=1),
          ValueError, "frames must be in"),
+        (lambda: po.plot_trajectories("booth", _paths(), points=[(0, 0)]), TypeError,
+         "points must be a mapping"),
+        (lambda: po.plot_trajectories("booth", _paths(), points={"p": (0, 0, 0)}), ValueError,
+         r"point 'p' must be \(x, y\)"),
+        (lambda: po.plot_per_step({}), TypeError, "measured must be a non-empty mapping"),
+        (lambda: po.plot_per_step({"a": np.zeros((2, 2))}), ValueError,
+         r"measured\['a'\] must be a non-empty 1-D array"),
+        (lambda: po.plot_per_step({"a": [1.0]}, {"b": [1.0]}), ValueError,
+         r"predicted has labels \['b'\] that measured lacks"),
+        (lambda: po.plot_per_step({"a": [1.0]}, first_step=0.5), TypeError, "first_step"),
+        (lambda: po.plot_weight_decay("booth", _paths(), {}, {"a": [1.0]}, bound=-1.0),
+         ValueError, "bound"),
     ],
 )
 def test_bad_input(call, error, match):

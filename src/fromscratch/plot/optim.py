@@ -27,12 +27,18 @@ __all__ = [
     "plot_trajectories",
     "plot_loss_curves",
     "plot_race",
+    "plot_per_step",
+    "plot_paths_and_steps",
+    "plot_weight_decay",
     "save_trajectory_animation",
 ]
 
 #: One colour per optimizer, fixed so that a name keeps its colour across figures.
 _COLORS = ("tab:red", "tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown",
            "tab:pink", "tab:olive", "tab:cyan", "black", "tab:gray")
+
+#: Markers for named points (a fixed point, a penalized minimizer...), in order of appearance.
+_POINT_MARKERS = ("D", "P", "s", "^", "v", "h")
 
 
 def _landscape(fn: TestFunction, n: int, window: Any) -> tuple[np.ndarray, ...]:
@@ -222,6 +228,21 @@ def _check_trajectories(trajectories: Mapping[str, Any]) -> dict[str, np.ndarray
     return checked
 
 
+def _check_points(points: Mapping[str, Any] | None) -> dict[str, np.ndarray]:
+    if points is None:
+        return {}
+    if not isinstance(points, Mapping):
+        raise TypeError("points must be a mapping from a label to a point (x, y); got "
+                        f"{type(points).__name__}.")
+    checked = {}
+    for label, point in points.items():
+        array = np.asarray(point, dtype=float)
+        if array.shape != (2,):
+            raise ValueError(f"point {label!r} must be (x, y); got shape {array.shape}.")
+        checked[str(label)] = array
+    return checked
+
+
 def _window_showing(fn: TestFunction, points: np.ndarray, window: Any) -> Any:
     """The plotting window, widened (with a 5 % margin) to show every start point."""
     if window is not None:
@@ -244,6 +265,7 @@ def plot_trajectories(
     window: Any = None,
     ax: Any = None,
     title: str | None = None,
+    points: Mapping[str, Any] | None = None,
 ):
     """Several optimizers' paths on one contour plot, with a legend and the start marked.
 
@@ -259,12 +281,16 @@ def plot_trajectories(
         Default: the function's plotting window, widened to show every start.
     title : str, optional
         Default: ``"<function>: optimizer paths"``.
+    points : mapping of label -> (x, y), optional
+        Named points to mark (a fixed point, a penalized minimizer...), each with its own
+        marker and legend entry.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
     paths = _check_trajectories(trajectories)
+    marked = _check_points(points)
     starts = np.array([path[0] for path in paths.values()])
     window = _window_showing(get(function), starts, window)
     fig = plot_contour(function, n=n, window=window, ax=ax, colorbar=False)
@@ -275,9 +301,21 @@ def plot_trajectories(
                 markersize=2.5, label=label, zorder=4)
     ax.plot(starts[:, 0], starts[:, 1], linestyle="none", marker="o", markersize=8,
             color="white", markeredgecolor="black", label="start", zorder=6)
+    for marker, (label, point) in zip(_POINT_MARKERS * 2, marked.items(), strict=False):
+        ax.plot([point[0]], [point[1]], linestyle="none", marker=marker, markersize=9,
+                color="white", markeredgecolor="black", label=label, zorder=7)
     ax.set_title(title if title is not None else f"{get(function).title}: optimizer paths")
     ax.legend(loc="best", fontsize=8, framealpha=0.85)
     return fig
+
+
+def _label_axes(ax: Any, xlabel: str, ylabel: str, title: str) -> None:
+    """Labels, title, a light grid and the legend of a per-step panel."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
 
 
 def plot_loss_curves(
@@ -319,11 +357,7 @@ def plot_loss_curves(
         ax.set_yscale("log")
     if ylim is not None:
         ax.set_ylim(*ylim)
-    ax.set_xlabel("step")
-    ax.set_ylabel("f(x_k) − f*" if f_star is not None else "f(x_k)")
-    ax.set_title(title)
-    ax.grid(True, which="major", alpha=0.3)
-    ax.legend(fontsize=8)
+    _label_axes(ax, "step", "f(x_k) − f*" if f_star is not None else "f(x_k)", title)
     return fig
 
 
@@ -358,6 +392,163 @@ def plot_race(
         margin = 0.05 * float(Z.max() - Z.min())
         plot_loss_curves(losses, ylim=(float(Z.min()) - margin, float(Z.max()) + margin),
                          ax=right, title=f"{fn.title}: loss per step (inside the window)")
+    return fig
+
+
+def _check_series(series: Any, name: str) -> dict[str, np.ndarray]:
+    if not isinstance(series, Mapping) or not series:
+        raise TypeError(f"{name} must be a non-empty mapping from a label to a 1-D array of "
+                        f"values per step; got {type(series).__name__}.")
+    checked = {}
+    for label, values in series.items():
+        array = np.asarray(values, dtype=float)
+        if array.ndim != 1 or len(array) == 0:
+            raise ValueError(f"{name}[{label!r}] must be a non-empty 1-D array (one value per "
+                             f"step); got shape {array.shape}.")
+        checked[str(label)] = array
+    return checked
+
+
+def plot_per_step(
+    measured: Mapping[str, Any],
+    predicted: Mapping[str, Any] | None = None,
+    *,
+    first_step: int = 1,
+    logx: bool = False,
+    logy: bool = True,
+    hlines: Mapping[str, float] | None = None,
+    ax: Any = None,
+    xlabel: str = "step k",
+    ylabel: str = "",
+    title: str = "",
+):
+    """Quantities recorded at every step — step lengths, an optimizer's state, an error —
+    as solid lines, and what a formula predicts for them as dashed lines of the same colour.
+
+    Parameters
+    ----------
+    measured : mapping of label -> 1-D array
+        Entry ``i`` belongs to step ``first_step + i``.
+    predicted : mapping of label -> 1-D array, optional
+        The formula's values for ``measured[label]`` (same label, at the same steps); drawn
+        dashed, and named once in the legend as "dashed: formula".
+    first_step : int
+        The step of each array's first entry.
+    logx, logy : bool
+        Logarithmic axes (non-positive values are not drawn on a log axis).
+    hlines : mapping of label -> float, optional
+        Horizontal dotted reference lines (a limit, a bound), labelled.
+    ax : matplotlib Axes, optional
+        Draw into this panel instead of a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    curves = _check_series(measured, "measured")
+    formulas = {} if predicted is None else _check_series(predicted, "predicted")
+    unknown = sorted(set(formulas) - set(curves))
+    if unknown:
+        raise ValueError(f"predicted has labels {unknown} that measured lacks; each prediction "
+                         f"is drawn next to its measurement: {sorted(curves)}.")
+    first_step = check_scalar(first_step, "first_step", kind=int)
+    fig, ax = (ax.figure, ax) if ax is not None else new_figure(width=6.0, height=4.0)
+    colors = dict(zip(curves, _COLORS * 2, strict=False))
+    for label, values in curves.items():
+        # a measurement with a formula beside it is drawn wide and light, so that the dashed
+        # formula stays visible where the two coincide
+        wide = label in formulas
+        ax.plot(first_step + np.arange(len(values)), values, color=colors[label],
+                linewidth=3.2 if wide else 1.6, alpha=0.45 if wide else 1.0, label=label)
+    for i, (label, values) in enumerate(formulas.items()):
+        ax.plot(first_step + np.arange(len(values)), values, color=colors[label],
+                linestyle=(0, (4, 3)), linewidth=1.2,
+                label="dashed: formula" if i == 0 else None)
+    for label, value in (hlines or {}).items():
+        ax.axhline(float(value), color="gray", linestyle=":", linewidth=1.2, label=label)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    _label_axes(ax, xlabel, ylabel, title)
+    return fig
+
+
+def plot_paths_and_steps(
+    function: str | TestFunction,
+    trajectories: Mapping[str, Any],
+    measured: Mapping[str, Any],
+    predicted: Mapping[str, Any] | None = None,
+    *,
+    points: Mapping[str, Any] | None = None,
+    window: Any = None,
+    n: int = 150,
+    first_step: int = 1,
+    logx: bool = False,
+    logy: bool = True,
+    hlines: Mapping[str, float] | None = None,
+    ylabel: str = "",
+    steps_title: str = "",
+    title: str | None = None,
+):
+    """Two panels: optimizers' paths on a landscape (:func:`plot_trajectories`) and, beside
+    them, what happened at each step (:func:`plot_per_step`).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(12.0, 4.4), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    plot_trajectories(function, trajectories, n=n, window=window, ax=left, title=title,
+                      points=points)
+    plot_per_step(measured, predicted, first_step=first_step, logx=logx, logy=logy,
+                  hlines=hlines, ax=right, ylabel=ylabel, title=steps_title)
+    return fig
+
+
+def plot_weight_decay(
+    function: str | TestFunction,
+    trajectories: Mapping[str, Any],
+    points: Mapping[str, Any],
+    distances: Mapping[str, Any],
+    *,
+    bound: float,
+    n: int = 150,
+    window: Any = None,
+):
+    r"""Where weight decay takes an optimizer: paths to their end points beside the box
+    :math:`\|x\|_\infty \le` ``bound`` (AdamW's :math:`1/\lambda`), and each run's distance to
+    the point it should reach, per step.
+
+    Parameters
+    ----------
+    function, trajectories, points, n, window :
+        As in :func:`plot_trajectories`.
+    distances : mapping of label -> 1-D array
+        Distance to the predicted end point after each step (log scale).
+    bound : float
+        Half-width of the box drawn (dotted), centred at the origin.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    bound = check_scalar(bound, "bound", min_val=0.0)
+    fig = Figure(figsize=(12.0, 4.6), layout="constrained")
+    left, right = fig.subplots(1, 2)
+    plot_trajectories(function, trajectories, n=n, window=window, ax=left, points=points,
+                      title=f"{get(function).title}: where the runs stop")
+    corners = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1], [-1, -1]]) * bound
+    left.plot(corners[:, 0], corners[:, 1], color="white", linestyle=":", linewidth=1.6,
+              label=f"box |x_i| ≤ {bound:g}", zorder=3)
+    left.legend(loc="best", fontsize=8, framealpha=0.85)
+    plot_per_step(distances, logx=True, ax=right, ylabel="distance to its end point",
+                  title="Convergence to the predicted end point")
     return fig
 
 

@@ -6,19 +6,35 @@ import numpy as np
 
 TITLE = "Optimization test functions"
 
+#: Where the curriculum topic is taught: its section, its figure and one of its checks.
+TOPICS = {
+    "H1": {
+        "section": "The gallery",
+        "figure": "Every function on its plotting window; stars are the global minima, crosses "
+                  "the saddle points. Functions whose values span orders of magnitude are "
+                  "coloured by $\\log(f - f^*)$.",
+        "check": "Rosenbrock: ‖∇f‖ at minimum 1",
+    },
+}
+
+
+def _locations(fn) -> str:
+    if not fn.minima:
+        return "none (unbounded below)"
+    return ", ".join(f"({m.location[0]:.6g}, {m.location[1]:.6g})" for m in fn.minima)
+
 
 def _minima_text(fn) -> str:
     if not fn.minima:
         return "none (unbounded below)"
-    places = ", ".join(f"({m.location[0]:.6g}, {m.location[1]:.6g})" for m in fn.minima)
-    return f"$f^* = {fn.min_value:.6g}$ at {places}"
+    return f"$f^* = {fn.min_value:.6g}$ at {_locations(fn)}"
 
 
 def run(ch) -> None:
     from matplotlib.figure import Figure
 
     from fromscratch.autodiff import grad, hessian
-    from fromscratch.benchfunctions import all_functions
+    from fromscratch.benchfunctions import all_functions, get
     from fromscratch.plot.optim import plot_contour, plot_gallery, plot_surface
 
     functions = all_functions()
@@ -44,17 +60,22 @@ def run(ch) -> None:
         "with the digits those sources give."
     )
 
-    ch.heading("The gallery")
-    ch.figure(plot_gallery(functions, n=60 if ch.quick else 160),
-              "Every function on its plotting window; stars are the global minima, crosses "
-              "the saddle points. Functions whose values span orders of magnitude are coloured "
-              "by $\\log(f - f^*)$.")
+    ch.heading(TOPICS["H1"]["section"])
+    ch.text(
+        "Each function is a `TestFunction` of `fromscratch.benchfunctions`: a callable that "
+        "carries its formula, search domain, every global minimum with the precision the "
+        "literature gives it, a plotting window and a start for the optimizer races. The "
+        "formula itself is a few lines of `anp`, for instance Rosenbrock's:"
+    )
+    ch.code(get("rosenbrock").fn, "fromscratch.benchfunctions: Rosenbrock's formula")
+    ch.figure(plot_gallery(functions, n=60 if ch.quick else 160), TOPICS["H1"]["figure"])
     ch.table(
-        ["function", "domain", "global minima", "f*", "smooth at minima", "log colours"],
-        [[fn.title, f"[{fn.domain[0][0]:g}, {fn.domain[0][1]:g}] × "
-          f"[{fn.domain[1][0]:g}, {fn.domain[1][1]:g}]", len(fn.minima),
-          fn.min_value if fn.minima else "none", fn.smooth, fn.log_scale] for fn in functions],
-        "The registry (`fromscratch.benchfunctions.names()`).",
+        ["function", "f(x, y)", "domain", "global minima", "f*", "smooth at minima"],
+        [[fn.title, f"${fn.formula}$", f"[{fn.domain[0][0]:g}, {fn.domain[0][1]:g}] × "
+          f"[{fn.domain[1][0]:g}, {fn.domain[1][1]:g}]", _locations(fn),
+          fn.min_value if fn.minima else "none", fn.smooth] for fn in functions],
+        "The registry (`fromscratch.benchfunctions.names()`), as the literature states each "
+        "function; the checks below hold every row to it.",
     )
 
     ch.heading("What is verified, and how")
