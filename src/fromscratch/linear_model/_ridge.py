@@ -65,12 +65,6 @@ class Ridge(LinearModel):
         hand-derived gradient :math:`-\frac1n X_c^\top(y_c - X_c w) + \frac{\alpha}{n}w`
         and a :mod:`fromscratch.optim` optimizer, as :class:`LinearRegression`'s gradient
         solvers; the parameters below are theirs.
-    optimizer : str, default="sgd"
-        Name of the :mod:`fromscratch.optim` optimizer of the gradient solvers.
-    optimizer_params : dict or None, default=None
-        Extra hyper-parameters of that optimizer (e.g. ``{"momentum": 0.9}``).
-    learning_rate : float, default=0.01
-        Step size of the gradient solvers.
     max_iter : int, default=1000
         Epochs of the gradient solvers (scikit-learn's default, ``None``, leaves the number
         to each of its solvers).
@@ -85,24 +79,17 @@ class Ridge(LinearModel):
         epochs; with a constant step they hover around :math:`\hat w` at a distance that
         shrinks with ``learning_rate``. ``None``: run all ``max_iter`` epochs. Running out of
         ``max_iter`` first gives a :class:`~fromscratch.exceptions.ConvergenceWarning`.
-    batch_size : int, default=32
-        Mini-batch size of ``"minibatch"``.
-    random_state : int, numpy.random.Generator or None, default=None
-        Shuffling (and the validation split) of the gradient solvers.
-    verbose : int, default=0
-        Progress output of the gradient solvers.
-    gradient : {"analytic", "autodiff"}, default="analytic"
-        The hand-derived gradient, or reverse-mode automatic differentiation of the same
-        objective (:mod:`fromscratch.autodiff`): the same numbers, the formula is faster.
-    early_stopping : bool, default=False
-        Gradient solvers: hold out ``validation_fraction`` of the training data, stop when its
-        objective has not improved for ``n_iter_no_change`` epochs, keep the best
-        coefficients. The penalty per sample stays :math:`\alpha/(2n)` with :math:`n` all
-        the rows given to ``fit``.
-    validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping.
-    n_iter_no_change : int, default=5
-        Patience of the loss-based stopping rule, in epochs.
+    optimizer, optimizer_params, learning_rate, batch_size, random_state, verbose, gradient
+        The gradient solvers' optimizer (a :mod:`fromscratch.optim` name, ``"sgd"``), its
+        other hyper-parameters (``None``), step size (0.01), mini-batch size (32),
+        shuffling (``None``), progress output (0) and gradient (``"analytic"``: the formula
+        above; ``"autodiff"``: reverse-mode automatic differentiation of the same
+        objective), as in :class:`LinearRegression`.
+    early_stopping, validation_fraction, n_iter_no_change
+        Hold out ``validation_fraction`` (0.1) of the rows, stop when their objective has not
+        improved for ``n_iter_no_change`` (5) epochs and keep the best coefficients (default
+        ``False``), as in :class:`LinearRegression`; the penalty per sample stays
+        :math:`\alpha/(2n)` with :math:`n` all the rows given to ``fit``.
 
     Attributes
     ----------
@@ -126,6 +113,9 @@ class Ridge(LinearModel):
     >>> import numpy as np
     >>> X = np.array([[0.0], [1.0], [2.0]])
     >>> round(float(Ridge(alpha=1.0).fit(X, [1.0, 3.0, 5.0]).coef_[0]), 6)
+    1.333333
+    >>> by_gradient = Ridge(alpha=1.0, solver="gd", learning_rate=0.5, tol=1e-10)
+    >>> round(float(by_gradient.fit(X, [1.0, 3.0, 5.0]).coef_[0]), 6)
     1.333333
     """
 
