@@ -552,8 +552,8 @@ def least_squares_solver(
     The returned ``solve(estimator, X, y)`` reads the estimator's ``fit_intercept``, ``tol``,
     ``max_iter``, ``verbose`` and, for the gradient solvers, ``optimizer``,
     ``optimizer_params``, ``learning_rate``, ``batch_size``, ``random_state``, ``gradient``,
-    ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change``; it returns
-    ``coef_``, ``intercept_``, ``n_iter_`` and ``loss_curve_``.
+    ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change`` (and ``alpha`` with
+    ``ridge=True``); it returns ``coef_``, ``intercept_``, ``n_iter_`` and ``loss_curve_``.
     """
     def solve(estimator: Any, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
         Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept)

@@ -19,6 +19,7 @@ gradient: they share the training loop of :mod:`._iterative`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -171,7 +172,8 @@ class Ridge(LinearModel):
         self._set_coef(coef, intercept)
         return self
 
-    def _fit_by_gradient(self, solve: Any, X: np.ndarray, y: np.ndarray) -> Ridge:
+    def _fit_by_gradient(self, solve: Callable[..., dict[str, Any]], X: np.ndarray,
+                         y: np.ndarray) -> Ridge:
         fitted = solve(self, X, y)
         for name, value in fitted.items():
             if name not in ("coef_", "intercept_"):

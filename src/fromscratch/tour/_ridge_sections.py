@@ -185,6 +185,8 @@ def _objective(X, y, alpha: float, coef, intercept=0.0) -> float:
 
 
 def ridge_gradient(ch) -> None:
+    from matplotlib.figure import Figure
+
     import fromscratch.autodiff.numpy as anp
     from fromscratch.autodiff import grad
     from fromscratch.datasets import load_diabetes
@@ -289,8 +291,6 @@ def ridge_gradient(ch) -> None:
     tol = {"gd": 1e-8, "sgd": 1e-6, "minibatch": 1e-6}
     fitted = {label: Ridge(alpha=alpha2, tol=tol[params["solver"]], max_iter=2000,
                            **params).fit(X2, y2) for label, params in settings.items()}
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(11.5, 4.9), layout="constrained")
     left, right = fig.subplots(1, 2)
     plot_ridge_descent(X2, y2, alpha2, exact.coef_, paths, ax=left)
