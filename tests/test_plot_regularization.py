@@ -82,6 +82,21 @@ def test_train_test_error_marks_the_best_test_value():
         pr.plot_train_test_error([1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3])
 
 
+def test_split_estimates_histogram_the_differences_with_their_means():
+    true = np.array([1.0, 2.0, 3.0, 4.0])
+    train, test = true - np.array([0.3, 0.1, 0.2, 0.2]), true + np.array([0.1, -0.1, 0.0, 0.4])
+    fig = pr.plot_split_estimates(train, test, true, bins=4)
+    assert isinstance(fig, Figure) and _no_pyplot_figures()
+    ax = fig.axes[0]
+    assert ax.get_title() == "4 random train–test splits"
+    counts = [sum(bar.get_height() for bar in container) for container in ax.containers]
+    assert counts == [4, 4]  # every repetition in each histogram
+    means = [line for line in ax.lines if line.get_label().startswith("mean")]
+    np.testing.assert_allclose([line.get_xdata()[0] for line in means], [-0.2, 0.1])
+    with pytest.raises(ValueError, match="test_error has 3 values"):
+        pr.plot_split_estimates(train, test[:3], true)
+
+
 # -- coefficient paths, constraint regions, shrinkage ------------------------------------------
 
 
@@ -141,6 +156,71 @@ def test_constraint_regions_draw_the_balls_and_the_least_squares_point():
 def test_constraint_regions_bad_input(X, w_l2, message):
     with pytest.raises(ValueError, match=message):
         pr.plot_constraint_regions(X, np.ones(5), w_l2, [1.0, 0.0])
+
+
+def _two_feature_problem():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 2))
+    X -= X.mean(axis=0)
+    y = X @ np.array([2.0, 1.0]) + 0.1 * rng.standard_normal(30)
+    return X, y - y.mean()
+
+
+def test_ridge_descent_draws_the_paths_the_circle_and_the_solution():
+    X, y = _two_feature_problem()
+    alpha = 10.0
+    w_ridge = np.linalg.solve(X.T @ X + alpha * np.eye(2), X.T @ y)
+    path = np.array([[0.0, 0.0], [0.5, 0.2], w_ridge])
+    fig = pr.plot_ridge_descent(X, y, alpha, w_ridge, {"gd": path}, n_grid=40)
+    assert isinstance(fig, Figure) and _no_pyplot_figures()
+    lines = {line.get_label(): line for line in fig.axes[0].lines}
+    np.testing.assert_array_equal(lines["gd"].get_xydata(), path)
+    circle = [line for label, line in lines.items() if label.startswith("penalty")][0]
+    np.testing.assert_allclose(np.hypot(*circle.get_xydata().T), np.hypot(*w_ridge),
+                               rtol=1e-12)
+    star = [line for label, line in lines.items() if label.startswith("ridge")][0]
+    np.testing.assert_allclose(np.ravel(star.get_xydata()), w_ridge)
+    ols = np.linalg.lstsq(X, y, rcond=None)[0]
+    np.testing.assert_allclose(np.ravel(lines["least squares"].get_xydata()), ols, rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(X=np.ones((5, 3))), ValueError, "exactly 2 columns"),
+        (dict(alpha=0.0), ValueError, "alpha"),
+        (dict(paths={}), TypeError, "non-empty mapping"),
+        (dict(paths={"gd": np.ones((3, 3))}), ValueError, r"paths\['gd'\] must have shape"),
+        (dict(w_ridge=[1.0]), ValueError, "w_ridge must hold 2"),
+    ],
+)
+def test_ridge_descent_bad_input(kwargs, error, message):
+    arguments = dict(X=np.eye(5, 2), y=np.ones(5), alpha=1.0, w_ridge=[0.1, 0.1],
+                     paths={"gd": np.zeros((2, 2))})
+    with pytest.raises(error, match=message):
+        pr.plot_ridge_descent(**{**arguments, **kwargs})
+
+
+def test_normal_equation_draws_each_residual_from_the_fit_to_y():
+    X = np.array([[1.0, 0.1], [0.2, 1.0], [0.1, 0.3]])
+    y = np.array([0.7, 0.9, 1.3])
+    fit = X @ np.linalg.lstsq(X, y, rcond=None)[0]
+    path = np.outer(np.linspace(1, 0, 5), fit)
+    fig = pr.plot_normal_equation(X, y, {"least squares": fit}, path=path)
+    assert isinstance(fig, Figure) and _no_pyplot_figures()
+    ax = fig.axes[0]
+    assert ax.name == "3d"
+    residual = [line for line in ax.lines if line.get_linestyle() == "--"][0]
+    xs, ys, zs = residual.get_data_3d()
+    np.testing.assert_allclose(np.column_stack([xs, ys, zs]), np.vstack([fit, y]))
+    dotted = [line for line in ax.lines if line.get_linestyle() == ":"][0]
+    np.testing.assert_allclose(np.column_stack(dotted.get_data_3d()), path)
+    with pytest.raises(ValueError, match=r"shape \(3, 2\)"):
+        pr.plot_normal_equation(np.ones((4, 2)), y, {"a": fit})
+    with pytest.raises(TypeError, match="non-empty mapping"):
+        pr.plot_normal_equation(X, y, {})
+    with pytest.raises(ValueError, match="path must have shape"):
+        pr.plot_normal_equation(X, y, {"a": fit}, path=np.ones((4, 2)))
 
 
 def test_shrinkage_curves_are_the_closed_forms():

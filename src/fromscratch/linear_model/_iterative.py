@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_scalar
+from fromscratch._validation import check_choice, check_scalar
 from fromscratch.exceptions import DivergenceError
 from fromscratch.linear_model._base import center_data, intercept_from
 from fromscratch.linear_model._gradient_descent import gradient_descent
@@ -85,6 +85,7 @@ __all__ = [
     "lbfgs",
     "validation_split",
     "check_solver_options",
+    "check_gradient_solver_params",
     "least_squares_objective",
     "least_squares_solver",
 ]
@@ -463,17 +464,53 @@ def check_solver_options(
                  include_min=False, include_max=False)
 
 
+def check_gradient_solver_params(estimator: Any) -> None:
+    """Validate the gradient solvers' hyper-parameters of a linear regressor
+    (:class:`LinearRegression`, :class:`Ridge`): ``optimizer``, ``optimizer_params``,
+    ``learning_rate``, ``max_iter``, ``tol``, ``batch_size``, ``verbose``, ``gradient``,
+    ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change``, with messages naming
+    each."""
+    if not isinstance(estimator.optimizer, str):
+        raise TypeError(
+            f"optimizer must be an optimizer name (str); got {estimator.optimizer!r}.")
+    if estimator.optimizer_params is not None and not isinstance(estimator.optimizer_params,
+                                                                 dict):
+        raise TypeError(
+            f"optimizer_params must be a dict or None; got {estimator.optimizer_params!r}.")
+    check_scalar(estimator.batch_size, "batch_size", kind=int, min_val=1)
+    check_solver_options(
+        learning_rate=estimator.learning_rate, max_iter=estimator.max_iter, tol=estimator.tol,
+        batch_size=estimator.batch_size, n_iter_no_change=estimator.n_iter_no_change,
+        validation_fraction=estimator.validation_fraction,
+    )
+    check_scalar(estimator.verbose, "verbose", kind=int, min_val=0)
+    check_choice(estimator.gradient, "gradient", ("analytic", "autodiff"))
+    if not isinstance(estimator.early_stopping, (bool, np.bool_)):
+        raise TypeError(f"early_stopping must be a bool; got {estimator.early_stopping!r}.")
+
+
 # -- least squares: the glue for LinearRegression's iterative solvers --------------------------
 
 
-def least_squares_objective(gradient: str = "analytic") -> Objective:
-    r"""Half the mean squared error, :math:`f(w) = \frac{1}{2n}\|y - Xw\|^2`, by hand:
+def least_squares_objective(gradient: str = "analytic", l2: float = 0.0) -> Objective:
+    r"""Half the mean squared error, plus a ridge penalty, by hand:
 
-    .. math:: \nabla f = -\frac1n X^\top (y - Xw), \qquad \nabla^2 f = \frac1n X^\top X.
+    .. math::
 
-    Its minimizer is the least-squares solution (the factor :math:`\frac{1}{2n}` changes the
-    scale, not the minimum). The Hessian does not depend on :math:`w`: :math:`f` equals its
-    quadratic model, so Newton's first step solves the normal equations exactly.
+        f(w) = \frac{1}{2n}\|y - Xw\|^2 + \frac{\lambda}{2}\|w\|^2, \qquad
+        \nabla f = -\frac1n X^\top (y - Xw) + \lambda w, \qquad
+        \nabla^2 f = \frac1n X^\top X + \lambda I.
+
+    Without the penalty (``l2`` :math:`= \lambda = 0`) its minimizer is the least-squares
+    solution (the factor :math:`\frac{1}{2n}` changes the scale, not the minimum). With
+    :math:`\lambda = \alpha/n` it is :class:`Ridge`'s objective
+    :math:`\|y - Xw\|^2 + \alpha\|w\|^2` divided by :math:`2n`, whose gradient is
+    :math:`-\frac1n X^\top(y - Xw) + \frac{\alpha}{n} w`. The :math:`n` in :math:`\lambda`
+    is the number of training rows, fixed: the solvers call these functions on batches, where
+    the loss is averaged over the batch's rows but the penalty stays :math:`\frac{\lambda}{2}
+    \|w\|^2`, so that a random batch's gradient is an unbiased estimate of :math:`\nabla f`.
+    The Hessian does not depend on :math:`w`: :math:`f` equals its quadratic model, so
+    Newton's first step solves the (penalized) normal equations exactly.
 
     ``gradient="autodiff"`` takes :math:`\nabla f` from reverse-mode automatic differentiation
     of the same loss instead of the formula (the tests show both agree).
@@ -481,39 +518,47 @@ def least_squares_objective(gradient: str = "analytic") -> Objective:
 
     def loss(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
         r = y - X @ w
-        return 0.5 * float(r @ r) / X.shape[0]
+        return 0.5 * float(r @ r) / X.shape[0] + 0.5 * l2 * float(w @ w)
 
     def analytic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return -(X.T @ (y - X @ w)) / X.shape[0]
+        return -(X.T @ (y - X @ w)) / X.shape[0] + l2 * w
 
     def differentiable_loss(w: Any, X: np.ndarray, y: np.ndarray) -> Any:
         """The same loss in fromscratch.autodiff.numpy operations."""
         import fromscratch.autodiff.numpy as anp
 
         r = y - X @ w
-        return 0.5 * anp.sum(r * r) / X.shape[0]
+        return 0.5 * anp.sum(r * r) / X.shape[0] + 0.5 * l2 * anp.sum(w * w)
 
     def hessian(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return (X.T @ X) / X.shape[0]
+        H = (X.T @ X) / X.shape[0]
+        H[np.diag_indices_from(H)] += l2
+        return H
 
     gradient_function = {"analytic": analytic_gradient,
                          "autodiff": autodiff_gradient(differentiable_loss)}[gradient]
     return Objective(loss=loss, gradient=gradient_function, hessian=hessian)
 
 
-def least_squares_solver(kind: str) -> Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]:
-    """A solver for ``LinearRegression``'s table: ``"gd"``, ``"sgd"``, ``"minibatch"`` or
-    ``"newton"`` on the centered data (the intercept by centering, as for the exact solvers).
+def least_squares_solver(
+    kind: str, *, ridge: bool = False
+) -> Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]:
+    r"""A solver for ``LinearRegression``'s table: ``"gd"``, ``"sgd"``, ``"minibatch"`` or
+    ``"newton"`` on the centered data (the intercept by centering, as for the exact solvers,
+    so it is never penalized). With ``ridge=True``, a solver for ``Ridge``'s table: the
+    objective gets the estimator's penalty ``alpha``, scaled like the loss
+    (:func:`least_squares_objective` with :math:`\lambda = \alpha/n`).
 
     The returned ``solve(estimator, X, y)`` reads the estimator's ``fit_intercept``, ``tol``,
     ``max_iter``, ``verbose`` and, for the gradient solvers, ``optimizer``,
     ``optimizer_params``, ``learning_rate``, ``batch_size``, ``random_state``, ``gradient``,
-    ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change``; it returns
-    ``coef_``, ``intercept_``, ``n_iter_`` and ``loss_curve_``.
+    ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change`` (and ``alpha`` with
+    ``ridge=True``); it returns ``coef_``, ``intercept_``, ``n_iter_`` and ``loss_curve_``.
     """
     def solve(estimator: Any, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
         Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept)
-        objective = least_squares_objective(estimator.gradient)
+        l2 = estimator.alpha / X.shape[0] if ridge else 0.0
+        objective = least_squares_objective(estimator.gradient, l2=l2)
         w0 = np.zeros(X.shape[1], dtype=X.dtype)
         if kind == "newton":
             result = newton(objective, w0, Xc, yc, tol=estimator.tol,

@@ -37,14 +37,17 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_choice, check_scalar
+from fromscratch._validation import check_choice
 from fromscratch.linear_model._base import (
     ExactSolution,
     LinearModel,
     solve_least_squares_qr,
     solve_normal_equations,
 )
-from fromscratch.linear_model._iterative import least_squares_solver
+from fromscratch.linear_model._iterative import (
+    check_gradient_solver_params,
+    least_squares_solver,
+)
 
 __all__ = ["LinearRegression", "SOLVERS"]
 
@@ -203,24 +206,7 @@ class LinearRegression(LinearModel):
         solver = check_choice(self.solver, "solver", tuple(SOLVERS))
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
-        if not isinstance(self.optimizer, str):
-            raise TypeError(f"optimizer must be an optimizer name (str); got {self.optimizer!r}.")
-        if self.optimizer_params is not None and not isinstance(self.optimizer_params, dict):
-            raise TypeError(
-                f"optimizer_params must be a dict or None; got {self.optimizer_params!r}."
-            )
-        check_scalar(self.learning_rate, "learning_rate", min_val=0.0, include_min=False)
-        check_scalar(self.max_iter, "max_iter", kind=int, min_val=1)
-        if self.tol is not None:
-            check_scalar(self.tol, "tol", min_val=0.0)
-        check_scalar(self.batch_size, "batch_size", kind=int, min_val=1)
-        check_scalar(self.verbose, "verbose", kind=int, min_val=0)
-        check_choice(self.gradient, "gradient", ("analytic", "autodiff"))
-        if not isinstance(self.early_stopping, (bool, np.bool_)):
-            raise TypeError(f"early_stopping must be a bool; got {self.early_stopping!r}.")
-        check_scalar(self.validation_fraction, "validation_fraction", min_val=0.0, max_val=1.0,
-                     include_min=False, include_max=False)
-        check_scalar(self.n_iter_no_change, "n_iter_no_change", kind=int, min_val=1)
+        check_gradient_solver_params(self)
         return SOLVERS[solver]
 
     def fit(self, X: Any, y: Any) -> LinearRegression:

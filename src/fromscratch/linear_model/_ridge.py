@@ -6,10 +6,20 @@ r"""Ridge regression (L2-penalized least squares): :class:`Ridge` and :func:`rid
 the closed form :math:`(X^\top X + \alpha I)\,w = X^\top y` on centered data. For
 :math:`\alpha > 0` the matrix is positive definite, so the solution is unique even with
 collinear columns or more features than samples.
+
+The gradient solvers (``"gd"``, ``"sgd"``, ``"minibatch"``) minimize the same objective divided
+by :math:`2n`, the scale of :class:`LinearRegression`'s gradient solvers,
+
+.. math:: f(w) = \frac{1}{2n}\|y_c - X_c w\|^2 + \frac{\alpha}{2n}\|w\|^2, \qquad
+    \nabla f(w) = -\frac1n X_c^\top(y_c - X_c w) + \frac{\alpha}{n} w,
+
+on the centered data (the intercept by centering, never penalized), with the hand-derived
+gradient: they share the training loop of :mod:`._iterative`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -23,11 +33,15 @@ from fromscratch.linear_model._base import (
     solve_least_squares_qr,
     solve_normal_equations,
 )
+from fromscratch.linear_model._iterative import check_gradient_solver_params, least_squares_solver
 
 __all__ = ["Ridge", "ridge_path"]
 
 _SOLVERS = {"auto": solve_normal_equations, "cholesky": solve_normal_equations,
             "qr": solve_least_squares_qr}
+#: The gradient solvers: ``solve(estimator, X, y) -> dict of fitted attributes``.
+_GRADIENT_SOLVERS = {name: least_squares_solver(name, ridge=True)
+                     for name in ("gd", "sgd", "minibatch")}
 
 
 class Ridge(LinearModel):
@@ -41,19 +55,57 @@ class Ridge(LinearModel):
         Penalty strength, :math:`\alpha \ge 0` (0 is ordinary least squares).
     fit_intercept : bool, default=True
         Fit an (unpenalized) intercept by centering.
-    solver : {"auto", "cholesky", "qr"}, default="auto"
+    solver : {"auto", "cholesky", "qr", "gd", "sgd", "minibatch"}, default="auto"
         ``"cholesky"`` (= ``"auto"``): the normal equations
         :math:`(X^\top X + \alpha I)w = X^\top y` by Cholesky, or their dual form
         :math:`w = X^\top(XX^\top + \alpha I)^{-1}y` when there are more features than
         samples. ``"qr"``: Householder QR of the augmented matrix
-        :math:`[X;\ \sqrt\alpha I]` (never squares the condition number).
+        :math:`[X;\ \sqrt\alpha I]` (never squares the condition number). ``"gd"``
+        (full batch), ``"sgd"`` (one sample per step) and ``"minibatch"`` (``batch_size``
+        samples per step): gradient descent on the objective divided by :math:`2n` with the
+        hand-derived gradient :math:`-\frac1n X_c^\top(y_c - X_c w) + \frac{\alpha}{n}w`
+        and a :mod:`fromscratch.optim` optimizer, as :class:`LinearRegression`'s gradient
+        solvers; the parameters below are theirs.
+    max_iter : int, default=1000
+        Epochs of the gradient solvers (scikit-learn's default, ``None``, leaves the number
+        to each of its solvers).
+    tol : float or None, default=1e-4
+        Stopping tolerance of the gradient solvers (scikit-learn's default value). ``"gd"``
+        stops when :math:`\max_j|\partial f/\partial w_j| \le` ``tol``; since
+        :math:`f` is strongly convex with Hessian :math:`H = (X_c^\top X_c + \alpha I)/n`,
+        then :math:`\|w - \hat w\|_2 \le \sqrt p\,` ``tol`` :math:`/\lambda_{\min}(H)
+        \le \sqrt p\, n\,` ``tol`` :math:`/\alpha`. ``"sgd"`` and ``"minibatch"`` stop
+        when the training loss (the validation loss under ``early_stopping``) has not
+        improved on its best by more than ``tol`` for ``n_iter_no_change`` consecutive
+        epochs; with a constant step they hover around :math:`\hat w` at a distance that
+        shrinks with ``learning_rate``. ``None``: run all ``max_iter`` epochs. Running out of
+        ``max_iter`` first gives a :class:`~fromscratch.exceptions.ConvergenceWarning`.
+    optimizer, optimizer_params, learning_rate, batch_size, random_state, verbose, gradient
+        The gradient solvers' optimizer (a :mod:`fromscratch.optim` name, ``"sgd"``), its
+        other hyper-parameters (``None``), step size (0.01), mini-batch size (32),
+        shuffling (``None``), progress output (0) and gradient (``"analytic"``: the formula
+        above; ``"autodiff"``: reverse-mode automatic differentiation of the same
+        objective), as in :class:`LinearRegression`.
+    early_stopping, validation_fraction, n_iter_no_change
+        Hold out ``validation_fraction`` (0.1) of the rows, stop when their objective has not
+        improved for ``n_iter_no_change`` (5) epochs and keep the best coefficients (default
+        ``False``), as in :class:`LinearRegression`; the penalty per sample stays
+        :math:`\alpha/(2n)` with :math:`n` all the rows given to ``fit``.
 
     Attributes
     ----------
     coef_ : ndarray of shape (n_features,)
     intercept_ : float
     condition_number_ : float
-        Estimated condition number of the matrix factored.
+        Exact solvers: estimated condition number of the matrix factored.
+    n_iter_ : int
+        Epochs run by the gradient solvers; 1 for the exact solvers (a single direct solve).
+    loss_curve_ : ndarray
+        Gradient solvers: the objective :math:`(\|y - Xw - b\mathbf 1\|^2 +
+        \alpha\|w\|^2)/(2n)` after each epoch.
+    validation_loss_curve_, best_iteration_
+        Gradient solvers with ``early_stopping``: the objective on the held-out rows after
+        each epoch, and the epoch whose coefficients are kept.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
 
@@ -63,23 +115,68 @@ class Ridge(LinearModel):
     >>> X = np.array([[0.0], [1.0], [2.0]])
     >>> round(float(Ridge(alpha=1.0).fit(X, [1.0, 3.0, 5.0]).coef_[0]), 6)
     1.333333
+    >>> by_gradient = Ridge(alpha=1.0, solver="gd", learning_rate=0.5, tol=1e-10)
+    >>> round(float(by_gradient.fit(X, [1.0, 3.0, 5.0]).coef_[0]), 6)
+    1.333333
     """
 
-    def __init__(self, alpha: float = 1.0, fit_intercept: bool = True, solver: str = "auto"):
+    def __init__(
+        self,
+        alpha: float = 1.0,
+        fit_intercept: bool = True,
+        solver: str = "auto",
+        optimizer: str = "sgd",
+        optimizer_params: dict[str, Any] | None = None,
+        learning_rate: float = 0.01,
+        max_iter: int = 1000,
+        tol: float | None = 1e-4,
+        batch_size: int = 32,
+        random_state: Any = None,
+        verbose: int = 0,
+        gradient: str = "analytic",
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 5,
+    ) -> None:
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
+        self.optimizer = optimizer
+        self.optimizer_params = optimizer_params
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.tol = tol
+        self.batch_size = batch_size
+        self.random_state = random_state
+        self.verbose = verbose
+        self.gradient = gradient
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
 
     def fit(self, X: Any, y: Any) -> Ridge:
-        """Fit by the closed form; returns ``self``."""
+        """Fit by the closed form (or by gradient descent); returns ``self``."""
         alpha = check_scalar(self.alpha, "alpha", min_val=0.0)
-        solve = _SOLVERS[check_choice(self.solver, "solver", tuple(_SOLVERS))]
+        solver = check_choice(self.solver, "solver", (*_SOLVERS, *_GRADIENT_SOLVERS))
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
+        check_gradient_solver_params(self)
         X, y = self._validate_fit(X, y)
-        solution = solve(X, y, fit_intercept=self.fit_intercept, alpha=alpha)
+        if solver in _GRADIENT_SOLVERS:
+            return self._fit_by_gradient(_GRADIENT_SOLVERS[solver], X, y)
+        self.n_iter_ = 1  # a single direct solve
+        solution = _SOLVERS[solver](X, y, fit_intercept=self.fit_intercept, alpha=alpha)
         self.condition_number_ = solution.condition_number
         self._set_coef(solution.coef, solution.intercept)
+        return self
+
+    def _fit_by_gradient(self, solve: Callable[..., dict[str, Any]], X: np.ndarray,
+                         y: np.ndarray) -> Ridge:
+        fitted = solve(self, X, y)
+        for name, value in fitted.items():
+            if name not in ("coef_", "intercept_"):
+                setattr(self, name, value)
+        self._set_coef(fitted["coef_"], fitted["intercept_"])
         return self
 
 

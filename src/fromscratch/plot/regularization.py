@@ -2,7 +2,13 @@ r"""Pictures of regularization: under- and overfitting, coefficient paths, the c
 
 * :func:`plot_polynomial_fits` — polynomial fits of increasing degree, one panel each.
 * :func:`plot_train_test_error` — training and test error against model complexity.
+* :func:`plot_split_estimates` — what the training and the test error say about the error on
+  new data, over many random train–test splits.
 * :func:`plot_coefficient_paths` — each coefficient against the penalty :math:`\alpha`.
+* :func:`plot_ridge_descent` — the path of gradient descent on the ridge objective's contours,
+  with the penalty's circle through the solution.
+* :func:`plot_normal_equation` — least squares and ridge as (shrunken) projections of
+  :math:`y` onto the column space of :math:`X`, in three dimensions.
 * :func:`plot_constraint_regions` — loss contours of a two-coefficient least-squares problem
   with the L2 disc and the L1 diamond, and where a contour first touches each.
 * :func:`plot_shrinkage` — what ridge and the lasso do to one least-squares coefficient.
@@ -27,7 +33,10 @@ from fromscratch.plot._style import new_figure
 __all__ = [
     "plot_polynomial_fits",
     "plot_train_test_error",
+    "plot_split_estimates",
     "plot_coefficient_paths",
+    "plot_ridge_descent",
+    "plot_normal_equation",
     "plot_constraint_regions",
     "plot_shrinkage",
     "plot_alpha_cv",
@@ -172,6 +181,48 @@ def plot_train_test_error(
     return fig
 
 
+def plot_split_estimates(
+    train_error: Any,
+    test_error: Any,
+    true_error: Any,
+    *,
+    bins: int = 30,
+    ax: Any = None,
+):
+    r"""What the training error and the test error say about the error on new data.
+
+    One value per repetition :math:`r` (a fresh data set, a random train–test split and a fit):
+    the histograms show :math:`\mathrm{train}_r - \mathrm{true}_r` and
+    :math:`\mathrm{test}_r - \mathrm{true}_r`, where :math:`\mathrm{true}_r` is the fitted
+    model's expected error on new data. The training error sits to the left of zero (it is
+    optimistic: the model has seen those points); the test error scatters around zero (it is
+    an unbiased but noisy estimate). Dotted lines mark the means.
+
+    Parameters
+    ----------
+    train_error, test_error, true_error : array-like of shape (n_repetitions,)
+        Errors of each repetition (e.g. mean squared errors).
+    bins : int, default 30
+    """
+    true_error = check_y(true_error, name="true_error")
+    n = true_error.shape[0]
+    train = _curve(train_error, n, "train_error") - true_error
+    test = _curve(test_error, n, "test_error") - true_error
+    bins = check_scalar(bins, "bins", kind=int, min_val=2)
+    fig, ax = _figure_and_axes(ax, width=6.4, height=4.0)
+    edges = np.histogram_bin_edges(np.concatenate([train, test]), bins=bins)
+    for values, color, label in ((train, _TRAIN, "training error − true error"),
+                                 (test, _TEST, "test error − true error")):
+        ax.hist(values, bins=edges, color=color, alpha=0.45, label=label)
+        ax.axvline(values.mean(), color=color, ls=":", lw=2,
+                   label=f"mean {values.mean():+.3g}")
+    ax.axvline(0.0, color="k", lw=1)
+    ax.set(xlabel="estimate − error on new data", ylabel="repetitions",
+           title=f"{n} random train–test splits")
+    ax.legend(frameon=False, fontsize=8)
+    return fig
+
+
 # -- penalties -----------------------------------------------------------------------------------
 
 
@@ -232,6 +283,151 @@ def _two_coefficients(w: Any, name: str) -> np.ndarray:
     return w
 
 
+def _centered_pair(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    X = check_array(X, name="X")
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have exactly 2 columns (one per axis); got {X.shape[1]}.")
+    return X, _curve(y, X.shape[0], "y")
+
+
+def plot_ridge_descent(
+    X: Any,
+    y: Any,
+    alpha: float,
+    w_ridge: Any,
+    paths: Mapping[str, Any],
+    *,
+    n_grid: int = 300,
+    ax: Any = None,
+):
+    r"""Gradient descent on the ridge objective, for two coefficients: the iterates on the
+    contours, and the penalty's circle through the solution.
+
+    The grey contours are those of the objective the solvers descend,
+    :math:`J(w) = \|y - Xw\|^2 + \alpha\|w\|^2` (ellipses around the ridge solution
+    :math:`\hat w`, a star). The circle :math:`\|w\|_2 = \|\hat w\|_2` is the penalty's
+    level set through :math:`\hat w`; the dashed ellipse is the contour of the loss
+    :math:`\mathrm{RSS}(w) = \|y - Xw\|^2` through :math:`\hat w`, tangent to the circle
+    there (the constraint view); the cross is the least-squares solution.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 2)
+        Two centered features (the intercept is fitted by centering).
+    y : array-like of shape (n,)
+        The centered target.
+    alpha : float
+        The penalty :math:`\alpha > 0`.
+    w_ridge : array-like of shape (2,)
+        The ridge solution (e.g. the closed form).
+    paths : mapping of label -> array of shape (k, 2)
+        The iterates of each solver, starting point first.
+    n_grid : int, default 300
+        Grid points per axis for the contours.
+    """
+    from fromscratch.linalg import lstsq
+
+    X, y = _centered_pair(X, y)
+    alpha = check_scalar(alpha, "alpha", min_val=0.0, include_min=False)
+    w_ridge = _two_coefficients(w_ridge, "w_ridge")
+    n_grid = check_scalar(n_grid, "n_grid", kind=int, min_val=10)
+    if not isinstance(paths, Mapping) or not paths:
+        raise TypeError("paths must be a non-empty mapping label -> array of iterates (k, 2).")
+    paths = {str(k): check_array(v, name=f"paths[{k!r}]") for k, v in paths.items()}
+    for label, path in paths.items():
+        if path.shape[1] != 2:
+            raise ValueError(f"paths[{label!r}] must have shape (k, 2); got {path.shape}.")
+    w_ols = lstsq(X, y)
+    G, c, yy = X.T @ X, X.T @ y, float(y @ y)
+
+    def rss(W: np.ndarray) -> np.ndarray:
+        return yy - 2.0 * W @ c + np.einsum("...i,ij,...j->...", W, G, W)
+
+    points = np.vstack([w_ols, w_ridge, np.zeros(2), *paths.values()])
+    reach = 1.15 * np.abs(points).max()
+    ticks = np.linspace(-reach, reach, n_grid)
+    W = np.stack(np.meshgrid(ticks, ticks), axis=-1)
+    J = rss(W) + alpha * np.einsum("...i,...i->...", W, W)
+    J_star = float(rss(w_ridge) + alpha * w_ridge @ w_ridge)
+    fig, ax = _figure_and_axes(ax, width=5.6, height=5.2)
+    ax.contour(ticks, ticks, J - J_star, levels=np.geomspace(1e-3, 1.0, 12) * float(
+        (J - J_star).max()), colors="0.7", linewidths=0.7)
+    ax.contour(ticks, ticks, rss(W), levels=[float(rss(w_ridge))], colors="0.2",
+               linestyles="--", linewidths=1.2)
+    t = float(np.sqrt(w_ridge @ w_ridge))
+    angle = np.linspace(0.0, 2.0 * np.pi, 400)
+    ax.plot(t * np.cos(angle), t * np.sin(angle), color=_L2, lw=1.8,
+            label=rf"penalty's circle $\|w\|_2 = {t:.3g}$")
+    for color, (label, path) in zip(("tab:red", "tab:green", "tab:purple", "tab:brown"),
+                                    paths.items(), strict=False):
+        ax.plot(path[:, 0], path[:, 1], ".-", color=color, lw=1.2, ms=4, label=label)
+    ax.plot(*w_ols, "k+", ms=12, mew=2, label="least squares")
+    ax.plot(*w_ridge, "*", color="gold", mec="k", ms=15, zorder=5,
+            label=rf"ridge $\hat w$ ($\alpha = {alpha:g}$)")
+    ax.set_aspect("equal")
+    ax.set(xlim=(-reach, reach), ylim=(-reach, reach), xlabel="$w_1$", ylabel="$w_2$",
+           title="Gradient descent on the ridge objective")
+    ax.legend(frameon=True, framealpha=0.9, fontsize=7, loc="lower left")
+    return fig
+
+
+def plot_normal_equation(X: Any, y: Any, fits: Mapping[str, Any], *, path: Any = None):
+    r"""Least squares as the orthogonal projection of :math:`y` onto the column space of
+    :math:`X`, and ridge as a shrunken one — three samples, two features, in 3-D.
+
+    The plane is :math:`\{Xw\}`, spanned by the columns :math:`x_1, x_2` (arrows). A fit
+    :math:`\hat y = X\hat w` is a point of the plane; its residual :math:`y - \hat y` is drawn
+    from it to :math:`y`. For least squares the residual is perpendicular to the plane,
+    :math:`X^\top(y - \hat y) = 0` — the normal equation; for ridge it is not:
+    :math:`X^\top(y - \hat y) = \alpha \hat w`.
+
+    Parameters
+    ----------
+    X : array-like of shape (3, 2)
+    y : array-like of shape (3,)
+    fits : mapping of label -> array of shape (3,)
+        Fitted vectors :math:`\hat y` (e.g. least squares and ridge).
+    path : array-like of shape (k, 3), optional
+        Fitted vectors along a range of penalties, drawn as a curve in the plane.
+    """
+    X = check_array(X, name="X")
+    if X.shape != (3, 2):
+        raise ValueError(f"X must have shape (3, 2): three samples (the axes), two features; "
+                         f"got {X.shape}.")
+    y = _curve(y, 3, "y")
+    if not isinstance(fits, Mapping) or not fits:
+        raise TypeError("fits must be a non-empty mapping label -> fitted vector of shape (3,).")
+    fits = {str(k): _curve(v, 3, f"fits[{k!r}]") for k, v in fits.items()}
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.4, 5.6), layout="constrained")
+    ax = fig.add_subplot(projection="3d")
+    s = np.linspace(-0.4, 1.4, 2)
+    S1, S2 = np.meshgrid(s, s)
+    plane = X[:, 0, None, None] * S1 + X[:, 1, None, None] * S2
+    ax.plot_surface(*plane, color=_L2, alpha=0.15, lw=0)
+    origin = np.zeros(3)
+    for j in range(2):
+        ax.quiver(*origin, *X[:, j], color=_L2, arrow_length_ratio=0.08, lw=1.5)
+        ax.text(*(1.05 * X[:, j]), f"$x_{j + 1}$", color=_L2)
+    ax.quiver(*origin, *y, color="k", arrow_length_ratio=0.06, lw=2)
+    ax.text(*(1.05 * y), "$y$")
+    if path is not None:
+        path = check_array(path, name="path")
+        if path.shape[1] != 3:
+            raise ValueError(f"path must have shape (k, 3); got {path.shape}.")
+        ax.plot(*path.T, color="0.4", lw=1.2, ls=":", label=r"ridge fits as $\alpha$ grows")
+    for color, (label, fit) in zip(("tab:red", _L1, "tab:green", "tab:purple"),
+                                   fits.items(), strict=False):
+        ax.plot(*np.column_stack([fit, y]), color=color, ls="--", lw=1.5)
+        ax.scatter(*fit, color=color, s=40, depthshade=False, label=f"{label}: ŷ, residual")
+    ax.set(xlabel="sample 1", ylabel="sample 2", zlabel="sample 3",
+           title="Fits as points of the column space")
+    ax.set_box_aspect((1, 1, 1))
+    ax.legend(frameon=False, fontsize=7, loc="upper left")
+    return fig
+
+
 def plot_constraint_regions(X: Any, y: Any, w_l2: Any, w_l1: Any, *, n_grid: int = 300):
     r"""The constraint view of ridge (left) and the lasso (right) for two coefficients.
 
@@ -255,10 +451,7 @@ def plot_constraint_regions(X: Any, y: Any, w_l2: Any, w_l1: Any, *, n_grid: int
     """
     from fromscratch.linalg import lstsq
 
-    X = check_array(X, name="X")
-    if X.shape[1] != 2:
-        raise ValueError(f"X must have exactly 2 columns (one per axis); got {X.shape[1]}.")
-    y = _curve(y, X.shape[0], "y")
+    X, y = _centered_pair(X, y)
     w_l2 = _two_coefficients(w_l2, "w_l2")
     w_l1 = _two_coefficients(w_l1, "w_l1")
     n_grid = check_scalar(n_grid, "n_grid", kind=int, min_val=10)

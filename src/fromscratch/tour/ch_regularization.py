@@ -12,6 +12,22 @@ from __future__ import annotations
 import numpy as np
 
 from fromscratch.tour._lasso_solvers import lasso_solvers
+from fromscratch.tour._ridge_sections import (
+    GRADIENT_CHECK,
+    GRADIENT_FIGURE,
+    GRADIENT_HEADING,
+    NORMAL_CHECK,
+    NORMAL_FIGURE,
+    NORMAL_HEADING,
+    RIDGE_CHECK,
+    RIDGE_FIGURE,
+    RIDGE_HEADING,
+    normal_equation,
+    polynomial,
+    ridge_gradient,
+    ridge_penalty,
+    rmse,
+)
 
 TITLE = "Regularization"
 
@@ -20,31 +36,63 @@ TITLE = "Regularization"
 #: tch = s4, ldl = s2 in the paper's names).
 EFRON_LASSO_ORDER = ("bmi", "s5", "bp", "s3", "sex", "s6", "s1", "s4", "s2", "age")
 
+# Headings, figure captions and check names that the topic table (TOPICS) points to.
+SPLIT_HEADING = "The train–test split"
+SPLIT_FIGURE = ("Each repetition draws 40 fresh points, splits them 20/20 at random and fits a "
+                "cubic. Blue: the training error minus the fitted model's error on new data — "
+                "shifted left, optimistic. Red: the test error minus the same — centred on "
+                "zero, unbiased, but spread wide: 20 test points make a noisy judge.")
+SPLIT_CHECK = "optimism: error on new y at the training x − training error, mean over the splits"
+BIAS_VARIANCE_HEADING = "The bias–variance trade-off"
+BIAS_VARIANCE_FIGURE = ("Bias², variance and noise against the degree, from bootstrap refits "
+                        "(200 rounds; 20 under --quick). Bias² falls and variance rises with "
+                        "flexibility; their sum with the noise, the expected test error, is "
+                        "U-shaped, lowest (star) where neither dominates.")
+BIAS_VARIANCE_CHECK = "bias² + variance + σ² (σ² given)"
+CONSTRAINT_HEADING = "The constraint view and Lagrange multipliers"
+CONSTRAINT_ALPHAS = (100.0, 1.2)
+CONSTRAINT_FIGURE = (
+    f"Two correlated features (n = 50); the cross marks least squares. Left: ridge with "
+    f"α = {CONSTRAINT_ALPHAS[0]:g}, whose solution lies where a loss contour (blue) is tangent "
+    "to the disc of radius t = ‖ŵ‖₂. Right: the lasso with "
+    f"α = {CONSTRAINT_ALPHAS[1]:g} (scikit-learn's scaling, RSS/2n + α‖w‖₁): the contour "
+    "touches the diamond at its corner, $w_2 = 0$ exactly.")
+CONSTRAINT_CHECK = "∇RSS(ŵ) = −2Xᵀ(y − Xŵ) at the ridge optimum"
+LASSO_HEADING = "The lasso and soft-thresholding"
+LASSO_FIGURE = ("One coefficient, orthonormal features: least squares gives z; ridge divides "
+                "it by 1 + λ (never exactly zero); the lasso moves it towards zero by λ and "
+                "clips it there (shaded: the values the lasso zeroes).")
+LASSO_CHECK = "KKT, zero coefficients: max (|x_jᵀr/n| − α) / α"
+AMES_HEADING = "A real application: Ames house prices"
+AMES_FIGURE = ("Predicted against actual sale price on the test set (log axes; dashed: "
+               "perfect prediction). The errors grow towards both ends of the price range, "
+               "where there are few sales to learn from.")
+AMES_CHECK = "lasso: test R² on log price"
 
-def _polynomial(degree: int, regressor=None):
-    """x → standardize → (x, x², …, x^d) → standardize → linear regression.
-
-    Standardizing x first keeps its powers of comparable size (powers of values in [0, 1]
-    are nearly collinear); standardizing the powers makes one penalty fair to all of them."""
-    from fromscratch.compose import make_pipeline
-    from fromscratch.linear_model import LinearRegression
-    from fromscratch.preprocessing import PolynomialFeatures, StandardScaler
-
-    return make_pipeline(StandardScaler(), PolynomialFeatures(degree, include_bias=False),
-                         StandardScaler(), regressor if regressor is not None
-                         else LinearRegression())
-
-
-def _rmse(y, prediction) -> float:
-    from fromscratch.metrics import root_mean_squared_error
-
-    return float(root_mean_squared_error(y, prediction))
+#: Where each curriculum topic of this chapter is taught: its section heading, the caption of
+#: its figure and the name of its check, as the report shows them (the introduction's topic
+#: table reads this).
+TOPICS = {
+    "C1": {"section": BIAS_VARIANCE_HEADING, "figure": BIAS_VARIANCE_FIGURE,
+           "check": BIAS_VARIANCE_CHECK},
+    "C2": {"section": SPLIT_HEADING, "figure": SPLIT_FIGURE, "check": SPLIT_CHECK},
+    "C3": {"section": RIDGE_HEADING, "figure": RIDGE_FIGURE, "check": RIDGE_CHECK},
+    "C4": {"section": GRADIENT_HEADING, "figure": GRADIENT_FIGURE, "check": GRADIENT_CHECK},
+    "C5": {"section": NORMAL_HEADING, "figure": NORMAL_FIGURE, "check": NORMAL_CHECK},
+    "C6": {"section": CONSTRAINT_HEADING, "figure": CONSTRAINT_FIGURE,
+           "check": CONSTRAINT_CHECK},
+    "C7": {"section": LASSO_HEADING, "figure": LASSO_FIGURE, "check": LASSO_CHECK},
+    "C8": {"section": AMES_HEADING, "figure": AMES_FIGURE, "check": AMES_CHECK},
+}
 
 
 def run(ch) -> None:
     _over_and_underfitting(ch)
+    _train_test_split(ch)
     _bias_variance(ch)
-    _ridge(ch)
+    ridge_penalty(ch)
+    ridge_gradient(ch)
+    normal_equation(ch)
     _paths(ch)
     _constraint_view(ch)
     _lasso(ch)
@@ -68,18 +116,16 @@ def _over_and_underfitting(ch) -> None:
         "$d$ — linear least squares on the features $x, x^2, \\dots, x^d$."
     )
     ch.text(
-        "**The train-test split.** The error on the data a model was fitted to is optimistic: "
-        "a flexible enough model drives it to zero by memorizing. So before fitting anything "
-        "we set aside part of the data, chosen at random, that the model never sees "
-        "(`train_test_split(X, y, test_size=0.5, random_state=0)`: 20 points to fit, 20 to "
-        "judge). The test error estimates the error on new data; it is used to judge, never to "
-        "fit or tune — tuning is what cross-validation on the training part is for (below)."
+        "Before fitting anything we set aside half of the data, chosen at random, that the "
+        "models never see (`train_test_split(X, y, test_size=0.5, random_state=0)`: 20 points "
+        "to fit, 20 to judge; the next section shows why the error on those is the honest "
+        "one)."
     )
     sine = make_sine(40, noise=0.3, random_state=0)
     X_train, X_test, y_train, y_test = train_test_split(
         sine.X, sine.y, test_size=0.5, random_state=0)
     degrees = list(range(1, 16))
-    fitted = {d: _polynomial(d).fit(X_train, y_train) for d in degrees}
+    fitted = {d: polynomial(d).fit(X_train, y_train) for d in degrees}
     ch.figure(plot_polynomial_fits(X_train, y_train, {d: fitted[d] for d in (1, 3, 9, 15)},
                                    true_function=sine.true_function, X_test=X_test,
                                    y_test=y_test),
@@ -87,8 +133,8 @@ def _over_and_underfitting(ch) -> None:
               "dashed curve is the truth, the open circles the test points. Degree 1 "
               "*underfits* (too rigid: high bias), degree 3 is about right, degrees 9 and 15 "
               "*overfit*: they chase the noise and swing wildly between the points.")
-    train_error = np.array([_rmse(y_train, fitted[d].predict(X_train)) for d in degrees])
-    test_error = np.array([_rmse(y_test, fitted[d].predict(X_test)) for d in degrees])
+    train_error = np.array([rmse(y_train, fitted[d].predict(X_train)) for d in degrees])
+    test_error = np.array([rmse(y_test, fitted[d].predict(X_test)) for d in degrees])
     ch.figure(plot_train_test_error(degrees, train_error, test_error, log_y=True),
               "Root mean squared error against the degree. The training error only falls; the "
               "test error falls, bottoms out, and then climbs by orders of magnitude — the "
@@ -105,7 +151,94 @@ def _over_and_underfitting(ch) -> None:
                    degrees[int(np.argmin(test_error))], at_least=2, at_most=7)
 
 
-# -- 2. bias and variance ----------------------------------------------------------------------
+# -- 2. the train-test split ---------------------------------------------------------------------
+
+
+def _train_test_split(ch) -> None:
+    from fromscratch.datasets import make_sine
+    from fromscratch.model_selection import train_test_split
+    from fromscratch.plot.regularization import plot_split_estimates
+
+    ch.heading(SPLIT_HEADING)
+    ch.text(
+        "The error on the data a model was fitted to is *optimistic*: the fit has adapted to "
+        "those very points, noise included. How optimistic can be derived for least squares. "
+        "Take a model whose fitted values are linear in $y$, $\\hat y = Hy$ (least squares on "
+        "$p$ features: $H$ is the projection onto their span, $\\operatorname{tr} H = p$), "
+        "and data $y = f + \\varepsilon$ with independent noise of variance $\\sigma^2$. "
+        "Compare the training error with the error on new responses $y' = f + "
+        "\\varepsilon'$ at the same inputs: expanding $\\|y' - \\hat y\\|^2 = \\|y - "
+        "\\hat y\\|^2 + \\|\\varepsilon' - \\varepsilon\\|^2 + 2(y - \\hat y)^\\top"
+        "(\\varepsilon' - \\varepsilon)$ and taking expectations ($\\varepsilon'$ is "
+        "independent of everything, $E[\\varepsilon^\\top(y - Hy)] = n\\sigma^2 - "
+        "\\sigma^2\\operatorname{tr}H$) leaves"
+    )
+    ch.equation(r"E\left[\frac{1}{n}\|y' - \hat y\|^2\right] - E\left[\frac{1}{n}\|y - "
+                r"\hat y\|^2\right] = \frac{2\sigma^2 \operatorname{tr} H}{n} = "
+                r"\frac{2\sigma^2 p}{n}")
+    ch.text(
+        "— the *optimism* of the training error (Efron, 1986), which grows with the number of "
+        "parameters and shrinks with the number of samples. Points held out of the fit have no "
+        "such bias: given the fitted model, the test points are new draws, so the mean squared "
+        "error on them is an unbiased estimate of the error on new data — noisy (it rests on "
+        "few points) but honest. That is the whole job of `train_test_split`: a random "
+        "partition of the rows, the test part used to judge, never to fit or tune (tuning is "
+        "what cross-validation on the training part is for, below)."
+    )
+    n_repetitions = 100 if ch.quick else 300
+    sigma, degree, n_samples = 0.3, 3, 40
+    grid = (np.arange(20_000) + 0.5) / 20_000  # midpoints: E_x over x ~ U(0, 1)
+    train_error, test_error, true_error, in_sample_error = [], [], [], []
+    for r in range(n_repetitions):
+        data = make_sine(n_samples, noise=sigma, random_state=1000 + r)
+        X_train, X_test, y_train, y_test = train_test_split(
+            data.X, data.y, test_size=0.5, random_state=r)
+        model = polynomial(degree).fit(X_train, y_train)
+        train_error.append(np.mean((y_train - model.predict(X_train)) ** 2))
+        test_error.append(np.mean((y_test - model.predict(X_test)) ** 2))
+        # The expected squared error of this fit on a new (x, y): σ² + E_x[(f − f̂)²].
+        true_error.append(sigma**2 + np.mean((data.true_function(grid)
+                                              - model.predict(grid[:, None])) ** 2))
+        # ... and on new responses at the training inputs: σ² + mean_i (f(x_i) − f̂(x_i))².
+        in_sample_error.append(sigma**2 + np.mean((data.true_function(X_train[:, 0])
+                                                   - model.predict(X_train)) ** 2))
+    train_error, test_error, true_error, in_sample_error = map(
+        np.asarray, (train_error, test_error, true_error, in_sample_error))
+    ch.text(
+        f"An experiment: {n_repetitions} times, draw {n_samples} fresh points of the noisy "
+        f"sine ($\\sigma = {sigma:g}$), split them in half at random, fit a cubic (the "
+        f"model has $p = {degree + 1}$ parameters with the intercept) on one half and "
+        "measure its mean squared error on each half. Because the truth is known, the error "
+        "of each fitted model on new data is known too: $\\sigma^2 + E_x[(f(x) - "
+        "\\hat f(x))^2]$, averaged over a fine grid of $x$."
+    )
+    ch.figure(plot_split_estimates(train_error, test_error, true_error), SPLIT_FIGURE)
+    n_train = n_samples // 2
+    optimism = in_sample_error - train_error
+
+    def standard_error(values: np.ndarray) -> float:
+        return float(values.std(ddof=1) / np.sqrt(values.size))
+
+    ch.check(SPLIT_CHECK, f"2σ²p/n = {2 * sigma**2 * (degree + 1) / n_train:.4g}, within "
+             "3 standard errors of the mean", abs(optimism.mean() - 2 * sigma**2 *
+                                                    (degree + 1) / n_train),
+             3 * standard_error(optimism))
+    bias = test_error - true_error
+    ch.check("test error − error on new data, mean over the splits", "0 (unbiased), within 3 "
+             "standard errors of the mean", abs(bias.mean()), 3 * standard_error(bias))
+    ch.check_bound("training error − error on new data, mean over the splits",
+                   "optimistic: below 0 by more than 3 standard errors",
+                   (train_error - true_error).mean(),
+                   at_most=-3 * standard_error(train_error - true_error))
+    rows = np.arange(n_samples)
+    train_rows, test_rows = train_test_split(rows, test_size=0.5, random_state=0)
+    ch.check("train_test_split(range(40), test_size=0.5): rows in both parts or in neither",
+             "0: a partition into 20 + 20 rows", float(np.abs(np.sort(np.concatenate(
+                 [train_rows, test_rows])) - rows).max() + abs(len(test_rows) - n_train)),
+             0.0)
+
+
+# -- 3. bias and variance ----------------------------------------------------------------------
 
 
 def _bias_variance(ch) -> None:
@@ -113,7 +246,7 @@ def _bias_variance(ch) -> None:
     from fromscratch.model_selection import bias_variance_decomposition
     from fromscratch.plot.model_selection import plot_bias_variance
 
-    ch.heading("The bias–variance trade-off")
+    ch.heading(BIAS_VARIANCE_HEADING)
     ch.text(
         "Why does the test error rise again? Think of the training set $D$ as random: "
         "another sample would give another fit $\\hat f_D$. At a point $x$ with "
@@ -137,14 +270,12 @@ def _bias_variance(ch) -> None:
     test = make_sine(500, noise=0.3, random_state=1)
     n_rounds = 20 if ch.quick else 200
     degrees = list(range(1, 9))
-    parts = [bias_variance_decomposition(_polynomial(d), train.X, train.y, test.X, test.y,
+    parts = [bias_variance_decomposition(polynomial(d), train.X, train.y, test.X, test.y,
                                          n_rounds=n_rounds, random_state=0,
                                          y_test_true=test.y_clean)
              for d in degrees]
     ch.figure(plot_bias_variance(degrees, parts, param_name="polynomial degree"),
-              f"Bias², variance and noise against the degree ({n_rounds} bootstrap rounds). "
-              "Bias² falls and variance rises with flexibility; their sum with the noise, the "
-              "expected test error, is U-shaped, lowest (star) where neither dominates.")
+              BIAS_VARIANCE_FIGURE)
     ch.table(["degree", "bias²", "variance", "noise σ²", "bias² + variance + noise",
               "mean test loss"],
              [[d, p.bias2, p.variance, p.noise, p.bias2 + p.variance + p.noise, p.loss]
@@ -160,157 +291,19 @@ def _bias_variance(ch) -> None:
         "mean $\\bar y_j$), with the noise folded into the bias². Given $\\sigma^2$, it is "
         "split off again, still exactly:"
     )
-    observed = bias_variance_decomposition(_polynomial(3), train.X, train.y, test.X, test.y,
+    observed = bias_variance_decomposition(polynomial(3), train.X, train.y, test.X, test.y,
                                            n_rounds=n_rounds, random_state=0)
     ch.check_close("bias² + variance (against the observed y)", "mean test loss: exact identity",
                    observed.bias2 + observed.variance, observed.loss, rtol=1e-12)
-    known = bias_variance_decomposition(_polynomial(3), train.X, train.y, test.X, test.y,
+    known = bias_variance_decomposition(polynomial(3), train.X, train.y, test.X, test.y,
                                         n_rounds=n_rounds, random_state=0,
                                         noise_variance=0.3**2)
-    ch.check_close("bias² + variance + σ² (σ² given)", "mean test loss: exact identity",
+    ch.check_close(BIAS_VARIANCE_CHECK, "mean test loss: exact identity",
                    known.bias2 + known.variance + known.noise, known.loss, rtol=1e-12)
     ch.check_close("mean of the bootstrap predictions' squared deviations",
                    "the decomposition's variance (recomputed from its predictions)",
                    ((observed.predictions - observed.mean_prediction) ** 2).mean(),
                    observed.variance, rtol=1e-12)
-
-
-# -- 3. ridge ----------------------------------------------------------------------------------
-
-
-def _ridge(ch) -> None:
-    import fromscratch.autodiff.numpy as anp
-    from fromscratch.autodiff import grad
-    from fromscratch.datasets import load_diabetes, make_sine
-    from fromscratch.linalg import cho_solve, cholesky
-    from fromscratch.linear_model import LinearRegression, Ridge
-    from fromscratch.model_selection import train_test_split
-    from fromscratch.optim import minimize
-    from fromscratch.plot.regularization import plot_polynomial_fits
-
-    ch.heading("Ridge regression: the penalty, its gradient, the normal equation")
-    ch.text(
-        "The overfit polynomials have huge coefficients that cancel each other between the "
-        "data points. *Ridge regression* (Hoerl & Kennard, 1970; Tikhonov regularization) "
-        "keeps least squares but charges for the size of the coefficients:"
-    )
-    ch.equation(r"J(w, b) = \|y - Xw - b\mathbf{1}\|^2 + \alpha\|w\|^2, \qquad \alpha \geq 0")
-    sine = make_sine(40, noise=0.3, random_state=0)
-    X_train, X_test, y_train, y_test = train_test_split(
-        sine.X, sine.y, test_size=0.5, random_state=0)
-    alphas = (0.0, 1e-4, 1e-2, 1.0)
-    models = {}
-    for alpha in alphas:
-        regressor = LinearRegression() if alpha == 0 else Ridge(alpha=alpha)
-        label = "least squares" if alpha == 0 else f"ridge, α = {alpha:g}"
-        models[label] = _polynomial(15, regressor).fit(X_train, y_train)
-    ch.figure(plot_polynomial_fits(X_train, y_train, models, true_function=sine.true_function,
-                                   X_test=X_test, y_test=y_test),
-              "The degree-15 polynomial of the last section, fitted with a growing ridge "
-              "penalty (the 15 powers standardized, so one α treats them alike). A little "
-              "penalty already tames the swings.")
-    ch.table(["model", "‖w‖", "training RMSE", "test RMSE"],
-             [[label, float(np.sqrt(m[-1].coef_ @ m[-1].coef_)), _rmse(y_train,
-              m.predict(X_train)), _rmse(y_test, m.predict(X_test))]
-              for label, m in models.items()],
-             "The penalty trades a slightly larger training error for a far smaller test error "
-             "and a coefficient vector smaller by orders of magnitude.")
-
-    ch.text(
-        "**The gradient by hand.** With the residual $r = y - Xw - b\\mathbf{1}$, "
-        "$\\|r\\|^2$ changes by $-2r^\\top X\\,dw - 2r^\\top\\mathbf{1}\\,db$ and "
-        "$\\alpha\\|w\\|^2$ by $2\\alpha w^\\top dw$:"
-    )
-    ch.equation(r"\nabla_w J = -2X^\top(y - Xw - b\mathbf{1}) + 2\alpha w, \qquad "
-                r"\frac{\partial J}{\partial b} = -2\,\mathbf{1}^\top(y - Xw - b\mathbf{1})")
-    ch.text(
-        "**Deriving the normal equation.** Setting $\\partial J/\\partial b = 0$ gives "
-        "$b = \\bar y - \\bar x^\\top w$ (the means of $y$ and of the columns of $X$). "
-        "Substituted back, the residual becomes $y_c - X_c w$ with the *centered* data "
-        "$y_c = y - \\bar y\\mathbf{1}$, $X_c = X - \\mathbf{1}\\bar x^\\top$, and "
-        "$\\nabla_w J = 0$ reads $-2X_c^\\top(y_c - X_c w) + 2\\alpha w = 0$:"
-    )
-    ch.equation(r"(X_c^\top X_c + \alpha I)\,\hat w = X_c^\top y_c, \qquad "
-                r"\hat b = \bar y - \bar x^\top \hat w")
-    ch.text(
-        "For $\\alpha > 0$ the matrix is positive definite — $v^\\top(X_c^\\top X_c + "
-        "\\alpha I)v = \\|X_c v\\|^2 + \\alpha\\|v\\|^2 > 0$ for $v \\neq 0$ — so the solution "
-        "is unique even with collinear columns or more features than samples, where least "
-        "squares ($\\alpha = 0$) is not. `Ridge` solves it by a Cholesky factorization.\n\n"
-        "**Why the intercept is not penalized.** The intercept only says where the data sit, "
-        "not how they vary. Penalizing $b$ would pull predictions towards 0, so the fit "
-        "would depend on an arbitrary origin of $y$ (temperatures in °C or K, prices in "
-        "dollars or in dollars above 100 000). Centering removes $b$ from the penalized "
-        "problem; shifting $y$ by a constant then shifts $\\hat b$ and nothing else."
-    )
-
-    diabetes = load_diabetes()
-    X, y = diabetes.X, diabetes.y
-    n_samples, n_features = X.shape
-    alpha = 0.1
-    ridge = Ridge(alpha=alpha).fit(X, y)
-    theta = np.r_[ridge.coef_, ridge.intercept_]
-
-    def objective(theta):
-        residual = y - X @ theta[:n_features] - theta[n_features]
-        return anp.sum(residual * residual) + alpha * anp.sum(theta[:n_features] ** 2)
-
-    def gradient_by_hand(theta):
-        residual = y - X @ theta[:n_features] - theta[n_features]
-        return np.r_[-2.0 * X.T @ residual + 2.0 * alpha * theta[:n_features],
-                     -2.0 * residual.sum()]
-
-    ch.text(
-        f"Independent checks on the diabetes data ({n_samples} patients, {n_features} "
-        f"standardized features), α = {alpha:g}: the hand-derived gradient against "
-        "reverse-mode automatic differentiation; the gradient at the closed-form answer "
-        "(zero at a minimum); the normal equation's residual; and gradient descent "
-        "(`fromscratch.optim.minimize`, Nesterov momentum, step $1/L$ with "
-        "$L = 2(\\mathrm{tr}\\,X_c^\\top X_c + \\alpha)$ bounding the curvature) on the "
-        "centered problem, which must arrive at the same $\\hat w$."
-    )
-    random_theta = np.random.default_rng(0).standard_normal(n_features + 1)
-    autodiff_gradient = grad(objective)
-    ch.check_close("hand-derived ridge gradient", "reverse-mode autodiff (fromscratch.autodiff)",
-                   gradient_by_hand(random_theta), autodiff_gradient(random_theta), rtol=1e-12)
-    scale = float(np.abs(gradient_by_hand(np.zeros(n_features + 1))).max())
-    ch.check("max |∇J| at the closed-form solution (relative to ∇J at 0)",
-             "autodiff: the gradient vanishes at the minimum",
-             float(np.abs(autodiff_gradient(theta)).max()) / scale, 1e-10)
-    Xc, yc = X - X.mean(axis=0), y - y.mean()
-    normal_residual = (Xc.T @ Xc + alpha * np.eye(n_features)) @ ridge.coef_ - Xc.T @ yc
-    ch.check("normal equation residual ‖(XᵀX + αI)w − Xᵀy‖∞ / ‖Xᵀy‖∞",
-             "the closed form solves its own equation", float(np.abs(normal_residual).max())
-             / float(np.abs(Xc.T @ yc).max()), 1e-12)
-    lipschitz = 2.0 * (float(np.trace(Xc.T @ Xc)) + alpha)
-    descent = minimize(lambda w: anp.sum((yc - Xc @ w) ** 2) + alpha * anp.sum(w * w),
-                       np.zeros(n_features), "sgd", steps=5000, tol=1e-8, lr=1.0 / lipschitz,
-                       momentum=0.9, nesterov=True)
-    ch.check_close(f"Ridge closed form (α = {alpha:g})",
-                   f"gradient descent on the autodiff gradient ({descent.n_steps} steps)",
-                   ridge.coef_, descent.x, rtol=1e-8)
-    ch.check_close("intercept", "ȳ − x̄ᵀw (centering)", ridge.intercept_,
-                   y.mean() - X.mean(axis=0) @ ridge.coef_, rtol=1e-12)
-    shifted = Ridge(alpha=alpha).fit(X, y + 1000.0)
-    ch.check_close("Ridge on y + 1000: coefficients", "Ridge on y (the intercept is not "
-                   "penalized, so a shift of y moves only the intercept)", shifted.coef_,
-                   ridge.coef_, rtol=1e-9)
-    ch.check_close("Ridge on y + 1000: intercept", "intercept on y, plus 1000",
-                   shifted.intercept_, ridge.intercept_ + 1000.0, rtol=1e-12)
-    ols = LinearRegression().fit(X, y)
-    ch.text(
-        "As $\\alpha \\to 0$ ridge becomes least squares, and how fast is known: "
-        "differentiating the normal equation in α gives $\\hat w_\\alpha = \\hat w_{OLS} - "
-        "\\alpha\\,(X_c^\\top X_c)^{-1}\\hat w_{OLS} + O(\\alpha^2)$. On these data "
-        "$X_c^\\top X_c$ has small eigenvalues (some of the six blood serum measurements "
-        "are strongly correlated), so the first-order term is visible even at tiny α."
-    )
-    ch.check_close("Ridge with α = 1e-10", "LinearRegression (QR): α → 0 is least squares",
-                   Ridge(alpha=1e-10).fit(X, y).coef_, ols.coef_, rtol=1e-6)
-    tiny = 1e-8
-    first_order = ols.coef_ - tiny * cho_solve(cholesky(Xc.T @ Xc), ols.coef_)
-    ch.check_close(f"Ridge with α = {tiny:g}", "ŵ_OLS − α(XᵀX)⁻¹ŵ_OLS (first order in α)",
-                   Ridge(alpha=tiny).fit(X, y).coef_, first_order, rtol=1e-9)
 
 
 # -- 4. coefficient paths ----------------------------------------------------------------------
@@ -375,30 +368,53 @@ def _boundary_minimum(rss, boundary: np.ndarray) -> np.ndarray:
 
 
 def _constraint_view(ch) -> None:
-    from fromscratch.linear_model import Lasso, LinearRegression, Ridge
+    from fromscratch.linear_model import Lasso, Ridge
     from fromscratch.plot.regularization import plot_constraint_regions
 
-    ch.heading("The constraint view and Lagrange multipliers")
+    ch.heading(CONSTRAINT_HEADING)
     ch.text(
-        "A penalty is a budget in disguise. Minimizing the loss subject to a budget "
-        "$\\|w\\| \\leq t$ and minimizing the loss plus $\\alpha\\|w\\|$ give the same "
-        "solutions, each $t$ matching some $\\alpha$:"
+        "A penalty is a budget in disguise. For ridge, whose penalty is the *squared* norm, "
+        "minimizing the loss within a disc of radius $t$ and minimizing the loss plus "
+        "$\\alpha\\|w\\|_2^2$ give the same solutions, each $t$ matching one $\\alpha$; the "
+        "lasso's budget is a diamond, $\\|w\\|_1 \\le t$ (with the loss in scikit-learn's "
+        "scaling, $\\frac{1}{2n}\\mathrm{RSS}$):"
     )
-    ch.equation(r"\min_w\ \mathrm{RSS}(w)\ \ \mathrm{s.t.}\ \ \|w\| \leq t"
-                r"\quad\Leftrightarrow\quad \min_w\ \mathrm{RSS}(w) + \alpha\|w\|")
+    ch.equation(r"\min_w\ \mathrm{RSS}(w)\ \ \mathrm{s.t.}\ \ \|w\|_2^2 \leq t^2"
+                r"\quad\Leftrightarrow\quad \min_w\ \mathrm{RSS}(w) + \alpha\|w\|_2^2")
+    ch.equation(r"\min_w\ \tfrac{1}{2n}\mathrm{RSS}(w)\ \ \mathrm{s.t.}\ \ \|w\|_1 \leq t"
+                r"\quad\Leftrightarrow\quad \min_w\ \tfrac{1}{2n}\mathrm{RSS}(w) + "
+                r"\alpha\|w\|_1")
     ch.text(
-        "The right-hand side is the *Lagrangian* of the left, with multiplier $\\alpha$. If "
-        "the least-squares solution lies outside the budget, the constrained optimum is on "
-        "the boundary, at the point where the lowest contour of the loss *touches* the "
-        "constraint set. There the two surfaces are tangent: the loss gradient is opposite to "
-        "the constraint's normal, $\\nabla\\mathrm{RSS}(w) = -\\lambda\\,\\nabla\\|w\\|^2$ "
-        "(for the disc), and $\\lambda$ is exactly the α of the penalized problem. In two "
-        "dimensions it can be drawn. The L2 ball is round, so the touching point is generic: "
-        "both coefficients non-zero. The L1 ball is a diamond whose corners lie on the axes "
-        "and stick out towards the contours; the lowest contour often hits a corner, where "
-        "one coefficient is exactly zero — in many dimensions the corners and edges are where "
-        "most coefficients are zero. That is why the lasso selects variables and ridge "
-        "does not."
+        "**Lagrange multipliers.** The constrained problem's Lagrangian is "
+        "$L(w, \\lambda) = \\mathrm{RSS}(w) + \\lambda(\\|w\\|_2^2 - t^2)$ with $\\lambda \\ge "
+        "0$. Both the loss and the disc are convex, so a point is optimal exactly when it "
+        "satisfies the Karush–Kuhn–Tucker conditions: stationarity $\\nabla_w L = "
+        "\\nabla\\mathrm{RSS}(w) + 2\\lambda w = 0$, feasibility, and $\\lambda(\\|w\\|_2^2 - "
+        "t^2) = 0$. Stationarity with $\\lambda = \\alpha$ is word for word the condition "
+        "$\\nabla(\\mathrm{RSS} + \\alpha\\|w\\|^2) = 0$ that defines the ridge solution. So "
+        "$\\hat w_\\alpha$ solves the constrained problem for the radius $t(\\alpha) = "
+        "\\|\\hat w_\\alpha\\|_2$, with multiplier $\\lambda = \\alpha$; conversely, a budget "
+        "$t$ smaller than the least-squares norm is active, its multiplier is positive, and "
+        "that multiplier is the α of the penalized problem. With $\\nabla\\mathrm{RSS}(w) = "
+        "-2X^\\top r$, $r = y - Xw$:"
+    )
+    ch.equation(r"\nabla\mathrm{RSS}(\hat w) = -2\alpha\,\hat w \quad\Longleftrightarrow\quad "
+                r"X^\top r = \alpha\hat w, \qquad \lambda = \alpha = "
+                r"\frac{(X^\top r)^\top \hat w}{\|\hat w\|^2}")
+    ch.text(
+        "The multiplier is also the *price* of the budget. Along the ridge solutions, "
+        "$\\frac{d}{d\\alpha}\\mathrm{RSS}(\\hat w_\\alpha) = \\nabla\\mathrm{RSS}^\\top "
+        "\\frac{d\\hat w_\\alpha}{d\\alpha} = -2\\alpha\\,\\hat w_\\alpha^\\top\\frac{d\\hat "
+        "w_\\alpha}{d\\alpha} = -\\alpha\\frac{d}{d\\alpha}\\|\\hat w_\\alpha\\|^2$: each unit "
+        "of squared radius given up raises the least attainable loss by α, "
+        "$d\\,\\mathrm{RSS}^*/d(t^2) = -\\alpha$.\n\n"
+        "In two dimensions it can be drawn. At the optimum the lowest contour of the loss "
+        "*touches* the constraint set, tangent to it. The L2 ball is round, so the touching "
+        "point is generic: both coefficients non-zero. The L1 ball is a diamond whose corners "
+        "lie on the axes and stick out towards the contours; the lowest contour often hits a "
+        "corner, where one coefficient is exactly zero — in many dimensions the corners and "
+        "edges are where most coefficients are zero. That is why the lasso selects variables "
+        "and ridge does not."
     )
     rng = np.random.default_rng(0)
     n_samples = 50
@@ -407,25 +423,19 @@ def _constraint_view(ch) -> None:
     X -= X.mean(axis=0)
     y = X @ np.array([1.5, 0.5]) + rng.standard_normal(n_samples)
     y -= y.mean()
-    alpha_ridge, alpha_lasso = 100.0, 1.2
-    w_ols = LinearRegression(fit_intercept=False).fit(X, y).coef_
+    alpha_ridge, alpha_lasso = CONSTRAINT_ALPHAS
     w_ridge = Ridge(alpha=alpha_ridge, fit_intercept=False).fit(X, y).coef_
     w_lasso = Lasso(alpha=alpha_lasso, fit_intercept=False, tol=1e-12).fit(X, y).coef_
-    ch.figure(plot_constraint_regions(X, y, w_ridge, w_lasso),
-              f"Two correlated features (n = {n_samples}), least squares at "
-              f"({w_ols[0]:.3g}, {w_ols[1]:.3g}). Left: ridge with α = {alpha_ridge:g}, whose "
-              "solution lies where a loss contour (blue) is tangent to the disc of radius "
-              f"t = ‖ŵ‖₂. Right: the lasso with α = {alpha_lasso:g} (scikit-learn's scaling, "
-              "RSS/2n + α‖w‖₁): the contour touches the diamond at its corner, "
-              "$w_2 = 0$ exactly.")
+    ch.figure(plot_constraint_regions(X, y, w_ridge, w_lasso), CONSTRAINT_FIGURE)
     ch.text(
         "Checked by brute force, without any solver: the least residual sum of squares over "
         "200 000 points on the boundary of each constraint set (corners included exactly) is "
-        "found where the penalized solvers put the solution. The multiplier read off the "
-        "tangency, $\\lambda = (X^\\top r)^\\top w / \\|w\\|^2$ with $r = y - Xw$, "
-        "must equal ridge's α; and at the lasso's corner, the zero coefficient stays zero "
-        "because its correlation with the residual is inside the subgradient interval, "
-        "$|x_2^\\top r|/n \\leq \\alpha$."
+        "found where the penalized solvers put the solution — and, the other way round, the "
+        "brute-force optimum for a budget chosen first ($t = 1$) is the ridge solution for the "
+        "multiplier read off it. The stationarity condition holds as a vector, the multiplier "
+        "equals α, and the price of the budget is α by central differences along the path. "
+        "At the lasso's corner, the zero coefficient stays zero because its correlation with "
+        "the residual is inside the subgradient interval, $|x_2^\\top r|/n \\leq \\alpha$."
     )
     gram, correlation, yy = X.T @ X, X.T @ y, float(y @ y)
 
@@ -448,9 +458,30 @@ def _constraint_view(ch) -> None:
                    "(a corner)", w_lasso, _boundary_minimum(rss, diamond),
                    atol=8 * t1 / n_points, rtol=0.0)
     residual = y - X @ w_ridge
+    ch.check_close(CONSTRAINT_CHECK, "−2αŵ: the Lagrange condition with λ = α",
+                   -2.0 * X.T @ residual, -2.0 * alpha_ridge * w_ridge, rtol=1e-10)
     ch.check_close("Lagrange multiplier at the ridge optimum (Xᵀr)ᵀw/‖w‖²",
                    "the penalty α", float((X.T @ residual) @ w_ridge / (w_ridge @ w_ridge)),
                    alpha_ridge, rtol=1e-8)
+
+    def rss_and_radius(alpha: float) -> tuple[float, float]:
+        w = Ridge(alpha=alpha, fit_intercept=False).fit(X, y).coef_
+        return float(rss(w[None, :])[0]), float(w @ w)
+
+    h = 1e-3 * alpha_ridge
+    (rss_plus, t2_plus), (rss_minus, t2_minus) = (rss_and_radius(alpha_ridge + h),
+                                                  rss_and_radius(alpha_ridge - h))
+    # Central differences of two smooth functions of α: the ratio's error is O(h²) ~ 1e-6 α.
+    ch.check_close("the budget's price ΔRSS*/Δ(t²) along the ridge path (central differences)",
+                   "−α", (rss_plus - rss_minus) / (t2_plus - t2_minus), -alpha_ridge,
+                   rtol=1e-5)
+    budget = 1.0
+    w_budget = _boundary_minimum(rss, budget * np.column_stack([np.cos(angle), np.sin(angle)]))
+    multiplier = float((X.T @ (y - X @ w_budget)) @ w_budget) / budget**2
+    ch.check_close(f"brute-force optimum on the circle ‖w‖₂ = {budget:g}",
+                   f"Ridge with the multiplier read off it (α = {multiplier:.4g})",
+                   w_budget, Ridge(alpha=multiplier, fit_intercept=False).fit(X, y).coef_,
+                   atol=2 * 2.0 * np.pi * budget / n_points, rtol=0.0)
     residual = y - X @ w_lasso
     ch.check_bound("|x₂ᵀr|/n at the lasso's corner (w₂ = 0)", f"≤ α = {alpha_lasso:g}: the "
                    "subgradient condition keeps w₂ at zero",
@@ -466,7 +497,7 @@ def _lasso(ch) -> None:
     from fromscratch.linear_model import Lasso, Ridge
     from fromscratch.plot.regularization import plot_shrinkage
 
-    ch.heading("The lasso and soft-thresholding")
+    ch.heading(LASSO_HEADING)
     ch.text(
         "The lasso (Tibshirani, 1996) uses the L1 norm, with scikit-learn's scaling of the "
         "loss:"
@@ -491,10 +522,7 @@ def _lasso(ch) -> None:
         "point built from the residual — is below `tol` (the next section shows the code). With "
         "orthonormal features the coordinates decouple and one update is the whole solution:"
     )
-    ch.figure(plot_shrinkage(1.0),
-              "One coefficient, orthonormal features: least squares gives z; ridge divides "
-              "it by 1 + λ (never exactly zero); the lasso moves it towards zero by λ and "
-              "clips it there (shaded: the values the lasso zeroes).")
+    ch.figure(plot_shrinkage(1.0), LASSO_FIGURE)
 
     # Orthonormal design: the closed forms are the whole solution.
     rng = np.random.default_rng(1)
@@ -533,7 +561,7 @@ def _lasso(ch) -> None:
     ch.check("KKT, non-zero coefficients: max |x_jᵀr/n − α·sign(w_j)| / α",
              "stationarity", float(np.abs(correlation[active] - alpha * np.sign(
                  cd.coef_[active])).max()) / alpha, 1e-5)
-    ch.check("KKT, zero coefficients: max (|x_jᵀr/n| − α) / α", "≤ 0: inside the "
+    ch.check(LASSO_CHECK, "≤ 0: inside the "
              "subgradient interval", float((np.abs(correlation[~active]) - alpha).max())
              / alpha, 1e-5)
     yc = y - y.mean()
@@ -593,7 +621,7 @@ def _ames(ch) -> None:
     )
     from fromscratch.preprocessing import OneHotEncoder, StandardScaler
 
-    ch.heading("A real application: Ames house prices")
+    ch.heading(AMES_HEADING)
     try:
         ames = load_ames()
     except MissingDataPackageError as error:
@@ -704,7 +732,7 @@ def _ames(ch) -> None:
     for (name, model), prediction in zip(models.items(), predictions.values(), strict=True):
         coef = model[-1].coef_
         rows.append([name, int(np.count_nonzero(coef)), r2_score(y_test, prediction),
-                     _rmse(y_test, prediction), _rmse(price, np.exp(prediction))])
+                     rmse(y_test, prediction), rmse(price, np.exp(prediction))])
     ch.table(["model", "non-zero coefficients", "test R² (log price)", "test RMSE (log)",
               "test RMSE (dollars)"], rows,
              "Test-set results. An RMSE of about 0.11–0.12 in log price is a typical error "
@@ -727,10 +755,7 @@ def _ames(ch) -> None:
     )
     ch.figure(plot_predicted_vs_actual(price, {name: np.exp(p) for name, p in
                                                predictions.items()},
-                                       log_scale=True, unit=" $"),
-              "Predicted against actual sale price on the test set (log axes; dashed: "
-              "perfect prediction). The errors grow towards both ends of the price range, "
-              "where there are few sales to learn from.")
+                                       log_scale=True, unit=" $"), AMES_FIGURE)
     for name, row in zip(models, rows, strict=True):
         if not name.startswith("least"):
             ch.check_bound(f"{name.split(' (')[0]}: test R² on log price", "goal ≥ 0.85",
