@@ -236,8 +236,9 @@ def two_modes(ch: Chapter, rng: np.random.Generator) -> None:
     ch.check_close(TOPICS["E2"]["check"],
                    "n forward passes with one JVP each; one reverse pass with one VJP",
                    measured, predicted, rtol=0)
-    ch.check_close("gradient of Σ xᵢ sin xᵢ, both modes, relative to max(1, |∇f|)",
-                   "sin xᵢ + xᵢ cos xᵢ by hand", worst_disagreement, 0.0, atol=1e-15)
+    # Both modes compute sin x + x cos x from the same rules in another order: a few roundings.
+    ch.check("gradient of Σ xᵢ sin xᵢ, both modes, relative to max(1, |∇f|)",
+             "sin xᵢ + xᵢ cos xᵢ by hand", worst_disagreement, 4 * EPS)
 
 
 # -- E3 --------------------------------------------------------------------------------------------
