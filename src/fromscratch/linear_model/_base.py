@@ -12,6 +12,20 @@ estimator here centers :math:`X` and :math:`y`, solves for :math:`w` without an 
 recovers :math:`b` from the means: the intercept is never penalized (a classic bug when it is
 folded into :math:`w` as a column of ones).
 
+**Sample weights: weighted means, then rows scaled by** :math:`\sqrt{s_i}`. A weighted objective
+:math:`\sum_i s_i (y_i - x_i^\top w - b)^2 + \mathrm{penalty}(w)` has its intercept at the
+weighted means, :math:`b = \bar y_s - \bar x_s^\top w` with :math:`\bar x_s = \sum_i s_i x_i /
+\sum_i s_i`, and what remains is
+
+.. math:: \sum_i s_i\big((y_i - \bar y_s) - (x_i - \bar x_s)^\top w\big)^2
+    = \big\|S^{1/2} y_c - S^{1/2} X_c\, w\big\|_2^2, \qquad S = \mathrm{diag}(s),
+
+an *unweighted* problem on rows multiplied by :math:`\sqrt{s_i}` (scikit-learn's
+``_rescale_data``). So every solver, exact or iterative, handles weights by being given the
+scaled rows; a zero weight makes a row of zeros, which contributes nothing, exactly as if the
+sample were dropped, and a weight 2 scales a row by :math:`\sqrt2`, whose square counts it
+twice.
+
 **The centered Gram matrix without the centered copy.** The normal equations need only
 :math:`X_c^\top X_c` and :math:`X_c^\top y_c` of the centered data
 :math:`X_c = X - \mathbf 1\bar x^\top`. Writing :math:`X_c` out costs a full extra write and
@@ -27,7 +41,6 @@ read of :math:`X` after the pass for the means, and the symmetric products run a
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -61,24 +74,44 @@ __all__ = [
 
 
 def center_data(
-    X: np.ndarray, y: np.ndarray, fit_intercept: bool
+    X: np.ndarray, y: np.ndarray, fit_intercept: bool, sample_weight: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
     r"""Center the data for the intercept: return ``(X - x̄, y - ȳ, x̄, ȳ)``.
 
     Without an intercept the data are returned as they are, with zero offsets. The intercept
     of a fitted :math:`w` is then :math:`\bar y - \bar x^\top w` (:func:`intercept_from`).
+    With ``sample_weight`` :math:`s` the means are weighted and the centered rows are scaled by
+    :math:`\sqrt{s_i}`: :math:`(S^{1/2}(X - \mathbf 1\bar x_s^\top), S^{1/2}(y - \bar y_s),
+    \bar x_s, \bar y_s)`, the unweighted problem with the weighted one's minimizer (module
+    docstring). ``y`` may have a column per target.
     """
-    X_offset, y_offset = data_offsets(X, y, fit_intercept)
-    if not fit_intercept:
-        return X, y, X_offset, y_offset
-    return X - X_offset, y - y_offset, X_offset, y_offset
+    X_offset, y_offset = data_offsets(X, y, fit_intercept, sample_weight)
+    if sample_weight is None:
+        if not fit_intercept:
+            return X, y, X_offset, y_offset
+        return X - X_offset, y - y_offset, X_offset, y_offset
+    root = np.sqrt(sample_weight)
+    Xc = X - X_offset
+    Xc *= root[:, None]
+    yc = y - y_offset
+    yc *= root.reshape(-1, *[1] * (y.ndim - 1))
+    return Xc, yc, X_offset, y_offset
 
 
-def data_offsets(X: np.ndarray, y: np.ndarray, fit_intercept: bool) -> tuple[np.ndarray, Any]:
-    r"""The centering offsets :math:`(\bar x, \bar y)`, or zeros without an intercept."""
+def data_offsets(
+    X: np.ndarray, y: np.ndarray, fit_intercept: bool, sample_weight: np.ndarray | None = None
+) -> tuple[np.ndarray, Any]:
+    r"""The centering offsets :math:`(\bar x, \bar y)`, weighted by ``sample_weight`` when
+    given (:math:`\bar x_s = \sum_i s_i x_i / \sum_i s_i`), or zeros without an intercept
+    (one zero per target for a 2-D ``y``)."""
     if not fit_intercept:
-        return np.zeros(X.shape[1], dtype=X.dtype), X.dtype.type(0)
-    return X.mean(axis=0), y.mean(axis=0)
+        y_zero = (X.dtype.type(0) if y.ndim == 1
+                  else np.zeros(y.shape[1:], dtype=X.dtype))
+        return np.zeros(X.shape[1], dtype=X.dtype), y_zero
+    if sample_weight is None:
+        return X.mean(axis=0), y.mean(axis=0)
+    total = sample_weight.sum()
+    return (sample_weight @ X) / total, (sample_weight @ y) / total
 
 
 #: Size of one block of rows in :func:`centered_normal_equations`: small enough that the
@@ -275,16 +308,18 @@ class LinearModel(RegressorMixin, BaseEstimator):
     r"""Base of the linear regressors: :math:`\hat y = Xw + b` (``coef_`` w, ``intercept_`` b)."""
 
     def _set_coef(self, coef: np.ndarray, intercept: Any) -> None:
-        """Store ``coef_`` and ``intercept_``, refusing non-finite results."""
+        """Store ``coef_`` and ``intercept_`` (one row / entry per target for a 2-D ``y``),
+        refusing non-finite results."""
         self.coef_ = coef
         self.intercept_ = intercept
-        if not (np.isfinite(coef).all() and math.isfinite(intercept)):
+        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
             raise FloatingPointError(
                 f"{type(self).__name__} produced non-finite coefficients; the data may contain "
                 "values so large that their squares overflow. Rescale the features."
             )
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted targets :math:`Xw + b`."""
+        """Predicted targets :math:`Xw + b`: shape (n_samples,), or (n_samples, n_targets)
+        when the model was fitted on a 2-D ``y`` (``coef_`` then has a row per target)."""
         X = self._validate_predict(X)
-        return X @ self.coef_ + self.intercept_
+        return X @ self.coef_.T + self.intercept_
