@@ -13,6 +13,7 @@ from sklearn import linear_model as sk
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils.class_weight import compute_class_weight
 
+from fromscratch.base import clone
 from fromscratch.exceptions import ConvergenceWarning
 from fromscratch.linear_model import (
     ElasticNet,
@@ -52,6 +53,55 @@ def assert_same_fit(ours, ref, X, rtol):
 
 
 # -- the same numbers as scikit-learn ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("solver", ["qr", "cholesky", "gd", "newton", "minibatch-full"])
+def test_linear_regression_matches_scikit_learn(solver, fit_intercept):
+    """QR on √w-scaled rows, Cholesky on XᵀWX, and the gradient solvers on the weighted mean
+    squared error reach scikit-learn's weighted least squares."""
+    X, y, w = regression_data()
+    params = {
+        "qr": {}, "cholesky": {},
+        "newton": dict(tol=1e-12),  # one exact step: f is its own quadratic model
+        "gd": dict(tol=1e-12, learning_rate=0.05, max_iter=100_000),
+        # batches as large as the data: the weighted batch mean is the full one
+        "minibatch-full": dict(batch_size=80, tol=1e-12, learning_rate=0.05, max_iter=100_000),
+    }[solver]
+    ours = LinearRegression(solver=solver.split("-")[0], fit_intercept=fit_intercept,
+                            **params).fit(X, y, sample_weight=w)
+    ref = sk.LinearRegression(fit_intercept=fit_intercept).fit(X, y, sample_weight=w)
+    # the exact solvers to rounding; gradient descent stops at a gradient of 1e-12, within
+    # 1e-12 / λ_min(XᵀWX / Σw) ≈ 1e-11 of the minimum
+    assert_same_fit(ours, ref, X, 1e-8 if solver in ("qr", "cholesky", "newton") else 1e-9)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "minibatch"])
+def test_stochastic_solvers_estimate_the_weighted_gradient(solver):
+    """A stochastic run hovers around its minimum (constant learning rate): it lands close to
+    the weighted solution, and far closer to it than to the unweighted one — each batch's
+    weighted mean is an unbiased estimate of the weighted gradient."""
+    X, y, _ = regression_data(n=400, seed=1)
+    w = np.where(X[:, 1] > 0, 4.0, 0.25)  # weights that move the solution
+    y = y + 2.0 * (X[:, 1] > 0) * X[:, 2]  # a misfit in half of the space
+    weighted = sk.LinearRegression().fit(X, y, sample_weight=w)
+    unweighted = sk.LinearRegression().fit(X, y)
+    ours = LinearRegression(solver=solver, learning_rate=0.002, max_iter=200, tol=None,
+                            random_state=0).fit(X, y, sample_weight=w)
+    gap = np.abs(weighted.coef_ - unweighted.coef_).max()
+    assert np.abs(ours.coef_ - weighted.coef_).max() < 0.1 * gap
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("solver", ["auto", "cholesky", "qr"])
+@pytest.mark.parametrize("shape", [(80, 5), (20, 50)], ids=["tall", "wide"])
+def test_ridge_matches_scikit_learn(shape, solver, fit_intercept):
+    """Ridge's weighted sum of squares, primal (XᵀWX + αI) and dual (more features than samples:
+    √W X Xᵀ√W + αI) forms."""
+    X, y, w = regression_data(*shape)
+    ours = Ridge(alpha=2.0, solver=solver, fit_intercept=fit_intercept).fit(X, y, w)
+    ref = sk.Ridge(alpha=2.0, fit_intercept=fit_intercept).fit(X, y, sample_weight=w)
+    assert_same_fit(ours, ref, X, 1e-8)
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
@@ -159,6 +209,10 @@ def test_weighted_log_likelihood_and_standard_errors_are_frequency_weights():
 # The estimators whose objective has the weights as frequencies, fitted to rounding level:
 # a zero weight must equal dropping the row, an integer weight repeating it.
 FREQUENCY_MODELS = {
+    "ols-qr": lambda: LinearRegression(),
+    "ols-cholesky": lambda: LinearRegression(solver="cholesky"),
+    "nnls": lambda: LinearRegression(positive=True),
+    "ridge": lambda: Ridge(alpha=2.0),
     "lasso": lambda: Lasso(alpha=0.05, tol=1e-14, max_iter=100_000),
     "enet": lambda: ElasticNet(alpha=0.05, l1_ratio=0.5, tol=1e-14, max_iter=100_000),
     "logistic": lambda: LogisticRegression(C=0.5, tol=1e-12),
@@ -196,9 +250,15 @@ def test_integer_weights_repeat_rows_and_zero_weights_drop_them(name, seed, coun
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**16), factor=st.floats(1e-3, 1e3))
 def test_a_common_factor_changes_nothing_where_the_objective_is_a_weighted_mean(seed, factor):
-    """The enet family averages its squared errors: scaling the weights changes nothing. The
-    logistic objective sums them, C·Σ w ℓ: scaling the weights by c is scaling C by c."""
+    """Least squares and the enet family minimize a weighted mean (or sum without a penalty):
+    scaling the weights changes nothing. Ridge and logistic regression add a penalty to a
+    weighted sum: scaling the weights by c is dividing alpha by c, or multiplying C by c."""
     X, y, w = regression_data(n=40, seed=seed)
+    for model in (LinearRegression(), LinearRegression(positive=True)):
+        assert_close_to_scale(_coefficients(model.fit(X, y, sample_weight=w)),
+                              _coefficients(clone(model).fit(X, y, factor * w)), 1e-10)
+    assert_close_to_scale(_coefficients(Ridge(alpha=2.0).fit(X, y, sample_weight=factor * w)),
+                          _coefficients(Ridge(alpha=2.0 / factor).fit(X, y, w)), 1e-10)
     lasso = Lasso(alpha=0.05, tol=1e-14, max_iter=100_000)
     assert_close_to_scale(_coefficients(lasso.fit(X, y, sample_weight=w)),
                           _coefficients(Lasso(**lasso.get_params()).fit(X, y, factor * w)), 1e-8)
@@ -295,8 +355,12 @@ BAD_WEIGHTS = [
 ]
 
 
-@pytest.mark.parametrize("model", [LogisticRegression(), Lasso(), ElasticNet()],
-                         ids=["logistic", "lasso", "enet"])
+@pytest.mark.parametrize(
+    "model",
+    [LinearRegression(), LinearRegression(solver="sgd"), LinearRegression(positive=True),
+     Ridge(), LogisticRegression(), Lasso(), ElasticNet()],
+    ids=["ols", "sgd", "nnls", "ridge", "logistic", "lasso", "enet"],
+)
 @pytest.mark.parametrize("weights, error, match", BAD_WEIGHTS,
                          ids=["length", "2-D", "column", "negative", "nan", "inf", "all-zero",
                               "strings", "booleans"])

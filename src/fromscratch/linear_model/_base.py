@@ -68,6 +68,7 @@ __all__ = [
     "centered_normal_equations",
     "data_offsets",
     "intercept_from",
+    "scale_rows",
     "solve_least_squares_qr",
     "solve_normal_equations",
 ]
@@ -121,7 +122,8 @@ GRAM_BLOCK_BYTES = 2**20
 
 
 def centered_normal_equations(
-    X: np.ndarray, y: np.ndarray, fit_intercept: bool, *, block_bytes: int = GRAM_BLOCK_BYTES
+    X: np.ndarray, y: np.ndarray, fit_intercept: bool, *, block_bytes: int = GRAM_BLOCK_BYTES,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
     r"""The normal-equation data of the centered problem: :math:`(X_c^\top X_c,\ X_c^\top y_c,
     \bar x, \bar y)`, without forming :math:`X_c` (see the module docstring).
@@ -132,23 +134,43 @@ def centered_normal_equations(
         X_c^\top X_c = \sum_B (X_B - \mathbf 1\bar x^\top)^\top(X_B - \mathbf 1\bar x^\top),
         \qquad X_c^\top y_c = \sum_B (X_B - \mathbf 1\bar x^\top)^\top (y_B - \bar y).
 
-    Without an intercept this is simply :math:`(X^\top X, X^\top y, 0, 0)`.
+    Without an intercept this is simply :math:`(X^\top X, X^\top y, 0, 0)`. With
+    ``sample_weight`` :math:`s` the means are weighted and each centered block is scaled by
+    :math:`\sqrt{s}` while it is in the cache: :math:`X_c^\top S X_c` and :math:`X_c^\top S y_c`
+    for the price of the unweighted products. ``y`` may have a column per target.
     """
-    X_offset, y_offset = data_offsets(X, y, fit_intercept)
-    if not fit_intercept:
+    X_offset, y_offset = data_offsets(X, y, fit_intercept, sample_weight)
+    if not fit_intercept and sample_weight is None:
         return X.T @ X, X.T @ y, X_offset, y_offset
     n_samples, n_features = X.shape
     yc = y - y_offset
+    root = None if sample_weight is None else np.sqrt(sample_weight)
     rows = max(1, block_bytes // (n_features * X.itemsize))
     buffer = np.empty((min(rows, n_samples), n_features), dtype=X.dtype)
     G = np.zeros((n_features, n_features), dtype=X.dtype)
-    Xty = np.zeros(n_features, dtype=X.dtype)
+    Xty = np.zeros((n_features, *y.shape[1:]), dtype=X.dtype)
     for start in range(0, n_samples, rows):
         block = buffer[: min(rows, n_samples - start)]
         np.subtract(X[start : start + rows], X_offset, out=block)
+        yc_block = yc[start : start + rows]
+        if root is not None:
+            block *= root[start : start + rows, None]
+            yc_block = yc_block * root[start : start + rows].reshape(-1, *[1] * (y.ndim - 1))
         G += block.T @ block  # the same buffer on both sides: NumPy calls BLAS syrk
-        Xty += block.T @ yc[start : start + rows]
+        Xty += block.T @ yc_block
     return G, Xty, X_offset, y_offset
+
+
+def scale_rows(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray) -> None:
+    r"""Multiply row :math:`i` of ``X`` and ``y`` by :math:`\sqrt{s_i}`, in place: weighted
+    least squares as the unweighted problem (module docstring). Block by block, so that each
+    block is scaled while it is in the cache."""
+    root = np.sqrt(sample_weight)
+    rows = max(1, GRAM_BLOCK_BYTES // (X.shape[1] * X.itemsize))
+    for start in range(0, X.shape[0], rows):
+        block = slice(start, start + rows)
+        X[block] *= root[block, None]
+        y[block] *= root[block].reshape(-1, *[1] * (y.ndim - 1))
 
 
 def intercept_from(
@@ -195,6 +217,7 @@ def _rank_deficiency_hint(fit_intercept: bool, alpha: float = 0.0) -> str:
 def solve_least_squares_qr(
     X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0,
     feature_names: Sequence[str] | None = None,
+    sample_weight: np.ndarray | None = None,
 ) -> ExactSolution:
     r"""Minimize :math:`\|y - Xw - b\mathbf 1\|^2 + \alpha\|w\|^2` by Householder QR of the
     centered data.
@@ -209,16 +232,21 @@ def solve_least_squares_qr(
     :class:`~fromscratch.linalg.RankDeficientWarning` naming the dependent columns (by
     ``feature_names`` when given): see :func:`fromscratch.linalg.lstsq_from_qr`. The
     condition number is that of :math:`R` (of its rank-r part after pivoting).
+    With ``sample_weight`` the rows of the centered design and target are scaled by
+    :math:`\sqrt{s_i}` (weighted least squares, module docstring); ``y`` may have a column per
+    target.
     """
     n_samples, n_features = X.shape
-    X_offset, y_offset = data_offsets(X, y, fit_intercept)
+    X_offset, y_offset = data_offsets(X, y, fit_intercept, sample_weight)
     # The matrix to factor, built once in the column order the factorization works in (the
     # centering writes it), then factored in place: no further copies of the data.
     n_rows = n_samples + (n_features if alpha > 0 else 0)
     design = np.empty((n_rows, n_features), dtype=X.dtype, order="F")
     np.subtract(X, X_offset, out=design[:n_samples])
-    target = np.zeros(n_rows, dtype=y.dtype)
+    target = np.zeros((n_rows, *y.shape[1:]), dtype=y.dtype)
     target[:n_samples] = y - y_offset
+    if sample_weight is not None:
+        scale_rows(design[:n_samples], target[:n_samples], sample_weight)
     if alpha > 0:
         design[n_samples:] = np.sqrt(X.dtype.type(alpha)) * np.eye(n_features, dtype=X.dtype)
     solution = lstsq_from_qr(
@@ -233,6 +261,7 @@ def solve_least_squares_qr(
 def solve_normal_equations(
     X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0,
     feature_names: Sequence[str] | None = None,
+    sample_weight: np.ndarray | None = None,
 ) -> ExactSolution:
     r"""Solve :math:`(X_c^\top X_c + \alpha I)w = X_c^\top y_c` by Cholesky, for the centered
     data :math:`X_c, y_c`.
@@ -255,18 +284,20 @@ def solve_normal_equations(
     solution (:class:`~fromscratch.linalg.RankDeficientWarning`) — or, when only the Gram
     matrix was singular and :math:`X_c` itself has full rank, the ordinary solution, with an
     :class:`~fromscratch.linalg.IllConditionedWarning` saying so.
+    ``sample_weight`` and a 2-D ``y`` as in :func:`solve_least_squares_qr`.
     """
     hint = _rank_deficiency_hint(fit_intercept, alpha)
     n_samples, n_features = X.shape
     if alpha == 0 and n_samples < n_features:
         return solve_least_squares_qr(X, y, fit_intercept=fit_intercept,
-                                      feature_names=feature_names)
+                                      feature_names=feature_names, sample_weight=sample_weight)
     dual = n_samples < n_features
     if dual:
-        X, rhs, X_offset, y_offset = center_data(X, y, fit_intercept)
+        X, rhs, X_offset, y_offset = center_data(X, y, fit_intercept, sample_weight)
         G = X @ X.T
     else:
-        G, rhs, X_offset, y_offset = centered_normal_equations(X, y, fit_intercept)
+        G, rhs, X_offset, y_offset = centered_normal_equations(X, y, fit_intercept,
+                                                               sample_weight=sample_weight)
     name = ("XXᵀ" if dual else "XᵀX") + (" + alpha·I" if alpha > 0 else "")
     G[np.diag_indices_from(G)] += alpha
     try:
@@ -277,7 +308,7 @@ def solve_normal_equations(
     except LinAlgError as exc:
         if alpha > 0:
             raise LinAlgError(f"{name} is not positive definite. {hint} ({exc})") from exc
-        return _normal_equations_fallback(X, y, fit_intercept, feature_names)
+        return _normal_equations_fallback(X, y, fit_intercept, feature_names, sample_weight)
     solution = cho_solve(L, rhs)
     coef = X.T @ solution if dual else solution
     return ExactSolution(coef, intercept_from(coef, X_offset, y_offset, fit_intercept), cond,
@@ -289,10 +320,11 @@ def _normal_equations_fallback(
     y: np.ndarray,
     fit_intercept: bool,
     feature_names: Sequence[str] | None,
+    sample_weight: np.ndarray | None,
 ) -> ExactSolution:
     """QR of X when XᵀX is singular to working precision (see solve_normal_equations)."""
     solution = solve_least_squares_qr(X, y, fit_intercept=fit_intercept,
-                                      feature_names=feature_names)
+                                      feature_names=feature_names, sample_weight=sample_weight)
     if solution.rank == X.shape[1]:  # X has full rank: only squaring κ made XᵀX singular
         warnings.warn(
             "XᵀX is singular to working precision although X has full rank (estimated "
@@ -306,6 +338,8 @@ def _normal_equations_fallback(
 
 class LinearModel(RegressorMixin, BaseEstimator):
     r"""Base of the linear regressors: :math:`\hat y = Xw + b` (``coef_`` w, ``intercept_`` b)."""
+
+    _multi_output = True  # y may have a column per target
 
     def _set_coef(self, coef: np.ndarray, intercept: Any) -> None:
         """Store ``coef_`` and ``intercept_`` (one row / entry per target for a 2-D ``y``),

@@ -193,8 +193,6 @@ class ElasticNet(LinearModel):
     feature_names_in_ : ndarray of str
     """
 
-    _multi_output = True
-
     def __init__(
         self,
         alpha: float = 1.0,

@@ -550,12 +550,20 @@ def least_squares_objective(gradient: str = "analytic", l2: float = 0.0) -> Obje
 
 def least_squares_solver(
     kind: str, *, ridge: bool = False
-) -> Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]:
+) -> Callable[..., dict[str, Any]]:
     r"""A solver for ``LinearRegression``'s table: ``"gd"``, ``"sgd"``, ``"minibatch"`` or
     ``"newton"`` on the centered data (the intercept by centering, as for the exact solvers,
     so it is never penalized). With ``ridge=True``, a solver for ``Ridge``'s table: the
     objective gets the estimator's penalty ``alpha``, scaled like the loss
     (:func:`least_squares_objective` with :math:`\lambda = \alpha/n`).
+
+    With sample weights :math:`s`, on the weighted-centered rows scaled by :math:`\sqrt{s_i}`
+    with the weights rescaled to mean 1: :math:`\frac{1}{2n}\|S^{1/2}(y_c - X_cw)\|^2` is then
+    the weighted mean of the squared errors, and a batch's mean an unbiased estimate of it;
+    the ridge penalty becomes :math:`\lambda = \alpha/\sum_i s_i`, so that the objective is
+    ``Ridge``'s weighted :math:`\sum_i s_i r_i^2 + \alpha\|w\|^2` over :math:`2\sum_i s_i`.
+    These solvers fit one target: a 2-D ``y`` is refused (scikit-learn's ``SGDRegressor``,
+    also trained by gradient steps, takes one target too).
 
     The returned ``solve(estimator, X, y)`` reads the estimator's ``fit_intercept``, ``tol``,
     ``max_iter``, ``verbose`` and, for the gradient solvers, ``optimizer``,
@@ -563,9 +571,19 @@ def least_squares_solver(
     ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change`` (and ``alpha`` with
     ``ridge=True``); it returns ``coef_``, ``intercept_``, ``n_iter_`` and ``loss_curve_``.
     """
-    def solve(estimator: Any, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-        Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept)
-        l2 = estimator.alpha / X.shape[0] if ridge else 0.0
+    def solve(estimator: Any, X: np.ndarray, y: np.ndarray,
+              sample_weight: np.ndarray | None) -> dict[str, Any]:
+        if y.ndim == 2:
+            raise ValueError(
+                f"solver={estimator.solver!r} fits one target (as scikit-learn's SGDRegressor, "
+                f"also trained by gradient steps); y has shape {y.shape}. Use an exact solver "
+                "('qr' or 'cholesky') for several targets, or fit one model per column."
+            )
+        total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        if sample_weight is not None:
+            sample_weight = sample_weight * (X.shape[0] / total)
+        Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept, sample_weight)
+        l2 = estimator.alpha / total if ridge else 0.0
         objective = least_squares_objective(estimator.gradient, l2=l2)
         w0 = np.zeros(X.shape[1], dtype=X.dtype)
         if kind == "newton":
