@@ -135,6 +135,15 @@ def _class_weights(class_weight: Any, classes: np.ndarray, index: np.ndarray,
     return weights
 
 
+def _mean_one(weight: np.ndarray | None, n_samples: int) -> tuple[np.ndarray | None, float]:
+    r"""The weights the solvers see, rescaled to mean 1 (their objective is a weighted *mean*),
+    and the total weight :math:`\sum_i \mathrm{sw}_i` (``n_samples`` without weights)."""
+    if weight is None:
+        return None, float(n_samples)
+    total = float(weight.sum())
+    return weight * (n_samples / total), total
+
+
 def _softmax_null_space(n_classes: int, width: int, dtype: np.dtype) -> np.ndarray:
     r"""Orthonormal basis of the shifts :math:`w_k \to w_k + v` shared by every class.
 
@@ -399,24 +408,24 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         n_samples, n_features = X.shape
         index = self._encode(y)
         weight = self._weights(index, sample_weight, X.dtype)
-        total = n_samples if weight is None else float(weight.sum())
+        s, total = _mean_one(weight, n_samples)
         n_classes = self.classes_.size
         binary = n_classes == 2
         strength = 0.0 if math.isinf(self.C) else 1.0 / (self.C * total)
         loss = logistic_loss(n_features, n_classes, fit_intercept=self.fit_intercept,
                              l2=(1.0 - self.l1_ratio) * strength, l1=self.l1_ratio * strength)
         target = index.astype(X.dtype) if binary else np.eye(n_classes, dtype=X.dtype)[index]
-        # The solvers see weights of mean 1 (their objective is a weighted *mean*).
-        s = None if weight is None else weight * (n_samples / total)
         w0 = self._start(loss, index, weight, X.dtype)
 
         separated = []
         callback = None
         if strength == 0.0:  # only an unpenalized MLE can fail to exist
-            rows = None if weight is None else weight > 0  # zero weights: not in the MLE
+            # samples of zero weight are not in the likelihood: they cannot stop separation
+            kept = slice(None) if weight is None else weight > 0
+            X_kept, index_kept = X[kept], index[kept]
 
             def callback(w: np.ndarray) -> bool:
-                if self._separates(w, X, index, rows):
+                if self._separates(w, X_kept, index_kept):
                     separated.append(True)
                 return bool(separated)
 
@@ -459,12 +468,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             verbose=bool(self.verbose), callback=callback,
         )
 
-    def _separates(self, w: np.ndarray, X: np.ndarray, index: np.ndarray,
-                   rows: np.ndarray | None = None) -> bool:
-        """Whether ``w`` puts every training sample (of ``rows``, a mask, when given: those
-        with positive weight) strictly on its own class's side."""
-        if rows is not None:
-            X, index = X[rows], index[rows]
+    def _separates(self, w: np.ndarray, X: np.ndarray, index: np.ndarray) -> bool:
+        """Whether ``w`` puts every training sample strictly on its own class's side."""
         coef, intercept = split_intercept(w, self.fit_intercept)
         if w.ndim == 1:
             z = X @ coef + intercept
@@ -478,11 +483,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                target: np.ndarray, index: np.ndarray, weight: np.ndarray | None,
                strength: float) -> None:
         w = result.coef
-        n = X.shape[0]
-        total = n if weight is None else float(weight.sum())
+        s, total = _mean_one(weight, X.shape[0])
         # From the scores the solver left cached, before the centring below changes w:
-        # -Σ sw_i ℓ_i, with the mean-1 weights of the solvers, total · (weighted mean).
-        s = None if weight is None else weight * (n / total)
+        # -Σ sw_i ℓ_i = -(Σ sw_i) · (the weighted mean log-loss).
         self.log_likelihood_ = -total * loss.mean_log_loss(w, X, target, s)
         if w.ndim == 2:
             # The softmax is unchanged when the same vector is added to every class. The
