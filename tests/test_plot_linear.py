@@ -201,7 +201,7 @@ def test_weighted_fit_rejects_bad_input(line):
     data, model = line
     with pytest.raises(ValueError, match="sample_weight has 3 entries"):
         pl.plot_weighted_fit(data.X, data.y, [1.0, 2.0, 3.0], {"m": model})
-    with pytest.raises(ValueError, match="one feature"):
+    with pytest.raises(ValueError, match="plot_weighted_fit draws 1-D data"):
         pl.plot_weighted_fit(np.hstack([data.X, data.X]), data.y, None, {"m": model})
     with pytest.raises(TypeError, match="models must be a non-empty mapping"):
         pl.plot_weighted_fit(data.X, data.y, None, [model])
@@ -221,10 +221,10 @@ def test_sampling_distributions_show_each_spread():
 def test_active_set_path_labels_every_passive_set():
     from fromscratch.linear_model import nnls
 
-    rng = np.random.default_rng(0)
-    t = rng.uniform(0.0, 1.0, 30)
-    A = np.column_stack([t, t + 0.3 * rng.standard_normal(30)])
-    b = A @ np.array([3.0, -1.0]) + 0.2 * rng.standard_normal(30)
+    # b = 3a₁ − a₂, but a₂ is the steeper start (a₂ᵀb = 31 > a₁ᵀb = 26): x₂ enters first,
+    # then x₁; least squares on both, (3, −1), is infeasible, so x₂ leaves again
+    A = np.array([[1.0, 2.0], [2.0, 3.0], [3.0, 3.0], [1.0, 2.0]])
+    b = A @ np.array([3.0, -1.0])
     steps = []
     x, _ = nnls(A, b, callback=lambda x, passive: steps.append((x, passive)))
     fig = pl.plot_active_set_path(A, b, steps)

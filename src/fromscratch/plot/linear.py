@@ -52,6 +52,14 @@ def _check_mapping(value: Any, name: str, what: str) -> None:
                         f"{type(value).__name__}.")
 
 
+def _one_feature(X: Any, y: Any, function: str) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` and ``y`` of a picture of 1-D data, validated."""
+    X, y = check_X_y(X, y)
+    if X.shape[1] != 1:
+        raise ValueError(f"{function} draws 1-D data; X has {X.shape[1]} features.")
+    return X, y
+
+
 def _curve(value: Any, name: str) -> np.ndarray:
     """A loss curve: a fitted estimator's ``loss_curve_`` or a 1-D array of losses."""
     values = getattr(value, "loss_curve_", value)
@@ -97,9 +105,7 @@ def plot_fit(model: Any, X: Any, y: Any, *, true_function: Any = None,
     -------
     matplotlib.figure.Figure
     """
-    X, y = check_X_y(X, y)
-    if X.shape[1] != 1:
-        raise ValueError(f"plot_fit draws 1-D data; X has {X.shape[1]} features.")
+    X, y = _one_feature(X, y, "plot_fit")
     from matplotlib.collections import LineCollection
 
     x = X[:, 0]
@@ -519,9 +525,7 @@ def plot_weighted_fit(
     """
     from fromscratch._validation import check_sample_weight
 
-    X, y = check_X_y(X, y)
-    if X.shape[1] != 1:
-        raise ValueError(f"plot_weighted_fit draws one feature; X has {X.shape[1]} columns.")
+    X, y = _one_feature(X, y, "plot_weighted_fit")
     weight = check_sample_weight(sample_weight, len(y))
     _check_mapping(models, "models", "label -> fitted estimator")
     fig, ax = _figure_and_axes(ax, width=6.4, height=4.4)
@@ -589,13 +593,13 @@ def plot_active_set_path(
     title: str = "Non-negative least squares, step by step",
 ):
     r"""The iterates of the active-set method (:func:`fromscratch.linear_model.nnls`) for two
-    unknowns, on the contours of :math:`\|Ax - b\|^2`.
+    unknowns, on the loss surface of :math:`\|Ax - b\|^2` (:func:`plot_loss_surface`).
 
-    The feasible quadrant :math:`x \ge 0` is shaded; the unconstrained minimum (a white star)
-    lies outside it. Each step is numbered and labelled with its passive set :math:`P`: a
-    variable enters where the negative gradient points into the quadrant, a full step goes to
-    the least-squares solution on :math:`P`, and a step that would leave the quadrant stops at
-    its edge, where a variable returns to the active set.
+    The feasible quadrant :math:`x \ge 0` is hatched; the unconstrained minimum (the white
+    star) lies outside it. Each iterate is numbered and labelled with its passive set
+    :math:`P`: a variable enters where the negative gradient points into the quadrant, a full
+    step goes to the least-squares solution on :math:`P`, and a step that would leave the
+    quadrant stops at its edge, where a variable returns to the active set.
 
     Parameters
     ----------
@@ -608,48 +612,24 @@ def plot_active_set_path(
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.colors import LogNorm
-
-    from fromscratch.linalg import lstsq
-
     A, b = check_X_y(A, b)
     if A.shape[1] != 2:
         raise ValueError(f"plot_active_set_path draws two unknowns; A has {A.shape[1]} columns.")
-    resolution = check_scalar(resolution, "resolution", kind=int, min_val=10)
-    points = [np.zeros(2)] + [check_array(x, name="steps[k][0]", ensure_2d=False)
-                              for x, _ in steps]
+    path = np.vstack([np.zeros(2)] + [check_array(x, name="steps[k][0]", ensure_2d=False)
+                                      for x, _ in steps])
     passive_sets = [np.zeros(2, dtype=bool)] + [np.asarray(p, dtype=bool) for _, p in steps]
-    path = np.vstack(points)
-    x_ls = lstsq(A, b)
-    corners = np.vstack([path, x_ls])
-    low, high = corners.min(axis=0), corners.max(axis=0)
-    span = np.maximum(high - low, 1e-3)
-    low, high = low - 0.2 * span, high + 0.2 * span
-    T0, T1 = np.meshgrid(np.linspace(low[0], high[0], resolution),
-                         np.linspace(low[1], high[1], resolution))
-    residuals = np.column_stack([T0.ravel(), T1.ravel()]) @ A.T - b
-    F = np.einsum("ij,ij->i", residuals, residuals).reshape(T0.shape)
-    r_ls = A @ x_ls - b
-    gap = F - float(r_ls @ r_ls)
-    top = float(gap.max())
-    bottom = max(float(gap[gap > 0].min()), top * 1e-5)
-
-    fig, ax = _figure_and_axes(ax, width=6.4, height=5.2)
-    ax.contourf(T0, T1, np.maximum(gap, bottom), levels=np.geomspace(bottom, top, 20),
-                norm=LogNorm(bottom, top), cmap="viridis", alpha=0.85)
-    ax.fill_between([0, high[0]], 0, high[1], color="white", alpha=0.25, hatch="//",
-                    edgecolor="white", linewidth=0, label="feasible: x ≥ 0")
-    ax.axhline(0, color="white", lw=1)
-    ax.axvline(0, color="white", lw=1)
-    ax.plot(path[:, 0], path[:, 1], color="tab:red", lw=1.5, marker="o", ms=5,
-            markeredgecolor="k", label="active-set iterates")
+    fig = plot_loss_surface(A, b, {"active-set iterates": path},
+                            parameter_names=parameter_names, resolution=resolution, ax=ax,
+                            title=title)
+    ax = fig.axes[0]
+    (_, right), (_, top) = ax.get_xlim(), ax.get_ylim()
+    ax.fill_between([0, right], 0, top, facecolor="none", hatch="//", edgecolor="white",
+                    linewidth=0, alpha=0.35, label="feasible: x ≥ 0")
+    ax.axhline(0, color="white", lw=1, zorder=1.5)  # under the path, which runs along them
+    ax.axvline(0, color="white", lw=1, zorder=1.5)
     for k, (x, passive) in enumerate(zip(path, passive_sets, strict=True)):
         names = [parameter_names[j] for j in np.flatnonzero(passive)]
         ax.annotate(f"{k}: P = {{{', '.join(names)}}}", x, textcoords="offset points",
                     xytext=(6, 6 if k % 2 else -12), fontsize=8, color="white")
-    ax.plot(*x_ls, "*", color="white", markeredgecolor="k", ms=15, zorder=5,
-            label="unconstrained least squares")
-    ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), xlabel=parameter_names[0],
-           ylabel=parameter_names[1], title=title)
     ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
     return fig
