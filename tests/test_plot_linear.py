@@ -219,7 +219,7 @@ def test_sampling_distributions_show_each_spread():
 
 
 def test_active_set_path_labels_every_passive_set():
-    from fromscratch.linear_model import nnls
+    from fromscratch.linalg import nnls
 
     # b = 3a₁ − a₂, but a₂ is the steeper start (a₂ᵀb = 31 > a₁ᵀb = 26): x₂ enters first,
     # then x₁; least squares on both, (3, −1), is infeasible, so x₂ leaves again

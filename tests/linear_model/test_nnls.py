@@ -13,7 +13,8 @@ from sklearn.linear_model import LinearRegression as SkLinearRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from fromscratch.exceptions import ConvergenceWarning
-from fromscratch.linear_model import LinearRegression, nnls
+from fromscratch.linalg import nnls
+from fromscratch.linear_model import LinearRegression
 from sklearn_checks import expected_failed_checks
 from tolerance import assert_close_to_scale
 

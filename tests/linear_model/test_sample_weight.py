@@ -15,6 +15,7 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from fromscratch.base import clone
 from fromscratch.exceptions import ConvergenceWarning
+from fromscratch.linalg import RankDeficientWarning
 from fromscratch.linear_model import (
     ElasticNet,
     Lasso,
@@ -74,6 +75,20 @@ def test_linear_regression_matches_scikit_learn(solver, fit_intercept):
     # the exact solvers to rounding; gradient descent stops at a gradient of 1e-12, within
     # 1e-12 / λ_min(XᵀWX / Σw) ≈ 1e-11 of the minimum
     assert_same_fit(ours, ref, X, 1e-8 if solver in ("qr", "cholesky", "newton") else 1e-9)
+
+
+@pytest.mark.parametrize("solver", ["qr", "cholesky"])
+@pytest.mark.parametrize("shape", [(80, 5), (12, 30)], ids=["duplicated-column", "wide"])
+def test_rank_deficient_weighted_least_squares_is_the_minimum_norm_solution(shape, solver):
+    """Dependent columns of the √w-scaled design: the minimum-norm solution, as scikit-learn's
+    weighted lstsq gives it (zero weights make zero rows, which the rank must not count)."""
+    X, y, w = regression_data(*shape)
+    X[:, -1] = X[:, 0]
+    w[::4] = 0.0
+    with pytest.warns(RankDeficientWarning):
+        ours = LinearRegression(solver=solver).fit(X, y, sample_weight=w)
+    ref = sk.LinearRegression().fit(X, y, sample_weight=w)
+    assert_same_fit(ours, ref, X, 1e-8)
 
 
 @pytest.mark.parametrize("solver", ["sgd", "minibatch"])

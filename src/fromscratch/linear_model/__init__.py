@@ -1,7 +1,7 @@
 """Linear models with scikit-learn's API, objectives and defaults.
 
 * :class:`LinearRegression` — ordinary (weighted) least squares (QR or normal equations); with
-  ``positive=True`` non-negative least squares, :func:`nnls` (Lawson–Hanson's active set).
+  ``positive=True`` non-negative least squares (:func:`fromscratch.linalg.nnls`).
 * :class:`Ridge` — L2 penalty, closed form; :func:`ridge_path`.
 * :class:`Lasso`, :class:`ElasticNet` — L1 / L1+L2 penalties by coordinate descent (or FISTA);
   :func:`lasso_path`, :func:`enet_path`; the two algorithms as they are taught,
@@ -18,7 +18,6 @@ from fromscratch.linear_model._coordinate_descent import ElasticNet, Lasso, enet
 from fromscratch.linear_model._coordinate_descent_cv import ElasticNetCV, LassoCV
 from fromscratch.linear_model._fista import enet_fista_textbook
 from fromscratch.linear_model._least_squares import LinearRegression
-from fromscratch.linear_model._nnls import nnls
 from fromscratch.linear_model._ridge import Ridge, ridge_path
 from fromscratch.linear_model.logistic import LogisticRegression
 
@@ -34,7 +33,6 @@ __all__ = [
     "lasso_path",
     "LinearRegression",
     "LogisticRegression",
-    "nnls",
     "Ridge",
     "ridge_path",
 ]

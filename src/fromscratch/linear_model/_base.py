@@ -339,8 +339,6 @@ def _normal_equations_fallback(
 class LinearModel(RegressorMixin, BaseEstimator):
     r"""Base of the linear regressors: :math:`\hat y = Xw + b` (``coef_`` w, ``intercept_`` b)."""
 
-    _multi_output = True  # y may have a column per target
-
     def _set_coef(self, coef: np.ndarray, intercept: Any) -> None:
         """Store ``coef_`` and ``intercept_`` (one row / entry per target for a 2-D ``y``),
         refusing non-finite results."""

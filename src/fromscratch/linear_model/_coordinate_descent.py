@@ -193,6 +193,8 @@ class ElasticNet(LinearModel):
     feature_names_in_ : ndarray of str
     """
 
+    _multi_output = True  # y may have a column per target: one model per column
+
     def __init__(
         self,
         alpha: float = 1.0,

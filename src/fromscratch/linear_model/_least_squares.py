@@ -33,7 +33,8 @@ solvers minimize the weighted mean of the squared errors.
 column of ``y`` and solves one triangular system with several right-hand sides, as
 scikit-learn's ``LinearRegression`` does; ``coef_`` then has a row per target.
 
-**Non-negative coefficients** (``positive=True``): :func:`~._nnls.nnls`'s active-set method
+**Non-negative coefficients** (``positive=True``): :func:`fromscratch.linalg.nnls`'s active-set
+method
 on the centered (weighted) data, one target at a time, after one QR of the design; the
 intercept stays free, as in scikit-learn.
 
@@ -53,7 +54,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_choice, check_sample_weight
-from fromscratch.linalg import HouseholderQR
+from fromscratch.linalg import HouseholderQR, lawson_hanson
 from fromscratch.linear_model._base import (
     ExactSolution,
     LinearModel,
@@ -66,7 +67,6 @@ from fromscratch.linear_model._iterative import (
     check_gradient_solver_params,
     least_squares_solver,
 )
-from fromscratch.linear_model._nnls import default_tolerance, lawson_hanson
 
 __all__ = ["LinearRegression", "SOLVERS"]
 
@@ -90,7 +90,7 @@ def _exact_solver(method: Callable[..., ExactSolution]) -> Callable[..., dict]:
 def solve_nonnegative(estimator: LinearRegression, X: np.ndarray, y: np.ndarray,
                       sample_weight: np.ndarray | None) -> dict[str, Any]:
     r"""``positive=True``: :math:`\min_{w \ge 0} \|S^{1/2}(y_c - X_c w)\|_2` on the centered
-    (weighted) data by Lawson and Hanson's active-set method (:func:`~._nnls.nnls`), the
+    (weighted) data by Lawson and Hanson's active-set method (:func:`fromscratch.linalg.nnls`), the
     intercept free, :math:`b = \bar y - \bar x^\top w`.
 
     One Householder QR of the design, :math:`X_c = QR`, serves every target: the method runs
@@ -105,8 +105,7 @@ def solve_nonnegative(estimator: LinearRegression, X: np.ndarray, y: np.ndarray,
     coef = np.empty((X.shape[1], targets.shape[1]), dtype=X.dtype)
     n_iter = []
     for k in range(targets.shape[1]):
-        coef[:, k], passes = lawson_hanson(R, C[:, k], tol=default_tolerance(Xc, targets[:, k]),
-                                           max_iter=3 * X.shape[1])
+        coef[:, k], passes = lawson_hanson(R, C[:, k])
         n_iter.append(passes)
     coef = coef[:, 0] if y.ndim == 1 else coef
     return {"coef_": coef, "intercept_": intercept_from(coef, X_offset, y_offset,
@@ -224,6 +223,8 @@ class LinearRegression(LinearModel):
     >>> float(model.coef_[0]), float(model.intercept_)
     (2.0, 1.0)
     """
+
+    _multi_output = True  # y may have a column per target
 
     def __init__(
         self,

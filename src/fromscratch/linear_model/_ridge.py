@@ -133,6 +133,8 @@ class Ridge(LinearModel):
     1.333333
     """
 
+    _multi_output = True  # y may have a column per target
+
     def __init__(
         self,
         alpha: float = 1.0,

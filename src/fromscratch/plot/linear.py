@@ -592,7 +592,7 @@ def plot_active_set_path(
     ax: Any = None,
     title: str = "Non-negative least squares, step by step",
 ):
-    r"""The iterates of the active-set method (:func:`fromscratch.linear_model.nnls`) for two
+    r"""The iterates of the active-set method (:func:`fromscratch.linalg.nnls`) for two
     unknowns, on the loss surface of :math:`\|Ax - b\|^2` (:func:`plot_loss_surface`).
 
     The feasible quadrant :math:`x \ge 0` is hatched; the unconstrained minimum (the white

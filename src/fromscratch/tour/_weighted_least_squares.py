@@ -183,8 +183,8 @@ def _nnls_by_enumeration(A: np.ndarray, b: np.ndarray) -> np.ndarray:
 def nonnegative_least_squares(ch) -> None:
     """Non-negative least squares: the KKT conditions, the active-set method drawn on two
     unknowns, and unmixing a spectrum, checked against all 2^p active sets."""
-    from fromscratch.linear_model import LinearRegression, nnls
-    from fromscratch.linear_model._nnls import lawson_hanson
+    from fromscratch.linalg import lawson_hanson, nnls
+    from fromscratch.linear_model import LinearRegression
     from fromscratch.plot.linear import plot_active_set_path
 
     ch.heading("Non-negative least squares: the active set")
@@ -221,7 +221,7 @@ def nonnegative_least_squares(ch) -> None:
         "few of its columns. The method as the library has it "
         "(`LinearRegression(positive=True)` and `nnls(A, b)` call it):"
     )
-    ch.code(lawson_hanson, "fromscratch.linear_model._nnls.lawson_hanson (its docstring left "
+    ch.code(lawson_hanson, "fromscratch.linalg.lawson_hanson (its docstring left "
             "out).")
 
     rng = np.random.default_rng(0)

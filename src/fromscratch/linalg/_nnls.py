@@ -33,7 +33,7 @@ variable whose least-squares value in 4 is not positive when it enters (a column
 the passive ones, or rounding) is not admitted; another candidate is tried.
 
 **One QR first.** All of this only needs :math:`A^\top A` and :math:`A^\top b`, so with the
-Householder QR :math:`A = QR` (:class:`~fromscratch.linalg.HouseholderQR`) and
+Householder QR :math:`A = QR` (:class:`HouseholderQR`) and
 :math:`c = Q^\top b`, :math:`\|Ax - b\|^2 = \|Rx - c\|^2 + \mathrm{const}` and the method runs
 on the small :math:`R` (at most :math:`p \times p`) instead of the tall :math:`A`: each
 subproblem in 4 is a QR of a few columns of :math:`R`.
@@ -49,9 +49,11 @@ import numpy as np
 
 from fromscratch._validation import check_array, check_scalar
 from fromscratch.exceptions import ConvergenceWarning
-from fromscratch.linalg import HouseholderQR, solve_triangular
+from fromscratch.linalg._common import _as_matrix
+from fromscratch.linalg._qr import HouseholderQR
+from fromscratch.linalg._triangular import solve_triangular
 
-__all__ = ["nnls", "lawson_hanson", "default_tolerance"]
+__all__ = ["nnls", "lawson_hanson"]
 
 
 def _passive_solution(R: np.ndarray, c: np.ndarray, passive: np.ndarray) -> np.ndarray | None:
@@ -77,18 +79,30 @@ def lawson_hanson(
     R: np.ndarray,
     c: np.ndarray,
     *,
-    tol: float,
-    max_iter: int,
+    tol: float | None = None,
+    max_iter: int | None = None,
     callback: Callable[[np.ndarray, np.ndarray], Any] | None = None,
 ) -> tuple[np.ndarray, int]:
-    r"""Steps 1–5 of the module docstring on :math:`\min_{x \ge 0} \|Rx - c\|_2`; return
-    ``(x, n_iter)``, ``n_iter`` the passes through step 3.
+    r"""Steps 1–5 of the module docstring on :math:`\min_{x \ge 0} \|Rx - c\|_2`, for the
+    factor :math:`R` and :math:`c = Q^\top b` of a QR of :math:`A` (:func:`nnls` makes them);
+    return ``(x, n_iter)``, ``n_iter`` the passes through step 3.
 
-    ``callback(x, passive)`` is called after every change of :math:`x` (the full steps of 4
-    and the partial steps of 5) with a copy of :math:`x` and of the passive-set mask. Running
-    out of ``max_iter`` passes warns :class:`~fromscratch.exceptions.ConvergenceWarning`.
+    ``tol`` defaults to :math:`10\max(k, n)\,\varepsilon\,\max_j\|r_j\|_2\|c\|_2`, the
+    rounding level of the negative gradient :math:`R^\top(c - Rx) = A^\top(b - Ax)`, whose
+    entries are at most :math:`\|r_j\|\|c\|` at the iterates (the residual never grows);
+    ``max_iter`` to :math:`3n` passes, SciPy's. ``callback(x, passive)`` is called after every
+    change of :math:`x` (the full steps of 4 and the partial steps of 5) with a copy of
+    :math:`x` and of the passive-set mask. Running out of ``max_iter`` passes warns
+    :class:`~fromscratch.exceptions.ConvergenceWarning`.
     """
     n = R.shape[1]
+    if max_iter is None:
+        max_iter = 3 * n
+    max_iter = check_scalar(max_iter, "max_iter", kind=int, min_val=0)
+    if tol is None:
+        column_norm = float(np.sqrt(np.max(np.einsum("ij,ij->j", R, R), initial=0.0)))
+        tol = 10 * max(R.shape) * np.finfo(R.dtype).eps * column_norm * float(np.sqrt(c @ c))
+    tol = check_scalar(tol, "tol", min_val=0.0)
     x = np.zeros(n, dtype=R.dtype)
     passive = np.zeros(n, dtype=bool)
     g = R.T @ c  # the negative gradient at x = 0
@@ -153,8 +167,7 @@ def nnls(
         Passes through the method (each admits one variable); default :math:`3n`, SciPy's.
     tol : float, optional
         A variable of the active set is admitted when its negative gradient exceeds ``tol``;
-        default :math:`10\max(m, n)\,\varepsilon\,\max_j\|a_j\|_2\|b\|_2`, rounding on the scale
-        of :math:`|a_j^\top b|`.
+        by default the rounding level of the gradient (:func:`lawson_hanson`).
     callback : callable ``(x, passive) -> None``, optional
         Called after every change of :math:`x` with the iterate and the mask of the passive
         set: the active set step by step (the tour draws it).
@@ -178,31 +191,15 @@ def nnls(
     >>> np.round(x, 12).tolist(), round(rnorm, 6)
     ([1.5, 0.0], 1.224745)
     """
-    A = check_array(A, name="A")
+    A = _as_matrix(A, "A")
     b = check_array(b, name="b", ensure_2d=False)
     if b.ndim != 1 or b.shape[0] != A.shape[0]:
         raise ValueError(
             f"b must be 1-D with one entry per row of A ({A.shape[0]}); got shape {b.shape}."
         )
-    m, n = A.shape
-    if max_iter is None:
-        max_iter = 3 * n
-    max_iter = check_scalar(max_iter, "max_iter", kind=int, min_val=0)
     fact = HouseholderQR(A)
     R = fact.r
-    c = fact.apply_qt(b)[: R.shape[0]]
-    if tol is None:
-        tol = default_tolerance(A, b)
-    tol = check_scalar(tol, "tol", min_val=0.0)
-    x, _ = lawson_hanson(R, c, tol=tol, max_iter=max_iter, callback=callback)
+    x, _ = lawson_hanson(R, fact.apply_qt(b)[: R.shape[0]], tol=tol, max_iter=max_iter,
+                         callback=callback)
     residual = A @ x - b
     return x, float(np.sqrt(residual @ residual))
-
-
-def default_tolerance(A: np.ndarray, b: np.ndarray) -> float:
-    r""":math:`10\max(m, n)\,\varepsilon\,\max_j\|a_j\|_2\,\|b\|_2`: the rounding level of the
-    negative gradient :math:`A^\top(b - Ax)`, whose entries are at most
-    :math:`\|a_j\|_2\|b\|_2` (the residual never exceeds :math:`\|b\|` at the iterates)."""
-    eps = np.finfo(A.dtype).eps
-    column_norm = float(np.sqrt(np.max(np.einsum("ij,ij->j", A, A), initial=0.0)))
-    return 10 * max(A.shape) * eps * column_norm * float(np.sqrt(b @ b))
