@@ -91,11 +91,8 @@ def center_data(
         if not fit_intercept:
             return X, y, X_offset, y_offset
         return X - X_offset, y - y_offset, X_offset, y_offset
-    root = np.sqrt(sample_weight)
-    Xc = X - X_offset
-    Xc *= root[:, None]
-    yc = y - y_offset
-    yc *= root.reshape(-1, *[1] * (y.ndim - 1))
+    Xc, yc = X - X_offset, y - y_offset
+    scale_rows(Xc, yc, sample_weight)
     return Xc, yc, X_offset, y_offset
 
 
@@ -144,7 +141,6 @@ def centered_normal_equations(
         return X.T @ X, X.T @ y, X_offset, y_offset
     n_samples, n_features = X.shape
     yc = y - y_offset
-    root = None if sample_weight is None else np.sqrt(sample_weight)
     rows = max(1, block_bytes // (n_features * X.itemsize))
     buffer = np.empty((min(rows, n_samples), n_features), dtype=X.dtype)
     G = np.zeros((n_features, n_features), dtype=X.dtype)
@@ -153,9 +149,9 @@ def centered_normal_equations(
         block = buffer[: min(rows, n_samples - start)]
         np.subtract(X[start : start + rows], X_offset, out=block)
         yc_block = yc[start : start + rows]
-        if root is not None:
-            block *= root[start : start + rows, None]
-            yc_block = yc_block * root[start : start + rows].reshape(-1, *[1] * (y.ndim - 1))
+        if sample_weight is not None:  # scaled while the block is in the cache
+            yc_block = yc_block.copy()
+            scale_rows(block, yc_block, sample_weight[start : start + rows])
         G += block.T @ block  # the same buffer on both sides: NumPy calls BLAS syrk
         Xty += block.T @ yc_block
     return G, Xty, X_offset, y_offset
