@@ -93,6 +93,9 @@ def test_gradient_solvers_fit_one_target(solver):
     X, Y, _ = data()
     with pytest.raises(ValueError, match=rf"solver='{solver}' fits one target.*shape \(60, 3\)"):
         LinearRegression(solver=solver).fit(X, Y)
+    if solver != "newton":
+        with pytest.raises(ValueError, match=rf"solver='{solver}' fits one target"):
+            Ridge(solver=solver).fit(X, Y)
 
 
 def test_classifiers_still_want_one_label_per_sample():

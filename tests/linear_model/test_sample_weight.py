@@ -120,6 +120,17 @@ def test_ridge_matches_scikit_learn(shape, solver, fit_intercept):
 
 
 @pytest.mark.parametrize("fit_intercept", [True, False])
+def test_ridge_gradient_descent_matches_scikit_learn(fit_intercept):
+    """Full-batch gradient descent on Ridge's weighted objective over 2Σw (the penalty α/Σw on
+    the weighted mean): scikit-learn's weighted ridge, to the solver's tolerance."""
+    X, y, w = regression_data()
+    ours = Ridge(alpha=2.0, solver="gd", learning_rate=0.05, tol=1e-12, max_iter=100_000,
+                 fit_intercept=fit_intercept).fit(X, y, sample_weight=w)
+    ref = sk.Ridge(alpha=2.0, fit_intercept=fit_intercept).fit(X, y, sample_weight=w)
+    assert_same_fit(ours, ref, X, 1e-9)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("model", ["lasso", "enet-cd", "enet-fista"])
 def test_enet_family_matches_scikit_learn(model, fit_intercept):
     X, y, w = regression_data()
