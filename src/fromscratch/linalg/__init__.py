@@ -24,6 +24,9 @@ Contents
     :math:`A = LL^\top` for symmetric positive definite :math:`A` (blocked, right-looking).
 :func:`lstsq`, :func:`lstsq_from_qr` (``_lstsq``)
     :math:`\min_x \|Ax - b\|_2` through QR; of minimum norm when the columns are dependent.
+:func:`nnls`, :func:`lawson_hanson` (``_nnls``)
+    :math:`\min_{x \ge 0} \|Ax - b\|_2`, non-negative least squares by Lawson and Hanson's
+    active-set method, on one QR.
 :func:`cond_triangular`, :func:`cond_cholesky`, :func:`check_condition` (``_condition``)
     Cheap condition-number estimates (Hager–Higham) and the library's rule for reporting
     singular matrices (error) and ill-conditioning (warning).
@@ -58,6 +61,7 @@ from fromscratch.linalg._common import (
 )
 from fromscratch.linalg._condition import check_condition, cond_cholesky, cond_triangular
 from fromscratch.linalg._lstsq import LeastSquaresSolution, lstsq, lstsq_from_qr
+from fromscratch.linalg._nnls import lawson_hanson, nnls
 from fromscratch.linalg._pivoted import (
     CompleteOrthogonalDecomposition,
     PivotedHouseholderQR,
@@ -83,6 +87,8 @@ __all__ = [
     "lstsq",
     "lstsq_from_qr",
     "LeastSquaresSolution",
+    "nnls",
+    "lawson_hanson",
     "cond_triangular",
     "cond_cholesky",
     "check_condition",

@@ -1,6 +1,7 @@
 """Linear models with scikit-learn's API, objectives and defaults.
 
-* :class:`LinearRegression` — ordinary least squares (QR or normal equations).
+* :class:`LinearRegression` — ordinary (weighted) least squares (QR or normal equations); with
+  ``positive=True`` non-negative least squares (:func:`fromscratch.linalg.nnls`).
 * :class:`Ridge` — L2 penalty, closed form; :func:`ridge_path`.
 * :class:`Lasso`, :class:`ElasticNet` — L1 / L1+L2 penalties by coordinate descent (or FISTA);
   :func:`lasso_path`, :func:`enet_path`; the two algorithms as they are taught,

@@ -144,6 +144,7 @@ def newton(
     tol: float = 1e-4,
     max_iter: int = 100,
     null_space: np.ndarray | None = None,
+    sample_weight: np.ndarray | None = None,
     verbose: bool = False,
     callback: Callable[[np.ndarray], bool] | None = None,
 ) -> FitResult:
@@ -196,6 +197,8 @@ def newton(
         gradient is always orthogonal to them and :math:`H` maps them to themselves — e.g.
         softmax's invariance to adding the same vector to every class. :math:`H` may be
         singular there; :math:`H + QQ^\top` is not, and gives the same step.
+    sample_weight : ndarray of shape (n,), optional
+        Weights of the rows, mean 1 (:mod:`._objective`), passed on to the objective.
     verbose : bool
         Print one line per iteration.
     callback : callable ``w -> bool``, optional
@@ -211,9 +214,10 @@ def newton(
     w = np.array(w0, dtype=X.dtype, copy=True).ravel()
     l1 = None if objective.l1 is None else np.broadcast_to(objective.l1, shape).ravel()
     line = objective.line if l1 is None else None
+    data = (X, y) if sample_weight is None else (X, y, sample_weight)
 
     def F(v: np.ndarray) -> float:
-        return objective.value(v.reshape(shape), X, y)
+        return objective.value(v.reshape(shape), *data)
 
     def penalty(v: np.ndarray) -> float:
         return 0.0 if l1 is None else float(np.sum(l1 * np.abs(v)))
@@ -226,16 +230,16 @@ def newton(
         if it has one."""
         H = None
         if with_hessian and objective.gradient_and_hessian is not None:
-            g, H = objective.gradient_and_hessian(v.reshape(shape), X, y)
+            g, H = objective.gradient_and_hessian(v.reshape(shape), *data)
         else:
-            g = objective.gradient(v.reshape(shape), X, y)
+            g = objective.gradient(v.reshape(shape), *data)
         g = np.asarray(g).ravel()
         return g, optimality(v, g, l1), H
 
     def hessian(v: np.ndarray) -> np.ndarray:
         if objective.gradient_and_hessian is not None:  # the Hessian the steps are made with
             return np.asarray(gradient_and_distance(v, with_hessian=True)[2])
-        return np.asarray(objective.hessian(v.reshape(shape), X, y))
+        return np.asarray(objective.hessian(v.reshape(shape), *data))
 
     def line_search(w: np.ndarray, d: np.ndarray, value: float, predicted: float,
                     distance: float, phi: Callable[[float], tuple[float, float]] | None
@@ -290,7 +294,7 @@ def newton(
         if converged:
             break
 
-        phi = None if line is None else line(w.reshape(shape), d.reshape(shape), X, y)
+        phi = None if line is None else line(w.reshape(shape), d.reshape(shape), *data)
         t, new_value, trial = line_search(w, d, value, predicted, distance, phi)
         if t == 0.0:  # no step improves F or the gradient: the minimum to working precision
             converged = True
@@ -342,6 +346,7 @@ def lbfgs(
     tol: float = 1e-4,
     max_iter: int = 100,
     history_size: int = LBFGS_HISTORY,
+    sample_weight: np.ndarray | None = None,
     verbose: bool = False,
     callback: Callable[[np.ndarray], bool] | None = None,
 ) -> FitResult:
@@ -377,6 +382,8 @@ def lbfgs(
         Iterations.
     history_size : int, default 10
         Pairs kept (scikit-learn's, through SciPy's ``maxcor``).
+    sample_weight : ndarray of shape (n,), optional
+        Weights of the rows, mean 1 (:mod:`._objective`), passed on to the objective.
     verbose : bool
         Print one line per iteration.
     callback : callable ``w -> bool``, optional
@@ -399,12 +406,13 @@ def lbfgs(
                 tolerance_change=0.0, history_size=history_size, line_search_fn="strong_wolfe",
                 min_curvature=0.0)  # the pairs shrink with the gradient; Wolfe keeps y's > 0
     evaluations: dict[bytes, tuple[float, np.ndarray]] = {}
+    data = (X, y) if sample_weight is None else (X, y, sample_weight)
 
     def evaluate(v: np.ndarray) -> tuple[float, np.ndarray]:
         key = v.tobytes()
         if key not in evaluations:
-            evaluations[key] = (float(objective.loss(v, X, y)),
-                                np.asarray(objective.gradient(v, X, y)))
+            evaluations[key] = (float(objective.loss(v, *data)),
+                                np.asarray(objective.gradient(v, *data)))
         return evaluations[key]
 
     def closure() -> float:
@@ -542,12 +550,20 @@ def least_squares_objective(gradient: str = "analytic", l2: float = 0.0) -> Obje
 
 def least_squares_solver(
     kind: str, *, ridge: bool = False
-) -> Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]:
+) -> Callable[..., dict[str, Any]]:
     r"""A solver for ``LinearRegression``'s table: ``"gd"``, ``"sgd"``, ``"minibatch"`` or
     ``"newton"`` on the centered data (the intercept by centering, as for the exact solvers,
     so it is never penalized). With ``ridge=True``, a solver for ``Ridge``'s table: the
     objective gets the estimator's penalty ``alpha``, scaled like the loss
     (:func:`least_squares_objective` with :math:`\lambda = \alpha/n`).
+
+    With sample weights :math:`s`, on the weighted-centered rows scaled by :math:`\sqrt{s_i}`
+    with the weights rescaled to mean 1: :math:`\frac{1}{2n}\|S^{1/2}(y_c - X_cw)\|^2` is then
+    the weighted mean of the squared errors, and a batch's mean an unbiased estimate of it;
+    the ridge penalty becomes :math:`\lambda = \alpha/\sum_i s_i`, so that the objective is
+    ``Ridge``'s weighted :math:`\sum_i s_i r_i^2 + \alpha\|w\|^2` over :math:`2\sum_i s_i`.
+    These solvers fit one target: a 2-D ``y`` is refused (scikit-learn's ``SGDRegressor``,
+    also trained by gradient steps, takes one target too).
 
     The returned ``solve(estimator, X, y)`` reads the estimator's ``fit_intercept``, ``tol``,
     ``max_iter``, ``verbose`` and, for the gradient solvers, ``optimizer``,
@@ -555,9 +571,19 @@ def least_squares_solver(
     ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change`` (and ``alpha`` with
     ``ridge=True``); it returns ``coef_``, ``intercept_``, ``n_iter_`` and ``loss_curve_``.
     """
-    def solve(estimator: Any, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-        Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept)
-        l2 = estimator.alpha / X.shape[0] if ridge else 0.0
+    def solve(estimator: Any, X: np.ndarray, y: np.ndarray,
+              sample_weight: np.ndarray | None) -> dict[str, Any]:
+        if y.ndim == 2:
+            raise ValueError(
+                f"solver={estimator.solver!r} fits one target (as scikit-learn's SGDRegressor, "
+                f"also trained by gradient steps); y has shape {y.shape}. Use an exact solver "
+                "('qr' or 'cholesky') for several targets, or fit one model per column."
+            )
+        total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        if sample_weight is not None:
+            sample_weight = sample_weight * (X.shape[0] / total)
+        Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept, sample_weight)
+        l2 = estimator.alpha / total if ridge else 0.0
         objective = least_squares_objective(estimator.gradient, l2=l2)
         w0 = np.zeros(X.shape[1], dtype=X.dtype)
         if kind == "newton":

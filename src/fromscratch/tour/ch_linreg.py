@@ -1,7 +1,8 @@
 """Chapter: linear regression — the model, the best parameters by calculus, the gradient by
 hand, gradient descent and its stochastic cousins, Newton's one step, QR against the normal
-equations, Householder QR column by column, dependent columns and the minimum-norm solution, and
-every solver on the diabetes data against the exact answer.
+equations, Householder QR column by column, dependent columns and the minimum-norm solution,
+every solver on the diabetes data against the exact answer, weighted least squares and
+non-negative least squares (:mod:`._weighted_least_squares`).
 
 The library never imports its references (the from-scratch rule covers the tour too), so the
 checks here are independent routes to the same numbers: published coefficients (Efron et al.
@@ -16,6 +17,11 @@ import math
 import warnings
 
 import numpy as np
+
+from fromscratch.tour._weighted_least_squares import (
+    nonnegative_least_squares,
+    weighted_least_squares,
+)
 
 TITLE = "Linear regression"
 
@@ -55,6 +61,8 @@ def run(ch) -> None:
     _householder_qr(ch)
     _dependent_columns(ch)
     _diabetes(ch)
+    weighted_least_squares(ch)
+    nonnegative_least_squares(ch)
 
 
 # -- the model ---------------------------------------------------------------------------------

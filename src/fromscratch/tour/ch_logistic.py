@@ -1,5 +1,6 @@
-"""Chapter: logistic regression — log-odds, odds ratios, maximum likelihood, and seven ways to
-fit it.
+"""Chapter: logistic regression — log-odds, odds ratios, maximum likelihood, seven ways to fit
+it, Newton's step as a weighted least-squares fit, and class weights
+(:mod:`._logistic_weights`).
 
 The library never imports its references (the from-scratch rule covers the tour too), so the
 checks here are independent routes to the same numbers — optimality conditions, automatic
@@ -12,6 +13,8 @@ import time
 import warnings
 
 import numpy as np
+
+from fromscratch.tour._logistic_weights import class_weights, irls_is_weighted_least_squares
 
 TITLE = "Logistic regression"
 
@@ -37,8 +40,10 @@ def run(ch) -> None:
     newton = _solvers(ch, X_train, X_test, y_train, y_test)
     _textbook_newton(ch, newton, X_train, y_train)
     _newton_cost(ch)
+    irls_is_weighted_least_squares(ch, cancer)
     _decision_boundaries(ch)
     _l1_penalty(ch, X_train, y_train)
+    class_weights(ch)
 
 
 # -- what it is --------------------------------------------------------------------------------
