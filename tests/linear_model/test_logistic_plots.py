@@ -71,6 +71,8 @@ def test_training_curves_mark_the_early_stopping_epoch():
     marker = [line for line in ax.lines if line.get_marker() == "o"][0]
     assert marker.get_xdata()[0] == stopped.best_iteration_
     assert len(ax.lines) == 4  # train + validation + marker for sgd, train for newton
+    assert ax.get_xscale() == "linear"
+    assert plot_training_curves({"sgd": stopped}, logx=True).axes[0].get_xscale() == "log"
 
 
 def test_odds_ratio_forest_plot():

@@ -167,7 +167,7 @@ def plot_roc_curves(curves: Mapping[str, tuple[Any, Any]], *, ax: Any = None,
 
 
 def plot_training_curves(models: Mapping[str, Any], *, ax: Any = None, log: bool = True,
-                         title: str = "Training loss per epoch"):
+                         logx: bool = False, title: str = "Training loss per epoch"):
     """Loss curves of fitted models (``loss_curve_``), with validation curves and the
     early-stopping point where the model has them.
 
@@ -181,6 +181,8 @@ def plot_training_curves(models: Mapping[str, Any], *, ax: Any = None, log: bool
         ``validation_loss_curve_`` and ``best_iteration_``).
     log : bool
         Logarithmic y axis.
+    logx : bool
+        Logarithmic x axis (for runs of very different lengths).
 
     Returns
     -------
@@ -202,6 +204,8 @@ def plot_training_curves(models: Mapping[str, Any], *, ax: Any = None, log: bool
                         textcoords="offset points", xytext=(8, 10), fontsize=8, color=color)
     if log:
         ax.set_yscale("log")
+    if logx:
+        ax.set_xscale("log")
     ax.set(xlabel="epoch / iteration", ylabel="loss", title=title)
     ax.legend(loc="best", fontsize=8)
     return fig
