@@ -11,12 +11,12 @@ returns a matplotlib ``Figure`` and keeps no pyplot state.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from fromscratch._validation import check_array, check_scalar
-from fromscratch.plot._style import new_figure
+from fromscratch.plot._style import figure_and_axes
 
 __all__ = ["plot_loss_bowl", "plot_gradient_field"]
 
@@ -69,6 +69,40 @@ def _minimum(minimum: Any) -> np.ndarray | None:
     return point
 
 
+class _Landscape(NamedTuple):
+    """What both pictures draw: the loss on a grid (and above its floor, with contour levels),
+    the gradient on a grid of its own, the window and the minimum."""
+
+    box: np.ndarray
+    minimum: np.ndarray | None
+    T0: np.ndarray
+    T1: np.ndarray
+    L: np.ndarray
+    shown: np.ndarray
+    levels: np.ndarray
+    G0: np.ndarray
+    G1: np.ndarray
+    G: np.ndarray
+
+
+def _landscape(loss: Any, gradient: Any, window: Any, minimum: Any, resolution: Any,
+               gradient_points: int | None = None) -> _Landscape:
+    """Check the inputs and evaluate the loss (``resolution`` points per axis) and the
+    gradient (``gradient_points`` per axis, default the same) over the window."""
+    _check_callable(loss, "loss")
+    _check_callable(gradient, "gradient")
+    box = _window(window)
+    resolution = check_scalar(resolution, "resolution", kind=int, min_val=10)
+    point = _minimum(minimum)
+    T0, T1, L = _on_grid(loss, box, resolution, "loss")
+    G0, G1, G = _on_grid(gradient, box, gradient_points or resolution, "gradient")
+    if G.shape[-1] != 2:
+        raise ValueError(f"gradient must return 2 partial derivatives; got {G.shape[-1]}.")
+    L = L[..., 0]
+    shown, levels = _gap_levels(L, float(loss(point)) if point is not None else float(L.min()))
+    return _Landscape(box, point, T0, T1, L, shown, levels, G0, G1, G)
+
+
 def plot_loss_bowl(
     loss: Callable[[np.ndarray], float],
     gradient: Callable[[np.ndarray], np.ndarray],
@@ -109,32 +143,24 @@ def plot_loss_bowl(
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    _check_callable(loss, "loss")
-    _check_callable(gradient, "gradient")
-    box = _window(window)
-    resolution = check_scalar(resolution, "resolution", kind=int, min_val=10)
-    point = _minimum(minimum)
-    T0, T1, L = _on_grid(loss, box, resolution, "loss")
-    _, _, G = _on_grid(gradient, box, resolution, "gradient")
-    if G.shape[-1] != 2:
-        raise ValueError(f"gradient must return 2 partial derivatives; got {G.shape[-1]}.")
-    L = L[..., 0]
-    floor = float(loss(point)) if point is not None else float(L.min())
-    shown, levels = _gap_levels(L, floor)
-
+    land = _landscape(loss, gradient, window, minimum, resolution)
+    point = land.minimum
     fig = Figure(figsize=(12.0, 5.0), layout="constrained")
     surface = fig.add_subplot(1, 2, 1, projection="3d")
-    surface.plot_surface(T0, T1, L, cmap="viridis", lw=0, alpha=0.85, rstride=2, cstride=2)
+    surface.plot_surface(land.T0, land.T1, land.L, cmap="viridis", lw=0, alpha=0.85, rstride=2,
+                         cstride=2)
     if point is not None:
-        surface.scatter(*point, floor, color="white", edgecolor="k", s=60, depthshade=False)
+        surface.scatter(*point, float(loss(point)), color="white", edgecolor="k", s=60,
+                        depthshade=False)
     surface.set(xlabel=parameter_names[0], ylabel=parameter_names[1], zlabel="L",
                 title="The bowl")
     contours = fig.add_subplot(1, 2, 2)
-    contours.contourf(T0, T1, shown, levels=levels, norm=LogNorm(levels[0], levels[-1]),
-                      cmap="viridis")
+    contours.contourf(land.T0, land.T1, land.shown, levels=land.levels,
+                      norm=LogNorm(land.levels[0], land.levels[-1]), cmap="viridis")
     handles = []
     for j, color in enumerate(_PARTIAL_COLORS):
-        contours.contour(T0, T1, G[..., j], levels=[0.0], colors=color, linewidths=2)
+        contours.contour(land.T0, land.T1, land.G[..., j], levels=[0.0], colors=color,
+                         linewidths=2)
         handles.append(Line2D([], [], color=color, lw=2,
                               label=f"∂L/∂{parameter_names[j]} = 0"))
     if point is not None:
@@ -185,27 +211,19 @@ def plot_gradient_field(
     """
     from matplotlib.colors import LogNorm
 
-    _check_callable(loss, "loss")
-    _check_callable(gradient, "gradient")
-    box = _window(window)
     arrows = check_scalar(arrows, "arrows", kind=int, min_val=2)
-    resolution = check_scalar(resolution, "resolution", kind=int, min_val=10)
-    point = _minimum(minimum)
-    T0, T1, L = _on_grid(loss, box, resolution, "loss")
-    A0, A1, G = _on_grid(gradient, box, arrows, "gradient")
-    if G.shape[-1] != 2:
-        raise ValueError(f"gradient must return 2 partial derivatives; got {G.shape[-1]}.")
-    L = L[..., 0]
-    shown, levels = _gap_levels(L, float(loss(point)) if point is not None else float(L.min()))
-
-    fig, ax = (ax.figure, ax) if ax is not None else new_figure(width=6.4, height=5.2)
-    ax.contourf(T0, T1, shown, levels=levels, norm=LogNorm(levels[0], levels[-1]),
-                cmap="viridis", alpha=0.8)
-    ax.contour(T0, T1, shown, levels=levels[::2], colors="white", linewidths=0.4, alpha=0.6)
-    ax.quiver(A0, A1, -G[..., 0], -G[..., 1], color="tab:red", angles="xy", pivot="tail",
-              width=0.004, label="−∇L")
-    if point is not None:
-        ax.plot(*point, "*", color="white", markeredgecolor="k", ms=15, label="minimum")
+    land = _landscape(loss, gradient, window, minimum, resolution, gradient_points=arrows)
+    fig, ax = figure_and_axes(ax, width=6.4, height=5.2)
+    norm = LogNorm(land.levels[0], land.levels[-1])
+    ax.contourf(land.T0, land.T1, land.shown, levels=land.levels, norm=norm, cmap="viridis",
+                alpha=0.8)
+    ax.contour(land.T0, land.T1, land.shown, levels=land.levels[::2], colors="white",
+               linewidths=0.4, alpha=0.6)
+    ax.quiver(land.G0, land.G1, -land.G[..., 0], -land.G[..., 1], color="tab:red",
+              angles="xy", pivot="tail", width=0.004, label="−∇L")
+    if land.minimum is not None:
+        ax.plot(*land.minimum, "*", color="white", markeredgecolor="k", ms=15, label="minimum")
+    box = land.box
     ax.set(xlim=tuple(box[0]), ylim=tuple(box[1]), xlabel=parameter_names[0],
            ylabel=parameter_names[1], title=title)
     ax.legend(loc="upper right", fontsize=8, framealpha=0.85)

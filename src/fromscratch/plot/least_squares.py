@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_array, check_scalar
-from fromscratch.plot._style import new_figure
+from fromscratch.plot._style import figure_and_axes, new_figure
 
 __all__ = [
     "plot_reflection",
@@ -25,12 +25,8 @@ __all__ = [
     "plot_basis_expansion",
 ]
 
-_COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown",
-           "tab:pink", "tab:olive", "tab:cyan", "tab:gray")
-
-
-def _figure_and_axes(ax: Any, **size: float) -> tuple[Any, Any]:
-    return (ax.figure, ax) if ax is not None else new_figure(**size)
+#: The local lines of LOWESS, one colour each.
+_LOCAL_COLORS = ("tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink")
 
 
 def _vector(value: Any, name: str, size: int | None = None) -> np.ndarray:
@@ -64,7 +60,7 @@ def plot_reflection(x: Any, *, ax: Any = None, title: str = "One Householder ref
     length = float(np.sqrt(x @ x))
     if length == 0:
         raise ValueError("x must be non-zero: a zero vector has no reflection onto the axis.")
-    fig, ax = _figure_and_axes(ax, width=5.2, height=5.2)
+    fig, ax = figure_and_axes(ax, width=5.2, height=5.2)
     angles = np.linspace(0, 2 * np.pi, 200)
     ax.plot(length * np.cos(angles), length * np.sin(angles), color="0.8", lw=0.8, ls=":")
     ax.axhline(0.0, color="0.6", lw=0.8)
@@ -155,7 +151,7 @@ def plot_one_step_predictions(series: Any, predicted: Any, *, last: int | None =
     start = 0 if last is None else x.size - check_scalar(last, "last", kind=int, min_val=2,
                                                          max_val=x.size)
     t = np.arange(x.size)[start:]
-    fig, ax = _figure_and_axes(ax, width=6.4, height=4.0)
+    fig, ax = figure_and_axes(ax, width=6.4, height=4.0)
     ax.plot(t, x[start:], "o-", color="0.5", ms=3, lw=0.8, label="series $x_t$")
     ax.plot(t, x_hat[start:], color="tab:red", lw=1.5, label="prediction from the lags")
     ax.set(xlabel="time t", ylabel="x", title=title)
@@ -193,10 +189,10 @@ def plot_local_fits(x: Any, y: Any, fitted: Any, local: Mapping[float, tuple[Any
         raise TypeError("local must be a mapping x0 -> (weights, value, slope); got "
                         f"{type(local).__name__}.")
     order = np.argsort(x)
-    fig, ax = _figure_and_axes(ax, width=6.4, height=4.0)
+    fig, ax = figure_and_axes(ax, width=6.4, height=4.0)
     ax.scatter(x, y, s=8, color="0.6", label="samples")
     ax.plot(x[order], fitted[order], color="k", lw=2, label="LOWESS")
-    for color, (x0, (weights, value, slope)) in zip(_COLORS[1:] * 3, local.items(),
+    for color, (x0, (weights, value, slope)) in zip(_LOCAL_COLORS * 3, local.items(),
                                                     strict=False):
         w = _vector(weights, f"local[{x0!r}] weights", x.size)
         inside = w > 0
@@ -239,7 +235,7 @@ def plot_basis_expansion(x: Any, features: Any, weights: Any, intercept: float, 
     w = _vector(weights, "weights", H.shape[1])
     b = check_scalar(intercept, "intercept")
     order = np.argsort(x)
-    fig, ax = _figure_and_axes(ax, width=6.4, height=4.0)
+    fig, ax = figure_and_axes(ax, width=6.4, height=4.0)
     if y is not None:
         ax.scatter(x, _vector(y, "y", x.size), s=8, color="0.6", label="samples")
     for k in range(H.shape[1]):
