@@ -180,8 +180,8 @@ def gradient_descent_section(ch, X_train, y_train) -> None:
     ch.text(
         "(a symmetric matrix's eigenvalues are at most its largest absolute column sum). With "
         "$\\eta \\le 1/\\bar L$ every step lowers the loss, and for a convex $\\bar L$-smooth "
-        "function the gap after $k$ steps is bounded (Nesterov, *Introductory Lectures on "
-        "Convex Optimization*, Cor. 2.1.2):"
+        "function the gap after $k$ steps is bounded (Beck, *First-Order Methods in "
+        "Optimization*, Thm. 10.21):"
     )
     ch.equation(r"L(w_k) - L^* \le \frac{\|w_0 - w^*\|^2}{2\eta k}, \qquad w_0 = 0")
     C = 1.0
