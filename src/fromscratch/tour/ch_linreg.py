@@ -1,14 +1,17 @@
-"""Chapter: linear regression — the model and where it hides, the best parameters by calculus,
-the gradient by hand, gradient descent and its stochastic cousins, Newton's one step, QR against
-the normal equations, Householder QR column by column, dependent columns and the minimum-norm
-solution, and every solver on the diabetes data against the exact answer. The sections with
-their pictures are in ``_linreg_where``, ``_linreg_sections`` and ``_linreg_qr``.
+"""Chapter: linear regression — the model, the best parameters by calculus, the gradient by
+hand, gradient descent and its stochastic cousins, Newton's one step, QR against the normal
+equations, Householder QR column by column, dependent columns and the minimum-norm solution, and
+every solver on the diabetes data against the exact answer.
 
 The library never imports its references (the from-scratch rule covers the tour too), so the
 checks here are independent routes to the same numbers: published coefficients (Efron et al.
 2004, Table 1), closed forms, the optimality condition, automatic differentiation and finite
 differences, the known truth of synthetic data. The comparisons with scikit-learn and
 statsmodels, number for number, are in ``tests/linear_model``.
+
+Where linear regression hides, the pictures of the calculus and of the iterative solvers, the
+κ²ε term of least squares and Householder QR taken apart are sections of ``_linreg_where``,
+``_linreg_sections`` and ``_linreg_qr``; ``TOPICS`` says where each curriculum topic is taught.
 """
 
 from __future__ import annotations

@@ -1,13 +1,15 @@
-"""Chapter: logistic regression — what it is and how the model is defined, log-odds and odds
-ratios, a linear model followed by an activation, maximum likelihood and why it has no closed
-form, gradient descent, seven ways to fit it, and the blog's experiment at its settings. The
-sections with their pictures are in ``_logistic_model``, ``_logistic_fitting`` and
-``_logistic_blog``.
+"""Chapter: logistic regression — log-odds, odds ratios, maximum likelihood, and seven ways to
+fit it.
 
 The library never imports its references (the from-scratch rule covers the tour too), so the
 checks here are independent routes to the same numbers — optimality conditions, automatic
 differentiation, numerical integration; the comparisons with scikit-learn and statsmodels, number
-for number, are in ``tests/linear_model/test_logistic*.py``."""
+for number, are in ``tests/linear_model/test_logistic*.py``.
+
+What the model is (two classes and many, the model defined, one neuron), why maximum likelihood
+has no closed form, the gradient and Hessian pictured and checked, gradient descent under its
+guarantee, and the blog's experiment at its settings are sections of ``_logistic_model``,
+``_logistic_fitting`` and ``_logistic_blog``; ``TOPICS`` says where each topic is taught."""
 
 from __future__ import annotations
 
