@@ -111,7 +111,7 @@ def test_code_block_shows_the_library_source_without_its_docstring():
 
 
 def test_registry_rejects_unknown_chapters_with_a_suggestion():
-    assert chapter_names()[0] == "datasets"
+    assert chapter_names()[0] == "intro"
     with pytest.raises(ValueError, match="did you mean 'datasets'"):
         get_chapters(["datasetz"])
 

@@ -377,7 +377,8 @@ def _constraint_view(ch) -> None:
         "minimizing the loss within a disc of radius $t$ and minimizing the loss plus "
         "$\\alpha\\|w\\|_2^2$ give the same solutions, each $t$ matching one $\\alpha$; the "
         "lasso's budget is a diamond, $\\|w\\|_1 \\le t$ (with the loss in scikit-learn's "
-        "scaling, $\\frac{1}{2n}\\mathrm{RSS}$):"
+        "scaling, $\\frac{1}{2n}\\mathrm{RSS}$). The solutions below come from the library's "
+        "`Ridge` and `Lasso`:"
     )
     ch.equation(r"\min_w\ \mathrm{RSS}(w)\ \ \mathrm{s.t.}\ \ \|w\|_2^2 \leq t^2"
                 r"\quad\Leftrightarrow\quad \min_w\ \mathrm{RSS}(w) + \alpha\|w\|_2^2")
@@ -500,7 +501,7 @@ def _lasso(ch) -> None:
     ch.heading(LASSO_HEADING)
     ch.text(
         "The lasso (Tibshirani, 1996) uses the L1 norm, with scikit-learn's scaling of the "
-        "loss:"
+        "loss (the library's `Lasso`, solved by coordinate descent):"
     )
     ch.equation(r"\min_{w, b}\ \frac{1}{2n}\|y - Xw - b\mathbf{1}\|^2 + \alpha\|w\|_1")
     ch.text(

@@ -28,6 +28,7 @@ class ChapterSpec:
 
 
 CHAPTERS: tuple[ChapterSpec, ...] = (
+    ChapterSpec("intro", "ch_intro"),
     ChapterSpec("datasets", "ch_datasets"),
     ChapterSpec("linreg", "ch_linreg"),
     ChapterSpec("regularization", "ch_regularization"),
