@@ -104,7 +104,7 @@ def no_closed_form(ch, cancer) -> None:
     ch.text(
         "For least squares, setting the gradient to zero gave linear equations, solved once. "
         "Do the same here. With one feature $x$ (no penalty) the two partial derivatives "
-        "are"
+        "that `LogisticRegression` drives to zero are"
     )
     ch.equation(r"\frac{\partial L}{\partial b} = \frac1n\sum_{i=1}^n \big(\sigma(wx_i + b) "
                 r"- y_i\big) = 0, \qquad \frac{\partial L}{\partial w} = \frac1n\sum_{i=1}^n "

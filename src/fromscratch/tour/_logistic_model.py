@@ -60,8 +60,8 @@ def defining_the_model(ch) -> None:
     ch.text(
         "The model is a statement about how the labels are drawn: given $x$, the label is a "
         "coin flip with probability $p(x) = \\sigma(w^\\top x + b)$ of landing on 1 — a "
-        "Bernoulli variable. The probability of the label actually seen, 1 or 0, is written "
-        "in one line:"
+        "Bernoulli variable (the model `LogisticRegression` fits). The probability of the "
+        "label actually seen, 1 or 0, is written in one line:"
     )
     ch.equation(r"y \mid x \sim \mathrm{Bernoulli}\big(p(x)\big), \qquad "
                 r"P(y \mid x) = p(x)^{y}\,\big(1 - p(x)\big)^{1 - y}, \qquad "

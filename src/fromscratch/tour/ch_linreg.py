@@ -91,8 +91,8 @@ def _the_model(ch, line) -> None:
     ch.heading(sections.HEADING_B2)
     ch.text(
         "Linear regression predicts a number from features $x \\in \\mathbb{R}^p$ with a "
-        "weighted sum plus an offset. For $n$ samples, stacked as the rows of "
-        "$X \\in \\mathbb{R}^{n \\times p}$:"
+        "weighted sum plus an offset (the library's `LinearRegression`). For $n$ samples, "
+        "stacked as the rows of $X \\in \\mathbb{R}^{n \\times p}$:"
     )
     ch.equation(r"\hat y = Xw + b, \qquad \hat y_i = \sum_{j=1}^p w_j x_{ij} + b")
     ch.text(

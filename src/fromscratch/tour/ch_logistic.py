@@ -108,7 +108,9 @@ def _what_it_is(ch) -> None:
         "benign? — from features $x$. It is a linear model followed by a non-linear "
         "*activation*: a score $z = w^\\top x + b$, exactly as in linear regression, squashed "
         "into $(0, 1)$ by the sigmoid. Every neural network classifier ends with this same "
-        "layer; logistic regression is the network with no hidden layers."
+        "layer; logistic regression is the network with no hidden layers. The library's "
+        "`fromscratch.linear_model.logistic.sigmoid` computes $\\sigma$ without overflow, and "
+        "`fromscratch.linear_model.logistic.softmax` its many-class generalization."
     )
     ch.equation(r"p(x) = P(y = 1 \mid x) = \sigma(w^\top x + b), \qquad "
                 r"\sigma(z) = \frac{1}{1 + e^{-z}}")
