@@ -280,32 +280,31 @@ def _triangular_results() -> Results:
             "solve_triangular(T, B), T 40x40": solve_triangular(T, rng.normal(size=(40, 3)))}
 
 
-def _back_substitution_top_down(R, b):
-    x = np.zeros(b.shape, dtype=np.result_type(R, b))
-    for i in range(R.shape[0]):
-        x[i] = (b[i] - R[i, i + 1:] @ x[i + 1:]) / R[i, i]
+def _substitution(R, b, *, order=reversed, sign=-1, divide=True, x_shape=None):
+    """Back substitution with one thing changed (the mistakes below differ only in that): the
+    order of the rows, the sign of the known terms, the division, or the shape of x."""
+    x = np.zeros(b.shape if x_shape is None else x_shape(b), dtype=np.result_type(R, b))
+    for i in order(range(R.shape[0])):
+        x[i] = b[i] + sign * (R[i, i + 1:] @ x[i + 1:])
+        if divide:
+            x[i] /= R[i, i]
     return x
+
+
+def _back_substitution_top_down(R, b):
+    return _substitution(R, b, order=iter)
 
 
 def _back_substitution_no_division(R, b):
-    x = np.zeros(b.shape, dtype=np.result_type(R, b))
-    for i in reversed(range(R.shape[0])):
-        x[i] = b[i] - R[i, i + 1:] @ x[i + 1:]
-    return x
+    return _substitution(R, b, divide=False)
 
 
 def _back_substitution_sum_sign(R, b):
-    x = np.zeros(b.shape, dtype=np.result_type(R, b))
-    for i in reversed(range(R.shape[0])):
-        x[i] = (b[i] + R[i, i + 1:] @ x[i + 1:]) / R[i, i]
-    return x
+    return _substitution(R, b, sign=1)
 
 
 def _back_substitution_vector_only(R, b):
-    x = np.zeros(len(b), dtype=np.result_type(R, b))
-    for i in reversed(range(R.shape[0])):
-        x[i] = (b[i] - R[i, i + 1:] @ x[i + 1:]) / R[i, i]
-    return x
+    return _substitution(R, b, x_shape=len)
 
 
 _UPHILL = ("The sign is flipped: this is the direction of steepest ascent, and gradient descent "

@@ -193,6 +193,21 @@ def _textbook_results() -> dict[str, np.ndarray]:
             for ratio in (1.0, 0.5)}
 
 
+def _sweep_with(X, w, r, l1, l2, *, own_contribution=True, skip_zero_columns=True):
+    """A Gauss-Seidel sweep with one thing changed (two of the mistakes below): the partial
+    residual's w_j term left out, or a column of zeros not skipped."""
+    w, r = w.copy(), r.copy()
+    for j in range(X.shape[1]):
+        x_j = X[:, j]
+        norm_sq = x_j @ x_j
+        if norm_sq == 0 and skip_zero_columns:
+            continue
+        w_j = soft_threshold(x_j @ r + own_contribution * norm_sq * w[j], l1) / (norm_sq + l2)
+        r -= (w_j - w[j]) * x_j
+        w[j] = w_j
+    return w, r
+
+
 def _sweep_jacobi(X, w, r, l1, l2):
     w_new = w.copy()
     for j in range(X.shape[1]):
@@ -203,14 +218,7 @@ def _sweep_jacobi(X, w, r, l1, l2):
 
 
 def _sweep_without_own_contribution(X, w, r, l1, l2):
-    w, r = w.copy(), r.copy()
-    for j in range(X.shape[1]):
-        norm_sq = X[:, j] @ X[:, j]
-        if norm_sq:
-            w_j = soft_threshold(X[:, j] @ r, l1) / (norm_sq + l2)
-            r -= (w_j - w[j]) * X[:, j]
-            w[j] = w_j
-    return w, r
+    return _sweep_with(X, w, r, l1, l2, own_contribution=False)
 
 
 def _sweep_without_l2(X, w, r, l1, l2):
@@ -218,13 +226,7 @@ def _sweep_without_l2(X, w, r, l1, l2):
 
 
 def _sweep_zero_column(X, w, r, l1, l2):
-    w, r = w.copy(), r.copy()
-    for j in range(X.shape[1]):
-        norm_sq = X[:, j] @ X[:, j]
-        w_j = soft_threshold(X[:, j] @ r + norm_sq * w[j], l1) / (norm_sq + l2)
-        r -= (w_j - w[j]) * X[:, j]
-        w[j] = w_j
-    return w, r
+    return _sweep_with(X, w, r, l1, l2, skip_zero_columns=False)
 
 
 EXERCISES = [
