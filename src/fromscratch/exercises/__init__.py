@@ -95,19 +95,22 @@ No global state is changed; three mechanisms, each local to the check:
 Adding an exercise
 ------------------
 Mark the library's kernel ``@replaceable`` (if the check needs the library to call it), then
-declare the exercise next to its chapter's others. For example, the OLS gradient in
-``LinearRegression(solver="gd")``::
+declare the exercise next to its chapter's others. For example, the OLS gradient, which
+``LinearRegression(solver="gd")`` descends (:mod:`.linear`)::
 
     Exercise(
         reference=ols_gradient, chapter="B4", title="The OLS gradient by hand",
-        outputs=("grad",), sample=lambda rng: Case((X, y, w)),   # random X, y, w
+        outputs=("grad",), sample=design_case,          # random w, X, y (shapes, dtypes)
         hints=("...",),
-        mistakes=(Mistake("missing_1_over_n", "...", lambda X, y, w: X.T @ (X @ w - y)),),
-        checks=(Check("in the library: LinearRegression(solver='gd') vs scikit-learn",
-                      run),),                          # run fits inside replaced(...)
+        mistakes=(Mistake("missing_1_over_n", "...",
+                          lambda w, X, y: -(X.T @ (y - X @ w))),),
+        checks=(loss_by_differences(0.0),               # central differences of the loss
+                in_library(ols_gradient, fit_by_gradient_descent, "LinearRegression(...)",
+                           target=fit_exactly, tol=GD_AGREEMENT)),
     )
 
-and add it to :data:`EXERCISES` (:mod:`._registry`). The tests then prove, for every
+(``in_library`` runs ``fit_by_gradient_descent`` inside ``replaced(ols_gradient, ...)``) and
+add it to :data:`EXERCISES` (:mod:`._registry`). The tests then prove, for every
 exercise, that the reference passes, every mistake fails and is named, perturbed outputs
 fail, and the stub fails with "not implemented yet".
 """
