@@ -11,15 +11,16 @@ Contents
 :class:`HouseholderQR`, :func:`qr` (``_qr``)
     :math:`A = QR` with Householder reflectors in the compact WY representation, blocked and
     recursive.
-:func:`qr_textbook` (``_qr``)
+:func:`qr_textbook`, :func:`householder_reflector` (``_qr``)
     The same factorization column by column, as it is taught: the reference the fast one is
-    tested against.
+    tested against, and the reflector it makes for each column.
 :class:`PivotedHouseholderQR`, :func:`qr_pivoted`, :class:`CompleteOrthogonalDecomposition`
 (``_pivoted``)
     :math:`A\Pi = QR` with column pivoting (rank-revealing), and
     :math:`A\Pi = Q\,\mathrm{diag}(T, 0)\,Z^\top` for the minimum-norm least-squares solution.
-:func:`solve_triangular` (``_triangular``)
-    Forward / back substitution, recursive so that it runs as matrix products.
+:func:`solve_triangular`, :func:`back_substitution` (``_triangular``)
+    Forward / back substitution, recursive so that it runs as matrix products; its small
+    upper triangular blocks are solved by the textbook loop, :func:`back_substitution`.
 :func:`cholesky`, :func:`cho_solve` (``_cholesky``)
     :math:`A = LL^\top` for symmetric positive definite :math:`A` (blocked, right-looking).
 :func:`lstsq`, :func:`lstsq_from_qr` (``_lstsq``)
@@ -67,8 +68,8 @@ from fromscratch.linalg._pivoted import (
     PivotedHouseholderQR,
     qr_pivoted,
 )
-from fromscratch.linalg._qr import HouseholderQR, qr, qr_textbook
-from fromscratch.linalg._triangular import solve_triangular
+from fromscratch.linalg._qr import HouseholderQR, householder_reflector, qr, qr_textbook
+from fromscratch.linalg._triangular import back_substitution, solve_triangular
 
 __all__ = [
     "BLOCK_SIZE",
@@ -78,10 +79,12 @@ __all__ = [
     "HouseholderQR",
     "qr",
     "qr_textbook",
+    "householder_reflector",
     "PivotedHouseholderQR",
     "qr_pivoted",
     "CompleteOrthogonalDecomposition",
     "solve_triangular",
+    "back_substitution",
     "cholesky",
     "cho_solve",
     "lstsq",

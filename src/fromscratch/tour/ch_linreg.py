@@ -525,7 +525,12 @@ def _digits(error: float) -> float:
 
 
 def _householder_qr(ch) -> None:
-    from fromscratch.linalg import HouseholderQR, cond_triangular, qr_textbook
+    from fromscratch.linalg import (
+        HouseholderQR,
+        cond_triangular,
+        householder_reflector,
+        qr_textbook,
+    )
 
     ch.heading("Householder QR, column by column")
     ch.text(
@@ -545,6 +550,8 @@ def _householder_qr(ch) -> None:
     ch.code(qr_textbook,
             "`fromscratch.linalg.qr_textbook` — the algorithm as taught (Trefethen & Bau, "
             "Algorithm 10.1).")
+    ch.code(householder_reflector,
+            "`fromscratch.linalg.householder_reflector`, the reflection of one column.")
     ch.text(
         "`LinearRegression` uses `HouseholderQR`, the same reflections organized for speed "
         "(the way LAPACK is): a panel of columns is reduced one reflection at a time, the "

@@ -377,6 +377,7 @@ def _solvers(ch, X_train, X_test, y_train, y_test):
 
 def _textbook_newton(ch, newton, X_train, y_train) -> None:
     """The textbook Newton/IRLS kernel, its source, and the fast path against it."""
+    from fromscratch.linear_model._logistic_irls import irls_step, logistic_gradient
     from fromscratch.linear_model.logistic import newton_irls
 
     ch.heading("Newton's method as the textbook writes it")
@@ -393,6 +394,8 @@ def _textbook_newton(ch, newton, X_train, y_train) -> None:
             "The library's textbook kernel (its docstring, which states the equations above, "
             "left out). `LogisticRegression(solver=\"newton\")` runs the same iteration, made "
             "fast: see the next section.")
+    ch.code(logistic_gradient, "Its gradient $g$, `logistic_gradient`.")
+    ch.code(irls_step, "Its step $d$, `irls_step`: the Hessian and one Cholesky solve.")
     coef, intercept, n_iter = newton_irls(X_train, y_train, C=1.0, tol=1e-10)
     # Both runs end with quadratically convergent steps, so they agree far below their
     # tolerances on the gradient (1e-8 and 1e-10): to rounding, about 1e-11 here.
