@@ -27,7 +27,6 @@ read of :math:`X` after the pass for the means, and the symmetric products run a
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -278,13 +277,14 @@ class LinearModel(RegressorMixin, BaseEstimator):
         """Store ``coef_`` and ``intercept_``, refusing non-finite results."""
         self.coef_ = coef
         self.intercept_ = intercept
-        if not (np.isfinite(coef).all() and math.isfinite(intercept)):
+        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
             raise FloatingPointError(
                 f"{type(self).__name__} produced non-finite coefficients; the data may contain "
                 "values so large that their squares overflow. Rescale the features."
             )
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted targets :math:`Xw + b`."""
+        """Predicted targets :math:`Xw + b`: shape (n_samples,), or (n_samples, n_targets)
+        when the model was fitted on a 2-D ``y`` (``coef_`` then has a row per target)."""
         X = self._validate_predict(X)
-        return X @ self.coef_ + self.intercept_
+        return X @ self.coef_.T + self.intercept_
