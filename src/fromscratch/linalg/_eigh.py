@@ -233,9 +233,8 @@ def eigh_textbook(A: Any, *, max_sweeps: int = MAX_SWEEPS) -> tuple[np.ndarray, 
     if scale == 0.0:
         return np.zeros(n, dtype=dtype), np.eye(n, dtype=dtype)
     d, e, reflectors = _tridiagonalize_textbook(work)
-    Zt = np.eye(n)
-    w = tridiagonal_qr(d, e, Zt, max_sweeps)
-    V = Zt.T.copy()
+    w, rotations = tridiagonal_qr(d, e, max_sweeps)
+    V = rotations.apply(np.eye(n)).T.copy()
     for k in reversed(range(len(reflectors))):
         v, tau = reflectors[k]
         V[k + 1 :] -= tau * np.outer(v, v @ V[k + 1 :])

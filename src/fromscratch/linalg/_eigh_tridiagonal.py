@@ -73,12 +73,14 @@ operations. Blocks of at most ``LEAF_SIZE`` rows go to the QR algorithm.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from fromscratch.linalg._common import LinAlgError
 
-__all__ = ["MAX_SWEEPS", "LEAF_SIZE", "tridiagonal_qr", "tridiagonal_eigh"]
+__all__ = ["MAX_SWEEPS", "LEAF_SIZE", "Rotations", "tridiagonal_qr", "tridiagonal_eigh"]
 
 #: Sweeps allowed per eigenvalue before the QR algorithm gives up (LAPACK's ``maxit``).
 MAX_SWEEPS = 30
@@ -98,17 +100,34 @@ def _wilkinson_shift(a: float, b: float, c: float) -> float:
     return c - b * b / (delta + math.copysign(math.hypot(delta, b), delta))
 
 
-def tridiagonal_qr(d: np.ndarray, e: np.ndarray, Zt: np.ndarray, max_sweeps: int = MAX_SWEEPS
-                   ) -> np.ndarray:
+class Rotations(NamedTuple):
+    r"""A sequence of Givens rotations, the :math:`m`-th acting on rows ``k[m]``, ``k[m] + 1``
+    as :math:`\begin{bmatrix} c & s \\ -s & c\end{bmatrix}` (``c[m]``, ``s[m]``)."""
+
+    k: list[int]
+    c: list[float]
+    s: list[float]
+
+    def apply(self, Zt: np.ndarray) -> np.ndarray:
+        """Apply the rotations to the rows of ``Zt`` in place, one after the other."""
+        for k, c, s in zip(self.k, self.c, self.s, strict=True):
+            rows = Zt[k : k + 2]
+            rows[:] = np.array(((c, s), (-s, c))) @ rows
+        return Zt
+
+
+def tridiagonal_qr(d: np.ndarray, e: np.ndarray, max_sweeps: int = MAX_SWEEPS
+                   ) -> tuple[np.ndarray, Rotations]:
     r"""Eigenvalues of the symmetric tridiagonal :math:`T` (diagonal ``d``, off-diagonal
     ``e``) by the implicit QR algorithm with Wilkinson shifts (module docstring; GvL Algorithms
-    8.3.2–8.3.3); each rotation :math:`G` is also applied to the rows of ``Zt``, in place.
+    8.3.2–8.3.3), and the rotations it applied.
 
-    Starting from ``Zt`` :math:`= I`, it ends as :math:`Z^\top` with :math:`T = Z\Lambda
-    Z^\top`. The eigenvalues are returned unsorted. One sweep on the unreduced block
-    :math:`[l, h]`: :math:`x = d_l - \mu`, :math:`z = e_l`; for :math:`k = l, \ldots, h-1` the
-    rotation :math:`c = x/r`, :math:`s = z/r`, :math:`r = \sqrt{x^2 + z^2}` zeros :math:`z`
-    (the bulge, after the first step), the rotated :math:`2\times2` block is
+    The eigenvalues are returned unsorted. The rotations, applied in order to the rows of
+    :math:`I` (:meth:`Rotations.apply`), give :math:`Z^\top` with :math:`T = Z\Lambda Z^\top`.
+    One sweep on the unreduced block :math:`[l, h]`: :math:`x = d_l - \mu`, :math:`z = e_l`;
+    for :math:`k = l, \ldots, h-1` the rotation :math:`c = x/r`, :math:`s = z/r`,
+    :math:`r = \sqrt{x^2 + z^2}` zeros :math:`z` (the bulge, after the first step), the
+    rotated :math:`2\times2` block is
 
     .. math::
         d_k' = c^2 d_k + 2cs\,e_k + s^2 d_{k+1}, \quad
@@ -125,6 +144,7 @@ def tridiagonal_qr(d: np.ndarray, e: np.ndarray, Zt: np.ndarray, max_sweeps: int
     """
     d = [float(value) for value in d]  # Python floats: the chase is scalar work
     e = [float(value) for value in e]
+    rotations = Rotations([], [], [])
     n = len(d)
     budget = max_sweeps * n
     sweeps = 0
@@ -163,11 +183,33 @@ def tridiagonal_qr(d: np.ndarray, e: np.ndarray, Zt: np.ndarray, max_sweeps: int
                 z = s * e[k + 1]
                 e[k + 1] *= c
             x = e[k]
-            rows = Zt[k : k + 2]
-            rows[:] = np.array(((c, s), (-s, c))) @ rows
-    return np.array(d)
+            rotations.k.append(k)
+            rotations.c.append(c)
+            rotations.s.append(s)
+    return np.array(d), rotations
 
 
+def _leaf_eigenvectors(sizes: list[int], rotations: list[Rotations]) -> list[np.ndarray]:
+    r""":math:`Z` of every leaf of the recursion at once. The :math:`m`-th rotations of all the
+    leaves act on different matrices, so they are applied together, as array operations on a
+    stack of identities (one per leaf, padded to the largest; a leaf with fewer rotations gets
+    identity rotations), in :math:`\max m` steps instead of one Python step per rotation of
+    each leaf. A single leaf takes its rotations one by one."""
+    if len(sizes) == 1:
+        return [rotations[0].apply(np.eye(sizes[0])).T]
+    size, steps = max(sizes), max(len(r.k) for r in rotations)
+    k = np.zeros((len(sizes), steps), dtype=np.intp)
+    c, s = np.ones((len(sizes), steps)), np.zeros((len(sizes), steps))
+    for leaf, r in enumerate(rotations):
+        k[leaf, : len(r.k)], c[leaf, : len(r.k)], s[leaf, : len(r.k)] = r
+    rows = k + (size * np.arange(len(sizes)))[:, None]  # rows of the stack, flattened
+    Zt = np.tile(np.eye(size), (len(sizes), 1))
+    for m in range(steps):
+        upper, lower, cm, sm = rows[:, m], rows[:, m] + 1, c[:, m, None], s[:, m, None]
+        top, bottom = Zt[upper], Zt[lower]
+        Zt[upper] = cm * top + sm * bottom
+        Zt[lower] = cm * bottom - sm * top
+    return [Zt[leaf * size : leaf * size + n, :n].T for leaf, n in enumerate(sizes)]
 
 
 # -- divide and conquer -----------------------------------------------------------------------
@@ -197,18 +239,40 @@ def tridiagonal_eigh(d: np.ndarray, e: np.ndarray, max_sweeps: int = MAX_SWEEPS,
 
 def _divide_and_conquer(d: np.ndarray, e: np.ndarray, max_sweeps: int, leaf_size: int
                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Divide down to blocks of at most ``leaf_size`` rows, solve them all (the QR algorithm),
+    and merge back up."""
+    leaves: list[tuple[np.ndarray, np.ndarray]] = []
+    tree = _divide(d, e, leaf_size, leaves)
+    values, rotations = zip(*(tridiagonal_qr(d_leaf, e_leaf, max_sweeps)
+                              for d_leaf, e_leaf in leaves), strict=True)
+    vectors = _leaf_eigenvectors([d_leaf.size for d_leaf, _ in leaves], list(rotations))
+    return _conquer(tree, iter(zip(values, vectors, strict=True)))
+
+
+def _divide(d: np.ndarray, e: np.ndarray, leaf_size: int,
+            leaves: list[tuple[np.ndarray, np.ndarray]]) -> Any:
+    """The recursion tree: None for a leaf (appended to ``leaves``, left to right), else
+    ``(β, left tree, right tree)`` for a cut after row h = n // 2 (module docstring)."""
     n = d.size
     if n <= leaf_size:
-        Zt = np.eye(n)
-        return tridiagonal_qr(d, e, Zt, max_sweeps), Zt.T
+        leaves.append((d, e))
+        return None
     h = n // 2
     beta = float(e[h - 1])
     d1, d2 = d[:h].copy(), d[h:].copy()
     d1[-1] -= abs(beta)
     d2[0] -= abs(beta)
-    w1, Q1 = _divide_and_conquer(d1, e[: h - 1], max_sweeps, leaf_size)
-    w2, Q2 = _divide_and_conquer(d2, e[h:], max_sweeps, leaf_size)
-    return _merge(w1, Q1, w2, Q2, beta)
+    return beta, _divide(d1, e[: h - 1], leaf_size, leaves), _divide(d2, e[h:], leaf_size,
+                                                                     leaves)
+
+
+def _conquer(tree: Any, leaves: Iterator[tuple[np.ndarray, np.ndarray]]
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Merge the solved leaves up the tree of :func:`_divide`."""
+    if tree is None:
+        return next(leaves)
+    beta, left, right = tree
+    return _merge(*_conquer(left, leaves), *_conquer(right, leaves), beta)
 
 
 def _merge(w1: np.ndarray, Q1: np.ndarray, w2: np.ndarray, Q2: np.ndarray, beta: float
@@ -273,34 +337,39 @@ def _deflate(d: np.ndarray, z: np.ndarray, Q: np.ndarray, rho: float) -> np.ndar
     return np.array(keep, dtype=np.intp)
 
 
-def _two_pole_step(f: np.ndarray, p: np.ndarray, q: np.ndarray, psi_slope: np.ndarray,
-                   phi_slope: np.ndarray, last: np.ndarray) -> np.ndarray:
-    r"""The step :math:`\eta` to the root of the rational model of :math:`f` around the
-    current iterate (module docstring, step 2).
+def _two_pole_root(f: np.ndarray, p: np.ndarray, q: np.ndarray, psi_slope: np.ndarray,
+                   phi_slope: np.ndarray, from_right: np.ndarray, last: np.ndarray
+                   ) -> np.ndarray:
+    r"""The next iterate :math:`\tau`: the root of the rational model of :math:`f` around the
+    current one (module docstring, step 2), as its distance from the origin pole.
 
     With :math:`p, q` the differences from the poles left and right of the root
     (:math:`p < 0 < q`) and :math:`\psi', \varphi'` the slopes of the sums over the poles on
     each side, the model :math:`f + \psi' p\,\eta/(p - \eta) + \varphi' q\,\eta/(q - \eta)`
-    (one pole each side, same value and slopes as :math:`f`) vanishes at a root of
+    (one pole each side, with the value and the slopes of :math:`f`) vanishes where
+    :math:`C\eta^2 - B\eta + F = 0`, :math:`C = f - p\psi' - q\varphi'`,
+    :math:`B = (p + q)f - pq(\psi' + \varphi')`, :math:`F = pqf`. The step :math:`\eta` is not
+    formed: a root may lie closer to its pole than the pole's own rounding (a tiny weight), and
+    :math:`\tau + \eta` would lose it. With :math:`o` the difference from the origin pole
+    (:math:`p` or :math:`q`; :math:`\tau = -o`), the new :math:`\tau = \eta - o` solves
 
-    .. math:: C\eta^2 - B\eta + F = 0, \quad C = f - p\psi' - q\varphi', \quad
-        B = (p + q) f - pq(\psi' + \varphi'), \quad F = pqf .
+    .. math:: Cx^2 + (2Co - B)\,x + K = 0, \qquad K = \psi'p^2(q - p) \text{ or }
+        \varphi'q^2(p - q),
 
-    Written in :math:`f` itself (LAPACK ``laed4``'s form), the small root
-    :math:`2F/(B + \operatorname{sign}(B)\sqrt{B^2 - 4CF})` tends to Newton's step
-    :math:`-f/f'` as :math:`f \to 0` and keeps its relative accuracy there; the other root is
-    taken when the small one leaves :math:`(p, q)`. The last root has no pole on its right:
-    :math:`\eta = fp/C`. The caller bisects instead where the step leaves the bracket.
+    whose constant term is a product, exact to rounding; of its two roots, each computed without
+    cancellation, the one inside the bracket is taken (the small one if both). The last root
+    has no pole on its right: :math:`x = \psi'p^2/(f - p\psi')`. Outside the bracket or not
+    finite, the caller bisects instead.
     """
     C = f - p * psi_slope - q * phi_slope
     B = (p + q) * f - p * q * (psi_slope + phi_slope)
-    F = p * q * f
-    disc = np.sqrt(np.maximum(B * B - 4.0 * C * F, 0.0))
-    large = B + np.copysign(disc, B)
+    o = np.where(from_right, q, p)
+    K = np.where(from_right, phi_slope * q * q * (p - q), psi_slope * p * p * (q - p))
+    L = 2.0 * C * o - B
+    large = L + np.copysign(np.sqrt(np.maximum(L * L - 4.0 * C * K, 0.0)), L)
     with np.errstate(divide="ignore", invalid="ignore"):
-        small_root, large_root = 2.0 * F / large, 0.5 * large / C
-        eta = np.where((small_root > p) & (small_root < q), small_root, large_root)
-        return np.where(last, f * p / C, eta)
+        return np.where(last, psi_slope * p * p / (f - p * psi_slope),
+                        np.stack([-2.0 * K / large, -0.5 * large / C]))
 
 
 def _secular_eigenpairs(delta: np.ndarray, zeta: np.ndarray, rho: float
@@ -324,47 +393,49 @@ def _secular_eigenpairs(delta: np.ndarray, zeta: np.ndarray, rho: float
     origin = np.where(from_right, right, j)
     lower = np.where(from_right, -half_gap, 0.0)
     upper = np.where(from_right, 0.0, np.where(last, 2.0 * half_gap, half_gap))
-    offset = delta[:, None] - delta[origin]  # offset[i, j] = δ_i - δ_origin(j), exact-ish
+    # distances[j, i] = δ_i - δ_origin(j), exact to rounding: row j serves root j.
+    distances = delta - delta[origin][:, None]
     tau = np.where(from_right, -half_gap, half_gap)
     # First step from the midpoint: the two nearest poles exactly, the others frozen there.
-    p, q = offset[j, j] - tau, offset[right, j] - tau
-    step = _two_pole_step(f_mid, p, q, weight / (p * p),
-                          np.where(last, 0.0, weight[right] / (q * q)), last)
-    tau = _bracketed(tau + step, lower, upper)
+    p, q = distances[j, j] - tau, distances[j, right] - tau
+    tau = _bracketed(_two_pole_root(f_mid, p, q, weight / (p * p),
+                                    np.where(last, 0.0, weight[right] / (q * q)), from_right,
+                                    last), lower, upper)
     # Each term is exact to a few ulps, and pairwise summation adds log₂k of them.
     rounding_factor = 8.0 + 2.0 * math.log2(k)
     active = j
-    below_diagonal = j[:, None] <= j[None, :]  # pole i is left of root j
     for _ in range(MAX_SECULAR_STEPS):
-        diff = offset[:, active] - tau[active]
-        terms = weight[:, None] / diff
+        rows = np.arange(active.size)
+        diff = distances[active] - tau[active, None]  # δ_i - λ_j, a row per active root
+        terms = weight / diff
         slopes = terms / diff
-        f = 1.0 + terms.sum(axis=0)
+        f = 1.0 + terms.sum(axis=1)
+        # The sums over the poles left of each root (i <= j), whose terms are all negative,
+        # and right of it: ψ and φ for |f|'s rounding level, their slopes for the step.
+        psi = np.cumsum(terms, axis=1)[rows, active]
+        slope_sums = np.cumsum(slopes, axis=1)
+        psi_slope, f_slope = slope_sums[rows, active], slope_sums[:, -1]
         # |f| at the level of the rounding errors of evaluating it, and of τ itself (a root
         # between two close poles, where f' is huge); as LAPACK laed4's test.
-        rounding = (rounding_factor * (1.0 + np.abs(terms).sum(axis=0))
-                    + 2.0 * np.abs(tau[active]) * slopes.sum(axis=0))
+        rounding = (rounding_factor * (f - 2.0 * psi) + 2.0 * np.abs(tau[active]) * f_slope)
         unconverged = np.abs(f) > _EPS * rounding
         if not unconverged.any():
             break
-        active, diff, terms, slopes, f = (active[unconverged], diff[:, unconverged],
-                                          terms[:, unconverged], slopes[:, unconverged],
-                                          f[unconverged])
-        lower[active] = np.where(f < 0, tau[active], lower[active])
-        upper[active] = np.where(f > 0, tau[active], upper[active])
-        left = below_diagonal[:, active]
-        psi_slope = (slopes * left).sum(axis=0)
-        phi_slope = slopes.sum(axis=0) - psi_slope
-        columns = np.arange(active.size)
-        p, q = diff[active, columns], diff[right[active], columns]
-        step = _two_pole_step(f, p, q, psi_slope, phi_slope, last[active])
-        tau[active] = _bracketed(tau[active] + step, lower[active], upper[active])
+        tau_active = tau[active]
+        lower[active] = np.where(unconverged & (f < 0), tau_active, lower[active])
+        upper[active] = np.where(unconverged & (f > 0), tau_active, upper[active])
+        p, q = diff[rows, active], diff[rows, right[active]]
+        candidates = _two_pole_root(f, p, q, psi_slope, f_slope - psi_slope,
+                                    from_right[active], last[active])
+        tau[active] = np.where(unconverged, _bracketed(candidates, lower[active],
+                                                       upper[active]), tau_active)
+        active = active[unconverged]
     else:
         raise LinAlgError(
             f"eigh did not converge: {active.size} of the {k} roots of a secular equation of "
             f"the divide-and-conquer step are not found after {MAX_SECULAR_STEPS} steps."
         )
-    diff = offset - tau  # δ_i - λ_j
+    diff = (distances - tau[:, None]).T  # δ_i - λ_j
     # Löwner's formula for the ẑ that makes the computed roots exact; factors in (0, 1].
     denominators = np.where(j[None, :] < j[:, None], delta[None, :], delta[right][None, :])
     denominators = denominators - delta[:, None]
@@ -375,7 +446,11 @@ def _secular_eigenpairs(delta: np.ndarray, zeta: np.ndarray, rho: float
     return delta[origin] + tau, U
 
 
-def _bracketed(tau: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
-    """``tau`` where it lies strictly inside its bracket, the bracket's midpoint elsewhere."""
-    inside = (tau > lower) & (tau < upper)
-    return np.where(inside, tau, 0.5 * (lower + upper))
+def _bracketed(candidates: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """The first of the candidate iterates (rows of ``candidates``, or one array) that lies
+    strictly inside its bracket; the bracket's midpoint where none does."""
+    candidates = np.atleast_2d(candidates)
+    result = 0.5 * (lower + upper)
+    for candidate in candidates[::-1]:  # the first candidate inside wins
+        result = np.where((candidate > lower) & (candidate < upper), candidate, result)
+    return result
