@@ -1,4 +1,5 @@
-r"""Dense linear algebra from scratch: Householder QR, triangular solves, Cholesky, least squares.
+r"""Dense linear algebra from scratch: Householder QR, triangular solves, Cholesky, least squares,
+the symmetric eigendecomposition.
 
 Everything here is built from NumPy array operations; most of the floating-point work is
 arranged as matrix products (``@``), which NumPy hands to an optimized BLAS. That is how
@@ -31,6 +32,9 @@ Contents
 :func:`cond_triangular`, :func:`cond_cholesky`, :func:`check_condition` (``_condition``)
     Cheap condition-number estimates (Hager–Higham) and the library's rule for reporting
     singular matrices (error) and ill-conditioning (warning).
+:func:`eigh`, :func:`eigh_textbook` (``_eigh``, ``_eigh_tridiagonal``)
+    :math:`A = V\Lambda V^\top` for symmetric :math:`A`: Householder tridiagonalization, then
+    divide and conquer (the textbook form: the implicit QR algorithm with Wilkinson shifts).
 
 Conditioning rule
 -----------------
@@ -61,6 +65,7 @@ from fromscratch.linalg._common import (
     RankDeficientWarning,
 )
 from fromscratch.linalg._condition import check_condition, cond_cholesky, cond_triangular
+from fromscratch.linalg._eigh import eigh, eigh_textbook
 from fromscratch.linalg._lstsq import LeastSquaresSolution, lstsq, lstsq_from_qr
 from fromscratch.linalg._nnls import lawson_hanson, nnls
 from fromscratch.linalg._pivoted import (
@@ -95,4 +100,6 @@ __all__ = [
     "cond_triangular",
     "cond_cholesky",
     "check_condition",
+    "eigh",
+    "eigh_textbook",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from fromscratch.tour._lasso_solvers import lasso_solvers
+from fromscratch.tour._ridge_cv import ridge_cv
 from fromscratch.tour._ridge_sections import (
     GRADIENT_CHECK,
     GRADIENT_FIGURE,
@@ -93,6 +94,7 @@ def run(ch) -> None:
     ridge_penalty(ch)
     ridge_gradient(ch)
     normal_equation(ch)
+    ridge_cv(ch)
     _paths(ch)
     _constraint_view(ch)
     _lasso(ch)
