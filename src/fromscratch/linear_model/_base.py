@@ -303,7 +303,10 @@ def solve_normal_equations(
                         stacklevel=3)
     except LinAlgError as exc:
         if alpha > 0:
-            raise LinAlgError(f"{name} is not positive definite. {hint} ({exc})") from exc
+            # the condition check's message already gives the hint; Cholesky's does not
+            message = (str(exc) if hint in str(exc)
+                       else f"{name} is not positive definite. {hint} ({exc})")
+            raise LinAlgError(message) from exc
         return _normal_equations_fallback(X, y, fit_intercept, feature_names, sample_weight)
     solution = cho_solve(L, rhs)
     coef = X.T @ solution if dual else solution
