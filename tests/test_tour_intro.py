@@ -102,7 +102,7 @@ def test_the_introduction_lists_every_exercise_by_chapter_and_says_how_to_start(
     text = "\n".join(b.payload for b in ch.blocks if b.kind == "text")
     for command in ("list", "start NAME", "check NAME", "hint NAME"):
         assert f"`fromscratch exercises {command}`" in text
-    assert f"*{CHAPTERS[chapter_names().index('exercises')].title}*" in text
+    assert f"The chapter *{CHAPTERS[chapter_names().index('exercises')].title}*, " in text
     assert f"Each of the {len(exercises.all())} is" in text
     (table,) = [b for b in ch.blocks if b.kind == "table"]
     columns, rows = table.payload

@@ -212,8 +212,12 @@ HEADING_EXERCISES = "Exercises: prove it yourself"
 def _exercises(ch) -> None:
     """The exercises by chapter, from the registry: where to find them and how to start."""
     from fromscratch import exercises
-    from fromscratch.tour.ch_exercises import TITLE as EXERCISES_TITLE
+    from fromscratch.tour.registry import CHAPTERS, chapter_names
 
+    slugs = chapter_names()
+    where = slugs.index("exercises")
+    position = ("at the end of the tour" if where == len(slugs) - 1
+                else f"after *{CHAPTERS[where - 1].title}*")
     notebooks = {topic.id: topic.notebook for topic in CURRICULUM}
     by_chapter: dict[str, list[exercises.Exercise]] = {}
     for exercise in exercises.all():
@@ -225,8 +229,8 @@ def _exercises(ch) -> None:
         "its body, and the checks of this tour grade it — against the library's own function "
         "on fresh random inputs, by finite differences where it is a derivative, and inside "
         "the estimator, network or autodiff engine where the function belongs. Each builds "
-        f"only on earlier ones. The chapter *{EXERCISES_TITLE}*, after the data sets, shows "
-        "how grading works and proves that every grader passes the library's own function.\n\n"
+        f"only on earlier ones. The chapter *{CHAPTERS[where].title}*, {position}, shows how "
+        "grading works and proves that every grader passes the library's own function.\n\n"
         "- `fromscratch exercises list`: the exercises, each done, next or locked;\n"
         "- `fromscratch exercises start NAME` writes `exercises/NAME.py`: the signature, the "
         "docstring with the equations, and `raise NotImplementedError` for a body;\n"
