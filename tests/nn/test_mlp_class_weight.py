@@ -137,6 +137,24 @@ def test_a_common_factor_of_the_class_weights_changes_only_the_penalty():
                                                     **smaller_alpha).fit(X, y)), 1e-10)
 
 
+def test_early_stopping_scores_the_validation_split_with_the_class_weights():
+    """Training and stopping judge by one criterion: the validation score is the accuracy
+    weighted by s_i = c_{y_i}, as the loss is."""
+    from fromscratch.optim.training import validation_split
+
+    X, y, _ = _data(3, n=200)
+    class_weight = {0: 4.0, 1: 0.5, 2: 1.0}
+    model = MLPClassifier((8,), early_stopping=True, validation_fraction=0.25, max_iter=30,
+                          tol=0.0, random_state=0, class_weight=class_weight).fit(X, y)
+    rng = np.random.default_rng(0)  # the same draws as fit: initial weights, then the split
+    model._initial_parameters([3, 8, 3], "relu", rng, np.float64)
+    _, val = validation_split(len(X), 0.25, rng, stratify=y)
+    s = np.array([class_weight[k] for k in y[val]])
+    correct = model.predict(X[val]) == y[val]
+    assert model.best_validation_score_ == pytest.approx(s @ correct / s.sum(), rel=1e-12)
+    assert model.best_validation_score_ != pytest.approx(np.mean(correct), rel=1e-6)
+
+
 def test_balanced_class_weight_raises_the_rare_class_recall():
     """On a 95/5 problem the unweighted network hardly predicts the rare class; "balanced"
     trades some accuracy for its recall."""

@@ -25,7 +25,10 @@ average becomes the weighted average and the penalty is divided by the batch's w
 so a full batch with integer weights is the batch of repeated samples, and unit weights change
 nothing. (A mini-batch whose weights are all zero has nothing to fit: its loss is 0 and its
 gradient too.) The early-stopping split keeps each sample's weight, and the validation score is
-the weighted one.
+the weighted one. Weights start from scikit-learn's Glorot
+uniform initialisation, :math:`W, b \sim \mathcal U(-r, r)` with
+:math:`r = \sqrt{6/(n_\mathrm{in} + n_\mathrm{out})}` (:math:`\sqrt{2/(n_\mathrm{in} +
+n_\mathrm{out})}` for the logistic activation).
 
 **Class weights** (``MLPClassifier(class_weight=...)``; scikit-learn's MLP has none, its other
 classifiers do): sample :math:`i` weighs :math:`s_i = \mathrm{sw}_i\, c_{y_i}`, its sample
@@ -36,12 +39,9 @@ The weighted mean divides by the batch's total weight :math:`\sum_{i\in B} s_i`,
 PyTorch's ``CrossEntropyLoss(weight=c)`` normalisation, and not by :math:`|B|`: so the scale of
 the data term, and with it the step the learning rate makes, does not change with the class
 weights (multiplying them all by a constant only divides the penalty by it, as it does for
-sample weights). The validation score of
-early stopping is weighted by the same :math:`s_i` (with ``"balanced"``: the balanced
-accuracy), so training and stopping judge by one criterion. Weights start from scikit-learn's Glorot
-uniform initialisation, :math:`W, b \sim \mathcal U(-r, r)` with
-:math:`r = \sqrt{6/(n_\mathrm{in} + n_\mathrm{out})}` (:math:`\sqrt{2/(n_\mathrm{in} +
-n_\mathrm{out})}` for the logistic activation).
+sample weights). The validation score of early stopping is weighted by the same :math:`s_i`
+(with ``"balanced"`` and the stratified split, about the balanced accuracy), so training and
+stopping judge by one criterion.
 
 Stopping (scikit-learn's MLP rule, :class:`~fromscratch.optim.training.EarlyStopping` with
 ``rule="mlp"``): an epoch *improves* when the training loss falls by more than ``tol`` below the
