@@ -57,7 +57,7 @@ from fromscratch._validation import (
     check_choice,
     check_sample_weight,
     check_scalar,
-    check_weighted_classes,
+    class_sample_weight,
     encode_class_labels,
 )
 from fromscratch.base import BaseEstimator, ClassifierMixin, check_is_fitted
@@ -103,36 +103,6 @@ SOLVERS = ("newton", "lbfgs", "gd", "sgd", "minibatch")
 
 class PerfectSeparationWarning(UserWarning):
     """The classes are perfectly separated: without a penalty the MLE does not exist."""
-
-
-def _class_weights(class_weight: Any, classes: np.ndarray, index: np.ndarray,
-                   sample_weight: np.ndarray | None) -> np.ndarray | None:
-    r"""The weight of each class (in the order of ``classes``), or ``None`` for ``None``;
-    ``class_weight`` is ``None``, ``"balanced"`` or a dict (checked by the estimator).
-
-    ``"balanced"``: :math:`\sum_i \mathrm{sw}_i / (K \sum_{i: y_i = k} \mathrm{sw}_i)` — with
-    unit sample weights :math:`n / (K n_k)`, scikit-learn's rule — so that after weighting
-    every class has the same total weight. A dict gives weights by class label; classes it does
-    not name weigh 1, and a label that is not a class of ``y`` is an error.
-    """
-    if class_weight is None:
-        return None
-    if class_weight == "balanced":
-        totals = np.bincount(index, weights=sample_weight, minlength=classes.size)
-        with np.errstate(divide="ignore"):  # a class without weight: its weight does not matter
-            weights = np.where(totals > 0, totals.sum() / (classes.size * totals), 1.0)
-        return weights
-    weights = np.ones(classes.size)
-    listed = classes.tolist()
-    for label, weight in class_weight.items():
-        if label not in listed:
-            raise ValueError(
-                f"class_weight names the class {label!r}, which is not a class of y (the "
-                f"classes are {listed}); give weights only for the labels in y."
-            )
-        weights[listed.index(label)] = check_scalar(weight, f"class_weight[{label!r}]",
-                                                    min_val=0.0)
-    return weights
 
 
 def _mean_one(weight: np.ndarray | None, n_samples: int) -> tuple[np.ndarray | None, float]:
@@ -364,15 +334,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """Each sample's weight, its sample weight times its class's weight; ``None`` when
         every sample weighs 1. At least two classes must keep a positive weight."""
         sample_weight = check_sample_weight(sample_weight, index.size, dtype=dtype)
-        class_weight = _class_weights(self.class_weight, self.classes_, index, sample_weight)
-        if class_weight is None:
-            weight = sample_weight
-        else:
-            weight = class_weight.astype(dtype)[index]
-            if sample_weight is not None:
-                weight *= sample_weight
-        check_weighted_classes(self.classes_, index, weight, type(self).__name__)
-        return weight
+        return class_sample_weight(self.class_weight, self.classes_, index, sample_weight,
+                                   type(self).__name__, dtype)
 
     def _start(self, loss: LogisticLoss, index: np.ndarray, weight: np.ndarray | None,
                dtype: np.dtype) -> np.ndarray:

@@ -30,6 +30,19 @@ uniform initialisation, :math:`W, b \sim \mathcal U(-r, r)` with
 :math:`r = \sqrt{6/(n_\mathrm{in} + n_\mathrm{out})}` (:math:`\sqrt{2/(n_\mathrm{in} +
 n_\mathrm{out})}` for the logistic activation).
 
+**Class weights** (``MLPClassifier(class_weight=...)``; scikit-learn's MLP has none, its other
+classifiers do): sample :math:`i` weighs :math:`s_i = \mathrm{sw}_i\, c_{y_i}`, its sample
+weight times its class's weight (``"balanced"``: :math:`c_k = \sum_i \mathrm{sw}_i / (K
+\sum_{i: y_i = k}\mathrm{sw}_i)`, scikit-learn's ``compute_class_weight``), and :math:`s_i`
+enters :math:`J_B` above as a sample weight: a class weight *is* the equivalent sample weight.
+The weighted mean divides by the batch's total weight :math:`\sum_{i\in B} s_i`, which is
+PyTorch's ``CrossEntropyLoss(weight=c)`` normalisation, and not by :math:`|B|`: so the scale of
+the data term, and with it the step the learning rate makes, does not change with the class
+weights (multiplying them all by a constant only divides the penalty by it, as it does for
+sample weights). The validation score of early stopping is weighted by the same :math:`s_i`
+(with ``"balanced"`` and the stratified split, about the balanced accuracy), so training and
+stopping judge by one criterion.
+
 Stopping (scikit-learn's MLP rule, :class:`~fromscratch.optim.training.EarlyStopping` with
 ``rule="mlp"``): an epoch *improves* when the training loss falls by more than ``tol`` below the
 best so far (or, with ``early_stopping``, the validation score — accuracy or :math:`R^2` — rises
@@ -61,6 +74,7 @@ from fromscratch._validation import (
     check_sample_weight,
     check_scalar,
     check_weighted_classes,
+    class_sample_weight,
     encode_class_labels,
 )
 from fromscratch.autodiff import no_grad
@@ -161,6 +175,12 @@ class _BaseMLP(BaseEstimator):
     def _validation_score(self, X: np.ndarray, y: np.ndarray,
                           weight: np.ndarray | None) -> float:  # pragma: no cover
         raise NotImplementedError
+
+    def _weigh_samples(self, target: np.ndarray, sample_weight: np.ndarray | None,
+                       dtype: np.dtype) -> np.ndarray | None:
+        """Each sample's weight in the loss: ``sample_weight`` (the classifier multiplies in
+        its class weights)."""
+        return sample_weight
 
     # -- checks -------------------------------------------------------------------------------
 
@@ -263,6 +283,7 @@ class _BaseMLP(BaseEstimator):
         X, y = self._validate_fit(X, y, y_numeric=isinstance(self, RegressorMixin))
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
         target = self._encode_targets(y, sample_weight)
+        sample_weight = self._weigh_samples(target, sample_weight, X.dtype)
         rng = check_random_state(self.random_state)
         sizes = [X.shape[1], *params["hidden"], self.n_outputs_]
         coefs, intercepts = self._initial_parameters(sizes, params["activation"], rng, X.dtype)
@@ -381,6 +402,11 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         improving; keep the best epoch's weights.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=10
+    class_weight : None, "balanced" or dict, default=None
+        Weights of the classes, multiplying the samples' weights in the loss (module
+        docstring): ``{label: weight}`` (classes not named weigh 1), or ``"balanced"``, which
+        weighs each class inversely to its total weight, :math:`n/(K n_k)` without sample
+        weights, so that a rare class is not ignored.
 
     Attributes
     ----------
@@ -410,6 +436,35 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     True
     """
 
+    def __init__(
+        self,
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
+        *,
+        optimizer: Any = "adam",
+        optimizer_params: dict[str, Any] | None = None,
+        alpha: float = 1e-4,
+        batch_size: Any = "auto",
+        learning_rate_init: float = 1e-3,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: Any = None,
+        tol: float = 1e-4,
+        verbose: bool = False,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        class_weight: Any = None,
+    ) -> None:
+        super().__init__(
+            hidden_layer_sizes, activation, optimizer=optimizer,
+            optimizer_params=optimizer_params, alpha=alpha, batch_size=batch_size,
+            learning_rate_init=learning_rate_init, max_iter=max_iter, shuffle=shuffle,
+            random_state=random_state, tol=tol, verbose=verbose, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
+        )
+        self.class_weight = class_weight
+
     def _encode_targets(self, y: np.ndarray, sample_weight: np.ndarray | None) -> np.ndarray:
         classes, index = encode_class_labels(y, type(self).__name__)
         check_weighted_classes(classes, index, sample_weight, type(self).__name__)
@@ -418,6 +473,14 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         self.n_outputs_ = 1 if binary else classes.size
         self.out_activation_ = "logistic" if binary else "softmax"
         return index.reshape(-1, 1).astype(np.float64) if binary else index
+
+    def _weigh_samples(self, target: np.ndarray, sample_weight: np.ndarray | None,
+                       dtype: np.dtype) -> np.ndarray | None:
+        """Each sample's weight in the loss: its sample weight times its class's weight
+        (:func:`~fromscratch._validation.class_sample_weight`, LogisticRegression's rule)."""
+        index = target.reshape(-1).astype(np.intp)  # the class indices (a 0/1 column for two)
+        return class_sample_weight(self.class_weight, self.classes_, index, sample_weight,
+                                   type(self).__name__, dtype)
 
     def _data_loss(self, output: Any, target: np.ndarray, weight: np.ndarray | None) -> Any:
         if weight is None:
