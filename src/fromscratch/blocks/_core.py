@@ -31,6 +31,7 @@ __all__ = [
     "import_dask",
     "RowBlocks",
     "row_blocks",
+    "training_blocks",
     "map_reduce",
     "check_finite_block",
     "SPLIT_EVERY",
@@ -175,6 +176,45 @@ def row_blocks(X: Any, *others: Any, names: Sequence[str] = ("X", "y", "sample_w
                     f"it to match: {name} = {name}.rechunk({{0: {names[0]}.chunks[0]}})."
                 )
     return RowBlocks(bounds, (X, *others), names[: 1 + len(others)])
+
+
+def _float_columns(X: Any, name: str) -> Any:
+    """``X`` with a floating dtype: float32 and float64 kept, other real numbers converted
+    to float64 lazily (block by block, when computed), as :func:`fromscratch._validation.
+    check_array` does for NumPy input."""
+    kind = np.dtype(X.dtype).kind
+    if kind not in "fiu":
+        raise TypeError(
+            f"{name} must hold real numbers (floats or integers); got dtype {X.dtype}."
+        )
+    if X.dtype in (np.float32, np.float64):
+        return X
+    return X.astype(np.float64)
+
+
+def training_blocks(X: Any, y: Any = None, sample_weight: Any = None, *,
+                    names: Sequence[str] = ("X", "y", "sample_weight")) -> RowBlocks:
+    """The row blocks of a training set whose ``X`` is a row-chunked Dask array.
+
+    :func:`row_blocks` with the checks every fit needs first: ``X`` is 2-D with at least one
+    row and holds real numbers (integers become float64); ``y`` (optional) has one or two
+    dimensions and ``sample_weight`` (optional) one, each Dask or array-like (a list becomes
+    a NumPy array). The values themselves (NaN, infinity, negative weights) are checked block
+    by block during the passes, which name the rows of a bad block.
+    """
+    X = row_blocks(X, names=names[:1]).arrays[0]  # the type, dimensions and chunks of X
+    if X.shape[0] < 1:
+        raise ValueError(f"{names[0]} has 0 samples; at least 1 is required.")
+    others = [a if a is None or is_dask_array(a) else np.asarray(a) for a in (y, sample_weight)]
+    for array, name, allowed in zip(others, names[1:], ((1, 2), (1,)), strict=True):
+        if array is not None and array.ndim not in allowed:
+            shape = "(n_samples,)" + (" or (n_samples, n_targets)" if 2 in allowed else "")
+            raise ValueError(f"{name} must have shape {shape}; got shape {array.shape}.")
+    if others[1] is not None and np.dtype(others[1].dtype).kind not in "fiu":
+        raise TypeError(
+            f"{names[2]} must hold real numbers; got dtype {others[1].dtype}."
+        )
+    return row_blocks(_float_columns(X, names[0]), *others, names=names)
 
 
 def _tree(pieces: list[Any], combine: Callable[[list[Any]], Any], split_every: int,

@@ -31,7 +31,7 @@ import numpy as np
 
 from fromscratch.blocks._core import RowBlocks, check_finite_block, map_reduce
 
-__all__ = ["Moments", "block_moments", "merge_moments", "moments"]
+__all__ = ["Moments", "block_moments", "merge_moments", "moments", "positive_weight"]
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,8 @@ def _stacked(X: np.ndarray, y: np.ndarray | None) -> np.ndarray:
 
 
 def _block(start: int, stop: int, X: np.ndarray, y: Any, weights: Any, names: tuple[str, ...],
-           full: bool) -> Moments:
-    X = np.asarray(X)
+           full: bool, dtype: Any) -> Moments:
+    X = np.asarray(X, dtype=dtype)
     check_finite_block(X, names[0], start, stop)
     if y is not None:
         y = np.asarray(y)
@@ -130,15 +130,27 @@ def _block(start: int, stop: int, X: np.ndarray, y: Any, weights: Any, names: tu
     return block_moments(_stacked(X, y), weights, full=full)
 
 
-def moments(blocks: RowBlocks, *, full: bool = False) -> Moments:
+def moments(blocks: RowBlocks, *, full: bool = False, dtype: Any = None) -> Moments:
     """One pass over the blocks of ``X`` (and ``y``, ``sample_weight`` when present):
     the :class:`Moments` of :math:`Z = [X, y]`, merged in a tree.
 
     ``blocks.arrays`` is ``(X,)``, ``(X, y)`` or ``(X, y, sample_weight)`` (``y`` may be
     ``None``). With ``full`` the whole centered Gram matrix of :math:`Z` is accumulated
-    (:math:`O(np^2)` flops), otherwise only its diagonal (:math:`O(np)`).
+    (:math:`O(np^2)` flops), otherwise only its diagonal (:math:`O(np)`). ``dtype``: the
+    precision to accumulate in (e.g. float64 for float32 data), by default that of ``X``.
     """
     arrays = list(blocks.arrays) + [None] * (3 - len(blocks.arrays))
     names = tuple(blocks.names) + ("y", "sample_weight")[len(blocks.names) - 1:]
     padded = RowBlocks(blocks.bounds, tuple(arrays), names[:3])
-    return map_reduce(_block, padded, merge_moments, args=(names[:3], full))
+    return map_reduce(_block, padded, merge_moments, args=(names[:3], full, dtype))
+
+
+def positive_weight(weight: float, name: str = "sample_weight") -> float:
+    """The total weight of a pass, refused when it is 0 (every weight zero): the check
+    :func:`fromscratch._validation.check_sample_weight` makes on weights in memory."""
+    if not weight > 0:
+        raise ValueError(
+            f"{name} sums to 0 (every weight is zero); at least one sample needs a positive "
+            "weight."
+        )
+    return float(weight)

@@ -54,6 +54,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_choice, check_sample_weight
+from fromscratch.blocks import is_dask_array
 from fromscratch.linalg import HouseholderQR, lawson_hanson
 from fromscratch.linear_model._base import (
     ExactSolution,
@@ -63,6 +64,7 @@ from fromscratch.linear_model._base import (
     solve_least_squares_qr,
     solve_normal_equations,
 )
+from fromscratch.linear_model._dask import fit_linear_regression
 from fromscratch.linear_model._iterative import (
     check_gradient_solver_params,
     least_squares_solver,
@@ -282,7 +284,11 @@ class LinearRegression(LinearModel):
 
         ``y`` may have a column per target (exact solvers); ``sample_weight`` (shape
         (n_samples,), optional) weighs each squared error (module docstring).
+        ``X`` may be a row-chunked Dask array (``"qr"``, ``"cholesky"``, ``"minibatch"``;
+        :mod:`._dask`).
         """
+        if is_dask_array(X):
+            return fit_linear_regression(self, X, y, sample_weight)
         solve = self._check_params()
         X, y = self._validate_fit(X, y)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
