@@ -25,9 +25,6 @@ def scaler_statistics(scaler: Any, X: Any, sample_weight: Any = None
     of rows, the total weight :math:`\sum_i w_i`, and the (weighted) mean and population
     variance of each column (``None`` where the scaler needs neither), from one pass."""
     blocks = training_blocks(X, None, sample_weight)
-    scaler.n_features_in_ = X.shape[1]
-    if hasattr(scaler, "feature_names_in_"):  # a Dask array has no column names
-        del scaler.feature_names_in_
     if not (scaler.with_mean or scaler.with_std) and sample_weight is None:
         return blocks.n_rows, float(blocks.n_rows), None, None  # nothing to compute
     statistics = moments(blocks, dtype=np.float64)

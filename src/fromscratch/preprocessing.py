@@ -120,7 +120,9 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         if is_dask_array(X):
             from fromscratch._preprocessing_blocks import scaler_statistics
 
-            return self._set_statistics(*scaler_statistics(self, X, sample_weight))
+            statistics = scaler_statistics(self, X, sample_weight)
+            self._record_features(X, X)  # after the pass: a failed fit stores nothing
+            return self._set_statistics(*statistics)
         X = self._validate_fit(X)
         w = check_sample_weight(sample_weight, X.shape[0])
         weight = float(X.shape[0] if w is None else w.sum())

@@ -190,12 +190,11 @@ def normal_equations_solution(blocks: RowBlocks, *, fit_intercept: bool, alpha: 
                          n_features, "cholesky")
 
 
-def store(estimator: Any, fitted: dict[str, Any]) -> Any:
-    """Set the attributes a fit computed (``coef_`` and ``intercept_`` through the model's
-    finiteness check) — all at the end, so a fit that fails leaves the estimator as it was.
-    A Dask array has no column names: a previous fit's ``feature_names_in_`` goes."""
-    if hasattr(estimator, "feature_names_in_"):
-        del estimator.feature_names_in_
+def store(estimator: Any, X: Any, fitted: dict[str, Any]) -> Any:
+    """Set the attributes a fit on ``X`` computed (``n_features_in_``, and ``coef_`` and
+    ``intercept_`` through the model's finiteness check) — all at the end, so a fit that fails
+    leaves the estimator as it was."""
+    estimator._record_features(X, X)  # a Dask array has no column names
     for name, value in fitted.items():
         if name not in ("coef_", "intercept_"):
             setattr(estimator, name, value)
@@ -221,8 +220,8 @@ def fit_linear_regression(estimator: Any, X: Any, y: Any, sample_weight: Any = N
     blocks = regression_blocks(X, y, sample_weight)
     solve = tsqr_solution if estimator.solver == "qr" else normal_equations_solution
     solution = solve(blocks, fit_intercept=estimator.fit_intercept, stacklevel=3)
-    return store(estimator, {
-        "n_features_in_": X.shape[1], "coef_": solution.coef, "intercept_": solution.intercept,
+    return store(estimator, X, {
+        "coef_": solution.coef, "intercept_": solution.intercept,
         "condition_number_": solution.condition_number, "rank_": solution.rank,
         "solver_": solution.method, "n_iter_": 1,
     })
@@ -238,8 +237,8 @@ def fit_ridge(estimator: Any, X: Any, y: Any, alpha: float, sample_weight: Any =
     blocks = regression_blocks(X, y, sample_weight)
     solve = tsqr_solution if estimator.solver == "qr" else normal_equations_solution
     solution = solve(blocks, fit_intercept=estimator.fit_intercept, alpha=alpha, stacklevel=3)
-    return store(estimator, {
-        "n_features_in_": X.shape[1], "coef_": solution.coef, "intercept_": solution.intercept,
+    return store(estimator, X, {
+        "coef_": solution.coef, "intercept_": solution.intercept,
         "condition_number_": solution.condition_number, "n_iter_": 1,
     })
 
@@ -286,8 +285,8 @@ def fit_elastic_net(estimator: Any, X: Any, y: Any, sample_weight: Any = None) -
         n_iter.append(iterations)
     one = np.ndim(blocks.arrays[1]) == 1
     coef = W[:, 0] if one else W
-    return store(estimator, {
-        "n_features_in_": n_features, "coef_": coef,
+    return store(estimator, X, {
+        "coef_": coef,
         "intercept_": intercept_from(coef, stats.X_offset, stats.y_offset,
                                      estimator.fit_intercept),
         "dual_gap_": gaps[0] if one else np.asarray(gaps),
