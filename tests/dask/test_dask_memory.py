@@ -36,7 +36,8 @@ LinearRegression(solver=solver).fit(small.X, small.y)
 before = peak_mb()
 data = make_linear(500_000, 100, chunks=10_000, random_state=0)
 model = LinearRegression(solver=solver).fit(data.X, data.y)
-print(json.dumps({"growth_mb": peak_mb() - before, "error": float(abs(model.coef_ - data.coef).max())}))
+error = float(abs(model.coef_ - data.coef).max())
+print(json.dumps({"growth_mb": peak_mb() - before, "error": error}))
 """
 
 

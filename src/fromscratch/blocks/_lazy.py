@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -128,12 +129,27 @@ def map_method(estimator: Any, method: str, X: Any) -> Any:
     return map_rows(X, function, shape=probe.shape[1:], dtype=probe.dtype)
 
 
-def iter_blocks(blocks: RowBlocks, order: Sequence[int] | None = None
-                ) -> Iterator[tuple[int, int, list[Any]]]:
+def iter_blocks(blocks: RowBlocks, order: Sequence[int] | None = None, *,
+                prefetch: bool = False) -> Iterator[tuple[int, int, list[Any]]]:
     """Yield ``(start, stop, arrays)`` for every block in ``order``, one block in memory at a
-    time — the passes of streaming (mini-batch) training."""
-    for index in range(blocks.n_blocks) if order is None else order:
-        yield blocks.bounds[index], blocks.bounds[index + 1], blocks.compute_block(int(index))
+    time — the passes of streaming (mini-batch) training.
+
+    With ``prefetch`` the next block is computed (on the active scheduler) while the caller
+    works on the current one: two blocks in memory, and the time to read or generate a block
+    hidden behind the training on the previous one.
+    """
+    indices = [int(i) for i in (range(blocks.n_blocks) if order is None else order)]
+    if not prefetch:
+        for index in indices:
+            yield blocks.bounds[index], blocks.bounds[index + 1], blocks.compute_block(index)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        upcoming = pool.submit(blocks.compute_block, indices[0]) if indices else None
+        for position, index in enumerate(indices):
+            arrays = upcoming.result()
+            if position + 1 < len(indices):
+                upcoming = pool.submit(blocks.compute_block, indices[position + 1])
+            yield blocks.bounds[index], blocks.bounds[index + 1], arrays
 
 
 def batches(arrays: Sequence[Any], batch_size: int, rng: np.random.Generator | None = None
@@ -149,10 +165,19 @@ def batches(arrays: Sequence[Any], batch_size: int, rng: np.random.Generator | N
         yield [None if a is None else a[rows] for a in arrays]
 
 
-def iter_batches(blocks: RowBlocks, batch_size: int, rng: np.random.Generator | None = None
-                 ) -> Iterator[tuple[int, int, list[Any]]]:
-    r"""One pass of mini-batches over every block, one block in memory at a time:
-    ``(start, stop, arrays)`` with the block's row range and the batch's arrays.
+def iter_batches(
+    blocks: RowBlocks,
+    batch_size: int,
+    rng: np.random.Generator | None = None,
+    prepare: Callable[[int, int, list[Any]], list[Any]] | None = None,
+) -> Iterator[list[Any]]:
+    r"""One pass of mini-batches over every block: the batches' arrays, computed block by
+    block (the next block while the current one is trained on: :func:`iter_blocks` with
+    ``prefetch``).
+
+    ``prepare(start, stop, arrays)``, when given, turns each block's NumPy arrays into the
+    arrays to batch, once per block (check the values and name the block's rows, encode
+    labels, append a column of ones...).
 
     Streaming cannot shuffle all rows at once, so it shuffles at two levels: the blocks in a
     random order, then the rows within each block (with ``rng``; in order without it). A
@@ -163,6 +188,6 @@ def iter_batches(blocks: RowBlocks, batch_size: int, rng: np.random.Generator | 
     beforehand.
     """
     order = None if rng is None else rng.permutation(blocks.n_blocks)
-    for start, stop, arrays in iter_blocks(blocks, order):
-        for batch in batches(arrays, batch_size, rng):
-            yield start, stop, batch
+    for start, stop, arrays in iter_blocks(blocks, order, prefetch=True):
+        yield from batches(arrays if prepare is None else prepare(start, stop, arrays),
+                           batch_size, rng)

@@ -211,8 +211,13 @@ def _unsupported(estimator: Any, solver: str, supported: str) -> ValueError:
 
 def fit_linear_regression(estimator: Any, X: Any, y: Any, sample_weight: Any = None) -> Any:
     """:class:`~fromscratch.linear_model.LinearRegression` on a row-chunked Dask array:
-    ``"qr"`` by TSQR, ``"cholesky"`` by one pass of moments (module docstring)."""
+    ``"qr"`` by TSQR, ``"cholesky"`` by one pass of moments (module docstring),
+    ``"minibatch"`` by passes of streaming mini-batch steps (:mod:`._streaming`)."""
     estimator._check_params()
+    if estimator.solver == "minibatch":
+        from fromscratch.linear_model._streaming import fit_regression_stream
+
+        return fit_regression_stream(estimator, X, y)
     if estimator.solver not in ("qr", "cholesky"):
         raise _unsupported(estimator, estimator.solver,
                            "'qr' (TSQR), 'cholesky' (one-pass normal equations) and "

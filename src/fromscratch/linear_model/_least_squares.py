@@ -69,6 +69,7 @@ from fromscratch.linear_model._iterative import (
     check_gradient_solver_params,
     least_squares_solver,
 )
+from fromscratch.linear_model._streaming import partial_fit_regression
 
 __all__ = ["LinearRegression", "SOLVERS"]
 
@@ -298,3 +299,12 @@ class LinearRegression(LinearModel):
                 setattr(self, name, value)
         self._set_coef(fitted["coef_"].T, fitted["intercept_"])
         return self
+
+    def partial_fit(self, X: Any, y: Any) -> LinearRegression:
+        """One pass of mini-batch gradient descent over ``(X, y)``, continuing from the
+        previous call (``solver="minibatch"``; scikit-learn's ``partial_fit``): the
+        coefficients, the intercept (learned as a coefficient: no centering in a stream) and
+        the optimizer's state carry over. ``X`` is a NumPy array or a row-chunked Dask array
+        (then the pass is over its blocks, shuffled at block level and within each block).
+        See :mod:`._streaming`; returns ``self``."""
+        return partial_fit_regression(self, X, y)
