@@ -36,21 +36,28 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_random_state, check_X_y
+from fromscratch._validation import check_random_state, check_X_y, encode_class_labels
 from fromscratch.blocks import (
     RowBlocks,
     batches,
     check_finite_block,
     is_dask_array,
     iter_batches,
+    training_blocks,
 )
 from fromscratch.linear_model._dask import regression_blocks
+from fromscratch.linear_model._dask_logistic import (
+    BlockLogisticObjective,
+    block_targets,
+    class_counts,
+)
 from fromscratch.linear_model._gradient_descent import _is_plain_sgd, _make_optimizer
 from fromscratch.linear_model._iterative import (
     check_gradient_solver_params,
     least_squares_objective,
 )
-from fromscratch.linear_model._objective import Objective, soft_threshold
+from fromscratch.linear_model._logistic_loss import LogisticLoss, logistic_loss
+from fromscratch.linear_model._objective import FitResult, Objective, soft_threshold
 from fromscratch.optim.training import (
     EarlyStopping,
     divergence,
@@ -59,8 +66,9 @@ from fromscratch.optim.training import (
     not_converged_warning,
 )
 
-__all__ = ["Stream", "stream_pass", "stream_epochs", "resume_stream", "batch_source",
-           "partial_fit_regression", "fit_regression_stream"]
+__all__ = ["Stream", "new_stream", "resume_stream", "keep_stream", "stream_pass",
+           "stream_epochs", "batch_source", "partial_fit_regression", "fit_regression_stream",
+           "partial_fit_logistic", "fit_logistic_stream"]
 
 
 @dataclass
@@ -79,6 +87,9 @@ class Stream:
         Rows trained on so far.
     losses : list of float
         The mean batch objective of every pass.
+    fitted : ndarray or None
+        The ``coef_`` array the stream last produced: a ``partial_fit`` continues the stream
+        only while the estimator still holds that very array (not after a ``fit``).
     """
 
     w: Any
@@ -86,6 +97,7 @@ class Stream:
     rng: np.random.Generator
     n_seen: int = 0
     losses: list[float] = field(default_factory=list)
+    fitted: Any = None
 
 
 def new_stream(estimator: Any, w0: np.ndarray) -> Stream:
@@ -99,14 +111,20 @@ def new_stream(estimator: Any, w0: np.ndarray) -> Stream:
     return Stream(w, optimizer, check_random_state(estimator.random_state))
 
 
-def resume_stream(estimator: Any, start: np.ndarray) -> Stream:
+def resume_stream(estimator: Any, start: Callable[[], np.ndarray]) -> Stream:
     """The stream a ``partial_fit`` call continues: a copy of the estimator's (so that a call
-    that fails changes nothing) when it is still the one behind the fitted coefficients
-    ``start``; otherwise a new one starting from ``start`` (e.g. after ``fit``)."""
+    that fails changes nothing) when it produced the estimator's ``coef_``; otherwise a new
+    one starting from ``start()`` (e.g. the coefficients of a ``fit``, or zeros)."""
     stream = getattr(estimator, "_stream", None)
-    if stream is not None and np.array_equal(stream.w.data, start):
+    if stream is not None and stream.fitted is getattr(estimator, "coef_", None):
         return copy.deepcopy(stream)
-    return new_stream(estimator, start)
+    return new_stream(estimator, start())
+
+
+def keep_stream(estimator: Any, stream: Stream) -> None:
+    """Keep ``stream`` on the estimator for the next ``partial_fit``, tied to its ``coef_``."""
+    stream.fitted = estimator.coef_
+    estimator._stream = stream
 
 
 def stream_pass(stream: Stream, objective: Objective, source: Iterable[list[Any]], *,
@@ -218,6 +236,15 @@ def _regression_prepare(fit_intercept: bool, dtype: Any) -> Callable[..., list[A
     return prepare
 
 
+def check_same_features(estimator: Any, n_features: int) -> None:
+    """``partial_fit`` continues one model: the number of features may not change."""
+    if hasattr(estimator, "coef_") and estimator.n_features_in_ != n_features:
+        raise ValueError(
+            f"X has {n_features} features, but {type(estimator).__name__} was fitted with "
+            f"{estimator.n_features_in_}; partial_fit continues the same model."
+        )
+
+
 def _regression_data(X: Any, y: Any) -> tuple[Any, int, Any]:
     """``(data, n_features, dtype)`` for :func:`batch_source`: the blocks of a Dask ``X``
     (values checked later, per block), or NumPy arrays checked by
@@ -242,8 +269,8 @@ def _store_regression(estimator: Any, X: Any, stream: Stream) -> Any:
     estimator.loss_curve_ = np.asarray(stream.losses)
     estimator.t_ = stream.n_seen
     estimator.solver_ = "minibatch"
-    estimator._stream = stream
     estimator._set_coef(coef.copy(), intercept)
+    keep_stream(estimator, stream)
     return estimator
 
 
@@ -253,15 +280,14 @@ def partial_fit_regression(estimator: Any, X: Any, y: Any) -> Any:
     _require_minibatch(estimator)
     check_gradient_solver_params(estimator)
     data, n_features, dtype = _regression_data(X, y)
+    check_same_features(estimator, n_features)
     width = n_features + bool(estimator.fit_intercept)
-    start = np.zeros(width, dtype=dtype)
-    if hasattr(estimator, "coef_"):
-        if estimator.n_features_in_ != n_features:
-            raise ValueError(
-                f"X has {n_features} features, but {type(estimator).__name__} was fitted with "
-                f"{estimator.n_features_in_}; partial_fit continues the same model."
-            )
-        start = np.append(estimator.coef_, estimator.intercept_)[:width].astype(dtype)
+
+    def start() -> np.ndarray:
+        if not hasattr(estimator, "coef_"):
+            return np.zeros(width, dtype=dtype)
+        return np.append(estimator.coef_, estimator.intercept_)[:width].astype(dtype)
+
     stream = resume_stream(estimator, start)
     passes = batch_source(data, _regression_prepare(estimator.fit_intercept, dtype),
                           estimator.batch_size, stream.rng)
@@ -282,3 +308,127 @@ def fit_regression_stream(estimator: Any, X: Any, y: Any) -> Any:
     stream_epochs(estimator, stream, least_squares_objective(estimator.gradient), passes,
                   f"streaming mini-batch gradient descent (batch_size={estimator.batch_size})")
     return _store_regression(estimator, X, stream)
+
+
+# -- LogisticRegression --------------------------------------------------------------------------
+
+
+def _classification_prepare(classes: np.ndarray, dtype: Any) -> Callable[..., list[Any]]:
+    """Check a block's features (naming its rows) and encode its labels as the loss's
+    target."""
+
+    def prepare(start: int, stop: int, arrays: list[Any]) -> list[Any]:
+        X = np.asarray(arrays[0], dtype=dtype)
+        check_finite_block(X, "X", start, stop)
+        return [X, block_targets(arrays[1], classes, dtype, "y", start, stop)[1]]
+
+    return prepare
+
+
+def _classification_data(X: Any, y: Any) -> tuple[Any, int, Any]:
+    """``(data, n_features, dtype)``: the blocks of a Dask ``X``, or checked NumPy arrays."""
+    if is_dask_array(X):
+        data = training_blocks(X, y)
+        X = data.arrays[0]
+    else:
+        X, y = data = check_X_y(X, y, y_numeric=False)
+    return data, X.shape[1], np.dtype(X.dtype)
+
+
+def _logistic_loss(estimator: Any, n_features: int, n_classes: int, n_samples: int
+                   ) -> tuple[LogisticLoss, float]:
+    """The loss with the estimator's penalty for ``n_samples`` rows, and its strength."""
+    strength = estimator._strength(n_samples)
+    loss = logistic_loss(n_features, n_classes, fit_intercept=estimator.fit_intercept,
+                         l2=(1.0 - estimator.l1_ratio) * strength,
+                         l1=estimator.l1_ratio * strength)
+    return loss, strength
+
+
+def _result(stream: Stream, converged: bool) -> FitResult:
+    return FitResult(coef=stream.w.data.copy(), n_iter=len(stream.losses),
+                     loss_curve=np.asarray(stream.losses), best_iteration=len(stream.losses),
+                     converged=converged)
+
+
+def _check_classes(estimator: Any, classes: Any) -> np.ndarray:
+    """The classes of a ``partial_fit`` call: given on the first call (scikit-learn's
+    contract), the same ones afterwards."""
+    known = getattr(estimator, "classes_", None)
+    if classes is None:
+        if known is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: every label the "
+                "stream may contain, e.g. partial_fit(X, y, classes=[0, 1])."
+            )
+        return known
+    classes = encode_class_labels(np.unique(np.asarray(classes)), type(estimator).__name__)[0]
+    if known is not None and not np.array_equal(classes, known):
+        raise ValueError(
+            f"classes={classes.tolist()} differ from the classes of the previous calls, "
+            f"{known.tolist()}; partial_fit continues one model."
+        )
+    return classes
+
+
+def partial_fit_logistic(estimator: Any, X: Any, y: Any, classes: Any = None) -> Any:
+    """:meth:`LogisticRegression.partial_fit`: one pass of mini-batches over ``(X, y)`` (NumPy
+    or a row-chunked Dask array), continuing from the last call; the penalty per sample is
+    :math:`1/(Ct)` with :math:`t` the rows seen so far, this call's included (one call on all
+    the data is ``fit``'s objective)."""
+    _require_minibatch(estimator)
+    estimator._check_params()
+    classes = _check_classes(estimator, classes)
+    data, n_features, dtype = _classification_data(X, y)
+    check_same_features(estimator, n_features)
+    shape = (n_features + bool(estimator.fit_intercept),)
+    if classes.size > 2:
+        shape = (classes.size, *shape)
+
+    def start() -> np.ndarray:
+        if not hasattr(estimator, "coef_"):
+            return np.zeros(shape, dtype=dtype)
+        w = np.hstack([estimator.coef_, estimator.intercept_[:, None]]) if \
+            estimator.fit_intercept else estimator.coef_.copy()
+        return (w[0] if classes.size == 2 else w).astype(dtype)
+
+    stream = resume_stream(estimator, start)
+    n_rows = data.n_rows if isinstance(data, RowBlocks) else len(data[0])
+    loss, strength = _logistic_loss(estimator, n_features, classes.size,
+                                    stream.n_seen + n_rows)
+    passes = batch_source(data, _classification_prepare(classes, dtype), estimator.batch_size,
+                          stream.rng)
+    stream_pass(stream, loss.objective(estimator.gradient), passes(),
+                hint=learning_rate_hint(estimator.learning_rate, "learning_rate"),
+                number=len(stream.losses) + 1)
+    estimator.classes_ = classes
+    estimator._record_features(X, X if is_dask_array(X) else np.asarray(X))
+    estimator._store_coefficients(_result(stream, False), strength, dtype)
+    estimator.t_ = stream.n_seen
+    keep_stream(estimator, stream)
+    return estimator
+
+
+def fit_logistic_stream(estimator: Any, X: Any, y: Any) -> Any:
+    """``LogisticRegression(solver="minibatch").fit`` on a row-chunked Dask array: one pass
+    for the classes, epochs as passes of mini-batch steps over the blocks (module docstring),
+    then one pass for the log-likelihood of the result."""
+    _require_minibatch(estimator)
+    blocks = training_blocks(X, y)
+    classes, counts = class_counts(blocks, type(estimator).__name__)
+    dtype = np.dtype(blocks.arrays[0].dtype)
+    loss, strength = _logistic_loss(estimator, X.shape[1], classes.size, blocks.n_rows)
+    stream = new_stream(estimator, estimator._start(loss, counts, dtype))
+    passes = batch_source(blocks, _classification_prepare(classes, dtype),
+                          estimator.batch_size, stream.rng)
+    converged = stream_epochs(
+        estimator, stream, loss.objective(estimator.gradient), passes,
+        f"streaming mini-batch gradient descent (batch_size={estimator.batch_size})")
+    likelihood = BlockLogisticObjective(blocks, loss, classes, separation=False, newton=False)
+    result = _result(stream, converged)
+    estimator.classes_ = classes
+    estimator._record_features(X, X)
+    estimator._finish(result, False, likelihood, blocks.arrays[0], None, counts, strength)
+    estimator.t_ = stream.n_seen
+    keep_stream(estimator, stream)
+    return estimator
