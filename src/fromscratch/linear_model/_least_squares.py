@@ -302,9 +302,10 @@ class LinearRegression(LinearModel):
 
     def partial_fit(self, X: Any, y: Any) -> LinearRegression:
         """One pass of mini-batch gradient descent over ``(X, y)``, continuing from the
-        previous call (``solver="minibatch"``; scikit-learn's ``partial_fit``): the
-        coefficients, the intercept (learned as a coefficient: no centering in a stream) and
-        the optimizer's state carry over. ``X`` is a NumPy array or a row-chunked Dask array
+        previous call (scikit-learn's ``partial_fit``; the ``"minibatch"`` solver's
+        hyper-parameters, whatever ``solver`` ``fit`` uses): the coefficients, the intercept
+        (learned as a coefficient: a stream cannot be centered) and the optimizer's state
+        carry over. ``X`` is a NumPy array or a row-chunked Dask array
         (then the pass is over its blocks, shuffled at block level and within each block).
         See :mod:`._streaming`; returns ``self``."""
         return partial_fit_regression(self, X, y)

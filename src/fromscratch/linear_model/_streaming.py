@@ -4,7 +4,9 @@ array by passes over its blocks.
 Mini-batch gradient descent never needs all the rows at once: each step reads ``batch_size``
 of them. So it trains on data that arrive a piece at a time — ``partial_fit`` calls, each one
 pass of mini-batches over the rows it is given (scikit-learn's contract), the optimizer's state
-(momentum, Adam's moments) kept from call to call — and on a row-chunked Dask array, whose
+(momentum, Adam's moments) kept from call to call, with the ``"minibatch"`` solver's
+hyper-parameters (``optimizer``, ``learning_rate``, ``batch_size``...) whatever ``solver``
+``fit`` uses — and on a row-chunked Dask array, whose
 ``fit`` (``solver="minibatch"``) runs its epochs as passes over the blocks, one or two blocks in
 memory at a time, shuffled at two levels: the blocks in a random order, the rows within each
 block (:func:`fromscratch.blocks.iter_batches`), reproducibly from ``random_state``.
@@ -208,12 +210,7 @@ def batch_source(data: Any, prepare: Callable[[int, int, list[Any]], list[Any]],
 # -- LinearRegression ----------------------------------------------------------------------------
 
 
-def _require_minibatch(estimator: Any) -> None:
-    if estimator.solver != "minibatch":
-        raise ValueError(
-            f"partial_fit trains by mini-batches: use {type(estimator).__name__}("
-            f"solver='minibatch'); got solver={estimator.solver!r}."
-        )
+def _refuse_early_stopping(estimator: Any) -> None:
     if estimator.early_stopping:
         raise ValueError(
             "early_stopping needs a validation split held out of all the data; streaming "
@@ -240,8 +237,9 @@ def check_same_features(estimator: Any, n_features: int) -> None:
     """``partial_fit`` continues one model: the number of features may not change."""
     if hasattr(estimator, "coef_") and estimator.n_features_in_ != n_features:
         raise ValueError(
-            f"X has {n_features} features, but {type(estimator).__name__} was fitted with "
-            f"{estimator.n_features_in_}; partial_fit continues the same model."
+            f"X has {n_features} features, but {type(estimator).__name__} is expecting "
+            f"{estimator.n_features_in_} features as input (partial_fit continues the model "
+            "fitted with them)."
         )
 
 
@@ -277,7 +275,7 @@ def _store_regression(estimator: Any, X: Any, stream: Stream) -> Any:
 def partial_fit_regression(estimator: Any, X: Any, y: Any) -> Any:
     """:meth:`LinearRegression.partial_fit`: one pass of mini-batches over ``(X, y)`` (NumPy or
     a row-chunked Dask array), continuing from the last call."""
-    _require_minibatch(estimator)
+    _refuse_early_stopping(estimator)
     check_gradient_solver_params(estimator)
     data, n_features, dtype = _regression_data(X, y)
     check_same_features(estimator, n_features)
@@ -300,7 +298,7 @@ def partial_fit_regression(estimator: Any, X: Any, y: Any) -> Any:
 def fit_regression_stream(estimator: Any, X: Any, y: Any) -> Any:
     """``LinearRegression(solver="minibatch").fit`` on a row-chunked Dask array: epochs as
     passes over the blocks, from zero coefficients (module docstring)."""
-    _require_minibatch(estimator)
+    _refuse_early_stopping(estimator)
     data, n_features, dtype = _regression_data(X, y)
     stream = new_stream(estimator, np.zeros(n_features + bool(estimator.fit_intercept), dtype))
     passes = batch_source(data, _regression_prepare(estimator.fit_intercept, dtype),
@@ -376,7 +374,7 @@ def partial_fit_logistic(estimator: Any, X: Any, y: Any, classes: Any = None) ->
     or a row-chunked Dask array), continuing from the last call; the penalty per sample is
     :math:`1/(Ct)` with :math:`t` the rows seen so far, this call's included (one call on all
     the data is ``fit``'s objective)."""
-    _require_minibatch(estimator)
+    _refuse_early_stopping(estimator)
     estimator._check_params()
     classes = _check_classes(estimator, classes)
     data, n_features, dtype = _classification_data(X, y)
@@ -413,7 +411,7 @@ def fit_logistic_stream(estimator: Any, X: Any, y: Any) -> Any:
     """``LogisticRegression(solver="minibatch").fit`` on a row-chunked Dask array: one pass
     for the classes, epochs as passes of mini-batch steps over the blocks (module docstring),
     then one pass for the log-likelihood of the result."""
-    _require_minibatch(estimator)
+    _refuse_early_stopping(estimator)
     blocks = training_blocks(X, y)
     classes, counts = class_counts(blocks, type(estimator).__name__)
     dtype = np.dtype(blocks.arrays[0].dtype)
