@@ -83,8 +83,9 @@ def block_targets(y: Any, classes: np.ndarray, dtype: Any, name: str, start: int
     index, found = _encode(np.asarray(y), classes)
     if not found.all():
         row = int(np.flatnonzero(~found)[0])
+        label = np.asarray(y)[row].item()
         raise ValueError(
-            f"{name} has the label {np.asarray(y)[row]!r} at row {start + row} (block of rows "
+            f"{name} has the label {label!r} at row {start + row} (block of rows "
             f"{start}–{stop - 1}), which is not one of the classes {classes.tolist()}."
         )
     if classes.size == 2:
@@ -201,16 +202,18 @@ class BlockLogisticObjective:
         self._cache: dict[bytes, _Sums] = {}
         self.passes = 0
 
-    def evaluate(self, w: np.ndarray, hessian: str | None = "default") -> _Sums:
-        """The sums at ``w``, with a Hessian of kind ``hessian`` (``"steps"``, ``"exact"``,
-        ``None`` for none): from the cache, or from one pass. By default a pass computes the
-        steps' Hessian whenever the solver is Newton's (module docstring)."""
-        if hessian == "default":
-            hessian = "steps" if self.newton else None
+    def evaluate(self, w: np.ndarray, hessian: str | None = None, *,
+                 ahead: bool | None = None) -> _Sums:
+        """The sums at ``w`` with (at least) the Hessian of kind ``hessian`` (``"steps"``,
+        ``"exact"``; ``None``: none needed), from the cache or from one pass. A new pass also
+        computes the steps' Hessian ``ahead`` of being asked for it — by default whenever the
+        solver is Newton's, which will ask at every point it accepts (module docstring)."""
         key = np.ascontiguousarray(w).tobytes()
         cached = self._cache.get(key)
         if cached is not None and cached.answers(hessian):
             return cached
+        if hessian is None and (self.newton if ahead is None else ahead):
+            hessian = "steps"
         task = _Task(**{**self._task.__dict__, "hessian": hessian})
         sums = map_reduce(_block_sums, self.blocks, _merge_sums,
                           args=(np.ascontiguousarray(w), task))
@@ -255,7 +258,7 @@ class BlockLogisticObjective:
 
         def phi(t: float) -> tuple[float, float]:
             v = w + t * d
-            self.evaluate(v, "default" if t >= 1.0 else None)
+            self.evaluate(v, ahead=None if t >= 1.0 else False)
             return self.value(v), float(np.sum(self.gradient(v) * d))
 
         return phi
