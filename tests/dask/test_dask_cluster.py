@@ -13,8 +13,13 @@ import pytest
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
-from fromscratch.datasets import make_linear  # noqa: E402
-from fromscratch.linear_model import Lasso, LinearRegression, Ridge  # noqa: E402
+from fromscratch.datasets import make_classification, make_linear  # noqa: E402
+from fromscratch.linear_model import (  # noqa: E402
+    Lasso,
+    LinearRegression,
+    LogisticRegression,
+    Ridge,
+)
 from fromscratch.preprocessing import StandardScaler  # noqa: E402
 
 
@@ -52,6 +57,32 @@ def test_regressors_fit_the_same_on_a_cluster(client, lazy_data, make):
     assert on_cluster.intercept_ == threaded.intercept_
     predictions = on_cluster.predict(lazy_data.X)
     np.testing.assert_array_equal(predictions.compute(), threaded.predict(lazy_data.X).compute())
+
+
+@pytest.fixture(scope="module")
+def lazy_classes():
+    return make_classification(3000, 4, n_informative=3, n_redundant=0, n_classes=3,
+                               chunks=[1000, 700, 1300], random_state=4)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: LogisticRegression(tol=1e-8),
+    lambda: LogisticRegression(solver="lbfgs", tol=1e-6),
+    lambda: LogisticRegression(solver="minibatch", max_iter=3, tol=None, random_state=0),
+])
+def test_logistic_regression_fits_the_same_on_a_cluster(client, lazy_classes, make):
+    threaded = _threaded(lambda: make().fit(lazy_classes.X, lazy_classes.y))
+    on_cluster = make().fit(lazy_classes.X, lazy_classes.y)
+    np.testing.assert_array_equal(on_cluster.coef_, threaded.coef_)
+    np.testing.assert_array_equal(on_cluster.intercept_, threaded.intercept_)
+
+
+def test_streamed_regression_is_reproducible_on_a_cluster(client, lazy_data):
+    def fit():
+        return LinearRegression(solver="minibatch", max_iter=2, tol=None,
+                                random_state=5).fit(lazy_data.X, lazy_data.y)
+
+    np.testing.assert_array_equal(fit().coef_, _threaded(fit).coef_)
 
 
 def test_scaler_fits_the_same_on_a_cluster(client, lazy_data):
