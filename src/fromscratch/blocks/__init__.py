@@ -23,9 +23,11 @@ before fitting and nothing else changes.
 from fromscratch.blocks._core import (
     SPLIT_EVERY,
     RowBlocks,
+    block_labels,
     check_finite_block,
     import_dask,
     is_dask_array,
+    label_counts,
     map_reduce,
     row_blocks,
     training_blocks,
@@ -52,9 +54,11 @@ from fromscratch.blocks._tsqr import TSQRResult, tsqr
 __all__ = [
     "SPLIT_EVERY",
     "RowBlocks",
+    "block_labels",
     "check_finite_block",
     "import_dask",
     "is_dask_array",
+    "label_counts",
     "map_reduce",
     "row_blocks",
     "training_blocks",

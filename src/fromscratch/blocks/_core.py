@@ -32,6 +32,8 @@ __all__ = [
     "RowBlocks",
     "row_blocks",
     "training_blocks",
+    "label_counts",
+    "block_labels",
     "map_reduce",
     "check_finite_block",
     "SPLIT_EVERY",
@@ -215,6 +217,44 @@ def training_blocks(X: Any, y: Any = None, sample_weight: Any = None, *,
             f"{names[2]} must hold real numbers; got dtype {others[1].dtype}."
         )
     return row_blocks(_float_columns(X, names[0]), *others, names=names)
+
+
+def _block_labels(start: int, stop: int, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    return np.unique(np.asarray(y), return_counts=True)
+
+
+def _merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    union, position = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+    counts = np.concatenate([p[1] for p in parts])
+    return union, np.bincount(position.ravel(), weights=counts).astype(np.int64)
+
+
+def label_counts(blocks: RowBlocks) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct labels of ``y`` (``blocks.arrays[1]``) and the number of rows of
+    each, from one pass over the blocks of ``y`` (each block's ``np.unique``, merged)."""
+    labels = RowBlocks(blocks.bounds, (blocks.arrays[1],), blocks.names[1:2])
+    try:
+        return map_reduce(_block_labels, labels, _merge_labels)
+    except TypeError as exc:  # labels that cannot be sorted together
+        raise TypeError(
+            f"{blocks.names[1]} mixes label types that cannot be sorted (e.g. strings and "
+            "numbers); use labels of one type."
+        ) from exc
+
+
+def block_labels(y: Any, classes: np.ndarray, name: str, start: int, stop: int) -> np.ndarray:
+    """Each label's index in the sorted ``classes``; a label that is not one of them is refused
+    with its row (a block of rows ``start:stop``, or a whole array with ``start=0``)."""
+    y = np.asarray(y)
+    index = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
+    missing = classes[index] != y
+    if np.any(missing):
+        row = int(np.flatnonzero(missing)[0])
+        raise ValueError(
+            f"{name} has the label {y[row].item()!r} at row {start + row} (block of rows "
+            f"{start}–{stop - 1}), which is not one of the classes {classes.tolist()}."
+        )
+    return index
 
 
 def _tree(pieces: list[Any], combine: Callable[[list[Any]], Any], split_every: int,

@@ -23,8 +23,8 @@ the point finally accepted then needs one more pass for its Hessian. L-BFGS asks
 and the gradient at each point: one pass each.
 
 Labels are found in one pass first (the sorted union of every block's, with their counts, which
-also give the intercept's starting value and the null model's likelihood); a label that is not
-a class, NaN or infinity in ``X`` are reported with the rows of their block.
+also give the intercept's starting value and the null model's likelihood); NaN or infinity in
+``X`` are reported with the rows of their block.
 """
 
 from __future__ import annotations
@@ -34,8 +34,15 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import _encode, encode_class_labels
-from fromscratch.blocks import RowBlocks, check_finite_block, map_reduce, training_blocks
+from fromscratch._validation import encode_class_labels
+from fromscratch.blocks import (
+    RowBlocks,
+    block_labels,
+    check_finite_block,
+    label_counts,
+    map_reduce,
+    training_blocks,
+)
 from fromscratch.linear_model._logistic_loss import LogisticLoss, logistic_loss, separates
 from fromscratch.linear_model._objective import Objective
 
@@ -48,30 +55,12 @@ CACHE_SIZE = 4
 # -- labels ------------------------------------------------------------------------------------
 
 
-def _block_labels(start: int, stop: int, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    labels, counts = np.unique(np.asarray(y), return_counts=True)
-    return labels, counts
-
-
-def _merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
-    labels = np.concatenate([p[0] for p in parts])
-    counts = np.concatenate([p[1] for p in parts])
-    union, position = np.unique(labels, return_inverse=True)
-    return union, np.bincount(position.ravel(), weights=counts).astype(np.int64)
-
-
 def class_counts(blocks: RowBlocks, estimator: str) -> tuple[np.ndarray, np.ndarray]:
     """``(classes, counts)``: the sorted labels of ``y`` (``blocks.arrays[1]``) and how many
-    rows have each, from one pass over the blocks of ``y``; the labels are checked as in memory
-    (:func:`~fromscratch._validation.encode_class_labels`: not continuous, at least two)."""
-    labels = RowBlocks(blocks.bounds, (blocks.arrays[1],), blocks.names[1:2])
-    try:
-        classes, counts = map_reduce(_block_labels, labels, _merge_labels)
-    except TypeError as exc:  # np.unique of labels that cannot be sorted together
-        raise TypeError(
-            "y mixes label types that cannot be sorted (e.g. strings and numbers); use labels "
-            "of one type."
-        ) from exc
+    rows have each, from one pass (:func:`fromscratch.blocks.label_counts`); the labels are
+    checked as in memory (:func:`~fromscratch._validation.encode_class_labels`: not
+    continuous, at least two)."""
+    classes, counts = label_counts(blocks)
     encode_class_labels(classes, estimator)
     return classes, counts
 
@@ -79,15 +68,9 @@ def class_counts(blocks: RowBlocks, estimator: str) -> tuple[np.ndarray, np.ndar
 def block_targets(y: Any, classes: np.ndarray, dtype: Any, name: str, start: int,
                   stop: int) -> tuple[np.ndarray, np.ndarray]:
     """A block's class indices and the loss's target (0/1, or one-hot for more than two
-    classes); a label that is not one of ``classes`` is refused with its row."""
-    index, found = _encode(np.asarray(y), classes)
-    if not found.all():
-        row = int(np.flatnonzero(~found)[0])
-        label = np.asarray(y)[row].item()
-        raise ValueError(
-            f"{name} has the label {label!r} at row {start + row} (block of rows "
-            f"{start}–{stop - 1}), which is not one of the classes {classes.tolist()}."
-        )
+    classes); a label that is not one of ``classes`` is refused with its row
+    (:func:`fromscratch.blocks.block_labels`)."""
+    index = block_labels(y, classes, name, start, stop)
     if classes.size == 2:
         return index, index.astype(dtype)
     return index, np.eye(classes.size, dtype=dtype)[index]
