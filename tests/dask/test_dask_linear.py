@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
+from designs import ill_conditioned_design
 from tolerance import assert_close_to_scale
 
 da = pytest.importorskip("dask.array")
@@ -142,11 +143,8 @@ def test_tsqr_is_as_accurate_as_in_memory_qr_on_an_ill_conditioned_design():
     """κ(X) ≈ 1e8 and a zero residual: QR's error is about κε ≈ 1e-8, the normal equations'
     about κ²ε ≈ 1 — TSQR must be a QR method, not a normal-equations one in disguise."""
     rng = np.random.default_rng(5)
-    n, p = 4000, 5
-    U = np.linalg.qr(rng.standard_normal((n, p)))[0]
-    V = np.linalg.qr(rng.standard_normal((p, p)))[0]
-    X = U @ np.diag(np.logspace(0, -8, p)) @ V.T
-    w_true = rng.standard_normal(p)
+    X = ill_conditioned_design(4000, 5, 1e8, rng)
+    w_true = rng.standard_normal(5)
     y = X @ w_true
     with pytest.warns(IllConditionedWarning):
         in_memory = LinearRegression(solver="qr", fit_intercept=False).fit(X, y)
