@@ -25,6 +25,7 @@ from fromscratch.blocks._core import (
     RowBlocks,
     block_labels,
     check_finite_block,
+    check_weight_block,
     import_dask,
     is_dask_array,
     label_counts,
@@ -48,6 +49,7 @@ from fromscratch.blocks._moments import (
     merge_moments,
     moments,
     positive_weight,
+    total_weight,
 )
 from fromscratch.blocks._tsqr import TSQRResult, tsqr
 
@@ -56,6 +58,7 @@ __all__ = [
     "RowBlocks",
     "block_labels",
     "check_finite_block",
+    "check_weight_block",
     "import_dask",
     "is_dask_array",
     "label_counts",
@@ -75,6 +78,7 @@ __all__ = [
     "merge_moments",
     "moments",
     "positive_weight",
+    "total_weight",
     "TSQRResult",
     "tsqr",
 ]

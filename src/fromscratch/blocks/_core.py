@@ -34,6 +34,7 @@ __all__ = [
     "training_blocks",
     "label_counts",
     "block_labels",
+    "check_weight_block",
     "map_reduce",
     "check_finite_block",
     "SPLIT_EVERY",
@@ -219,27 +220,60 @@ def training_blocks(X: Any, y: Any = None, sample_weight: Any = None, *,
     return row_blocks(_float_columns(X, names[0]), *others, names=names)
 
 
-def _block_labels(start: int, stop: int, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    return np.unique(np.asarray(y), return_counts=True)
+def _block_labels(start: int, stop: int, y: Any, weights: Any, name: str
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    labels, position, counts = np.unique(np.asarray(y), return_inverse=True,
+                                         return_counts=True)
+    if weights is None:
+        return labels, counts, None
+    weights = check_weight_block(weights, name, start, stop, np.float64)
+    return labels, counts, np.bincount(position.ravel(), weights=weights,
+                                       minlength=labels.size)
 
 
-def _merge_labels(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+def _merge_labels(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     union, position = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
-    counts = np.concatenate([p[1] for p in parts])
-    return union, np.bincount(position.ravel(), weights=counts).astype(np.int64)
+    position = position.ravel()
+    counts = np.bincount(position, weights=np.concatenate([p[1] for p in parts]),
+                         minlength=union.size).astype(np.int64)
+    if parts[0][2] is None:
+        return union, counts, None
+    return union, counts, np.bincount(position, weights=np.concatenate([p[2] for p in parts]),
+                                      minlength=union.size)
 
 
-def label_counts(blocks: RowBlocks) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted distinct labels of ``y`` (``blocks.arrays[1]``) and the number of rows of
-    each, from one pass over the blocks of ``y`` (each block's ``np.unique``, merged)."""
-    labels = RowBlocks(blocks.bounds, (blocks.arrays[1],), blocks.names[1:2])
+def label_counts(blocks: RowBlocks) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(labels, counts, weights)``: the sorted distinct labels of ``y``
+    (``blocks.arrays[1]``), the number of rows of each, and — when ``blocks`` has sample
+    weights (``blocks.arrays[2]``) — each label's total weight (else ``None``), from one pass
+    over the blocks (each block's ``np.unique``, merged)."""
+    weights = blocks.arrays[2] if len(blocks.arrays) > 2 else None
+    names = tuple(blocks.names) + ("sample_weight",)[len(blocks.names) - 2:]
+    labels = RowBlocks(blocks.bounds, (blocks.arrays[1], weights), (names[1], names[2]))
     try:
-        return map_reduce(_block_labels, labels, _merge_labels)
+        return map_reduce(_block_labels, labels, _merge_labels, args=(names[2],))
     except TypeError as exc:  # labels that cannot be sorted together
         raise TypeError(
-            f"{blocks.names[1]} mixes label types that cannot be sorted (e.g. strings and "
+            f"{names[1]} mixes label types that cannot be sorted (e.g. strings and "
             "numbers); use labels of one type."
         ) from exc
+
+
+def check_weight_block(weights: Any, name: str, start: int, stop: int, dtype: Any
+                       ) -> np.ndarray | None:
+    """A block's sample weights as an array of ``dtype`` (``None`` stays ``None``), refused
+    with the block's rows when they are not finite or negative."""
+    if weights is None:
+        return None
+    weights = np.asarray(weights, dtype=dtype)
+    check_finite_block(weights, name, start, stop)
+    if np.any(weights < 0):
+        raise ValueError(
+            f"{name} has negative values in the block of rows {start}–{stop - 1}; weights "
+            "must be >= 0."
+        )
+    return weights
 
 
 def block_labels(y: Any, classes: np.ndarray, name: str, start: int, stop: int) -> np.ndarray:

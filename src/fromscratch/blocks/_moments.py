@@ -29,9 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch.blocks._core import RowBlocks, check_finite_block, map_reduce
+from fromscratch.blocks._core import RowBlocks, check_finite_block, check_weight_block, map_reduce
 
-__all__ = ["Moments", "block_moments", "merge_moments", "moments", "positive_weight"]
+__all__ = ["Moments", "block_moments", "merge_moments", "moments", "positive_weight",
+           "total_weight"]
 
 
 @dataclass(frozen=True)
@@ -119,14 +120,7 @@ def _block(start: int, stop: int, X: np.ndarray, y: Any, weights: Any, names: tu
     if y is not None:
         y = np.asarray(y)
         check_finite_block(y, names[1], start, stop)
-    if weights is not None:
-        weights = np.asarray(weights, dtype=X.dtype)
-        check_finite_block(weights, names[2], start, stop)
-        if np.any(weights < 0):
-            raise ValueError(
-                f"{names[2]} has negative values in the block of rows {start}–{stop - 1}; "
-                "weights must be >= 0."
-            )
+    weights = check_weight_block(weights, names[2], start, stop, X.dtype)
     return block_moments(_stacked(X, y), weights, full=full)
 
 
@@ -154,3 +148,15 @@ def positive_weight(weight: float, name: str = "sample_weight") -> float:
             "weight."
         )
     return float(weight)
+
+
+def _block_weight(start: int, stop: int, weights: Any, name: str) -> float:
+    return float(np.sum(check_weight_block(weights, name, start, stop, np.float64)))
+
+
+def total_weight(blocks: RowBlocks) -> float:
+    """:math:`\\sum_i w_i` of the sample weights ``blocks.arrays[2]``, from one pass over the
+    weights alone (checked block by block), refused when it is 0."""
+    name = blocks.names[2] if len(blocks.names) > 2 else "sample_weight"
+    weights = RowBlocks(blocks.bounds, (blocks.arrays[2],), (name,))
+    return positive_weight(map_reduce(_block_weight, weights, sum, args=(name,)), name)

@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch.blocks._core import RowBlocks, check_finite_block, map_reduce
+from fromscratch.blocks._core import RowBlocks, check_finite_block, check_weight_block, map_reduce
 from fromscratch.linalg import HouseholderQR, qr
 
 __all__ = ["TSQRResult", "tsqr"]
@@ -95,14 +95,7 @@ def _block_r(start: int, stop: int, X: Any, y: Any, weights: Any, shift_x: np.nd
     X, y = np.asarray(X), np.asarray(y)
     check_finite_block(X, names[0], start, stop)
     check_finite_block(y, names[1], start, stop)
-    if weights is not None:
-        weights = np.asarray(weights)
-        check_finite_block(weights, names[2], start, stop)
-        if np.any(weights < 0):
-            raise ValueError(
-                f"{names[2]} has negative values in the block of rows {start}–{stop - 1}; "
-                "weights must be >= 0."
-            )
+    weights = check_weight_block(weights, names[2], start, stop, X.dtype)
     A = _design(X, y, weights, shift_x, shift_y, intercept)
     # A block shorter than it is wide has nothing to reduce: its rows travel up as they are.
     return A if A.shape[0] <= A.shape[1] else HouseholderQR(A, overwrite_a=True).r

@@ -105,24 +105,31 @@ def _rank_rtol(n_rows: int, n_columns: int, dtype: Any) -> float:
     return max(n_rows, n_columns) * float(np.finfo(dtype).eps)
 
 
+def _centered_reduction(blocks: RowBlocks, fit_intercept: bool
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
+    r"""One pass of TSQR: ``(R, z, x̄, ȳ)``, the reduced :math:`R` and :math:`Q^\top y` of the
+    centered (weighted) design and the means (zeros without an intercept; module
+    docstring)."""
+    n_features = blocks.arrays[0].shape[1]
+    reduced = tsqr(blocks, fit_intercept=fit_intercept)
+    R, z = reduced.R, reduced.qty
+    if not fit_intercept:
+        return R, z, np.zeros(n_features, dtype=R.dtype), np.zeros_like(reduced.shift_y)
+    if R[0, 0] == 0:
+        positive_weight(0.0)
+    X_offset = reduced.shift_x + R[0, 1:] / R[0, 0]
+    y_offset = reduced.shift_y + z[0] / R[0, 0]
+    return R[1:, 1:], z[1:], X_offset, y_offset
+
+
 def tsqr_solution(blocks: RowBlocks, *, fit_intercept: bool, alpha: float = 0.0,
                   stacklevel: int = 2) -> ExactSolution:
     r"""Least squares (ridge with ``alpha`` > 0) by TSQR: one pass, then the in-memory solve on
     the reduced :math:`R` of the centered design (module docstring). ``stacklevel`` counts
     from the caller, for the conditioning warnings."""
     n_features = blocks.arrays[0].shape[1]
-    reduced = tsqr(blocks, fit_intercept=fit_intercept)
-    R, z = reduced.R, reduced.qty
+    R, z, X_offset, y_offset = _centered_reduction(blocks, fit_intercept)
     dtype = R.dtype
-    if fit_intercept:
-        if R[0, 0] == 0:
-            positive_weight(0.0)
-        X_offset = reduced.shift_x + R[0, 1:] / R[0, 0]
-        y_offset = reduced.shift_y + z[0] / R[0, 0]
-        R, z = R[1:, 1:], z[1:]
-    else:
-        X_offset = np.zeros(n_features, dtype=dtype)
-        y_offset = np.zeros_like(reduced.shift_y)
     n_rows = blocks.n_rows
     if alpha > 0:  # the augmented system [X_c; sqrt(alpha) I] w ≈ [y_c; 0]
         R = np.vstack([R, np.sqrt(dtype.type(alpha)) * np.eye(n_features, dtype=dtype)])
@@ -211,18 +218,26 @@ def _unsupported(estimator: Any, solver: str, supported: str) -> ValueError:
 
 def fit_linear_regression(estimator: Any, X: Any, y: Any, sample_weight: Any = None) -> Any:
     """:class:`~fromscratch.linear_model.LinearRegression` on a row-chunked Dask array:
-    ``"qr"`` by TSQR, ``"cholesky"`` by one pass of moments (module docstring),
-    ``"minibatch"`` by passes of streaming mini-batch steps (:mod:`._streaming`)."""
+    ``"qr"`` by TSQR (with ``positive=True``, the active-set method on the reduced
+    :math:`R`), ``"cholesky"`` by one pass of moments (module docstring), ``"minibatch"`` by
+    passes of streaming mini-batch steps (:mod:`._streaming`)."""
     estimator._check_params()
     if estimator.solver == "minibatch":
         from fromscratch.linear_model._streaming import fit_regression_stream
 
-        return fit_regression_stream(estimator, X, y)
+        return fit_regression_stream(estimator, X, y, sample_weight)
     if estimator.solver not in ("qr", "cholesky"):
         raise _unsupported(estimator, estimator.solver,
                            "'qr' (TSQR), 'cholesky' (one-pass normal equations) and "
                            "'minibatch' (streaming)")
     blocks = regression_blocks(X, y, sample_weight)
+    if estimator.positive:  # non-negative least squares on the reduced R, as in memory
+        from fromscratch.linear_model._least_squares import nonnegative_from_qr
+
+        R, z, X_offset, y_offset = _centered_reduction(blocks, estimator.fit_intercept)
+        fitted = nonnegative_from_qr(R, z.reshape(len(z), -1), X_offset, y_offset,
+                                     estimator.fit_intercept, blocks.arrays[1].ndim)
+        return store(estimator, X, fitted)
     solve = tsqr_solution if estimator.solver == "qr" else normal_equations_solution
     solution = solve(blocks, fit_intercept=estimator.fit_intercept, stacklevel=3)
     return store(estimator, X, {

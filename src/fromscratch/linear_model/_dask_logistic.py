@@ -34,11 +34,12 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import encode_class_labels
+from fromscratch._validation import check_weighted_classes, encode_class_labels
 from fromscratch.blocks import (
     RowBlocks,
     block_labels,
     check_finite_block,
+    check_weight_block,
     label_counts,
     map_reduce,
     training_blocks,
@@ -46,7 +47,8 @@ from fromscratch.blocks import (
 from fromscratch.linear_model._logistic_loss import LogisticLoss, logistic_loss, separates
 from fromscratch.linear_model._objective import Objective
 
-__all__ = ["class_counts", "block_targets", "BlockLogisticObjective", "fit_logistic_blocks"]
+__all__ = ["class_counts", "class_frequency", "block_targets", "block_weights",
+           "BlockLogisticObjective", "fit_logistic_blocks"]
 
 #: Evaluations kept by :class:`BlockLogisticObjective` (the points of the current line search).
 CACHE_SIZE = 4
@@ -55,14 +57,35 @@ CACHE_SIZE = 4
 # -- labels ------------------------------------------------------------------------------------
 
 
-def class_counts(blocks: RowBlocks, estimator: str) -> tuple[np.ndarray, np.ndarray]:
-    """``(classes, counts)``: the sorted labels of ``y`` (``blocks.arrays[1]``) and how many
-    rows have each, from one pass (:func:`fromscratch.blocks.label_counts`); the labels are
-    checked as in memory (:func:`~fromscratch._validation.encode_class_labels`: not
-    continuous, at least two)."""
-    classes, counts = label_counts(blocks)
+def class_counts(blocks: RowBlocks, estimator: str
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(classes, counts, weights)``: the sorted labels of ``y`` (``blocks.arrays[1]``), how
+    many rows have each and, with sample weights (``blocks.arrays[2]``), their total weight,
+    from one pass (:func:`fromscratch.blocks.label_counts`); the labels are checked as in
+    memory (:func:`~fromscratch._validation.encode_class_labels`: not continuous, at least
+    two)."""
+    classes, counts, weights = label_counts(blocks)
     encode_class_labels(classes, estimator)
-    return classes, counts
+    return classes, counts, weights
+
+
+def class_frequency(estimator: Any, classes: np.ndarray, counts: np.ndarray,
+                    weights: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
+    r"""``(frequency, scale)``: each class's total weight (its sample weights times its
+    ``class_weight``; its count without either) and the factor each row's sample weight is
+    multiplied by, per class — its class weight times :math:`n/\sum_k \mathrm{frequency}_k`,
+    the solvers' weights of mean 1 — or ``None`` when every row weighs 1. As in memory, at
+    least two classes must keep a positive weight."""
+    totals = counts if weights is None else weights
+    class_weight = estimator._class_weights(classes, totals)
+    frequency = totals if class_weight is None else class_weight * totals
+    # one pseudo-sample per class, carrying the class's total weight
+    check_weighted_classes(classes, np.arange(classes.size), frequency,
+                           type(estimator).__name__)
+    if class_weight is None and weights is None:
+        return frequency.astype(np.float64), None
+    per_class = np.ones(classes.size) if class_weight is None else class_weight
+    return frequency, per_class * (counts.sum() / frequency.sum())
 
 
 def block_targets(y: Any, classes: np.ndarray, dtype: Any, name: str, start: int,
@@ -90,6 +113,7 @@ class _Task:
     names: tuple[str, ...]
     hessian: str | None  # None, "steps" (possibly single precision) or "exact" (float64)
     separation: bool
+    scale: np.ndarray | None  # a row's weight = scale[its class] × its sample weight
 
 
 @dataclass(frozen=True)
@@ -122,23 +146,40 @@ def _merge_sums(parts: list[_Sums]) -> _Sums:
     )
 
 
-def _block_sums(start: int, stop: int, X: Any, y: Any, w: np.ndarray, task: _Task) -> _Sums:
+def block_weights(index: np.ndarray, sample_weight: Any, scale: np.ndarray | None, name: str,
+                  start: int, stop: int, dtype: Any) -> np.ndarray | None:
+    """A block's row weights for the loss: ``scale`` of each row's class times its sample
+    weight (checked, naming the block's rows); ``None`` when every row weighs 1."""
+    sample_weight = check_weight_block(sample_weight, name, start, stop, dtype)
+    if scale is None:
+        return sample_weight
+    weight = scale.astype(dtype)[index]
+    return weight if sample_weight is None else weight * sample_weight
+
+
+def _block_sums(start: int, stop: int, X: Any, y: Any, sample_weight: Any, w: np.ndarray,
+                task: _Task) -> _Sums:
     """One block's sums at ``w``: the in-memory loss (a fresh one: blocks may run in parallel
     threads, and a loss caches its scores) times the block's rows."""
     X = np.asarray(X, dtype=task.dtype)
     check_finite_block(X, task.names[0], start, stop)
     index, target = block_targets(y, task.classes, task.dtype, task.names[1], start, stop)
+    s = block_weights(index, sample_weight, task.scale, task.names[2], start, stop, task.dtype)
+    data = (X, target) if s is None else (X, target, s)
     loss = logistic_loss(task.n_features, task.classes.size, fit_intercept=task.fit_intercept)
     rows = X.shape[0]
-    total = rows * loss.mean_log_loss(w, X, target)
+    total = rows * loss.mean_log_loss(w, *data)
     hessian, kind = None, task.hessian
     if kind == "steps" and loss.gradient_and_hessian is not None:
-        gradient, hessian = loss.gradient_and_hessian(w, X, target)
+        gradient, hessian = loss.gradient_and_hessian(w, *data)
     else:
-        gradient = loss.gradient(w, X, target)
+        gradient = loss.gradient(w, *data)
         if kind is not None:
-            hessian, kind = loss.hessian(w, X, target), "exact"
-    separated = separates(loss.at(w, X).z, index) if task.separation else None
+            hessian, kind = loss.hessian(w, *data), "exact"
+    separated = None
+    if task.separation:  # rows of zero weight are not in the likelihood
+        kept = slice(None) if s is None else s > 0
+        separated = separates(loss.at(w, X).z[kept], index[kept])
     return _Sums(total, rows * gradient, None if hessian is None else rows * hessian, kind,
                  separated)
 
@@ -157,10 +198,14 @@ class BlockLogisticObjective:
     Parameters
     ----------
     blocks : RowBlocks
-        ``(X, y)``: the features (float) and the labels.
+        ``(X, y)`` or ``(X, y, sample_weight)``: the features (float), the labels, the
+        weights.
     loss : LogisticLoss
         The driver's loss, with the penalties (:math:`l_2`, :math:`l_1`) of the fit.
     classes : ndarray
+    scale : ndarray or None
+        Per class, the factor of a row's sample weight (:func:`class_frequency`): the rows'
+        weights then have mean 1, as the in-memory solvers' (``None``: every row weighs 1).
     separation : bool
         Also record whether each evaluated point separates the classes (for unpenalized fits).
     newton : bool
@@ -172,16 +217,18 @@ class BlockLogisticObjective:
         Passes over the data so far.
     """
 
-    def __init__(self, blocks: RowBlocks, loss: LogisticLoss, classes: np.ndarray, *,
-                 separation: bool, newton: bool) -> None:
-        self.blocks = RowBlocks(blocks.bounds, blocks.arrays[:2], blocks.names[:2])
+    def __init__(self, blocks: RowBlocks, loss: LogisticLoss, classes: np.ndarray,
+                 scale: np.ndarray | None = None, *, separation: bool, newton: bool) -> None:
+        weights = blocks.arrays[2] if len(blocks.arrays) > 2 else None
+        names = tuple(blocks.names[:2]) + ("sample_weight",)
+        self.blocks = RowBlocks(blocks.bounds, (*blocks.arrays[:2], weights), names)
         self.loss = loss
         self.n = blocks.n_rows
         self.newton = newton
         X = blocks.arrays[0]
         self._task = _Task(classes=classes, n_features=X.shape[1],
                            fit_intercept=loss.fit_intercept, dtype=np.dtype(X.dtype),
-                           names=tuple(blocks.names[:2]), hessian=None, separation=separation)
+                           names=names, hessian=None, separation=separation, scale=scale)
         self._cache: dict[bytes, _Sums] = {}
         self.passes = 0
 
@@ -258,15 +305,17 @@ class BlockLogisticObjective:
                          gradient_and_hessian=self.gradient_and_hessian if self.newton else None)
 
 
-def fit_logistic_blocks(estimator: Any, X: Any, y: Any, solver: str) -> Any:
+def fit_logistic_blocks(estimator: Any, X: Any, y: Any, solver: str,
+                        sample_weight: Any = None) -> Any:
     """``LogisticRegression.fit`` on a row-chunked Dask array: ``"newton"`` and ``"lbfgs"``,
     the in-memory solvers on :class:`BlockLogisticObjective` (module docstring);
-    ``"minibatch"``, streaming passes (:mod:`._streaming`). Everything is computed before
-    anything is stored."""
+    ``"minibatch"``, streaming passes (:mod:`._streaming`). Sample and class weights as in
+    memory: the class weights from the label pass's totals, the rows' weights rescaled to mean
+    1. Everything is computed before anything is stored."""
     if solver == "minibatch":
         from fromscratch.linear_model._streaming import fit_logistic_stream
 
-        return fit_logistic_stream(estimator, X, y)
+        return fit_logistic_stream(estimator, X, y, sample_weight)
     if solver not in ("newton", "lbfgs"):
         raise ValueError(
             f"LogisticRegression(solver={solver!r}) cannot fit a Dask array; on row blocks it "
@@ -275,20 +324,21 @@ def fit_logistic_blocks(estimator: Any, X: Any, y: Any, solver: str) -> Any:
         )
     if y is None:
         raise ValueError("y is None: this estimator requires y to be passed. Call fit(X, y).")
-    blocks = training_blocks(X, y)
-    classes, counts = class_counts(blocks, type(estimator).__name__)
-    strength = estimator._strength(blocks.n_rows)
+    blocks = training_blocks(X, y, sample_weight)
+    classes, counts, weights = class_counts(blocks, type(estimator).__name__)
+    frequency, scale = class_frequency(estimator, classes, counts, weights)
+    strength = estimator._strength(float(frequency.sum()))
     loss = logistic_loss(X.shape[1], classes.size, fit_intercept=estimator.fit_intercept,
                          l2=(1.0 - estimator.l1_ratio) * strength,
                          l1=estimator.l1_ratio * strength)
-    objective = BlockLogisticObjective(blocks, loss, classes, separation=strength == 0.0,
+    objective = BlockLogisticObjective(blocks, loss, classes, scale, separation=strength == 0.0,
                                        newton=solver == "newton")
     callback = objective.separated if strength == 0.0 else None
-    w0 = estimator._start(loss, counts, np.dtype(blocks.arrays[0].dtype))
+    w0 = estimator._start(loss, frequency, np.dtype(blocks.arrays[0].dtype))
     result = estimator._solve(solver, objective.objective(), w0, blocks.arrays[0], None, None,
-                              callback)
+                              callback, None)
     separated = callback is not None and result.n_iter > 0 and objective.separated(result.coef)
     estimator.classes_ = classes
     estimator._record_features(X, X)  # a Dask array has no column names
-    return estimator._finish(result, separated, objective, blocks.arrays[0], None, counts,
-                             strength, stacklevel=4)
+    return estimator._finish(result, separated, objective, (blocks.arrays[0], None),
+                             frequency, strength, stacklevel=4)

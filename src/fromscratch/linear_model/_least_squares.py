@@ -103,17 +103,23 @@ def solve_nonnegative(estimator: LinearRegression, X: np.ndarray, y: np.ndarray,
     Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept, sample_weight)
     fact = HouseholderQR(Xc)
     R = fact.r
-    targets = yc.reshape(len(yc), -1)
-    C = fact.apply_qt(targets)[: R.shape[0]]
-    coef = np.empty((X.shape[1], targets.shape[1]), dtype=X.dtype)
+    C = fact.apply_qt(yc.reshape(len(yc), -1))[: R.shape[0]]
+    return nonnegative_from_qr(R, C, X_offset, y_offset, estimator.fit_intercept, y.ndim)
+
+
+def nonnegative_from_qr(R: np.ndarray, C: np.ndarray, X_offset: np.ndarray, y_offset: Any,
+                        fit_intercept: bool, y_ndim: int) -> dict[str, Any]:
+    r"""The fitted attributes of non-negative least squares from the :math:`R` and
+    :math:`C = Q^\top y_c` (a column per target) of the centered design, however they were
+    computed (in memory, or by TSQR over blocks)."""
+    coef = np.empty((R.shape[1], C.shape[1]), dtype=R.dtype)
     n_iter = []
-    for k in range(targets.shape[1]):
+    for k in range(C.shape[1]):
         coef[:, k], passes = lawson_hanson(R, C[:, k])
         n_iter.append(passes)
-    coef = coef[:, 0] if y.ndim == 1 else coef
-    return {"coef_": coef, "intercept_": intercept_from(coef, X_offset, y_offset,
-                                                        estimator.fit_intercept),
-            "n_iter_": n_iter[0] if y.ndim == 1 else n_iter, "solver_": "nnls"}
+    coef = coef[:, 0] if y_ndim == 1 else coef
+    return {"coef_": coef, "intercept_": intercept_from(coef, X_offset, y_offset, fit_intercept),
+            "n_iter_": n_iter[0] if y_ndim == 1 else n_iter, "solver_": "nnls"}
 
 
 #: Solver name -> ``solve(estimator, X, y, sample_weight) -> dict of fitted attributes``.
@@ -300,12 +306,12 @@ class LinearRegression(LinearModel):
         self._set_coef(fitted["coef_"].T, fitted["intercept_"])
         return self
 
-    def partial_fit(self, X: Any, y: Any) -> LinearRegression:
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
         """One pass of mini-batch gradient descent over ``(X, y)``, continuing from the
         previous call (scikit-learn's ``partial_fit``; the ``"minibatch"`` solver's
         hyper-parameters, whatever ``solver`` ``fit`` uses): the coefficients, the intercept
         (learned as a coefficient: a stream cannot be centered) and the optimizer's state
-        carry over. ``X`` is a NumPy array or a row-chunked Dask array
-        (then the pass is over its blocks, shuffled at block level and within each block).
-        See :mod:`._streaming`; returns ``self``."""
-        return partial_fit_regression(self, X, y)
+        carry over. ``X`` is a NumPy array or a row-chunked Dask array (then the pass is over
+        its blocks, shuffled at block level and within each block). ``sample_weight``
+        multiplies each row's squared error. See :mod:`._streaming`; returns ``self``."""
+        return partial_fit_regression(self, X, y, sample_weight)

@@ -38,20 +38,29 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_random_state, check_X_y, encode_class_labels
+from fromscratch._validation import (
+    check_random_state,
+    check_sample_weight,
+    check_X_y,
+    encode_class_labels,
+)
 from fromscratch.blocks import (
     RowBlocks,
     batches,
     check_finite_block,
+    check_weight_block,
     is_dask_array,
     iter_batches,
+    total_weight,
     training_blocks,
 )
 from fromscratch.linear_model._dask import regression_blocks
 from fromscratch.linear_model._dask_logistic import (
     BlockLogisticObjective,
     block_targets,
+    block_weights,
     class_counts,
+    class_frequency,
 )
 from fromscratch.linear_model._gradient_descent import _is_plain_sgd, _make_optimizer
 from fromscratch.linear_model._iterative import (
@@ -203,7 +212,9 @@ def batch_source(data: Any, prepare: Callable[[int, int, list[Any]], list[Any]],
     (:func:`fromscratch.blocks.iter_batches`), or over a list of NumPy arrays as one block.
     ``prepare`` turns a block's arrays into the batches' arrays, once per block."""
     if isinstance(data, RowBlocks):
-        return lambda: iter_batches(data, batch_size, rng, prepare)
+        arrays = list(data.arrays) + [None] * (3 - len(data.arrays))  # (X, y, sample_weight)
+        padded = RowBlocks(data.bounds, tuple(arrays), ("X", "y", "sample_weight"))
+        return lambda: iter_batches(padded, batch_size, rng, prepare)
     return lambda: batches(prepare(0, len(data[0]), list(data)), batch_size, rng)
 
 
@@ -219,8 +230,10 @@ def _refuse_early_stopping(estimator: Any) -> None:
         )
 
 
-def _regression_prepare(fit_intercept: bool, dtype: Any) -> Callable[..., list[Any]]:
-    """Check a block's values (naming its rows) and append the intercept's column of ones."""
+def _regression_prepare(fit_intercept: bool, dtype: Any, scale: float
+                        ) -> Callable[..., list[Any]]:
+    """Check a block's values (naming its rows), append the intercept's column of ones, and
+    scale its sample weights by ``scale``."""
 
     def prepare(start: int, stop: int, arrays: list[Any]) -> list[Any]:
         X, y = np.asarray(arrays[0], dtype=dtype), np.asarray(arrays[1], dtype=dtype)
@@ -228,7 +241,8 @@ def _regression_prepare(fit_intercept: bool, dtype: Any) -> Callable[..., list[A
         check_finite_block(y, "y", start, stop)
         if fit_intercept:
             X = np.hstack([X, np.ones((len(X), 1), dtype=dtype)])
-        return [X, y]
+        weight = check_weight_block(arrays[2], "sample_weight", start, stop, dtype)
+        return [X, y] if weight is None else [X, y, scale * weight]
 
     return prepare
 
@@ -243,16 +257,19 @@ def check_same_features(estimator: Any, n_features: int) -> None:
         )
 
 
-def _regression_data(X: Any, y: Any) -> tuple[Any, int, Any]:
+def _training_data(X: Any, y: Any, sample_weight: Any, regression: bool
+                   ) -> tuple[Any, int, Any]:
     """``(data, n_features, dtype)`` for :func:`batch_source`: the blocks of a Dask ``X``
-    (values checked later, per block), or NumPy arrays checked by
-    :func:`~fromscratch._validation.check_X_y`."""
+    (values checked later, per block), or NumPy arrays ``[X, y, sample_weight]`` checked as in
+    memory (:func:`~fromscratch._validation.check_X_y`)."""
     if is_dask_array(X):
-        data = regression_blocks(X, y)
+        data = (regression_blocks(X, y, sample_weight) if regression
+                else training_blocks(X, y, sample_weight))
         X, y = data.arrays[0], data.arrays[1]
     else:
-        X, y = data = check_X_y(X, y)
-    if y.ndim != 1:
+        X, y = check_X_y(X, y, y_numeric=regression)
+        data = [X, y, check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)]
+    if regression and y.ndim != 1:
         raise ValueError(f"solver='minibatch' fits one target; y has shape {y.shape}.")
     return data, X.shape[1], np.dtype(X.dtype)
 
@@ -272,12 +289,14 @@ def _store_regression(estimator: Any, X: Any, stream: Stream) -> Any:
     return estimator
 
 
-def partial_fit_regression(estimator: Any, X: Any, y: Any) -> Any:
+def partial_fit_regression(estimator: Any, X: Any, y: Any, sample_weight: Any = None) -> Any:
     """:meth:`LinearRegression.partial_fit`: one pass of mini-batches over ``(X, y)`` (NumPy or
-    a row-chunked Dask array), continuing from the last call."""
+    a row-chunked Dask array), continuing from the last call. Sample weights multiply each
+    row's squared error as given (a stream's total weight, which ``fit`` rescales to mean 1,
+    is not known)."""
     _refuse_early_stopping(estimator)
     check_gradient_solver_params(estimator)
-    data, n_features, dtype = _regression_data(X, y)
+    data, n_features, dtype = _training_data(X, y, sample_weight, regression=True)
     check_same_features(estimator, n_features)
     width = n_features + bool(estimator.fit_intercept)
 
@@ -287,7 +306,7 @@ def partial_fit_regression(estimator: Any, X: Any, y: Any) -> Any:
         return np.append(estimator.coef_, estimator.intercept_)[:width].astype(dtype)
 
     stream = resume_stream(estimator, start)
-    passes = batch_source(data, _regression_prepare(estimator.fit_intercept, dtype),
+    passes = batch_source(data, _regression_prepare(estimator.fit_intercept, dtype, 1.0),
                           estimator.batch_size, stream.rng)
     stream_pass(stream, least_squares_objective(estimator.gradient), passes(),
                 hint=learning_rate_hint(estimator.learning_rate, "learning_rate"),
@@ -295,13 +314,15 @@ def partial_fit_regression(estimator: Any, X: Any, y: Any) -> Any:
     return _store_regression(estimator, X, stream)
 
 
-def fit_regression_stream(estimator: Any, X: Any, y: Any) -> Any:
+def fit_regression_stream(estimator: Any, X: Any, y: Any, sample_weight: Any = None) -> Any:
     """``LinearRegression(solver="minibatch").fit`` on a row-chunked Dask array: epochs as
-    passes over the blocks, from zero coefficients (module docstring)."""
+    passes over the blocks, from zero coefficients (module docstring); sample weights
+    rescaled to mean 1, as in memory (one pass over the weights for their total)."""
     _refuse_early_stopping(estimator)
-    data, n_features, dtype = _regression_data(X, y)
+    data, n_features, dtype = _training_data(X, y, sample_weight, regression=True)
+    scale = 1.0 if sample_weight is None else data.n_rows / total_weight(data)
     stream = new_stream(estimator, np.zeros(n_features + bool(estimator.fit_intercept), dtype))
-    passes = batch_source(data, _regression_prepare(estimator.fit_intercept, dtype),
+    passes = batch_source(data, _regression_prepare(estimator.fit_intercept, dtype, scale),
                           estimator.batch_size, stream.rng)
     stream_epochs(estimator, stream, least_squares_objective(estimator.gradient), passes,
                   f"streaming mini-batch gradient descent (batch_size={estimator.batch_size})")
@@ -311,32 +332,26 @@ def fit_regression_stream(estimator: Any, X: Any, y: Any) -> Any:
 # -- LogisticRegression --------------------------------------------------------------------------
 
 
-def _classification_prepare(classes: np.ndarray, dtype: Any) -> Callable[..., list[Any]]:
-    """Check a block's features (naming its rows) and encode its labels as the loss's
-    target."""
+def _classification_prepare(classes: np.ndarray, dtype: Any, scale: np.ndarray | None
+                            ) -> Callable[..., list[Any]]:
+    """Check a block's features (naming its rows), encode its labels as the loss's target,
+    and weigh its rows (:func:`~._dask_logistic.block_weights`)."""
 
     def prepare(start: int, stop: int, arrays: list[Any]) -> list[Any]:
         X = np.asarray(arrays[0], dtype=dtype)
         check_finite_block(X, "X", start, stop)
-        return [X, block_targets(arrays[1], classes, dtype, "y", start, stop)[1]]
+        index, target = block_targets(arrays[1], classes, dtype, "y", start, stop)
+        weight = block_weights(index, arrays[2], scale, "sample_weight", start, stop, dtype)
+        return [X, target] if weight is None else [X, target, weight]
 
     return prepare
 
 
-def _classification_data(X: Any, y: Any) -> tuple[Any, int, Any]:
-    """``(data, n_features, dtype)``: the blocks of a Dask ``X``, or checked NumPy arrays."""
-    if is_dask_array(X):
-        data = training_blocks(X, y)
-        X = data.arrays[0]
-    else:
-        X, y = data = check_X_y(X, y, y_numeric=False)
-    return data, X.shape[1], np.dtype(X.dtype)
-
-
-def _logistic_loss(estimator: Any, n_features: int, n_classes: int, n_samples: int
+def _logistic_loss(estimator: Any, n_features: int, n_classes: int, total_weight: float
                    ) -> tuple[LogisticLoss, float]:
-    """The loss with the estimator's penalty for ``n_samples`` rows, and its strength."""
-    strength = estimator._strength(n_samples)
+    """The loss with the estimator's penalty for a total weight (rows without weights) of
+    ``total_weight``, and its strength."""
+    strength = estimator._strength(total_weight)
     loss = logistic_loss(n_features, n_classes, fit_intercept=estimator.fit_intercept,
                          l2=(1.0 - estimator.l1_ratio) * strength,
                          l1=estimator.l1_ratio * strength)
@@ -369,15 +384,23 @@ def _check_classes(estimator: Any, classes: Any) -> np.ndarray:
     return classes
 
 
-def partial_fit_logistic(estimator: Any, X: Any, y: Any, classes: Any = None) -> Any:
+def partial_fit_logistic(estimator: Any, X: Any, y: Any, classes: Any = None,
+                         sample_weight: Any = None) -> Any:
     """:meth:`LogisticRegression.partial_fit`: one pass of mini-batches over ``(X, y)`` (NumPy
     or a row-chunked Dask array), continuing from the last call; the penalty per sample is
-    :math:`1/(Ct)` with :math:`t` the rows seen so far, this call's included (one call on all
-    the data is ``fit``'s objective)."""
+    :math:`1/(Ct)` with :math:`t` the rows seen so far, this call's included (one unweighted
+    call on all the data is ``fit``'s objective). Sample weights, times a ``class_weight``
+    dict, multiply each row's log-loss as given; ``class_weight="balanced"`` needs the whole
+    stream's class totals and is refused, as in scikit-learn's ``partial_fit``."""
     _refuse_early_stopping(estimator)
     estimator._check_params()
+    if isinstance(estimator.class_weight, str):
+        raise ValueError(
+            "class_weight='balanced' needs every class's total weight over the whole stream, "
+            "which partial_fit does not know; give the class weights as a dict, or use fit."
+        )
     classes = _check_classes(estimator, classes)
-    data, n_features, dtype = _classification_data(X, y)
+    data, n_features, dtype = _training_data(X, y, sample_weight, regression=False)
     check_same_features(estimator, n_features)
     shape = (n_features + bool(estimator.fit_intercept),)
     if classes.size > 2:
@@ -386,16 +409,17 @@ def partial_fit_logistic(estimator: Any, X: Any, y: Any, classes: Any = None) ->
     def start() -> np.ndarray:
         if not hasattr(estimator, "coef_"):
             return np.zeros(shape, dtype=dtype)
-        w = np.hstack([estimator.coef_, estimator.intercept_[:, None]]) if \
-            estimator.fit_intercept else estimator.coef_.copy()
+        w = (np.hstack([estimator.coef_, estimator.intercept_[:, None]])
+             if estimator.fit_intercept else estimator.coef_.copy())
         return (w[0] if classes.size == 2 else w).astype(dtype)
 
     stream = resume_stream(estimator, start)
     n_rows = data.n_rows if isinstance(data, RowBlocks) else len(data[0])
     loss, strength = _logistic_loss(estimator, n_features, classes.size,
                                     stream.n_seen + n_rows)
-    passes = batch_source(data, _classification_prepare(classes, dtype), estimator.batch_size,
-                          stream.rng)
+    scale = estimator._class_weights(classes, np.ones(classes.size))
+    passes = batch_source(data, _classification_prepare(classes, dtype, scale),
+                          estimator.batch_size, stream.rng)
     stream_pass(stream, loss.objective(estimator.gradient), passes(),
                 hint=learning_rate_hint(estimator.learning_rate, "learning_rate"),
                 number=len(stream.losses) + 1)
@@ -407,26 +431,28 @@ def partial_fit_logistic(estimator: Any, X: Any, y: Any, classes: Any = None) ->
     return estimator
 
 
-def fit_logistic_stream(estimator: Any, X: Any, y: Any) -> Any:
+def fit_logistic_stream(estimator: Any, X: Any, y: Any, sample_weight: Any = None) -> Any:
     """``LogisticRegression(solver="minibatch").fit`` on a row-chunked Dask array: one pass
-    for the classes, epochs as passes of mini-batch steps over the blocks (module docstring),
-    then one pass for the log-likelihood of the result."""
+    for the classes (and their total weights), epochs as passes of mini-batch steps over the
+    blocks (module docstring), then one pass for the log-likelihood of the result."""
     _refuse_early_stopping(estimator)
-    blocks = training_blocks(X, y)
-    classes, counts = class_counts(blocks, type(estimator).__name__)
+    blocks = training_blocks(X, y, sample_weight)
+    classes, counts, weights = class_counts(blocks, type(estimator).__name__)
+    frequency, scale = class_frequency(estimator, classes, counts, weights)
     dtype = np.dtype(blocks.arrays[0].dtype)
-    loss, strength = _logistic_loss(estimator, X.shape[1], classes.size, blocks.n_rows)
-    stream = new_stream(estimator, estimator._start(loss, counts, dtype))
-    passes = batch_source(blocks, _classification_prepare(classes, dtype),
+    loss, strength = _logistic_loss(estimator, X.shape[1], classes.size, frequency.sum())
+    stream = new_stream(estimator, estimator._start(loss, frequency, dtype))
+    passes = batch_source(blocks, _classification_prepare(classes, dtype, scale),
                           estimator.batch_size, stream.rng)
     converged = stream_epochs(
         estimator, stream, loss.objective(estimator.gradient), passes,
         f"streaming mini-batch gradient descent (batch_size={estimator.batch_size})")
-    likelihood = BlockLogisticObjective(blocks, loss, classes, separation=False, newton=False)
-    result = _result(stream, converged)
+    likelihood = BlockLogisticObjective(blocks, loss, classes, scale, separation=False,
+                                        newton=False)
     estimator.classes_ = classes
     estimator._record_features(X, X)
-    estimator._finish(result, False, likelihood, blocks.arrays[0], None, counts, strength)
+    estimator._finish(_result(stream, converged), False, likelihood, (blocks.arrays[0], None),
+                      frequency, strength)
     estimator.t_ = stream.n_seen
     keep_stream(estimator, stream)
     return estimator
