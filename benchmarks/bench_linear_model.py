@@ -36,6 +36,11 @@ iterations identical to scikit-learn's that the tests check on small data). On c
 features (the "corr. 0.95" rows: neighbouring columns correlated 0.95) FISTA converges
 slowly, and "auto" hands over to coordinate descent after its first ten steps.
 
+RidgeCV (leave-one-out, cv=None) decomposes XᵀX (or XXᵀ when n <= p) once on both sides. Per
+penalty scikit-learn's "eigen" mode then forms X (XᵀX + αI)⁻¹ (O(np²) per α); ours keeps B = XV
+and needs the diagonal of B (Λ + αI)⁻¹ Bᵀ and one product per α (O(np)). Our eigendecomposition
+itself is slower than LAPACK's (the eigh rows of bench_linalg.py).
+
 Threads: by default each library uses its default thread pools (OpenBLAS for NumPy, also
 OpenMP for scikit-learn). ``--threads 1`` limits both sides to one thread (threadpoolctl), the
 stable and like-for-like setting on a shared machine (scikit-learn's coordinate descent is
@@ -194,6 +199,14 @@ def run(args: argparse.Namespace) -> None:
     t_ref = time.perf_counter() - start
     print(f"{'lasso_path 30 alphas 5000x500 (1 run)':<44} {t_ours * 1e3:>9.1f} "
           f"{t_ref * 1e3:>9.1f} {t_ours / t_ref:>6.2f}")
+
+    for n_samples, n_features, n_alphas in ((5_000, 100, 13), (5_000, 100, 100),
+                                            (200, 2_000, 13)):
+        X, y = sparse_problem(n_samples, n_features, 20, rng)
+        alphas = np.logspace(-3, 3, n_alphas)
+        gram = "XᵀX" if n_samples > n_features else "XXᵀ"
+        report(f"RidgeCV {n_alphas} alphas {n_samples}x{n_features} ({gram})",
+               fs.RidgeCV(alphas=alphas), sk.RidgeCV(alphas=alphas), X, y, args.repeats)
 
 
 if __name__ == "__main__":

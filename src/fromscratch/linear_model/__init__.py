@@ -8,6 +8,8 @@
   :func:`enet_coordinate_descent_textbook` and :func:`enet_fista_textbook`;
   :class:`LassoCV`, :class:`ElasticNetCV` choose the penalty by cross-validation along the
   path.
+* :class:`RidgeCV` — ridge with the penalty chosen by efficient leave-one-out cross-validation
+  (one eigendecomposition for every penalty).
 
 The intercept is always fitted by centering and never penalized.
 """
@@ -19,6 +21,7 @@ from fromscratch.linear_model._coordinate_descent_cv import ElasticNetCV, LassoC
 from fromscratch.linear_model._fista import enet_fista_textbook
 from fromscratch.linear_model._least_squares import LinearRegression
 from fromscratch.linear_model._ridge import Ridge, ridge_path
+from fromscratch.linear_model._ridge_cv import RidgeCV
 from fromscratch.linear_model.logistic import LogisticRegression
 
 __all__ = [
@@ -34,5 +37,6 @@ __all__ = [
     "LinearRegression",
     "LogisticRegression",
     "Ridge",
+    "RidgeCV",
     "ridge_path",
 ]

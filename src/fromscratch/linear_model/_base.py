@@ -329,7 +329,10 @@ def solve_gram(
                         stacklevel=stacklevel + 1)
     except LinAlgError as exc:
         if alpha > 0:
-            raise LinAlgError(f"{name} is not positive definite. {hint} ({exc})") from exc
+            # the condition check's message already gives the hint; Cholesky's does not
+            message = (str(exc) if hint in str(exc)
+                       else f"{name} is not positive definite. {hint} ({exc})")
+            raise LinAlgError(message) from exc
         raise
     return cho_solve(L, rhs), cond
 

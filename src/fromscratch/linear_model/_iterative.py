@@ -53,6 +53,7 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._kernels import replaceable
 from fromscratch._validation import check_choice, check_scalar
 from fromscratch.exceptions import DivergenceError
 from fromscratch.linear_model._base import center_data, intercept_from
@@ -86,6 +87,8 @@ __all__ = [
     "validation_split",
     "check_solver_options",
     "check_gradient_solver_params",
+    "ols_gradient",
+    "ridge_gradient",
     "least_squares_objective",
     "least_squares_solver",
 ]
@@ -500,6 +503,70 @@ def check_gradient_solver_params(estimator: Any) -> None:
 # -- least squares: the glue for LinearRegression's iterative solvers --------------------------
 
 
+@replaceable
+def ols_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""The gradient of half the mean squared error, by hand.
+
+    .. math::
+
+        f(w) = \frac{1}{2n}\|y - Xw\|^2 = \frac{1}{2n}\sum_{i=1}^n (y_i - x_i^\top w)^2,
+        \qquad
+        \frac{\partial f}{\partial w_j} = -\frac1n \sum_{i=1}^n (y_i - x_i^\top w)\, x_{ij},
+        \qquad \nabla f = -\frac1n X^\top (y - Xw).
+
+    Each squared residual :math:`r_i^2` differentiates to :math:`2 r_i \cdot \partial r_i /
+    \partial w_j = -2 r_i x_{ij}` (the chain rule); the :math:`\frac12` cancels the 2, and the
+    :math:`\frac1n` of the mean stays, so that one learning rate suits any number of rows.
+    Setting :math:`\nabla f = 0` gives the normal equations :math:`X^\top X w = X^\top y`.
+
+    Parameters
+    ----------
+    w : ndarray of shape (p,)
+        Coefficients.
+    X : ndarray of shape (n, p)
+        The rows :math:`x_i^\top` (centered, in the estimators: the intercept is not in ``w``).
+    y : ndarray of shape (n,)
+        Targets.
+
+    Returns
+    -------
+    grad : ndarray of shape (p,)
+        :math:`\nabla f(w)`, in the dtype of ``X``.
+    """
+    return -(X.T @ (y - X @ w)) / X.shape[0]
+
+
+@replaceable
+def ridge_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    r"""The gradient of the ridge objective, by hand: the OLS gradient plus the penalty's.
+
+    .. math::
+
+        f(w) = \frac{1}{2n}\|y - Xw\|^2 + \frac{\lambda}{2}\|w\|^2, \qquad
+        \nabla f = -\frac1n X^\top (y - Xw) + \lambda w .
+
+    The penalty :math:`\frac{\lambda}{2}\sum_j w_j^2` adds :math:`\lambda w_j` to each partial
+    derivative (the :math:`\frac12` cancels the 2 of the square): every step of gradient
+    descent shrinks the coefficients towards 0 by the factor :math:`1 - \eta\lambda`, "weight
+    decay". :class:`Ridge`'s :math:`\|y - Xw\|^2 + \alpha\|w\|^2` divided by :math:`2n` is
+    this objective with :math:`\lambda = \alpha/n`. The intercept is not in ``w`` (the
+    estimators center the data), so it is never penalized.
+
+    Parameters
+    ----------
+    w : ndarray of shape (p,)
+    X : ndarray of shape (n, p)
+    y : ndarray of shape (n,)
+    l2 : float
+        :math:`\lambda \ge 0`.
+
+    Returns
+    -------
+    grad : ndarray of shape (p,)
+    """
+    return ols_gradient(w, X, y) + l2 * w
+
+
 def least_squares_objective(gradient: str = "analytic", l2: float = 0.0) -> Objective:
     r"""Half the mean squared error, plus a ridge penalty, by hand:
 
@@ -529,7 +596,7 @@ def least_squares_objective(gradient: str = "analytic", l2: float = 0.0) -> Obje
         return 0.5 * float(r @ r) / X.shape[0] + 0.5 * l2 * float(w @ w)
 
     def analytic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return -(X.T @ (y - X @ w)) / X.shape[0] + l2 * w
+        return ridge_gradient(w, X, y, l2) if l2 else ols_gradient(w, X, y)
 
     def differentiable_loss(w: Any, X: np.ndarray, y: np.ndarray) -> Any:
         """The same loss in fromscratch.autodiff.numpy operations."""

@@ -187,7 +187,8 @@ def two_modes(ch: Chapter, rng: np.random.Generator) -> None:
     ch.text(
         "A program computes $y = f(x)$, $f: \\mathbb{R}^n \\to \\mathbb{R}^m$, as a chain of "
         "elementary operations, and the chain rule multiplies their derivatives. Automatic "
-        "differentiation comes in two orders of doing that multiplication:"
+        "differentiation comes in two orders of doing that multiplication — `jvp` and "
+        "`vjp` in `fromscratch.autodiff`:"
     )
     ch.text(
         "- **Forward mode** carries a tangent $\\dot v$ alongside every value, from the inputs "

@@ -227,7 +227,8 @@ def computational_graph(ch: Chapter, t) -> None:
         "can only read variables computed before it). A variable used by several "
         "operations has several outgoing arrows — $x_1$ feeds $\\ln$ and the product, $x_2$ "
         "the product and $\\sin$ — and that is exactly where reverse mode will have to add "
-        "contributions. `t.edges()` lists the arrows, `t.depths()` places each node in a "
+        "contributions. For the trace `t` that `fromscratch.autodiff.trace` records, "
+        "`t.edges()` lists the arrows, `t.depths()` places each node in a "
         "column by its longest distance from an input, and `t.to_dot()` gives Graphviz "
         "source for the same picture."
     )
@@ -305,8 +306,9 @@ SWEEP_BY_HAND = [
 def reverse_worked_example(ch: Chapter, t) -> None:
     ch.heading(TOPICS["F5"]["section"])
     ch.text(
-        "Reverse mode asks the opposite question: not how every variable changes with one "
-        "input, but how the output changes with every variable. Define the *adjoint* "
+        "Reverse mode — the library's `grad` — asks the opposite question: not how every "
+        "variable changes with one input, but how the output changes with every variable. "
+        "Define the *adjoint* "
         "$\\bar v_j = \\partial y / \\partial v_j$. At the output $\\bar y = \\bar v_5 = 1$. "
         "A variable $v_j$ reaches $y$ only through the operations that read it, so by the "
         "chain rule"
