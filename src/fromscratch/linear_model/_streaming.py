@@ -232,8 +232,11 @@ def _refuse_early_stopping(estimator: Any) -> None:
 
 def _regression_prepare(fit_intercept: bool, dtype: Any, scale: float
                         ) -> Callable[..., list[Any]]:
-    """Check a block's values (naming its rows), append the intercept's column of ones, and
-    scale its sample weights by ``scale``."""
+    r"""Check a block's values (naming its rows), append the intercept's column of ones, and
+    with sample weights :math:`s_i` scale each row by :math:`\sqrt{\text{scale}\cdot s_i}`:
+    :math:`\sum_i s_i (y_i - x_i^\top w)^2 = \|\sqrt{s}\odot y - (\sqrt{s}\odot X)\,w\|^2`,
+    the weighted least squares of the in-memory solvers (:mod:`._base`), the rows of the
+    intercept's column of ones scaled too."""
 
     def prepare(start: int, stop: int, arrays: list[Any]) -> list[Any]:
         X, y = np.asarray(arrays[0], dtype=dtype), np.asarray(arrays[1], dtype=dtype)
@@ -242,7 +245,10 @@ def _regression_prepare(fit_intercept: bool, dtype: Any, scale: float
         if fit_intercept:
             X = np.hstack([X, np.ones((len(X), 1), dtype=dtype)])
         weight = check_weight_block(arrays[2], "sample_weight", start, stop, dtype)
-        return [X, y] if weight is None else [X, y, scale * weight]
+        if weight is None:
+            return [X, y]
+        root = np.sqrt(scale * weight)
+        return [X * root[:, None], y * root]  # new arrays: the caller's blocks stay as given
 
     return prepare
 
