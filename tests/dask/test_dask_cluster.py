@@ -7,6 +7,8 @@ block is computed (and that everything sent to a worker must be picklable, which
 One cluster serves the whole module (starting one takes a few seconds).
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -14,12 +16,14 @@ da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 
 from fromscratch.datasets import make_classification, make_linear  # noqa: E402
+from fromscratch.exceptions import ConvergenceWarning  # noqa: E402
 from fromscratch.linear_model import (  # noqa: E402
     Lasso,
     LinearRegression,
     LogisticRegression,
     Ridge,
 )
+from fromscratch.nn import MLPClassifier, MLPRegressor  # noqa: E402
 from fromscratch.preprocessing import StandardScaler  # noqa: E402
 
 
@@ -83,6 +87,50 @@ def test_streamed_regression_is_reproducible_on_a_cluster(client, lazy_data):
                                 random_state=5).fit(lazy_data.X, lazy_data.y)
 
     np.testing.assert_array_equal(fit().coef_, _threaded(fit).coef_)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: LinearRegression(solver="qr"),
+    lambda: Ridge(alpha=2.0, solver="cholesky"),
+    lambda: LinearRegression(solver="minibatch", max_iter=2, tol=None, random_state=5),
+])
+def test_weighted_regressors_fit_the_same_on_a_cluster(client, lazy_data, make):
+    weights = da.exp(lazy_data.X[:, 0] / 2)  # lazy, with X's row chunks
+    threaded = _threaded(lambda: make().fit(lazy_data.X, lazy_data.y, sample_weight=weights))
+    on_cluster = make().fit(lazy_data.X, lazy_data.y, sample_weight=weights)
+    np.testing.assert_array_equal(on_cluster.coef_, threaded.coef_)
+    assert on_cluster.intercept_ == threaded.intercept_
+
+
+def test_weighted_logistic_regression_fits_the_same_on_a_cluster(client, lazy_classes):
+    weights = da.exp(lazy_classes.X[:, 1] / 2)
+
+    def fit():
+        return LogisticRegression(tol=1e-8, class_weight="balanced").fit(
+            lazy_classes.X, lazy_classes.y, sample_weight=weights)
+
+    on_cluster, threaded = fit(), _threaded(fit)
+    np.testing.assert_array_equal(on_cluster.coef_, threaded.coef_)
+    np.testing.assert_array_equal(on_cluster.intercept_, threaded.intercept_)
+
+
+@pytest.mark.parametrize("make, data", [
+    (lambda: MLPRegressor(hidden_layer_sizes=(6,), max_iter=3, random_state=0), "lazy_data"),
+    (lambda: MLPClassifier(hidden_layer_sizes=(6,), max_iter=3, random_state=0),
+     "lazy_classes"),
+])
+def test_streamed_networks_are_reproducible_on_a_cluster(client, request, make, data):
+    lazy = request.getfixturevalue(data)
+
+    def fit():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return make().fit(lazy.X, lazy.y)
+
+    on_cluster, threaded = fit(), _threaded(fit)
+    for a, b in zip(on_cluster.coefs_ + on_cluster.intercepts_,
+                    threaded.coefs_ + threaded.intercepts_, strict=True):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_scaler_fits_the_same_on_a_cluster(client, lazy_data):
