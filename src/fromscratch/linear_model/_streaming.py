@@ -38,11 +38,15 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._partial_fit import (
+    check_same_features,
+    partial_fit_classes,
+    refuse_early_stopping,
+)
 from fromscratch._validation import (
     check_random_state,
     check_sample_weight,
     check_X_y,
-    encode_class_labels,
 )
 from fromscratch.blocks import (
     RowBlocks,
@@ -221,15 +225,6 @@ def batch_source(data: Any, prepare: Callable[[int, int, list[Any]], list[Any]],
 # -- LinearRegression ----------------------------------------------------------------------------
 
 
-def _refuse_early_stopping(estimator: Any) -> None:
-    if estimator.early_stopping:
-        raise ValueError(
-            "early_stopping needs a validation split held out of all the data; streaming "
-            "training sees it a block at a time. Set early_stopping=False (hold out a "
-            "validation set yourself and watch its score between partial_fit calls)."
-        )
-
-
 def _regression_prepare(fit_intercept: bool, dtype: Any, scale: float
                         ) -> Callable[..., list[Any]]:
     r"""Check a block's values (naming its rows), append the intercept's column of ones, and
@@ -251,16 +246,6 @@ def _regression_prepare(fit_intercept: bool, dtype: Any, scale: float
         return [X * root[:, None], y * root]  # new arrays: the caller's blocks stay as given
 
     return prepare
-
-
-def check_same_features(estimator: Any, n_features: int) -> None:
-    """``partial_fit`` continues one model: the number of features may not change."""
-    if hasattr(estimator, "coef_") and estimator.n_features_in_ != n_features:
-        raise ValueError(
-            f"X has {n_features} features, but {type(estimator).__name__} is expecting "
-            f"{estimator.n_features_in_} features as input (partial_fit continues the model "
-            "fitted with them)."
-        )
 
 
 def _training_data(X: Any, y: Any, sample_weight: Any, regression: bool
@@ -300,7 +285,7 @@ def partial_fit_regression(estimator: Any, X: Any, y: Any, sample_weight: Any = 
     a row-chunked Dask array), continuing from the last call. Sample weights multiply each
     row's squared error as given (a stream's total weight, which ``fit`` rescales to mean 1,
     is not known)."""
-    _refuse_early_stopping(estimator)
+    refuse_early_stopping(estimator)
     check_gradient_solver_params(estimator)
     data, n_features, dtype = _training_data(X, y, sample_weight, regression=True)
     check_same_features(estimator, n_features)
@@ -324,7 +309,7 @@ def fit_regression_stream(estimator: Any, X: Any, y: Any, sample_weight: Any = N
     """``LinearRegression(solver="minibatch").fit`` on a row-chunked Dask array: epochs as
     passes over the blocks, from zero coefficients (module docstring); sample weights
     rescaled to mean 1, as in memory (one pass over the weights for their total)."""
-    _refuse_early_stopping(estimator)
+    refuse_early_stopping(estimator)
     data, n_features, dtype = _training_data(X, y, sample_weight, regression=True)
     scale = 1.0 if sample_weight is None else data.n_rows / total_weight(data)
     stream = new_stream(estimator, np.zeros(n_features + bool(estimator.fit_intercept), dtype))
@@ -370,26 +355,6 @@ def _result(stream: Stream, converged: bool) -> FitResult:
                      converged=converged)
 
 
-def _check_classes(estimator: Any, classes: Any) -> np.ndarray:
-    """The classes of a ``partial_fit`` call: given on the first call (scikit-learn's
-    contract), the same ones afterwards."""
-    known = getattr(estimator, "classes_", None)
-    if classes is None:
-        if known is None:
-            raise ValueError(
-                "classes must be passed on the first call to partial_fit: every label the "
-                "stream may contain, e.g. partial_fit(X, y, classes=[0, 1])."
-            )
-        return known
-    classes = encode_class_labels(np.unique(np.asarray(classes)), type(estimator).__name__)[0]
-    if known is not None and not np.array_equal(classes, known):
-        raise ValueError(
-            f"classes={classes.tolist()} differ from the classes of the previous calls, "
-            f"{known.tolist()}; partial_fit continues one model."
-        )
-    return classes
-
-
 def partial_fit_logistic(estimator: Any, X: Any, y: Any, classes: Any = None,
                          sample_weight: Any = None) -> Any:
     """:meth:`LogisticRegression.partial_fit`: one pass of mini-batches over ``(X, y)`` (NumPy
@@ -398,14 +363,14 @@ def partial_fit_logistic(estimator: Any, X: Any, y: Any, classes: Any = None,
     call on all the data is ``fit``'s objective). Sample weights, times a ``class_weight``
     dict, multiply each row's log-loss as given; ``class_weight="balanced"`` needs the whole
     stream's class totals and is refused, as in scikit-learn's ``partial_fit``."""
-    _refuse_early_stopping(estimator)
+    refuse_early_stopping(estimator)
     estimator._check_params()
     if isinstance(estimator.class_weight, str):
         raise ValueError(
             "class_weight='balanced' needs every class's total weight over the whole stream, "
             "which partial_fit does not know; give the class weights as a dict, or use fit."
         )
-    classes = _check_classes(estimator, classes)
+    classes = partial_fit_classes(estimator, classes)
     data, n_features, dtype = _training_data(X, y, sample_weight, regression=False)
     check_same_features(estimator, n_features)
     shape = (n_features + bool(estimator.fit_intercept),)
@@ -441,7 +406,7 @@ def fit_logistic_stream(estimator: Any, X: Any, y: Any, sample_weight: Any = Non
     """``LogisticRegression(solver="minibatch").fit`` on a row-chunked Dask array: one pass
     for the classes (and their total weights), epochs as passes of mini-batch steps over the
     blocks (module docstring), then one pass for the log-likelihood of the result."""
-    _refuse_early_stopping(estimator)
+    refuse_early_stopping(estimator)
     blocks = training_blocks(X, y, sample_weight)
     classes, counts, weights = class_counts(blocks, type(estimator).__name__)
     frequency, scale = class_frequency(estimator, classes, counts, weights)

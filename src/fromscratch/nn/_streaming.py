@@ -25,6 +25,11 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._partial_fit import (
+    check_same_features,
+    partial_fit_classes,
+    refuse_early_stopping,
+)
 from fromscratch._validation import (
     check_random_state,
     check_sample_weight,
@@ -137,28 +142,13 @@ def _data(estimator: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, int,
 
 
 def _set_outputs(estimator: Any, data: Any, classes: Any) -> None:
-    """The output layer of a first ``partial_fit`` call: the given classes, or the width of
-    ``y``; later calls must keep them."""
-    if not isinstance(estimator, ClassifierMixin):
+    """The output layer of a ``partial_fit`` call: the classes (given on the first call,
+    the same ones later), or the width of ``y`` (kept from the first call)."""
+    if isinstance(estimator, ClassifierMixin):
+        estimator._set_outputs(partial_fit_classes(estimator, classes))
+    elif not hasattr(estimator, "n_outputs_"):
         y = data.arrays[1] if isinstance(data, RowBlocks) else data[1]
-        if not hasattr(estimator, "n_outputs_"):
-            estimator._set_outputs(1 if y.ndim == 1 else y.shape[1])
-        return
-    known = getattr(estimator, "classes_", None)
-    if classes is None:
-        if known is None:
-            raise ValueError(
-                "classes must be passed on the first call to partial_fit: every label the "
-                "stream may contain, e.g. partial_fit(X, y, classes=[0, 1])."
-            )
-        return
-    classes = encode_class_labels(np.unique(np.asarray(classes)), type(estimator).__name__)[0]
-    if known is not None and not np.array_equal(classes, known):
-        raise ValueError(
-            f"classes={classes.tolist()} differ from the classes of the previous calls, "
-            f"{known.tolist()}; partial_fit continues one network."
-        )
-    estimator._set_outputs(classes)
+        estimator._set_outputs(1 if y.ndim == 1 else y.shape[1])
 
 
 def _commit(estimator: Any, work: Any, X: Any, stream: MLPStream) -> Any:
@@ -171,30 +161,16 @@ def _commit(estimator: Any, work: Any, X: Any, stream: MLPStream) -> Any:
     return estimator
 
 
-def _refuse_early_stopping(estimator: Any) -> None:
-    if estimator.early_stopping:
-        raise ValueError(
-            "early_stopping needs a validation split held out of all the data; streaming "
-            "training sees it a block at a time. Set early_stopping=False (hold out a "
-            "validation set yourself and watch its score between partial_fit calls)."
-        )
-
-
 def partial_fit_mlp(estimator: Any, X: Any, y: Any, sample_weight: Any = None,
                     classes: Any = None) -> Any:
     """``partial_fit`` of the MLP estimators: one epoch over ``(X, y)`` (NumPy, or the blocks
     of a row-chunked Dask array), continuing the network and its optimizer (module
     docstring)."""
     params = estimator._check_params()
-    _refuse_early_stopping(estimator)
+    refuse_early_stopping(estimator)
     work = copy.deepcopy(estimator)
     data, n_features, dtype = _data(work, X, y, sample_weight)
-    if hasattr(work, "coefs_") and work.n_features_in_ != n_features:
-        raise ValueError(
-            f"X has {n_features} features, but {type(work).__name__} is expecting "
-            f"{work.n_features_in_} features as input (partial_fit continues the network "
-            "fitted with them)."
-        )
+    check_same_features(work, n_features)
     _set_outputs(work, data, classes)
     stream = getattr(work, "_stream", None)
     if stream is None or stream.fitted is not work.coefs_:
@@ -207,7 +183,7 @@ def fit_mlp_blocks(estimator: Any, X: Any, y: Any, params: dict[str, Any],
                    sample_weight: Any = None) -> Any:
     """``fit`` of the MLP estimators on a row-chunked Dask array: a new network trained for
     epochs of passes over the blocks until the stopping rule holds (module docstring)."""
-    _refuse_early_stopping(estimator)
+    refuse_early_stopping(estimator)
     work = copy.deepcopy(estimator)
     data, n_features, dtype = _data(work, X, y, sample_weight)
     if isinstance(work, ClassifierMixin):
