@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
+from chunking import CHUNKINGS, chunked
 from designs import ill_conditioned_design
 from tolerance import assert_close_to_scale
 
@@ -25,12 +26,6 @@ from fromscratch.linear_model import (  # noqa: E402
     Ridge,
 )
 from fromscratch.preprocessing import StandardScaler  # noqa: E402
-
-CHUNKINGS = [(250, 250, 250, 250), (300, 1, 199, 500), (1000,)]
-
-
-def _chunked(a, chunks):
-    return da.from_array(a, chunks=(chunks,) + a.shape[1:])
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +59,7 @@ EXACT = [
 @pytest.mark.parametrize("make", EXACT)
 def test_exact_solvers_equal_the_in_memory_fit(data, chunks, make):
     X, y = data
-    on_dask = make().fit(_chunked(X, chunks), _chunked(y, chunks))
+    on_dask = make().fit(chunked(X, chunks), chunked(y, chunks))
     in_memory = make().fit(X, y)
     _assert_same_fit(on_dask, in_memory, 1e-10)
     assert on_dask.n_features_in_ == 6
@@ -78,7 +73,7 @@ def test_exact_solvers_equal_the_in_memory_fit(data, chunks, make):
 
 def test_y_may_stay_in_memory(data):
     X, y = data
-    on_dask = LinearRegression().fit(_chunked(X, 300), y)
+    on_dask = LinearRegression().fit(chunked(X, 300), y)
     _assert_same_fit(on_dask, LinearRegression().fit(X, y), 1e-10)
 
 
@@ -94,7 +89,7 @@ def test_y_may_stay_in_memory(data):
 def test_lasso_and_elastic_net_equal_the_in_memory_fit(data, chunks, model):
     X, y = data
     X = (X - X.mean(axis=0)) / X.std(axis=0) + 3  # a penalty that suits every feature
-    on_dask = model().fit(_chunked(X, chunks), _chunked(y, chunks))
+    on_dask = model().fit(chunked(X, chunks), chunked(y, chunks))
     in_memory = model().fit(X, y)
     _assert_same_fit(on_dask, in_memory, 1e-8)
     assert np.array_equal(on_dask.coef_ == 0, in_memory.coef_ == 0)  # the same support
@@ -105,7 +100,7 @@ def test_lasso_and_elastic_net_equal_the_in_memory_fit(data, chunks, model):
 def test_elastic_net_warm_start_and_convergence_warning(data):
     X, y = data
     X = (X - X.mean(axis=0)) / X.std(axis=0)
-    Xd, yd = _chunked(X, 250), _chunked(y, 250)
+    Xd, yd = chunked(X, 250), chunked(y, 250)
     with pytest.warns(UserWarning, match="did not converge in max_iter=1 iterations"):
         first = ElasticNet(alpha=0.01, max_iter=1, tol=1e-12, warm_start=True).fit(Xd, yd)
     start = first.coef_.copy()
@@ -118,7 +113,7 @@ def test_elastic_net_warm_start_and_convergence_warning(data):
 def test_fista_is_refused_on_blocks(data):
     X, y = data
     with pytest.raises(ValueError, match=r"solver='fista'.*cannot fit a Dask array.*'cd'"):
-        Lasso(solver="fista").fit(_chunked(X, 250), _chunked(y, 250))
+        Lasso(solver="fista").fit(chunked(X, 250), chunked(y, 250))
 
 
 @pytest.mark.parametrize("solver", ["qr", "cholesky"])
@@ -126,7 +121,7 @@ def test_rank_deficient_design_gives_the_same_rank_and_warning(data, solver):
     X, y = data
     X = np.column_stack([X, X[:, 0] - 2 * X[:, 2]])  # a dependent column
     with pytest.warns(RankDeficientWarning) as on_dask_warnings:
-        on_dask = LinearRegression(solver=solver).fit(_chunked(X, 300), _chunked(y, 300))
+        on_dask = LinearRegression(solver=solver).fit(chunked(X, 300), chunked(y, 300))
     with pytest.warns(RankDeficientWarning) as in_memory_warnings:
         in_memory = LinearRegression(solver=solver).fit(X, y)
     assert on_dask.rank_ == in_memory.rank_ == 6
@@ -150,7 +145,7 @@ def test_tsqr_is_as_accurate_as_in_memory_qr_on_an_ill_conditioned_design():
         in_memory = LinearRegression(solver="qr", fit_intercept=False).fit(X, y)
     with pytest.warns(IllConditionedWarning):
         on_dask = LinearRegression(solver="qr", fit_intercept=False).fit(
-            _chunked(X, 500), _chunked(y, 500))
+            chunked(X, 500), chunked(y, 500))
     error_memory = np.max(np.abs(in_memory.coef_ - w_true))
     error_dask = np.max(np.abs(on_dask.coef_ - w_true))
     scale = np.max(np.abs(w_true))
@@ -169,7 +164,7 @@ def test_cholesky_falls_back_to_tsqr_when_only_the_gram_matrix_is_singular():
     # the QR fallback also finds X itself ill-conditioned (κ ≈ 1e9): a second warning
     with pytest.warns(IllConditionedWarning, match="XᵀX is singular to working precision"), \
             pytest.warns(IllConditionedWarning, match="X is ill-conditioned"):
-        on_dask = LinearRegression(solver="cholesky").fit(_chunked(X, 500), _chunked(y, 500))
+        on_dask = LinearRegression(solver="cholesky").fit(chunked(X, 500), chunked(y, 500))
     with pytest.warns(IllConditionedWarning, match="XᵀX is singular to working precision"), \
             pytest.warns(IllConditionedWarning, match="X is ill-conditioned"):
         in_memory = LinearRegression(solver="cholesky").fit(X, y)
@@ -181,8 +176,8 @@ def test_cholesky_falls_back_to_tsqr_when_only_the_gram_matrix_is_singular():
                                    lambda: Lasso(alpha=0.01)])
 def test_predictions_are_lazy_with_the_row_chunks(data, model):
     X, y = data
-    Xd = _chunked(X, (300, 1, 199, 500))
-    fitted = model().fit(Xd, _chunked(y, (300, 1, 199, 500)))
+    Xd = chunked(X, (300, 1, 199, 500))
+    fitted = model().fit(Xd, chunked(y, (300, 1, 199, 500)))
     predictions = fitted.predict(Xd)
     assert type(predictions).__module__.startswith("dask")
     assert predictions.chunks == ((300, 1, 199, 500),)
@@ -191,7 +186,7 @@ def test_predictions_are_lazy_with_the_row_chunks(data, model):
 
 def test_predictions_use_the_model_as_it_was_when_asked(data):
     X, y = data
-    Xd = _chunked(X, 500)
+    Xd = chunked(X, 500)
     model = LinearRegression().fit(X, y)
     lazy = model.predict(Xd)
     expected = model.predict(X)
@@ -203,9 +198,9 @@ def test_predict_checks_the_features_at_once(data):
     X, y = data
     model = LinearRegression().fit(X, y)
     with pytest.raises(ValueError, match="X has 5 features, but LinearRegression is expecting 6"):
-        model.predict(_chunked(X[:, :5], 500))
+        model.predict(chunked(X[:, :5], 500))
     with pytest.raises(ValueError, match="not fitted"):
-        LinearRegression().predict(_chunked(X, 500))
+        LinearRegression().predict(chunked(X, 500))
 
 
 # -- StandardScaler ---------------------------------------------------------------------------
@@ -215,7 +210,7 @@ def test_predict_checks_the_features_at_once(data):
 @pytest.mark.parametrize("options", [{}, {"with_mean": False}, {"with_std": False}])
 def test_standard_scaler_equals_the_in_memory_fit(data, chunks, options):
     X, _ = data
-    on_dask = StandardScaler(**options).fit(_chunked(X, chunks))
+    on_dask = StandardScaler(**options).fit(chunked(X, chunks))
     in_memory = StandardScaler(**options).fit(X)
     for name in ("mean_", "var_", "scale_"):
         expected = getattr(in_memory, name)
@@ -226,7 +221,7 @@ def test_standard_scaler_equals_the_in_memory_fit(data, chunks, options):
         # the variance (a sum of squares of deviations) to a few ε relative.
         assert_close_to_scale(getattr(on_dask, name), expected, 1e-13, axis=None)
     assert on_dask.n_samples_seen_ == in_memory.n_samples_seen_ == 1000
-    Z = on_dask.transform(_chunked(X, chunks))
+    Z = on_dask.transform(chunked(X, chunks))
     assert Z.chunks == (chunks, (6,))
     assert_close_to_scale(Z.compute(), in_memory.transform(X), 1e-9)
     back = on_dask.inverse_transform(Z)
@@ -239,19 +234,19 @@ def test_standard_scaler_is_stable_where_the_naive_one_pass_variance_fails():
     naive = np.mean(X * X, axis=0) - np.mean(X, axis=0) ** 2
     exact = np.var(X - 1e8, axis=0)
     assert np.all(np.abs(naive - exact) > 0.1 * exact)
-    fitted = StandardScaler().fit(_chunked(X, 333))
+    fitted = StandardScaler().fit(chunked(X, 333))
     np.testing.assert_allclose(fitted.var_, exact, rtol=1e-7)
 
 
 def test_standard_scaler_weights_and_float32(data):
     X, _ = data
     w = np.random.default_rng(2).uniform(0, 3, len(X))
-    on_dask = StandardScaler().fit(_chunked(X, 300), sample_weight=_chunked(w, 300))
+    on_dask = StandardScaler().fit(chunked(X, 300), sample_weight=chunked(w, 300))
     in_memory = StandardScaler().fit(X, sample_weight=w)
     assert_close_to_scale(on_dask.mean_, in_memory.mean_, 1e-13)
     assert_close_to_scale(on_dask.var_, in_memory.var_, 1e-12)
     assert on_dask.n_samples_seen_ == pytest.approx(w.sum(), rel=1e-14)
     X32 = X.astype(np.float32)
-    fitted = StandardScaler().fit(_chunked(X32, 300))
+    fitted = StandardScaler().fit(chunked(X32, 300))
     assert fitted.mean_.dtype == np.float64  # accumulated in float64, as in memory
-    assert fitted.transform(_chunked(X32, 300)).dtype == np.float32
+    assert fitted.transform(chunked(X32, 300)).dtype == np.float32

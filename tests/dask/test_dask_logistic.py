@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import pytest
 
+from chunking import chunked
 from tolerance import assert_close_to_scale
 
 da = pytest.importorskip("dask.array")
@@ -22,10 +23,6 @@ from fromscratch.linear_model._logistic_loss import logistic_loss  # noqa: E402
 from fromscratch.linear_model.logistic import PerfectSeparationWarning  # noqa: E402
 
 CHUNKINGS = [(1000, 1000, 1000), (1, 1499, 700, 800), (3000,)]
-
-
-def _chunked(a, chunks):
-    return da.from_array(a, chunks=(chunks,) + a.shape[1:])
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +81,7 @@ def _assert_same(on_dask, in_memory):
 @pytest.mark.parametrize("params", MODELS)
 def test_binary_fits_equal_the_in_memory_fit(binary, chunks, params):
     X, y = binary
-    on_dask = LogisticRegression(tol=1e-10, **params).fit(_chunked(X, chunks), _chunked(y, chunks))
+    on_dask = LogisticRegression(tol=1e-10, **params).fit(chunked(X, chunks), chunked(y, chunks))
     in_memory = LogisticRegression(tol=1e-10, **params).fit(X, y)
     _assert_same(on_dask, in_memory)
     assert isinstance(on_dask.coef_, np.ndarray) and on_dask.n_features_in_ == 5
@@ -98,14 +95,14 @@ def test_binary_fits_equal_the_in_memory_fit(binary, chunks, params):
 def test_multinomial_fits_equal_the_in_memory_fit(three_classes, chunks, solver):
     X, y = three_classes
     on_dask = LogisticRegression(tol=1e-10, solver=solver, max_iter=500).fit(
-        _chunked(X, chunks), _chunked(y, chunks))
+        chunked(X, chunks), chunked(y, chunks))
     in_memory = LogisticRegression(tol=1e-10, solver=solver, max_iter=500).fit(X, y)
     _assert_same(on_dask, in_memory)
 
 
 def test_labels_may_stay_in_memory(binary):
     X, y = binary
-    on_dask = LogisticRegression(tol=1e-10).fit(_chunked(X, 700), np.array(["no", "yes"])[y])
+    on_dask = LogisticRegression(tol=1e-10).fit(chunked(X, 700), np.array(["no", "yes"])[y])
     in_memory = LogisticRegression(tol=1e-10).fit(X, np.array(["no", "yes"])[y])
     _assert_same(on_dask, in_memory)
 
@@ -113,8 +110,8 @@ def test_labels_may_stay_in_memory(binary):
 def test_predictions_are_lazy_with_the_row_chunks(three_classes):
     X, y = three_classes
     chunks = (1, 1499, 700, 800)
-    model = LogisticRegression().fit(_chunked(X, chunks), _chunked(y, chunks))
-    Xd = _chunked(X, chunks)
+    model = LogisticRegression().fit(chunked(X, chunks), chunked(y, chunks))
+    Xd = chunked(X, chunks)
     for method, shape in [("predict", (3000,)), ("predict_proba", (3000, 3)),
                           ("predict_log_proba", (3000, 3)), ("decision_function", (3000, 3))]:
         lazy = getattr(model, method)(Xd)
@@ -132,7 +129,7 @@ def test_predictions_are_lazy_with_the_row_chunks(three_classes):
 @pytest.fixture
 def objective(binary):
     X, y = binary
-    rb = blocks.training_blocks(_chunked(X, 700), _chunked(y, 700))
+    rb = blocks.training_blocks(chunked(X, 700), chunked(y, 700))
     loss = logistic_loss(5, 2, fit_intercept=True, l2=1.0 / 3000)
     return _dask_logistic.BlockLogisticObjective(rb, loss, np.array([0, 1]), separation=False,
                                                  newton=True)
@@ -180,7 +177,7 @@ def test_a_whole_newton_fit_makes_few_passes(binary, monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(_dask_logistic, "map_reduce", counted)
-    model = LogisticRegression(tol=1e-8).fit(_chunked(X, 700), _chunked(y, 700))
+    model = LogisticRegression(tol=1e-8).fit(chunked(X, 700), chunked(y, 700))
     # the labels, the start, then at most two per iteration (a lengthened or shortened step)
     assert len(passes) <= 2 + 2 * model.n_iter_
     assert model.converged_
@@ -193,15 +190,15 @@ def test_separation_is_detected_on_blocks():
     X = np.linspace(-3, 3, 400).reshape(-1, 1)
     y = (X[:, 0] > 0.1).astype(int)
     with pytest.warns(PerfectSeparationWarning, match="perfectly separated"):
-        model = LogisticRegression(C=np.inf).fit(_chunked(X, 100), _chunked(y, 100))
+        model = LogisticRegression(C=np.inf).fit(chunked(X, 100), chunked(y, 100))
     assert np.all(model.predict(X) == y)
 
 
 def test_running_out_of_iterations_warns_as_in_memory(binary):
     X, y = binary
     with pytest.warns(ConvergenceWarning, match="Newton's method did not converge"):
-        on_dask = LogisticRegression(max_iter=1, tol=1e-12).fit(_chunked(X, 700),
-                                                                _chunked(y, 700))
+        on_dask = LogisticRegression(max_iter=1, tol=1e-12).fit(chunked(X, 700),
+                                                                chunked(y, 700))
     with pytest.warns(ConvergenceWarning):
         in_memory = LogisticRegression(max_iter=1, tol=1e-12).fit(X, y)
     # One step, not the optimum: the steps' Hessian is accumulated in single precision (in
@@ -218,22 +215,22 @@ def test_nan_in_a_block_names_its_rows_and_fits_nothing(binary):
     model = LogisticRegression()
     with pytest.raises(ValueError, match="X contains NaN or infinity in the block of rows "
                                          "700–1399 \\(first at row 1234\\)"):
-        model.fit(_chunked(bad, 700), _chunked(y, 700))
+        model.fit(chunked(bad, 700), chunked(y, 700))
     assert not [k for k in vars(model) if k.endswith("_")]
 
 
 def test_one_class_and_continuous_labels_are_refused(binary):
     X, y = binary
     with pytest.raises(ValueError, match="only one class"):
-        LogisticRegression().fit(_chunked(X, 700), np.zeros(3000))
+        LogisticRegression().fit(chunked(X, 700), np.zeros(3000))
     with pytest.raises(ValueError, match="continuous"):
-        LogisticRegression().fit(_chunked(X, 700), np.linspace(0, 1, 3000))
+        LogisticRegression().fit(chunked(X, 700), np.linspace(0, 1, 3000))
 
 
 def test_solvers_without_a_block_form_are_refused(binary):
     X, y = binary
     with pytest.raises(ValueError, match="'newton' and 'lbfgs'.*'minibatch'"):
-        LogisticRegression(solver="gd").fit(_chunked(X, 700), _chunked(y, 700))
+        LogisticRegression(solver="gd").fit(chunked(X, 700), chunked(y, 700))
 
 
 # -- streaming ---------------------------------------------------------------------------------
@@ -245,14 +242,14 @@ def test_partial_fit_needs_the_classes_first_and_keeps_them(binary):
     with pytest.raises(ValueError, match="classes must be passed on the first call"):
         model.partial_fit(X, y)
     model.partial_fit(X[:1000], y[:1000], classes=[0, 1])
-    model.partial_fit(_chunked(X[1000:], 500), _chunked(y[1000:], 500))
+    model.partial_fit(chunked(X[1000:], 500), chunked(y[1000:], 500))
     assert model.t_ == 3000 and model.n_iter_ == 2
     with pytest.raises(ValueError, match=r"classes=\[0, 1, 2\] differ"):
         model.partial_fit(X, y, classes=[0, 1, 2])
     with pytest.raises(ValueError, match="label 7 at row 1200 .* not one of the classes"):
         labels = y.copy()
         labels[1200] = 7
-        model.partial_fit(_chunked(X, 500), _chunked(labels, 500))
+        model.partial_fit(chunked(X, 500), chunked(labels, 500))
     assert model.t_ == 3000  # the failed calls changed nothing
 
 
@@ -264,7 +261,7 @@ def test_streamed_fit_approaches_newton(binary):
         warnings.simplefilter("ignore", ConvergenceWarning)
         streamed = LogisticRegression(C=1.0, solver="minibatch", optimizer="adam",
                                       learning_rate=0.01, batch_size=50, max_iter=40,
-                                      random_state=0).fit(_chunked(Xs, 700), _chunked(y, 700))
+                                      random_state=0).fit(chunked(Xs, 700), chunked(y, 700))
     assert_close_to_scale(streamed.coef_, exact.coef_, 0.05)
     # the log-likelihood of the streamed coefficients, from one more pass
     assert streamed.log_likelihood_ == pytest.approx(exact.log_likelihood_, rel=1e-3)

@@ -16,16 +16,13 @@ import warnings
 import numpy as np
 import pytest
 
+from chunking import chunked
 from tolerance import assert_close_to_scale
 
 da = pytest.importorskip("dask.array")
 
 from fromscratch.exceptions import ConvergenceWarning  # noqa: E402
 from fromscratch.nn import MLPClassifier, MLPRegressor  # noqa: E402
-
-
-def _chunked(a, chunks):
-    return da.from_array(a, chunks=(chunks,) + a.shape[1:])
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +60,9 @@ def test_fit_on_dask_equals_the_in_memory_fit_without_shuffling(data, kind, weig
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         in_memory = _make(kind).fit(X, target, sample_weight=weights)
-        on_dask = _make(kind).fit(_chunked(X, CHUNKS), _chunked(target, CHUNKS),
+        on_dask = _make(kind).fit(chunked(X, CHUNKS), chunked(target, CHUNKS),
                                   sample_weight=None if weights is None
-                                  else _chunked(weights, CHUNKS))
+                                  else chunked(weights, CHUNKS))
     _assert_same_network(on_dask, in_memory)
     assert on_dask.n_iter_ == in_memory.n_iter_
     assert on_dask.t_ == in_memory.t_
@@ -73,7 +70,7 @@ def test_fit_on_dask_equals_the_in_memory_fit_without_shuffling(data, kind, weig
     if kind == "classifier":
         assert list(on_dask.classes_) == ["a", "b", "c"]
     # predictions on a Dask array are lazy, with X's row chunks
-    lazy = on_dask.predict(_chunked(X, CHUNKS))
+    lazy = on_dask.predict(chunked(X, CHUNKS))
     assert isinstance(lazy, da.Array) and lazy.chunks[0] == CHUNKS
     assert np.array_equal(lazy.compute(), in_memory.predict(X))
 
@@ -98,7 +95,7 @@ def test_partial_fit_calls_are_fit_epochs(data, kind):
     # the same calls on a Dask array (each a pass over its blocks) give the same network
     on_dask = _make(kind)
     for _ in range(3):
-        on_dask.partial_fit(_chunked(X, CHUNKS), _chunked(target, CHUNKS), **extra)
+        on_dask.partial_fit(chunked(X, CHUNKS), chunked(target, CHUNKS), **extra)
     _assert_same_network(on_dask, three_epochs)
 
 
@@ -122,17 +119,17 @@ def test_shuffled_fit_on_dask_is_reproducible_and_learns(data):
     chunks = (150, 150, 150, 150)
     params = dict(hidden_layer_sizes=(16,), batch_size=25, learning_rate_init=0.01,
                   max_iter=300, random_state=3)
-    first = MLPClassifier(**params).fit(_chunked(X, chunks), _chunked(labels, chunks))
-    again = MLPClassifier(**params).fit(_chunked(X, chunks), _chunked(labels, chunks))
+    first = MLPClassifier(**params).fit(chunked(X, chunks), chunked(labels, chunks))
+    again = MLPClassifier(**params).fit(chunked(X, chunks), chunked(labels, chunks))
     _assert_same_network(first, again, 0.0)
     other_seed = MLPClassifier(**{**params, "random_state": 4}).fit(
-        _chunked(X, chunks), _chunked(labels, chunks))
+        chunked(X, chunks), chunked(labels, chunks))
     assert not np.array_equal(first.coefs_[0], other_seed.coefs_[0])
     in_memory = MLPClassifier(**params).fit(X, labels)
     # not the same batches, the same quality: within 3 points of accuracy of the in-memory fit
     assert first.score(X, labels) >= in_memory.score(X, labels) - 0.03 >= 0.85
     assert first.n_iter_ < 300  # stopped by the in-memory rule
-    proba = first.predict_proba(_chunked(X, chunks))
+    proba = first.predict_proba(chunked(X, chunks))
     assert proba.chunks == (chunks, (3,))
     np.testing.assert_allclose(proba.compute().sum(axis=1), 1.0, rtol=1e-12)
 
@@ -141,7 +138,7 @@ def test_fit_on_dask_warns_when_max_iter_runs_out(data):
     X, y, _, _ = data
     with pytest.warns(ConvergenceWarning, match="max_iter=2 epochs") as record:
         MLPRegressor(hidden_layer_sizes=(4,), max_iter=2, random_state=0).fit(
-            _chunked(X, CHUNKS), _chunked(y, CHUNKS))
+            chunked(X, CHUNKS), chunked(y, CHUNKS))
     assert record[0].filename == __file__  # the warning points at the caller's fit
 
 
@@ -150,10 +147,10 @@ def test_several_outputs_stream(data):
     Y = np.column_stack([y, -2 * y])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        on_dask = _make("regressor").fit(_chunked(X, CHUNKS), _chunked(Y, CHUNKS))
+        on_dask = _make("regressor").fit(chunked(X, CHUNKS), chunked(Y, CHUNKS))
         in_memory = _make("regressor").fit(X, Y)
     _assert_same_network(on_dask, in_memory)
-    assert on_dask.predict(_chunked(X, CHUNKS)).compute().shape == (600, 2)
+    assert on_dask.predict(chunked(X, CHUNKS)).compute().shape == (600, 2)
     with pytest.raises(ValueError, match="y has 1 outputs, but MLPRegressor has 2"):
         on_dask.partial_fit(X, y)
 
@@ -173,7 +170,7 @@ def test_partial_fit_classes_contract(data):
     bad[450] = "z"
     before = copy.deepcopy(model.coefs_)
     with pytest.raises(ValueError, match="450"):
-        model.partial_fit(_chunked(X, CHUNKS), _chunked(bad, CHUNKS))
+        model.partial_fit(chunked(X, CHUNKS), chunked(bad, CHUNKS))
     assert all(np.array_equal(a, b) for a, b in zip(model.coefs_, before, strict=True))
     assert model.n_iter_ == 2
 
@@ -184,12 +181,12 @@ def test_a_failed_pass_leaves_the_estimator_as_it_was(data):
     bad[550, 2] = np.nan
     model = _make("regressor")
     with pytest.raises(ValueError, match="rows 300–599"):
-        model.fit(_chunked(bad, CHUNKS), _chunked(y, CHUNKS))
+        model.fit(chunked(bad, CHUNKS), chunked(y, CHUNKS))
     assert not hasattr(model, "coefs_")
     model.partial_fit(X, y)
     before = copy.deepcopy(model.coefs_)
     with pytest.raises(ValueError, match="rows 300–599"):
-        model.partial_fit(_chunked(bad, CHUNKS), _chunked(y, CHUNKS))
+        model.partial_fit(chunked(bad, CHUNKS), chunked(y, CHUNKS))
     assert all(np.array_equal(a, b) for a, b in zip(model.coefs_, before, strict=True))
     assert model.n_iter_ == 1
     with pytest.raises(ValueError, match="X has 3 features, but MLPRegressor is expecting 4"):
@@ -199,21 +196,21 @@ def test_a_failed_pass_leaves_the_estimator_as_it_was(data):
 def test_streaming_refuses_early_stopping_and_bad_chunks(data):
     X, y, labels, w = data
     with pytest.raises(ValueError, match="early_stopping"):
-        MLPRegressor(early_stopping=True).fit(_chunked(X, CHUNKS), _chunked(y, CHUNKS))
+        MLPRegressor(early_stopping=True).fit(chunked(X, CHUNKS), chunked(y, CHUNKS))
     with pytest.raises(ValueError, match="early_stopping"):
         MLPRegressor(early_stopping=True).partial_fit(X, y)
     with pytest.raises(ValueError, match="rechunk"):
-        MLPRegressor().fit(da.from_array(X, chunks=(300, 2)), _chunked(y, (300, 300)))
+        MLPRegressor().fit(da.from_array(X, chunks=(300, 2)), chunked(y, (300, 300)))
     with pytest.raises(ValueError, match="y's row chunks .* differ .*rechunk"):
-        MLPRegressor().fit(_chunked(X, CHUNKS), _chunked(y, (300, 300)))
+        MLPRegressor().fit(chunked(X, CHUNKS), chunked(y, (300, 300)))
     with pytest.raises(ValueError, match="sample_weight's row chunks .* differ .*rechunk"):
-        MLPClassifier().fit(_chunked(X, CHUNKS), _chunked(labels, CHUNKS),
-                            sample_weight=_chunked(w, (300, 300)))
+        MLPClassifier().fit(chunked(X, CHUNKS), chunked(labels, CHUNKS),
+                            sample_weight=chunked(w, (300, 300)))
     negative = w.copy()
     negative[10] = -1.0
     with pytest.raises(ValueError, match="sample_weight has negative values in the block of "
                                          "rows 0–199"):
-        MLPClassifier().fit(_chunked(X, CHUNKS), _chunked(labels, CHUNKS),
-                            sample_weight=_chunked(negative, CHUNKS))
+        MLPClassifier().fit(chunked(X, CHUNKS), chunked(labels, CHUNKS),
+                            sample_weight=chunked(negative, CHUNKS))
     with pytest.raises(ValueError, match="only one class"):
-        MLPClassifier().fit(_chunked(X, CHUNKS), _chunked(np.full(600, "a"), CHUNKS))
+        MLPClassifier().fit(chunked(X, CHUNKS), chunked(np.full(600, "a"), CHUNKS))

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pytest
 
+from chunking import chunked
 from tolerance import assert_close_to_scale
 
 da = pytest.importorskip("dask.array")
@@ -21,18 +22,13 @@ from fromscratch.datasets import make_linear  # noqa: E402
 from fromscratch.exceptions import ConvergenceWarning, DivergenceError  # noqa: E402
 from fromscratch.linear_model import LinearRegression  # noqa: E402
 
-
-def _chunked(a, chunks):
-    return da.from_array(a, chunks=(chunks,) + a.shape[1:])
-
-
 # -- the batches of a pass ----------------------------------------------------------------------
 
 
 def test_a_pass_visits_every_row_once_block_by_block():
     rows = np.arange(103.0)
     chunks = (40, 40, 23)
-    rb = blocks.row_blocks(_chunked(rows.reshape(-1, 1), chunks), _chunked(rows, chunks))
+    rb = blocks.row_blocks(chunked(rows.reshape(-1, 1), chunks), chunked(rows, chunks))
     rng = np.random.default_rng(0)
     first = [b[1] for b in blocks.iter_batches(rb, 16, rng)]
     second = [b[1] for b in blocks.iter_batches(rb, 16, rng)]
@@ -52,7 +48,7 @@ def test_a_pass_visits_every_row_once_block_by_block():
 
 
 def test_prepare_runs_once_per_block_with_its_rows():
-    rb = blocks.row_blocks(_chunked(np.zeros((10, 1)), (3, 3, 4)))
+    rb = blocks.row_blocks(chunked(np.zeros((10, 1)), (3, 3, 4)))
     calls = []
 
     def prepare(start, stop, arrays):
@@ -106,12 +102,12 @@ def test_partial_fit_on_pieces_and_on_blocks_reaches_least_squares(regression):
     for start in range(0, len(X), 1000):  # data arriving in pieces
         model.partial_fit(X[start:start + 1000], y[start:start + 1000])
     for _ in range(3):  # then passes over a Dask array
-        model.partial_fit(_chunked(X, 700), _chunked(y, 700))
+        model.partial_fit(chunked(X, 700), chunked(y, 700))
     assert_close_to_scale(model.coef_, exact.coef_, 0.02)
     assert abs(model.intercept_ - exact.intercept_) < 0.02
     assert model.t_ == 4 * len(X) and model.n_iter_ == 7
-    predictions = model.predict(_chunked(X, 700))
-    assert predictions.chunks[0] == _chunked(X, 700).chunks[0]
+    predictions = model.predict(chunked(X, 700))
+    assert predictions.chunks[0] == chunked(X, 700).chunks[0]
 
 
 def test_partial_fit_after_fit_continues_from_the_fitted_coefficients(regression):
@@ -141,7 +137,7 @@ def test_a_failed_partial_fit_changes_nothing(regression):
     bad[2345, 2] = np.nan
     with pytest.raises(ValueError, match="X contains NaN or infinity in the block of rows "
                                          "2000–2999 \\(first at row 2345\\)"):
-        model.partial_fit(_chunked(bad, 1000), _chunked(y, 1000))
+        model.partial_fit(chunked(bad, 1000), chunked(y, 1000))
     assert np.array_equal(model.coef_, before[0]) and model.intercept_ == before[1]
     assert model.t_ == before[2]
     assert np.array_equal(model._stream.w.data, before[3])

@@ -15,6 +15,7 @@ import warnings
 import numpy as np
 import pytest
 
+from chunking import CHUNKINGS, chunked
 from tolerance import assert_close_to_scale
 
 da = pytest.importorskip("dask.array")
@@ -27,12 +28,6 @@ from fromscratch.linear_model import (  # noqa: E402
     LogisticRegression,
     Ridge,
 )
-
-CHUNKINGS = [(250, 250, 250, 250), (300, 1, 199, 500), (1000,)]
-
-
-def _chunked(a, chunks):
-    return da.from_array(a, chunks=(chunks,) + a.shape[1:])
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +67,8 @@ EXACT = [
 def test_weighted_exact_solvers_equal_the_in_memory_fit(data, chunks, make, dask_weights):
     X, Y, w, _, _ = data
     y = Y[:, 0]
-    weights = _chunked(w, chunks) if dask_weights else w
-    on_dask = make().fit(_chunked(X, chunks), _chunked(y, chunks), sample_weight=weights)
+    weights = chunked(w, chunks) if dask_weights else w
+    on_dask = make().fit(chunked(X, chunks), chunked(y, chunks), sample_weight=weights)
     in_memory = make().fit(X, y, sample_weight=w)
     _assert_same_fit(on_dask, in_memory, 1e-10)
     # not the unweighted answer: the weights matter by far more than the tolerance
@@ -88,8 +83,8 @@ def test_weighted_exact_solvers_equal_the_in_memory_fit(data, chunks, make, dask
 def test_weighted_fits_of_several_targets(data, make):
     X, Y, w, _, _ = data
     chunks = (300, 1, 199, 500)
-    on_dask = make().fit(_chunked(X, chunks), _chunked(Y, chunks),
-                         sample_weight=_chunked(w, chunks))
+    on_dask = make().fit(chunked(X, chunks), chunked(Y, chunks),
+                         sample_weight=chunked(w, chunks))
     in_memory = make().fit(X, Y, sample_weight=w)
     assert on_dask.coef_.shape == (2, 5)
     _assert_same_fit(on_dask, in_memory, 1e-10)
@@ -103,8 +98,8 @@ def test_weighted_fits_of_several_targets(data, make):
 def test_weighted_lasso_and_elastic_net_equal_the_in_memory_fit(data, chunks, make):
     X, Y, w, _, _ = data
     y = Y[:, 0]
-    on_dask = make().fit(_chunked(X, chunks), _chunked(y, chunks),
-                         sample_weight=_chunked(w, chunks))
+    on_dask = make().fit(chunked(X, chunks), chunked(y, chunks),
+                         sample_weight=chunked(w, chunks))
     in_memory = make().fit(X, y, sample_weight=w)
     _assert_same_fit(on_dask, in_memory, 1e-8)
 
@@ -119,7 +114,7 @@ def test_weighted_lasso_and_elastic_net_equal_the_in_memory_fit(data, chunks, ma
 def test_weighted_newton_equals_the_in_memory_fit(data, chunks, params):
     X, _, w, labels, _ = data
     on_dask = LogisticRegression(tol=1e-12, **params).fit(
-        _chunked(X, chunks), _chunked(labels, chunks), sample_weight=_chunked(w, chunks))
+        chunked(X, chunks), chunked(labels, chunks), sample_weight=chunked(w, chunks))
     in_memory = LogisticRegression(tol=1e-12, **params).fit(X, labels, sample_weight=w)
     _assert_same_fit(on_dask, in_memory, 1e-10)
     assert on_dask.n_iter_ == in_memory.n_iter_
@@ -137,7 +132,7 @@ def test_weighted_multinomial_newton_and_lbfgs(data):
     for solver, rtol in (("newton", 1e-10), ("lbfgs", 1e-6)):
         params = dict(solver=solver, tol=1e-10, max_iter=1000, class_weight="balanced")
         on_dask = LogisticRegression(**params).fit(
-            _chunked(X, chunks), _chunked(three, chunks), sample_weight=_chunked(w, chunks))
+            chunked(X, chunks), chunked(three, chunks), sample_weight=chunked(w, chunks))
         in_memory = LogisticRegression(**params).fit(X, three, sample_weight=w)
         assert on_dask.coef_.shape == (3, 5)
         _assert_same_fit(on_dask, in_memory, rtol)
@@ -154,15 +149,15 @@ def test_weighted_streamed_linear_fit_rescales_the_weights(data):
     chunks = (250, 250, 250, 250)
     params = dict(solver="minibatch", batch_size=50, learning_rate=0.01, max_iter=60, tol=None,
                   random_state=0)
-    plain = LinearRegression(**params).fit(_chunked(Xs, chunks), _chunked(y, chunks))
-    constant = LinearRegression(**params).fit(_chunked(Xs, chunks), _chunked(y, chunks),
-                                              sample_weight=_chunked(np.full(1000, 7.0), chunks))
+    plain = LinearRegression(**params).fit(chunked(Xs, chunks), chunked(y, chunks))
+    constant = LinearRegression(**params).fit(chunked(Xs, chunks), chunked(y, chunks),
+                                              sample_weight=chunked(np.full(1000, 7.0), chunks))
     assert_close_to_scale(constant.coef_, plain.coef_, 1e-12)
 
     # inverse-variance weights: the weighted solution differs from the plain one
     v = np.where(np.arange(1000) % 2 == 0, 100.0, 1 / 9)
-    streamed = LinearRegression(**params).fit(_chunked(Xs, chunks), _chunked(y, chunks),
-                                              sample_weight=_chunked(v, chunks))
+    streamed = LinearRegression(**params).fit(chunked(Xs, chunks), chunked(y, chunks),
+                                              sample_weight=chunked(v, chunks))
     exact = LinearRegression().fit(Xs, y, sample_weight=v)
     unweighted = LinearRegression().fit(Xs, y)
     assert np.abs(streamed.coef_ - exact.coef_).max() < 0.5 * np.abs(
@@ -179,7 +174,7 @@ def test_weighted_streamed_logistic_fit_and_partial_fit(data):
     params = dict(solver="minibatch", batch_size=20, learning_rate=0.05, max_iter=80,
                   tol=None, random_state=0, C=10.0)
     streamed = LogisticRegression(**params).fit(
-        _chunked(Xs, chunks), _chunked(labels, chunks), sample_weight=_chunked(w, chunks))
+        chunked(Xs, chunks), chunked(labels, chunks), sample_weight=chunked(w, chunks))
     exact = LogisticRegression(C=10.0).fit(Xs, labels, sample_weight=w)
     assert_close_to_scale(streamed.coef_, exact.coef_, 0.1)
 
@@ -187,8 +182,8 @@ def test_weighted_streamed_logistic_fit_and_partial_fit(data):
     with pytest.raises(ValueError, match="class_weight='balanced'.*partial_fit"):
         LogisticRegression(class_weight="balanced").partial_fit(Xs, labels, classes=[0, 1])
     weighted = LogisticRegression(random_state=0, class_weight={1: 2.0}).partial_fit(
-        _chunked(Xs, chunks), _chunked(labels, chunks), classes=[0, 1],
-        sample_weight=_chunked(w, chunks))
+        chunked(Xs, chunks), chunked(labels, chunks), classes=[0, 1],
+        sample_weight=chunked(w, chunks))
     assert np.all(np.isfinite(weighted.coef_))
 
 
@@ -209,13 +204,13 @@ BAD_WEIGHT_FITS = [
 def test_weights_with_other_row_chunks_are_refused_naming_rechunk(data, fit):
     X, Y, w, _, _ = data
     with pytest.raises(ValueError, match=r"sample_weight's row chunks .* differ .*rechunk"):
-        fit(_chunked(X, (500, 500)), _chunked(Y[:, 0], (500, 500)), _chunked(w, (400, 600)))
+        fit(chunked(X, (500, 500)), chunked(Y[:, 0], (500, 500)), chunked(w, (400, 600)))
 
 
 @pytest.mark.parametrize("fit", BAD_WEIGHT_FITS)
 def test_bad_weights_are_refused_by_name(data, fit):
     X, Y, w, _, _ = data
-    Xd, yd = _chunked(X, (500, 500)), _chunked(Y[:, 0], (500, 500))
+    Xd, yd = chunked(X, (500, 500)), chunked(Y[:, 0], (500, 500))
     with pytest.raises(ValueError, match="sample_weight has 999 rows but X has 1000"):
         fit(Xd, yd, w[:-1])
     with pytest.raises(ValueError, match=r"sample_weight must have shape \(n_samples,\)"):
@@ -224,12 +219,12 @@ def test_bad_weights_are_refused_by_name(data, fit):
     bad[700] = -1.0
     with pytest.raises(ValueError, match="sample_weight has negative values in the block of "
                                          "rows 500–999"):
-        fit(Xd, yd, _chunked(bad, (500, 500)))
+        fit(Xd, yd, chunked(bad, (500, 500)))
     bad[700] = np.nan
     with pytest.raises(ValueError, match="sample_weight.*rows 500–999"):
-        fit(Xd, yd, _chunked(bad, (500, 500)))
+        fit(Xd, yd, chunked(bad, (500, 500)))
     with pytest.raises(ValueError, match="sample_weight sums to 0|classes? .*positive weight"):
-        fit(Xd, yd, _chunked(np.zeros(1000), (500, 500)))
+        fit(Xd, yd, chunked(np.zeros(1000), (500, 500)))
 
 
 def test_a_failed_weighted_fit_stores_nothing(data):
@@ -239,8 +234,8 @@ def test_a_failed_weighted_fit_stores_nothing(data):
     for estimator, y in ((LinearRegression(), Y[:, 0]), (Ridge(), Y[:, 0]),
                          (LogisticRegression(), labels)):
         with pytest.raises(ValueError, match="rows 500–999"):
-            estimator.fit(_chunked(X, (500, 500)), _chunked(y, (500, 500)),
-                          sample_weight=_chunked(bad, (500, 500)))
+            estimator.fit(chunked(X, (500, 500)), chunked(y, (500, 500)),
+                          sample_weight=chunked(bad, (500, 500)))
         assert not hasattr(estimator, "coef_")
 
 
@@ -250,5 +245,5 @@ def test_weights_that_leave_one_class_are_refused(data):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         with pytest.raises(ValueError, match="class"):
-            LogisticRegression().fit(_chunked(X, (500, 500)), _chunked(labels, (500, 500)),
-                                     sample_weight=_chunked(only_ones, (500, 500)))
+            LogisticRegression().fit(chunked(X, (500, 500)), chunked(labels, (500, 500)),
+                                     sample_weight=chunked(only_ones, (500, 500)))
