@@ -93,9 +93,9 @@ def plot_reduction_tree(trees: Sequence[tuple[int, int]] = ((4, 2), (20, 8))):
         ax.set_ylim(-1.4, len(levels) - 0.5)
         for side in ("top", "right", "bottom"):
             ax.spines[side].set_visible(False)
-        ax.set_title(f"{n_blocks} blocks merged {split_every} at a time: "
-                     f"{len(levels) - 1} level{'s' if len(levels) > 2 else ''} of merges",
-                     fontsize=10)
+        merges = len(levels) - 1
+        ax.set_title(f"{n_blocks} block{'s' if n_blocks != 1 else ''} merged {split_every} at "
+                     f"a time: {merges} level{'s' if merges != 1 else ''} of merges", fontsize=10)
     return fig
 
 
@@ -159,8 +159,8 @@ def plot_passes(passes: Mapping[str, float], *, curves: Mapping[str, Any] | None
     if not passes:
         raise ValueError("passes must name at least one fit.")
     ncols = 1 if curves is None else 2
-    fig, axes = new_figure(ncols, width=5.4 * ncols + 1.0, height=max(3.0, 0.45 * len(passes)
-                                                                       + 1.6))
+    height = max(3.8 if curves is not None else 2.6, 0.4 * len(passes) + 1.4)
+    fig, axes = new_figure(ncols, width=5.4 * ncols + 1.0, height=height)
     bars = axes if curves is None else axes[1]
     if curves is not None:
         if optimum is None:
@@ -190,10 +190,10 @@ def plot_passes(passes: Mapping[str, float], *, curves: Mapping[str, Any] | None
 
 
 def plot_streaming(loss_curve: Any, optimum: float, *, predicted_excess: float | None = None,
-                   distances: Any = None):
-    r"""Streaming SGD: the mean mini-batch loss of every pass against the exact optimum
-    :math:`f^*` (left), and the distance of the coefficients to the exact solution after each
-    ``partial_fit`` call (right, when ``distances`` is given).
+                   distances: Any = None, predicted_distance: float | None = None):
+    r"""Streaming SGD: the gap of each pass's mean mini-batch loss to the exact optimum
+    :math:`f^*` (left, log scale), and the distance of the coefficients to the exact solution
+    after each ``partial_fit`` call (right, when ``distances`` is given).
 
     Parameters
     ----------
@@ -202,36 +202,47 @@ def plot_streaming(loss_curve: Any, optimum: float, *, predicted_excess: float |
     optimum : float
         :math:`f^*`, the objective of the exact least-squares solution.
     predicted_excess : float, optional
-        The stationary excess :math:`\mathbb E f(\theta) - f^*` of constant-step SGD, drawn as
-        a band above :math:`f^*`.
+        The stationary excess :math:`\mathbb E f(\theta) - f^*` of constant-step SGD, drawn
+        dashed. Gaps at or below 0 (noise) are drawn at a hundredth of it.
     distances : array-like of shape (calls,), optional
         :math:`\|\theta_t - \theta^*\|` after each ``partial_fit`` call.
+    predicted_distance : float, optional
+        The stationary :math:`\sqrt{\mathbb E\|\theta - \theta^*\|^2}`, drawn dashed.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    from matplotlib.ticker import MaxNLocator
+
     curve = check_array(loss_curve, name="loss_curve", ensure_2d=False).reshape(-1)
     f_star = check_scalar(optimum, "optimum")
     ncols = 1 if distances is None else 2
     fig, axes = new_figure(ncols, width=5.4 * ncols, height=4.0)
     left = axes if distances is None else axes[0]
-    passes = np.arange(1, curve.size + 1)
-    left.plot(passes, curve, marker="o", color="tab:blue", label="mean batch loss of the pass")
-    left.axhline(f_star, color="k", ls="--", lw=1, label="f* (exact least squares)")
+    floor = (8 * np.finfo(np.float64).eps * max(abs(f_star), 1e-300) if predicted_excess is None
+             else 0.01 * float(predicted_excess))
+    left.semilogy(np.arange(1, curve.size + 1), np.maximum(curve - f_star, floor), marker="o",
+                  color="tab:blue", label="mean batch loss of the pass − f*")
     if predicted_excess is not None:
-        left.axhspan(f_star, f_star + float(predicted_excess), color="tab:green", alpha=0.2,
-                     label="f* + predicted SGD noise floor")
-    left.set_yscale("log")
-    left.set(xlabel="pass over the blocks (epoch)", ylabel="½ · mean squared residual",
+        left.axhline(float(predicted_excess), color="tab:green", ls="--", lw=1.2,
+                     label="predicted noise floor η σ² tr(H) / (4|B|)")
+    left.set(xlabel="pass over the blocks (epoch)", ylabel="gap to f* (exact least squares)",
              title="fit(solver='minibatch') on the lazy array")
     left.grid(True, alpha=0.3)
     left.legend(loc="best", fontsize=8)
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
     if distances is not None:
         right = axes[1]
         distance = check_array(distances, name="distances", ensure_2d=False).reshape(-1)
-        right.semilogy(np.arange(1, distance.size + 1), distance, marker="o", color="tab:red")
+        right.semilogy(np.arange(1, distance.size + 1), distance, marker="o", color="tab:red",
+                       label="‖θ − θ*‖ after the call")
+        if predicted_distance is not None:
+            right.axhline(float(predicted_distance), color="tab:green", ls="--", lw=1.2,
+                          label="predicted √(η σ² (p + 1) / (2|B|))")
         right.set(xlabel="partial_fit call (one pass each)", ylabel="‖θ − θ*‖",
                   title="partial_fit: one more pass per call")
         right.grid(True, alpha=0.3)
+        right.legend(loc="best", fontsize=8)
+        right.xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig
