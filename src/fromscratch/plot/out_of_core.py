@@ -189,6 +189,20 @@ def plot_passes(passes: Mapping[str, float], *, curves: Mapping[str, Any] | None
     return fig
 
 
+def _log_panel(ax: Any, values: np.ndarray, color: str, label: str, predicted: float | None,
+               predicted_label: str, **labels: str) -> None:
+    """One value per pass or call on a log scale, with its predicted level dashed."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.semilogy(np.arange(1, values.size + 1), values, marker="o", color=color, label=label)
+    if predicted is not None:
+        ax.axhline(float(predicted), color="tab:green", ls="--", lw=1.2, label=predicted_label)
+    ax.set(**labels)
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="best", fontsize=8)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
 def plot_streaming(loss_curve: Any, optimum: float, *, predicted_excess: float | None = None,
                    distances: Any = None, predicted_distance: float | None = None):
     r"""Streaming SGD: the gap of each pass's mean mini-batch loss to the exact optimum
@@ -213,36 +227,21 @@ def plot_streaming(loss_curve: Any, optimum: float, *, predicted_excess: float |
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.ticker import MaxNLocator
-
     curve = check_array(loss_curve, name="loss_curve", ensure_2d=False).reshape(-1)
     f_star = check_scalar(optimum, "optimum")
     ncols = 1 if distances is None else 2
     fig, axes = new_figure(ncols, width=5.4 * ncols, height=4.0)
-    left = axes if distances is None else axes[0]
     floor = (8 * np.finfo(np.float64).eps * max(abs(f_star), 1e-300) if predicted_excess is None
              else 0.01 * float(predicted_excess))
-    left.semilogy(np.arange(1, curve.size + 1), np.maximum(curve - f_star, floor), marker="o",
-                  color="tab:blue", label="mean batch loss of the pass − f*")
-    if predicted_excess is not None:
-        left.axhline(float(predicted_excess), color="tab:green", ls="--", lw=1.2,
-                     label="predicted noise floor η σ² tr(H) / (4|B|)")
-    left.set(xlabel="pass over the blocks (epoch)", ylabel="gap to f* (exact least squares)",
-             title="fit(solver='minibatch') on the lazy array")
-    left.grid(True, alpha=0.3)
-    left.legend(loc="best", fontsize=8)
-    left.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _log_panel(axes if distances is None else axes[0], np.maximum(curve - f_star, floor),
+               "tab:blue", "mean batch loss of the pass − f*", predicted_excess,
+               "predicted noise floor η σ² tr(H) / (4|B|)",
+               xlabel="pass over the blocks (epoch)", ylabel="gap to f* (exact least squares)",
+               title="fit(solver='minibatch') on the lazy array")
     if distances is not None:
-        right = axes[1]
         distance = check_array(distances, name="distances", ensure_2d=False).reshape(-1)
-        right.semilogy(np.arange(1, distance.size + 1), distance, marker="o", color="tab:red",
-                       label="‖θ − θ*‖ after the call")
-        if predicted_distance is not None:
-            right.axhline(float(predicted_distance), color="tab:green", ls="--", lw=1.2,
-                          label="predicted √(η σ² (p + 1) / (2|B|))")
-        right.set(xlabel="partial_fit call (one pass each)", ylabel="‖θ − θ*‖",
-                  title="partial_fit: one more pass per call")
-        right.grid(True, alpha=0.3)
-        right.legend(loc="best", fontsize=8)
-        right.xaxis.set_major_locator(MaxNLocator(integer=True))
+        _log_panel(axes[1], distance, "tab:red", "‖θ − θ*‖ after the call", predicted_distance,
+                   "predicted √(η σ² (p + 1) / (2|B|))",
+                   xlabel="partial_fit call (one pass each)", ylabel="‖θ − θ*‖",
+                   title="partial_fit: one more pass per call")
     return fig
