@@ -31,7 +31,7 @@ FIGURE_J4 = ("Streaming mini-batch SGD on a lazy array. Left: the gap of each pa
 CHECK_J4 = "streamed least squares: excess objective f(θ) − f*"
 HEADING_J5 = "A run on a lazy array, checked against the fit in memory"
 FIGURE_J5 = ("Passes over X of every fit of the verification table: one for the "
-             "statistics-based fits, one per Newton step, one per L-BFGS evaluation.")
+             "statistics-based fits, one or two per Newton step, one per L-BFGS evaluation.")
 CHECK_J5 = "LinearRegression(solver='qr') on the lazy array"
 
 
@@ -83,6 +83,12 @@ class Verification:
 
 def _parameters(model: Any) -> np.ndarray:
     return np.r_[np.ravel(model.coef_), np.ravel(model.intercept_)]
+
+
+def _scientific(x: float) -> str:
+    """``x`` in TeX's scientific notation, three significant digits: 2.16 \\times 10^{-4}."""
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{mantissa} \\times 10^{{{int(exponent)}}}"
 
 
 def _norm(v: np.ndarray) -> float:
@@ -261,7 +267,7 @@ def _streaming_run(ch) -> None:
         f"standard normal features, so $H \\approx I$): `LinearRegression(solver='minibatch', "
         f"learning_rate={eta}, batch_size={batch})` for {epochs} passes, and a second model "
         "fed by four `partial_fit` calls on the same lazy array. The predicted noise floor is "
-        f"$f - f^* \\approx {excess:.2e}$ and $\\|\\theta - \\theta^*\\| \\approx "
+        f"$f - f^* \\approx {_scientific(excess)}$ and $\\|\\theta - \\theta^*\\| \\approx "
         f"{distance:.3f}$."
     )
     ch.figure(plot_streaming(streamed.loss_curve_, f_star, predicted_excess=excess,

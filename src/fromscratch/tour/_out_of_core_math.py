@@ -194,12 +194,15 @@ def one_pass_statistics(ch, missing: str | None) -> None:
                                       for part in np.array_split(x, 10)]).variance[0])
         errors["naive"].append(abs(naive - reference) / reference)
         errors["merge"].append(abs(merged - reference) / reference)
-        rows.append([f"10^{int(np.log10(mean))}", naive, merged, reference])
+        rows.append([f"10^{int(np.log10(mean))}", f"{naive:.10f}", f"{merged:.10f}",
+                     f"{reference:.10f}"])
     ratio = means / np.std(noise)
     digits = {k: np.clip(-np.log10(np.maximum(v, eps)), 0, None) for k, v in errors.items()}
     predicted = -np.log10(eps) - 2 * np.log10(ratio)
-    ch.table(["mean", "naive E[x²] − E[x]²", "merged blocks", "NumPy two-pass np.var"],
-             rows, "The variance of mean + N(0, 1) noise (100,000 numbers, 10 blocks).")
+    ch.table(["mean", "naive E[x²] − E[x]²", "merged blocks", "NumPy two-pass np.var",
+              "correct digits: naive", "merged"],
+             [row + [digits["naive"][i], digits["merge"][i]] for i, row in enumerate(rows)],
+             "The variance of mean + N(0, 1) noise (100,000 numbers, 10 blocks).")
     ch.figure(plot_variance_digits(ratio, {"naive one-pass  E[x²] − E[x]²": digits["naive"],
                                            "merge of 10 blocks (Chan et al.)":
                                            digits["merge"]}, predicted=predicted), FIGURE_J2)
