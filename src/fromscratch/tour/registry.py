@@ -37,6 +37,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("optimizers", "ch_optimizers"),
     ChapterSpec("testfunctions", "ch_testfunctions"),
     ChapterSpec("nn", "ch_nn"),
+    ChapterSpec("out-of-core", "ch_out_of_core"),
     ChapterSpec("exercises", "ch_exercises"),
 )
 
