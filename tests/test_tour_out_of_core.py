@@ -32,8 +32,8 @@ def test_the_chapter_is_registered_after_the_model_chapters():
 
 
 def test_every_topic_has_its_section_figure_and_passing_check(chapter):
-    assert list(ch_out_of_core.TOPICS) == ["J1", "J2", "J3", "J4", "J5"]
-    _assert_topics_taught(chapter, ch_out_of_core.TOPICS)
+    assert list(ch_out_of_core.SECTIONS) == ["J1", "J2", "J3", "J4", "J5"]
+    _assert_topics_taught(chapter, ch_out_of_core.SECTIONS)
     failed = [(c.what, c.difference, c.tolerance, c.detail) for c in chapter.failed_checks]
     assert failed == []
     assert not [c for c in chapter.checks if c.passed is None]  # nothing skipped with Dask
@@ -101,7 +101,7 @@ def test_without_dask_the_chapter_says_so_and_skips_the_lazy_runs(monkeypatch):
     assert "benchmarks/bench_dask.py --big" in text
     # the identities on NumPy blocks still run, and every topic keeps its section
     checks = {c.what: c for c in ch.checks}
-    assert checks[ch_out_of_core.TOPICS["J1"]["check"]].passed
-    assert checks[ch_out_of_core.TOPICS["J2"]["check"]].passed
+    assert checks[ch_out_of_core.SECTIONS["J1"]["check"]].passed
+    assert checks[ch_out_of_core.SECTIONS["J2"]["check"]].passed
     headings = [b.payload for b in ch.blocks if b.kind == "heading"]
-    assert headings == [t["section"] for t in ch_out_of_core.TOPICS.values()]
+    assert headings == [t["section"] for t in ch_out_of_core.SECTIONS.values()]

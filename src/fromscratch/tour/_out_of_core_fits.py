@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-# The strings the chapter's topic table quotes (ch_out_of_core.TOPICS).
+# The strings the chapter's topic table quotes (ch_out_of_core.SECTIONS).
 HEADING_J3 = "Newton's method as map-reduce"
 FIGURE_J3 = ("Logistic regression on a lazy array. Left: the objective gap per iteration of "
              "Newton's method and L-BFGS, each evaluation answered by passes over the blocks. "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-# The strings the chapter's topic table quotes (ch_out_of_core.TOPICS).
+# The strings the chapter's topic table quotes (ch_out_of_core.SECTIONS).
 HEADING_J1 = "Why QR distributes: the R of stacked R's"
 FIGURE_J1 = ("Reduction trees. Left: four blocks merged two at a time, as in the derivation. "
              "Right: 20 blocks merged 8 at a time (the library's `SPLIT_EVERY`), as in the "
