@@ -53,7 +53,8 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_choice, check_sample_weight
+from fromscratch._param_validation import Options, Rule, flag
+from fromscratch._validation import check_sample_weight
 from fromscratch.linalg import HouseholderQR, lawson_hanson
 from fromscratch.linear_model._base import (
     ExactSolution,
@@ -64,7 +65,7 @@ from fromscratch.linear_model._base import (
     solve_normal_equations,
 )
 from fromscratch.linear_model._iterative import (
-    check_gradient_solver_params,
+    GRADIENT_SOLVER_PARAMETERS,
     least_squares_solver,
 )
 
@@ -225,6 +226,12 @@ class LinearRegression(LinearModel):
     """
 
     _multi_output = True  # y may have a column per target
+    _parameter_constraints: dict[str, Rule] = {
+        **LinearModel._parameter_constraints,
+        "solver": Options(*SOLVERS),
+        **GRADIENT_SOLVER_PARAMETERS,
+        "positive": flag,
+    }
 
     def __init__(
         self,
@@ -260,13 +267,9 @@ class LinearRegression(LinearModel):
         self.n_iter_no_change = n_iter_no_change
         self.positive = positive
 
-    def _check_params(self) -> Callable[..., dict[str, Any]]:
-        solver = check_choice(self.solver, "solver", tuple(SOLVERS))
-        if not isinstance(self.fit_intercept, (bool, np.bool_)):
-            raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
-        check_gradient_solver_params(self)
-        if not isinstance(self.positive, (bool, np.bool_)):
-            raise TypeError(f"positive must be a bool; got {self.positive!r}.")
+    def _solver(self) -> Callable[..., dict[str, Any]]:
+        """Validate the hyper-parameters; return the solve function they choose."""
+        solver = self._validate_params()["solver"]
         if self.positive:
             if solver != "qr":
                 raise ValueError(
@@ -283,7 +286,7 @@ class LinearRegression(LinearModel):
         ``y`` may have a column per target (exact solvers); ``sample_weight`` (shape
         (n_samples,), optional) weighs each squared error (module docstring).
         """
-        solve = self._check_params()
+        solve = self._solver()
         X, y = self._validate_fit(X, y)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
         fitted = {"solver_": self.solver, **solve(self, X, y, sample_weight)}
