@@ -98,6 +98,9 @@ class Options(Rule):
         self.description = "one of " + ", ".join(repr(c) for c in choices)
 
     def __call__(self, value: Any, name: str) -> str:
+        if not isinstance(value, str):  # the wrong kind of value (for AnyOf): a TypeError
+            raise TypeError(f"{name} must be {self.description}; got {type(value).__name__} "
+                            f"{value!r}.")
         return check_choice(value, name, self.choices)
 
     def invalid_values(self) -> tuple[Any, ...]:
