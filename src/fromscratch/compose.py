@@ -88,15 +88,17 @@ class _NamedParts:
         return super().set_params(**params) if params else self
 
 
-def _check_names(names: list[str], what: str) -> None:
+def _check_names(names: list[str], what: str, parameter: str) -> None:
     for name in names:
         if not isinstance(name, str) or "__" in name or not name:
             raise ValueError(
-                f"{what} names must be non-empty strings without '__'; got {name!r}."
+                f"{what} names in {parameter} must be non-empty strings without '__'; got "
+                f"{name!r}."
             )
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ValueError(f"{what} names must be unique; {duplicates} occur more than once.")
+        raise ValueError(f"{what} names in {parameter} must be unique; {duplicates} occur "
+                         "more than once.")
 
 
 def _auto_names(estimators: tuple) -> list[str]:
@@ -126,13 +128,13 @@ def _check_transformers(transformers: Any, name: str) -> Any:
             f"{name} must be a list of (name, transformer, columns) tuples; got "
             f"{transformers!r}."
         )
-    _check_names([part for part, _, _ in transformers], "Transformer")
+    _check_names([part for part, _, _ in transformers], "Transformer", name)
     for part, transformer, _ in transformers:
         if isinstance(transformer, str):
-            check_choice(transformer, f"transformer {part!r}", ("drop", "passthrough"))
+            check_choice(transformer, f"transformer {part!r} in {name}", ("drop", "passthrough"))
         elif not (hasattr(transformer, "fit") and hasattr(transformer, "transform")):
             raise TypeError(
-                f"Transformer {part!r} must have fit and transform, or be 'drop' or "
+                f"Transformer {part!r} in {name} must have fit and transform, or be 'drop' or "
                 f"'passthrough'; got {transformer!r}."
             )
     return transformers
@@ -406,17 +408,18 @@ def _check_steps(steps: Any, name: str) -> Any:
         raise TypeError(
             f"{name} must be a non-empty list of (name, estimator) tuples; got {steps!r}."
         )
-    _check_names([part for part, _ in steps], "Step")
+    _check_names([part for part, _ in steps], "Step", name)
     for part, step in steps[:-1]:
         if not _is_passthrough(step) and not (hasattr(step, "fit")
                                               and hasattr(step, "transform")):
             raise TypeError(
-                f"Step {part!r} is not last, so it must have fit and transform (or be "
+                f"Step {part!r} in {name} is not last, so it must have fit and transform (or be "
                 f"'passthrough'); got {step!r}."
             )
     final = steps[-1][1]
     if not _is_passthrough(final) and not hasattr(final, "fit"):
-        raise TypeError(f"The last step must have fit (or be 'passthrough'); got {final!r}.")
+        raise TypeError(f"The last step must have fit (or be 'passthrough'); {name}[-1] is "
+                        f"{final!r}.")
     return steps
 
 
@@ -513,6 +516,8 @@ class Pipeline(_NamedParts, BaseEstimator):
         return self.steps[index][1]
 
     def _split_fit_params(self, fit_params: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Validate the steps; route each ``"<step>__<param>"`` fit parameter to its step."""
+        self._validate_params()
         routed: dict[str, dict[str, Any]] = {name: {} for name, _ in self.steps}
         for key, value in fit_params.items():
             name, _, param = key.partition("__")
@@ -525,7 +530,6 @@ class Pipeline(_NamedParts, BaseEstimator):
         return routed
 
     def _fit_until_last(self, X: Any, y: Any, routed: dict[str, dict[str, Any]]) -> Any:
-        self._validate_params()
         for name, step in self.steps[:-1]:
             if not _is_passthrough(step):
                 X = _fit_transform(step, X, y, routed[name])
