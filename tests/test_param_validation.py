@@ -14,16 +14,7 @@ import numpy as np
 import pytest
 
 import fromscratch.nn  # noqa: F401 - defines the MLP estimators (the others come below)
-from fromscratch._param_validation import (
-    AnyOf,
-    Check,
-    InstanceOf,
-    Interval,
-    Options,
-    OrNone,
-    RandomState,
-    flag,
-)
+from fromscratch import _param_validation as rules
 from fromscratch.base import BaseEstimator, ClassifierMixin, clone
 from fromscratch.compose import ColumnTransformer, Pipeline
 from fromscratch.linear_model import ElasticNet, Lasso, Ridge
@@ -123,9 +114,9 @@ def test_fit_refuses_a_bad_value_naming_the_parameter(cls, name, value):
 
 
 def test_every_rule_lists_values_it_rejects():
-    rules = {(cls.__name__, name): rule for cls in ESTIMATORS
-             for name, rule in cls._parameter_constraints.items()}
-    for (owner, name), rule in rules.items():
+    declared = {(cls.__name__, name): rule for cls in ESTIMATORS
+                for name, rule in cls._parameter_constraints.items()}
+    for (owner, name), rule in declared.items():
         assert rule.invalid_values(), (owner, name)
         for value in rule.invalid_values():
             with pytest.raises((TypeError, ValueError)):
@@ -136,44 +127,44 @@ def test_every_rule_lists_values_it_rejects():
 
 
 def test_interval():
-    rule = Interval(int, 1)
+    rule = rules.Interval(int, 1)
     assert rule(3, "max_iter") == 3 and isinstance(rule(np.int64(3), "max_iter"), int)
     with pytest.raises(ValueError, match=r"^max_iter must be in \[1, inf\); got 0\.$"):
         rule(0, "max_iter")
     with pytest.raises(TypeError, match="max_iter must be a int, got the boolean True"):
         rule(True, "max_iter")
     assert rule.description == "an int in [1, inf)"
-    C = Interval(float, 0.0, closed="neither", allow_inf=True)
+    C = rules.Interval(float, 0.0, closed="neither", allow_inf=True)
     assert C(np.inf, "C") == np.inf and C.description == "a real number in (0, inf)"
     with pytest.raises(ValueError, match=r"C must be in \(0, inf\); got 0\.0"):
         C(0.0, "C")
     with pytest.raises(ValueError, match="closed must be one of"):
-        Interval(float, 0.0, closed="open")
-    assert Interval(float, 0.0, 1.0, closed="neither").invalid_values()[:2] == (0.0, 1.0)
-    assert Interval(float, 0.0, 1.0, closed="both").invalid_values()[:2] == (-1.0, 2.0)
+        rules.Interval(float, 0.0, closed="open")
+    assert rules.Interval(float, 0.0, 1.0, closed="neither").invalid_values()[:2] == (0.0, 1.0)
+    assert rules.Interval(float, 0.0, 1.0, closed="both").invalid_values()[:2] == (-1.0, 2.0)
 
 
 def test_options_boolean_and_instance_of():
-    rule = Options("cyclic", "random")
+    rule = rules.Options("cyclic", "random")
     with pytest.raises(ValueError, match="selection must be one of 'cyclic', 'random'; got "
                                          "'randon'. Did you mean 'random'"):
         rule("randon", "selection")
     with pytest.raises(TypeError, match="selection must be one of 'cyclic', 'random'; got int"):
         rule(3, "selection")
-    assert flag(np.bool_(True), "positive") is True
+    assert rules.flag(np.bool_(True), "positive") is True
     with pytest.raises(TypeError, match=r"positive must be True or False; got str 'yes' "
                                         r"\(positive must be a bool\)"):
-        flag("yes", "positive")
+        rules.flag("yes", "positive")
     with pytest.raises(TypeError, match="optimizer_params must be a dict; got list"):
-        InstanceOf(dict, "a dict")([1], "optimizer_params")
+        rules.InstanceOf(dict, "a dict")([1], "optimizer_params")
 
 
 def test_or_none_and_any_of():
-    tol = OrNone(Interval(float, 0.0))
+    tol = rules.OrNone(rules.Interval(float, 0.0))
     assert tol(None, "tol") is None and tol(1, "tol") == 1.0
     with pytest.raises(ValueError, match=r"tol must be in \[0, inf\)"):  # the inner message
         tol(-1.0, "tol")
-    batch_size = AnyOf(Options("auto"), Interval(int, 1))
+    batch_size = rules.AnyOf(rules.Options("auto"), rules.Interval(int, 1))
     assert batch_size("auto", "batch_size") == "auto" and batch_size(8, "batch_size") == 8
     # Only one rule takes the value's kind: its own, more precise message.
     with pytest.raises(ValueError, match=r"batch_size must be in \[1, inf\); got 0"):
@@ -187,9 +178,9 @@ def test_or_none_and_any_of():
 
 
 def test_check_and_random_state():
-    rule = Check(lambda value, name: value, "anything", invalid=(1,))
+    rule = rules.Check(lambda value, name: value, "anything", invalid=(1,))
     assert rule(5, "x") == 5 and rule.invalid_values() == (1,)
-    random_state = RandomState()
+    random_state = rules.RandomState()
     legacy = np.random.RandomState(0)
     before = legacy.get_state()[1].copy()
     assert random_state(legacy, "random_state") is legacy
