@@ -36,6 +36,7 @@ __all__ = [
     "Boolean",
     "decay_pair",
     "flag",
+    "is_int",
     "non_negative",
     "positive",
     "unit_interval",
