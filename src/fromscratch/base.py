@@ -1,6 +1,10 @@
 """The estimator contract shared by every model and transformer (scikit-learn's conventions).
 
 * ``__init__`` only stores hyper-parameters, under the same names as its arguments.
+* Each hyper-parameter has a rule in the class's table ``_parameter_constraints`` (name ->
+  rule, :mod:`fromscratch._param_validation`); a subclass extends its parent's table.
+  ``fit`` starts with :meth:`BaseEstimator._validate_params`, which checks them all; rules
+  that tie several parameters together are small explicit checks after it.
 * ``fit`` validates, learns state in attributes ending in ``_`` and returns ``self``.
 * ``get_params`` / ``set_params`` read and write hyper-parameters, so ``sklearn.base.clone``,
   ``Pipeline`` and ``GridSearchCV`` work with our estimators.
@@ -16,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._param_validation import Rule
 from fromscratch._validation import check_array, check_X_y, feature_names_of
 from fromscratch.exceptions import NotFittedError
 
@@ -69,7 +74,13 @@ def _clone_parts(value: Any) -> Any:
 
 
 class BaseEstimator:
-    """Base class: parameter introspection, ``repr``, and fit-time input bookkeeping."""
+    """Base class: parameter introspection and validation, ``repr``, and fit-time input
+    bookkeeping."""
+
+    #: Hyper-parameter name -> rule ``rule(value, name)`` returning the value validated
+    #: (:mod:`fromscratch._param_validation`). A subclass extends its parent's table:
+    #: ``_parameter_constraints = {**Parent._parameter_constraints, "alpha": ...}``.
+    _parameter_constraints: dict[str, Rule] = {}
 
     @classmethod
     def _param_names(cls) -> list[str]:
@@ -117,6 +128,16 @@ class BaseEstimator:
         for name, sub_params in nested.items():
             getattr(self, name).set_params(**sub_params)
         return self
+
+    def _validate_params(self) -> dict[str, Any]:
+        """Check every hyper-parameter against its rule; return the validated values by name.
+
+        Called at the start of ``fit`` (never in ``__init__``, so that ``set_params`` and
+        ``clone`` may store anything, as scikit-learn requires). A bad value raises
+        ``TypeError``/``ValueError`` naming the parameter, the value and what is allowed.
+        """
+        return {name: rule(getattr(self, name), name)
+                for name, rule in self._parameter_constraints.items()}
 
     def __repr__(self) -> str:
         defaults = {

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._available_if import AvailableIf, available_if
+from fromscratch._param_validation import Check, Options, Rule, flag
 from fromscratch._validation import (
     _to_ndarray,
     check_array,
@@ -87,15 +88,17 @@ class _NamedParts:
         return super().set_params(**params) if params else self
 
 
-def _check_names(names: list[str], what: str) -> None:
+def _check_names(names: list[str], what: str, parameter: str) -> None:
     for name in names:
         if not isinstance(name, str) or "__" in name or not name:
             raise ValueError(
-                f"{what} names must be non-empty strings without '__'; got {name!r}."
+                f"{what} names in {parameter} must be non-empty strings without '__'; got "
+                f"{name!r}."
             )
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        raise ValueError(f"{what} names must be unique; {duplicates} occur more than once.")
+        raise ValueError(f"{what} names in {parameter} must be unique; {duplicates} occur "
+                         "more than once.")
 
 
 def _auto_names(estimators: tuple) -> list[str]:
@@ -113,6 +116,28 @@ def _auto_names(estimators: tuple) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # ColumnTransformer
 # ---------------------------------------------------------------------------------------------
+
+
+def _check_transformers(transformers: Any, name: str) -> Any:
+    """``transformers``: a list of ``(name, transformer, columns)`` tuples, each transformer
+    with fit and transform or ``"drop"``/``"passthrough"``, under unique names."""
+    if not isinstance(transformers, (list, tuple)) or not all(
+        isinstance(t, tuple) and len(t) == 3 for t in transformers
+    ):
+        raise TypeError(
+            f"{name} must be a list of (name, transformer, columns) tuples; got "
+            f"{transformers!r}."
+        )
+    _check_names([part for part, _, _ in transformers], "Transformer", name)
+    for part, transformer, _ in transformers:
+        if isinstance(transformer, str):
+            check_choice(transformer, f"transformer {part!r} in {name}", ("drop", "passthrough"))
+        elif not (hasattr(transformer, "fit") and hasattr(transformer, "transform")):
+            raise TypeError(
+                f"Transformer {part!r} in {name} must have fit and transform, or be 'drop' or "
+                f"'passthrough'; got {transformer!r}."
+            )
+    return transformers
 
 
 class ColumnTransformer(_NamedParts, TransformerMixin, BaseEstimator):
@@ -149,6 +174,12 @@ class ColumnTransformer(_NamedParts, TransformerMixin, BaseEstimator):
     """
 
     _parts_attribute = "transformers"
+    _parameter_constraints: dict[str, Rule] = {
+        "transformers": Check(_check_transformers, "a list of (name, transformer, columns) "
+                              "tuples", invalid=("scaler", [("a", 1, [0])])),
+        "remainder": Options("drop", "passthrough"),
+        "verbose_feature_names_out": flag,
+    }
 
     def __init__(
         self,
@@ -205,25 +236,6 @@ class ColumnTransformer(_NamedParts, TransformerMixin, BaseEstimator):
             return X.iloc[:, index]
         return X[:, index]
 
-    def _validate_transformers(self) -> None:
-        if not isinstance(self.transformers, (list, tuple)) or not all(
-            isinstance(t, tuple) and len(t) == 3 for t in self.transformers
-        ):
-            raise TypeError(
-                "transformers must be a list of (name, transformer, columns) tuples; got "
-                f"{self.transformers!r}."
-            )
-        _check_names([name for name, _, _ in self.transformers], "Transformer")
-        for name, transformer, _ in self.transformers:
-            if isinstance(transformer, str):
-                check_choice(transformer, f"transformer {name!r}", ("drop", "passthrough"))
-            elif not (hasattr(transformer, "fit") and hasattr(transformer, "transform")):
-                raise TypeError(
-                    f"Transformer {name!r} must have fit and transform, or be 'drop' or "
-                    f"'passthrough'; got {transformer!r}."
-                )
-        check_choice(self.remainder, "remainder", ("drop", "passthrough"))
-
     @staticmethod
     def _as_array(X: Any) -> Any:
         """Keep DataFrames (names and column types); turn anything else into an ndarray."""
@@ -244,7 +256,7 @@ class ColumnTransformer(_NamedParts, TransformerMixin, BaseEstimator):
 
     def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
         """Fit every transformer on its columns and return the outputs side by side."""
-        self._validate_transformers()
+        self._validate_params()
         X = self._as_array(X)
         n_features = X.shape[1]
         self._record_features(X, np.empty((0, n_features)))  # records count and names
@@ -387,6 +399,30 @@ def _fit_transform(step: Any, X: Any, y: Any, params: dict[str, Any]) -> Any:
     return step.fit(X, y, **params).transform(X)
 
 
+def _check_steps(steps: Any, name: str) -> Any:
+    """``steps``: a non-empty list of ``(name, estimator)`` tuples under unique names, every
+    step but the last with fit and transform, the last with fit (or ``"passthrough"``)."""
+    if not isinstance(steps, (list, tuple)) or not steps or not all(
+        isinstance(s, tuple) and len(s) == 2 for s in steps
+    ):
+        raise TypeError(
+            f"{name} must be a non-empty list of (name, estimator) tuples; got {steps!r}."
+        )
+    _check_names([part for part, _ in steps], "Step", name)
+    for part, step in steps[:-1]:
+        if not _is_passthrough(step) and not (hasattr(step, "fit")
+                                              and hasattr(step, "transform")):
+            raise TypeError(
+                f"Step {part!r} in {name} is not last, so it must have fit and transform (or be "
+                f"'passthrough'); got {step!r}."
+            )
+    final = steps[-1][1]
+    if not _is_passthrough(final) and not hasattr(final, "fit"):
+        raise TypeError(f"The last step must have fit (or be 'passthrough'); {name}[-1] is "
+                        f"{final!r}.")
+    return steps
+
+
 class Pipeline(_NamedParts, BaseEstimator):
     """A chain of transformers ending with any estimator, used as one estimator.
 
@@ -414,27 +450,13 @@ class Pipeline(_NamedParts, BaseEstimator):
 
     _parts_attribute = "steps"
 
+    _parameter_constraints: dict[str, Rule] = {
+        "steps": Check(_check_steps, "a non-empty list of (name, estimator) tuples",
+                       invalid=([], [("a", 1)], "steps")),
+    }
+
     def __init__(self, steps: list[tuple[str, Any]]):
         self.steps = steps
-
-    def _validate_steps(self) -> None:
-        if not isinstance(self.steps, (list, tuple)) or not self.steps or not all(
-            isinstance(s, tuple) and len(s) == 2 for s in self.steps
-        ):
-            raise TypeError(
-                f"steps must be a non-empty list of (name, estimator) tuples; got {self.steps!r}."
-            )
-        _check_names([name for name, _ in self.steps], "Step")
-        for name, step in self.steps[:-1]:
-            if not _is_passthrough(step) and not (hasattr(step, "fit")
-                                                  and hasattr(step, "transform")):
-                raise TypeError(
-                    f"Step {name!r} is not last, so it must have fit and transform (or be "
-                    f"'passthrough'); got {step!r}."
-                )
-        final = self.steps[-1][1]
-        if not _is_passthrough(final) and not hasattr(final, "fit"):
-            raise TypeError(f"The last step must have fit (or be 'passthrough'); got {final!r}.")
 
     @property
     def named_steps(self) -> dict[str, Any]:
@@ -494,6 +516,8 @@ class Pipeline(_NamedParts, BaseEstimator):
         return self.steps[index][1]
 
     def _split_fit_params(self, fit_params: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """Validate the steps; route each ``"<step>__<param>"`` fit parameter to its step."""
+        self._validate_params()
         routed: dict[str, dict[str, Any]] = {name: {} for name, _ in self.steps}
         for key, value in fit_params.items():
             name, _, param = key.partition("__")
@@ -506,7 +530,6 @@ class Pipeline(_NamedParts, BaseEstimator):
         return routed
 
     def _fit_until_last(self, X: Any, y: Any, routed: dict[str, dict[str, Any]]) -> Any:
-        self._validate_steps()
         for name, step in self.steps[:-1]:
             if not _is_passthrough(step):
                 X = _fit_transform(step, X, y, routed[name])

@@ -19,11 +19,19 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._param_validation import (
+    AnyOf,
+    Check,
+    InstanceOf,
+    Options,
+    OrNone,
+    Rule,
+    flag,
+)
 from fromscratch._validation import (
     _encode,
     _to_ndarray,
     check_array,
-    check_choice,
     check_sample_weight,
     feature_names_of,
     is_pandas,
@@ -105,6 +113,8 @@ class StandardScaler(TransformerMixin, BaseEstimator):
     Float32 input gives float32 output; the statistics are accumulated in float64.
     """
 
+    _parameter_constraints: dict[str, Rule] = {"copy": flag, "with_mean": flag, "with_std": flag}
+
     def __init__(self, *, copy: bool = True, with_mean: bool = True, with_std: bool = True):
         self.copy = copy
         self.with_mean = with_mean
@@ -117,6 +127,7 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         by block, merged by Chan et al.'s stable update (:func:`fromscratch.blocks.moments`),
         without gathering ``X``.
         """
+        self._validate_params()
         if is_dask_array(X):
             from fromscratch._preprocessing_blocks import scaler_statistics
 
@@ -216,6 +227,23 @@ def _is_constant(var: np.ndarray, mean: np.ndarray, n_samples: float) -> np.ndar
 # ---------------------------------------------------------------------------------------------
 
 
+def _degree_bounds(degree: Any, name: str) -> tuple[int, int]:
+    """``degree``: a non-negative int d, meaning (0, d), or a pair (min_degree, max_degree)."""
+    is_int = isinstance(degree, numbers.Integral) and not isinstance(degree, (bool, np.bool_))
+    if is_int and degree >= 0:
+        return 0, int(degree)
+    if (
+        isinstance(degree, tuple) and len(degree) == 2
+        and all(isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in degree)
+        and 0 <= degree[0] <= degree[1]
+    ):
+        return int(degree[0]), int(degree[1])
+    raise ValueError(
+        f"{name} must be a non-negative int or a tuple (min_degree, max_degree) with "
+        f"0 <= min_degree <= max_degree; got {degree!r}."
+    )
+
+
 class PolynomialFeatures(TransformerMixin, BaseEstimator):
     r"""All monomials $x_1^{a_1} x_2^{a_2} \cdots x_p^{a_p}$ with total degree $\le d$.
 
@@ -242,6 +270,14 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
     n_output_features_ : int
     """
 
+    _parameter_constraints: dict[str, Rule] = {
+        "degree": Check(_degree_bounds, "a non-negative int or a pair (min_degree, max_degree)",
+                        invalid=(-1, (3, 2), 1.5)),
+        "interaction_only": flag,
+        "include_bias": flag,
+        "order": Options("C", "F"),
+    }
+
     def __init__(
         self,
         degree: int | tuple[int, int] = 2,
@@ -256,21 +292,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         self.order = order
 
     def _degree_range(self) -> tuple[int, int]:
-        degree = self.degree
-        is_int = isinstance(degree, numbers.Integral) and not isinstance(degree, (bool, np.bool_))
-        if is_int and degree >= 0:
-            low, high = 0, int(degree)
-        elif (
-            isinstance(degree, tuple) and len(degree) == 2
-            and all(isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in degree)
-            and 0 <= degree[0] <= degree[1]
-        ):
-            low, high = int(degree[0]), int(degree[1])
-        else:
-            raise ValueError(
-                "degree must be a non-negative int or a tuple (min_degree, max_degree) with "
-                f"0 <= min_degree <= max_degree; got {degree!r}."
-            )
+        low, high = _degree_bounds(self.degree, "degree")
         if high == 0 and not self.include_bias:
             raise ValueError(
                 "degree=0 with include_bias=False would produce no columns; raise the degree "
@@ -288,7 +310,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any = None) -> PolynomialFeatures:
         """Work out the exponents of each output column; ``y`` is ignored."""
-        check_choice(self.order, "order", ("C", "F"))
+        self._validate_params()
         X = self._validate_fit(X)
         n_features = X.shape[1]
         combos = list(self._combinations(n_features))
@@ -404,6 +426,17 @@ def _is_string_column(column: np.ndarray) -> bool:
     )
 
 
+def _check_dtype(dtype: Any, name: str) -> np.dtype:
+    """``dtype``: a NumPy number type for the output (``np.float64``, ``"int8"``, ``bool``)."""
+    try:
+        checked = np.dtype(dtype)
+    except TypeError:
+        checked = None
+    if checked is None or checked.kind not in "biuf":
+        raise TypeError(f"{name} must be a NumPy number type such as np.float64; got {dtype!r}.")
+    return checked
+
+
 class OneHotEncoder(TransformerMixin, BaseEstimator):
     r"""Encode each categorical feature as one 0/1 column per category.
 
@@ -438,6 +471,15 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         Index into ``categories_[j]`` of the dropped category (None where nothing dropped).
     """
 
+    _parameter_constraints: dict[str, Rule] = {
+        "categories": AnyOf(Options("auto"), InstanceOf((list, tuple),
+                                                        "a list of categories per feature")),
+        "drop": OrNone(AnyOf(Options("first", "if_binary"),
+                             InstanceOf((list, tuple, np.ndarray), "one category per feature"))),
+        "dtype": Check(_check_dtype, "a NumPy number type", invalid=("text", object)),
+        "handle_unknown": Options("error", "ignore"),
+    }
+
     def __init__(
         self,
         *,
@@ -453,11 +495,10 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any = None) -> OneHotEncoder:
         """Learn the categories of each feature; ``y`` is ignored."""
-        check_choice(self.handle_unknown, "handle_unknown", ("error", "ignore"))
+        self._validate_params()
         columns, names = _check_categorical(X)
         self._record_features(X, np.empty((0, len(columns))))  # records count and names
         if isinstance(self.categories, str):
-            check_choice(self.categories, "categories", ("auto",))
             self.categories_ = [np.unique(column) for column in columns]
         else:
             self.categories_ = self._given_categories(columns, names)
@@ -488,7 +529,6 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         if self.drop is None:
             return None
         if isinstance(self.drop, str):
-            check_choice(self.drop, "drop", ("first", "if_binary"))
             if self.drop == "first":
                 return np.zeros(len(self.categories_), dtype=object)
             return np.array([0 if len(c) == 2 else None for c in self.categories_],

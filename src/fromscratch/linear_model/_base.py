@@ -47,6 +47,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from fromscratch._param_validation import Rule, flag
 from fromscratch.base import BaseEstimator, RegressorMixin
 from fromscratch.blocks import is_dask_array, map_method
 from fromscratch.exceptions import ConvergenceWarning
@@ -367,6 +368,8 @@ def warn_if_only_gram_singular(solution: ExactSolution, n_features: int,
 
 class LinearModel(RegressorMixin, BaseEstimator):
     r"""Base of the linear regressors: :math:`\hat y = Xw + b` (``coef_`` w, ``intercept_`` b)."""
+
+    _parameter_constraints: dict[str, Rule] = {"fit_intercept": flag}
 
     def _set_coef(self, coef: np.ndarray, intercept: Any) -> None:
         """Store ``coef_`` and ``intercept_`` (one row / entry per target for a 2-D ``y``),

@@ -38,9 +38,9 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._param_validation import Interval, Options, RandomState, Rule, flag
 from fromscratch._validation import (
     check_array,
-    check_choice,
     check_random_state,
     check_sample_weight,
     check_scalar,
@@ -51,7 +51,6 @@ from fromscratch.linear_model._base import LinearModel, center_data, intercept_f
 from fromscratch.linear_model._cd import (
     GRAM_MAX_FEATURES,
     GramCache,
-    check_enet_scalars,
     enet_coordinate_descent,
     warn_if_not_converged,
 )
@@ -121,16 +120,10 @@ _SOLVERS: dict[str, Callable[..., tuple[np.ndarray, float, float, int]]] = {
 # -- estimators ----------------------------------------------------------------------------
 
 
-def _check_enet_params(
-    alpha: Any, l1_ratio: Any, max_iter: Any, tol: Any, selection: Any, solver: Any,
-    **flags: Any,
-) -> None:
-    check_enet_scalars(alpha, l1_ratio, max_iter, tol)
-    check_choice(selection, "selection", ("cyclic", "random"))
-    check_choice(solver, "solver", tuple(_SOLVERS))
-    for name, value in flags.items():
-        if not isinstance(value, (bool, np.bool_)):
-            raise TypeError(f"{name} must be a bool; got {value!r}.")
+def _check_path_params(**params: Any) -> None:
+    """The hyper-parameters of a path function, by :class:`ElasticNet`'s rules."""
+    for name, value in params.items():
+        ElasticNet._parameter_constraints[name](value, name)
 
 
 def _solve_enet(
@@ -196,6 +189,18 @@ class ElasticNet(LinearModel):
     """
 
     _multi_output = True  # y may have a column per target: one model per column
+    _parameter_constraints: dict[str, Rule] = {
+        **LinearModel._parameter_constraints,
+        "alpha": Interval(float, 0.0),
+        "l1_ratio": Interval(float, 0.0, 1.0, closed="both"),
+        "max_iter": Interval(int, 1),
+        "tol": Interval(float, 0.0),
+        "warm_start": flag,
+        "positive": flag,
+        "random_state": RandomState(),
+        "selection": Options("cyclic", "random"),
+        "solver": Options(*_SOLVERS),
+    }
 
     def __init__(
         self,
@@ -230,10 +235,7 @@ class ElasticNet(LinearModel):
         the Gram statistics, then coordinate descent in memory — for tall data,
         :math:`n \\gg p`; :mod:`._dask`).
         """
-        _check_enet_params(
-            self.alpha, self.l1_ratio, self.max_iter, self.tol, self.selection, self.solver,
-            fit_intercept=self.fit_intercept, warm_start=self.warm_start, positive=self.positive,
-        )
+        self._validate_params()
         if is_dask_array(X):
             return fit_elastic_net(self, X, y, sample_weight)
         X, y = self._validate_fit(X, y)
@@ -347,8 +349,8 @@ def enet_path(
     coefs : ndarray of shape (n_features, n_alphas)
     dual_gaps : ndarray of shape (n_alphas,)
     """
-    _check_enet_params(1.0, l1_ratio, max_iter, tol, selection, solver,
-                       fit_intercept=fit_intercept, positive=positive)
+    _check_path_params(l1_ratio=l1_ratio, max_iter=max_iter, tol=tol, selection=selection,
+                       solver=solver, fit_intercept=fit_intercept, positive=positive)
     check_scalar(eps, "eps", min_val=0.0, include_min=False)
     check_scalar(n_alphas, "n_alphas", kind=int, min_val=1)
     X, y = check_X_y(X, y)

@@ -38,12 +38,20 @@ its fold): the splits themselves do not see the weights."""
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_array, check_choice, check_sample_weight, check_scalar
+from fromscratch._param_validation import (
+    Check,
+    Interval,
+    Options,
+    RandomState,
+    Rule,
+    flag,
+    is_int,
+)
+from fromscratch._validation import check_array, check_sample_weight, check_scalar
 from fromscratch.linear_model._base import LinearModel, center_data
 from fromscratch.linear_model._coordinate_descent import (
     ElasticNet,
@@ -51,6 +59,7 @@ from fromscratch.linear_model._coordinate_descent import (
     lasso_path,
 )
 from fromscratch.model_selection import check_cv
+from fromscratch.model_selection._split import CV_RULE
 
 __all__ = ["LassoCV", "ElasticNetCV"]
 
@@ -101,38 +110,80 @@ def _fold_weights(
     return sw_train * (sw_train.size / sw_train.sum()), sw_test
 
 
+def _check_alphas(alphas: Any, name: str) -> int | np.ndarray:
+    """``alphas``: an int >= 1 (the size of the automatic grid), or the penalties themselves,
+    non-negative, returned as a 1-D array sorted from largest to smallest."""
+    if is_int(alphas):
+        return check_scalar(alphas, name, kind=int, min_val=1)
+    penalties = check_array(alphas, name=name, ensure_2d=False)
+    if penalties.ndim != 1 or (penalties < 0).any():
+        raise ValueError(
+            f"{name} must be an int (the number of penalties on the automatic grid) or a "
+            f"1-D list of non-negative penalties; got {alphas!r}."
+        )
+    return np.sort(penalties)[::-1]
+
+
+def _check_l1_ratios(l1_ratio: Any, name: str) -> np.ndarray:
+    """``l1_ratio``: a number in [0, 1] or a list of them, returned as a float64 array."""
+    ratios = check_array(np.atleast_1d(l1_ratio), name=name, ensure_2d=False)
+    if ratios.ndim != 1 or (ratios < 0).any() or (ratios > 1).any():
+        raise ValueError(
+            f"{name} must be a number in [0, 1] or a list of them; got {l1_ratio!r}."
+        )
+    return ratios.astype(np.float64)
+
+
 class _PathCV(LinearModel):
-    """What :class:`LassoCV` and :class:`ElasticNetCV` share: ``fit`` along the paths."""
+    """What :class:`LassoCV` and :class:`ElasticNetCV` share: the parameters, ``fit`` along the
+    paths."""
 
-    def _l1_ratios(self) -> np.ndarray:
-        raise NotImplementedError
+    _parameter_constraints: dict[str, Rule] = {
+        **LinearModel._parameter_constraints,
+        "eps": Interval(float, 0.0, closed="neither"),
+        "alphas": Check(_check_alphas, "an int >= 1 or a 1-D list of non-negative penalties",
+                        invalid=(0, [1.0, -0.5], [[1.0]])),
+        "max_iter": Interval(int, 1),
+        "tol": Interval(float, 0.0),
+        "cv": CV_RULE,
+        "positive": flag,
+        "random_state": RandomState(),
+        "selection": Options("cyclic", "random"),
+    }
 
-    def _check_params(self) -> None:
-        check_scalar(self.eps, "eps", min_val=0.0, include_min=False)
-        check_scalar(self.max_iter, "max_iter", kind=int, min_val=1)
-        check_scalar(self.tol, "tol", min_val=0.0)
-        check_choice(self.selection, "selection", ("cyclic", "random"))
-        for name in ("fit_intercept", "positive"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
+    def __init__(
+        self,
+        *,
+        eps: float = 1e-3,
+        alphas: int | Any = 100,
+        fit_intercept: bool = True,
+        max_iter: int = 1000,
+        tol: float = 1e-4,
+        cv: Any = None,
+        positive: bool = False,
+        random_state: Any = None,
+        selection: str = "cyclic",
+    ) -> None:
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
 
     def _grids(self, X: np.ndarray, y: np.ndarray, l1_ratios: np.ndarray,
-               sample_weight: np.ndarray | None) -> np.ndarray:
+               alphas: int | np.ndarray, sample_weight: np.ndarray | None) -> np.ndarray:
         """The alphas of each l1_ratio, one row each, decreasing."""
-        if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
-            n_alphas = check_scalar(self.alphas, "alphas", kind=int, min_val=1)
+        if is_int(alphas):
             return np.array([
                 _alpha_grid(X, y, l1_ratio=float(l1_ratio), fit_intercept=self.fit_intercept,
-                            eps=float(self.eps), n_alphas=n_alphas,
+                            eps=float(self.eps), n_alphas=alphas,
                             positive=bool(self.positive), sample_weight=sample_weight)
                 for l1_ratio in l1_ratios])
-        alphas = check_array(self.alphas, name="alphas", ensure_2d=False)
-        if alphas.ndim != 1 or (alphas < 0).any():
-            raise ValueError(
-                "alphas must be an int (the number of penalties on the automatic grid) or a "
-                f"1-D list of non-negative penalties; got {self.alphas!r}."
-            )
-        return np.tile(np.sort(alphas)[::-1], (l1_ratios.shape[0], 1))
+        return np.tile(alphas, (l1_ratios.shape[0], 1))
 
     def _fold_mse(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None,
                   fold: int, train: np.ndarray, test: np.ndarray, alphas: np.ndarray,
@@ -155,11 +206,11 @@ class _PathCV(LinearModel):
         ``sample_weight`` (shape (n_samples,) or a number, optional) weighs each sample's
         squared error in the fits and in the folds' errors (module docstring).
         """
-        self._check_params()
+        params = self._validate_params()
         X, y = self._validate_fit(X, y)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
-        l1_ratios = self._l1_ratios()
-        grids = self._grids(X, y, l1_ratios, sample_weight)
+        l1_ratios = params.get("l1_ratio", np.ones(1))  # the lasso: l1_ratio = 1
+        grids = self._grids(X, y, l1_ratios, params["alphas"], sample_weight)
         folds = list(check_cv(self.cv).split(X, y))
         # mse[r, k, a]: l1_ratio r, fold k, alpha a.
         mse = np.array([[self._fold_mse(X, y, sample_weight, k, train, test, alphas,
@@ -173,8 +224,7 @@ class _PathCV(LinearModel):
         self.l1_ratio_ = float(l1_ratios[r])
         single = l1_ratios.shape[0] == 1
         self.mse_path_ = np.moveaxis(mse, 2, 1)[0] if single else np.moveaxis(mse, 2, 1)
-        integer_alphas = isinstance(self.alphas, numbers.Integral)
-        self.alphas_ = grids[0] if single or not integer_alphas else grids
+        self.alphas_ = grids[0] if single or not is_int(params["alphas"]) else grids
         model = ElasticNet(
             alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
             max_iter=self.max_iter, tol=self.tol, positive=self.positive,
@@ -250,6 +300,11 @@ class ElasticNetCV(_PathCV):
     """
 
     path = staticmethod(enet_path)
+    _parameter_constraints: dict[str, Rule] = {
+        **_PathCV._parameter_constraints,
+        "l1_ratio": Check(_check_l1_ratios, "a number in [0, 1] or a list of them",
+                          invalid=(1.5, [0.5, -0.1], "half")),
+    }
 
     def __init__(
         self,
@@ -266,23 +321,9 @@ class ElasticNetCV(_PathCV):
         selection: str = "cyclic",
     ) -> None:
         self.l1_ratio = l1_ratio
-        self.eps = eps
-        self.alphas = alphas
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
-        self.cv = cv
-        self.positive = positive
-        self.random_state = random_state
-        self.selection = selection
-
-    def _l1_ratios(self) -> np.ndarray:
-        ratios = check_array(np.atleast_1d(self.l1_ratio), name="l1_ratio", ensure_2d=False)
-        if ratios.ndim != 1 or (ratios < 0).any() or (ratios > 1).any():
-            raise ValueError(
-                f"l1_ratio must be a number in [0, 1] or a list of them; got {self.l1_ratio!r}."
-            )
-        return ratios.astype(np.float64)
+        super().__init__(eps=eps, alphas=alphas, fit_intercept=fit_intercept, max_iter=max_iter,
+                         tol=tol, cv=cv, positive=positive, random_state=random_state,
+                         selection=selection)
 
 
 class LassoCV(_PathCV):
@@ -307,32 +348,6 @@ class LassoCV(_PathCV):
     """
 
     path = staticmethod(lasso_path)
-
-    def __init__(
-        self,
-        *,
-        eps: float = 1e-3,
-        alphas: int | Any = 100,
-        fit_intercept: bool = True,
-        max_iter: int = 1000,
-        tol: float = 1e-4,
-        cv: Any = None,
-        positive: bool = False,
-        random_state: Any = None,
-        selection: str = "cyclic",
-    ) -> None:
-        self.eps = eps
-        self.alphas = alphas
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
-        self.cv = cv
-        self.positive = positive
-        self.random_state = random_state
-        self.selection = selection
-
-    def _l1_ratios(self) -> np.ndarray:
-        return np.ones(1)
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LassoCV:
         """Choose ``alpha`` by cross-validation on the lasso path; refit on all the data

@@ -220,8 +220,8 @@ def fit_linear_regression(estimator: Any, X: Any, y: Any, sample_weight: Any = N
     """:class:`~fromscratch.linear_model.LinearRegression` on a row-chunked Dask array:
     ``"qr"`` by TSQR (with ``positive=True``, the active-set method on the reduced
     :math:`R`), ``"cholesky"`` by one pass of moments (module docstring), ``"minibatch"`` by
-    passes of streaming mini-batch steps (:mod:`._streaming`)."""
-    estimator._check_params()
+    passes of streaming mini-batch steps (:mod:`._streaming`). The estimator's ``fit`` has
+    checked its parameters."""
     if estimator.solver == "minibatch":
         from fromscratch.linear_model._streaming import fit_regression_stream
 

@@ -54,7 +54,15 @@ from typing import Any
 import numpy as np
 
 from fromscratch._kernels import replaceable
-from fromscratch._validation import check_choice, check_scalar
+from fromscratch._param_validation import (
+    InstanceOf,
+    Interval,
+    Options,
+    OrNone,
+    RandomState,
+    Rule,
+    flag,
+)
 from fromscratch.exceptions import DivergenceError
 from fromscratch.linear_model._base import center_data, intercept_from
 from fromscratch.linear_model._gradient_descent import gradient_descent
@@ -85,8 +93,7 @@ __all__ = [
     "newton",
     "lbfgs",
     "validation_split",
-    "check_solver_options",
-    "check_gradient_solver_params",
+    "GRADIENT_SOLVER_PARAMETERS",
     "ols_gradient",
     "ridge_gradient",
     "least_squares_objective",
@@ -459,45 +466,22 @@ def _iterates_result(method: str, coef: np.ndarray, losses: list[float], converg
                      best_iteration=len(losses), converged=converged)
 
 
-def check_solver_options(
-    *, learning_rate: float, max_iter: int, tol: float | None, batch_size: int | None,
-    n_iter_no_change: int = 5, validation_fraction: float = 0.1,
-) -> None:
-    """Validate the hyper-parameters the solvers share, with messages naming each."""
-    check_scalar(learning_rate, "learning_rate", min_val=0.0, include_min=False)
-    check_scalar(max_iter, "max_iter", kind=int, min_val=1)
-    if tol is not None:
-        check_scalar(tol, "tol", min_val=0.0)
-    if batch_size is not None:
-        check_scalar(batch_size, "batch_size", kind=int, min_val=1)
-    check_scalar(n_iter_no_change, "n_iter_no_change", kind=int, min_val=1)
-    check_scalar(validation_fraction, "validation_fraction", min_val=0.0, max_val=1.0,
-                 include_min=False, include_max=False)
-
-
-def check_gradient_solver_params(estimator: Any) -> None:
-    """Validate the gradient solvers' hyper-parameters of a linear regressor
-    (:class:`LinearRegression`, :class:`Ridge`): ``optimizer``, ``optimizer_params``,
-    ``learning_rate``, ``max_iter``, ``tol``, ``batch_size``, ``verbose``, ``gradient``,
-    ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change``, with messages naming
-    each."""
-    if not isinstance(estimator.optimizer, str):
-        raise TypeError(
-            f"optimizer must be an optimizer name (str); got {estimator.optimizer!r}.")
-    if estimator.optimizer_params is not None and not isinstance(estimator.optimizer_params,
-                                                                 dict):
-        raise TypeError(
-            f"optimizer_params must be a dict or None; got {estimator.optimizer_params!r}.")
-    check_scalar(estimator.batch_size, "batch_size", kind=int, min_val=1)
-    check_solver_options(
-        learning_rate=estimator.learning_rate, max_iter=estimator.max_iter, tol=estimator.tol,
-        batch_size=estimator.batch_size, n_iter_no_change=estimator.n_iter_no_change,
-        validation_fraction=estimator.validation_fraction,
-    )
-    check_scalar(estimator.verbose, "verbose", kind=int, min_val=0)
-    check_choice(estimator.gradient, "gradient", ("analytic", "autodiff"))
-    if not isinstance(estimator.early_stopping, (bool, np.bool_)):
-        raise TypeError(f"early_stopping must be a bool; got {estimator.early_stopping!r}.")
+#: The rules of the gradient solvers' hyper-parameters, which the estimators that offer them
+#: (:class:`LinearRegression`, :class:`Ridge`, :class:`LogisticRegression`) put in their tables.
+GRADIENT_SOLVER_PARAMETERS: dict[str, Rule] = {
+    "optimizer": InstanceOf(str, "an optimizer name (str)"),
+    "optimizer_params": OrNone(InstanceOf(dict, "a dict of the optimizer's hyper-parameters")),
+    "learning_rate": Interval(float, 0.0, closed="neither"),
+    "max_iter": Interval(int, 1),
+    "tol": OrNone(Interval(float, 0.0)),
+    "batch_size": Interval(int, 1),
+    "random_state": RandomState(),
+    "verbose": Interval(int, 0),
+    "gradient": Options("analytic", "autodiff"),
+    "early_stopping": flag,
+    "validation_fraction": Interval(float, 0.0, 1.0, closed="neither"),
+    "n_iter_no_change": Interval(int, 1),
+}
 
 
 # -- least squares: the glue for LinearRegression's iterative solvers --------------------------

@@ -53,7 +53,8 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_choice, check_sample_weight
+from fromscratch._param_validation import Options, Rule, flag
+from fromscratch._validation import check_sample_weight
 from fromscratch.blocks import is_dask_array
 from fromscratch.linalg import HouseholderQR, lawson_hanson
 from fromscratch.linear_model._base import (
@@ -66,7 +67,7 @@ from fromscratch.linear_model._base import (
 )
 from fromscratch.linear_model._dask import fit_linear_regression
 from fromscratch.linear_model._iterative import (
-    check_gradient_solver_params,
+    GRADIENT_SOLVER_PARAMETERS,
     least_squares_solver,
 )
 from fromscratch.linear_model._streaming import partial_fit_regression
@@ -234,6 +235,12 @@ class LinearRegression(LinearModel):
     """
 
     _multi_output = True  # y may have a column per target
+    _parameter_constraints: dict[str, Rule] = {
+        **LinearModel._parameter_constraints,
+        "solver": Options(*SOLVERS),
+        **GRADIENT_SOLVER_PARAMETERS,
+        "positive": flag,
+    }
 
     def __init__(
         self,
@@ -269,13 +276,9 @@ class LinearRegression(LinearModel):
         self.n_iter_no_change = n_iter_no_change
         self.positive = positive
 
-    def _check_params(self) -> Callable[..., dict[str, Any]]:
-        solver = check_choice(self.solver, "solver", tuple(SOLVERS))
-        if not isinstance(self.fit_intercept, (bool, np.bool_)):
-            raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
-        check_gradient_solver_params(self)
-        if not isinstance(self.positive, (bool, np.bool_)):
-            raise TypeError(f"positive must be a bool; got {self.positive!r}.")
+    def _solver(self) -> Callable[..., dict[str, Any]]:
+        """Validate the hyper-parameters; return the solve function they choose."""
+        solver = self._validate_params()["solver"]
         if self.positive:
             if solver != "qr":
                 raise ValueError(
@@ -294,9 +297,9 @@ class LinearRegression(LinearModel):
         ``X`` may be a row-chunked Dask array (``"qr"``, ``"cholesky"``, ``"minibatch"``;
         :mod:`._dask`).
         """
+        solve = self._solver()
         if is_dask_array(X):
             return fit_linear_regression(self, X, y, sample_weight)
-        solve = self._check_params()
         X, y = self._validate_fit(X, y)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
         fitted = {"solver_": self.solver, **solve(self, X, y, sample_weight)}

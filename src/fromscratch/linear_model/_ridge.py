@@ -31,9 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._param_validation import Interval, Options, Rule
 from fromscratch._validation import (
     check_array,
-    check_choice,
     check_sample_weight,
     check_scalar,
     check_X_y,
@@ -48,7 +48,7 @@ from fromscratch.linear_model._base import (
     solve_normal_equations,
 )
 from fromscratch.linear_model._dask import fit_ridge
-from fromscratch.linear_model._iterative import check_gradient_solver_params, least_squares_solver
+from fromscratch.linear_model._iterative import GRADIENT_SOLVER_PARAMETERS, least_squares_solver
 
 __all__ = ["Ridge", "ridge_path"]
 
@@ -136,6 +136,12 @@ class Ridge(LinearModel):
     """
 
     _multi_output = True  # y may have a column per target
+    _parameter_constraints: dict[str, Rule] = {
+        **LinearModel._parameter_constraints,
+        "alpha": Interval(float, 0.0),
+        "solver": Options(*_SOLVERS, *_GRADIENT_SOLVERS),
+        **GRADIENT_SOLVER_PARAMETERS,
+    }
 
     def __init__(
         self,
@@ -176,11 +182,8 @@ class Ridge(LinearModel):
         column per target (exact solvers); ``sample_weight`` (shape (n_samples,), optional)
         weighs each squared error. ``X`` may be a row-chunked Dask array (``"auto"``,
         ``"cholesky"``, ``"qr"``; :mod:`._dask`)."""
-        alpha = check_scalar(self.alpha, "alpha", min_val=0.0)
-        solver = check_choice(self.solver, "solver", (*_SOLVERS, *_GRADIENT_SOLVERS))
-        if not isinstance(self.fit_intercept, (bool, np.bool_)):
-            raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
-        check_gradient_solver_params(self)
+        params = self._validate_params()
+        alpha, solver = params["alpha"], params["solver"]
         if is_dask_array(X):
             return fit_ridge(self, X, y, alpha, sample_weight)
         X, y = self._validate_fit(X, y)

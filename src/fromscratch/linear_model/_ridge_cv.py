@@ -63,13 +63,47 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from fromscratch._param_validation import Check, Rule, flag
 from fromscratch._validation import check_array, check_choice, check_sample_weight, check_X_y
 from fromscratch.linalg import eigh
 from fromscratch.linear_model._base import LinearModel
 from fromscratch.linear_model._ridge import Ridge
 from fromscratch.model_selection import GridSearchCV, get_scorer
+from fromscratch.model_selection._split import CV_RULE
 
 __all__ = ["RidgeCV"]
+
+
+def _check_alphas(alphas: Any, name: str) -> np.ndarray:
+    """``alphas``: a penalty or a non-empty 1-D list of them, non-negative; a float64 array."""
+    if isinstance(alphas, numbers.Real) and not isinstance(alphas, bool):
+        alphas = [alphas]
+    penalties = check_array(alphas, name=name, ensure_2d=False, ensure_min_samples=0)
+    if penalties.ndim != 1 or penalties.size == 0 or not (penalties >= 0).all():
+        raise ValueError(f"{name} must be a non-empty 1-D list of non-negative penalties; "
+                         f"got {alphas!r}.")
+    return penalties.astype(np.float64)
+
+
+def _check_gcv_mode(gcv_mode: Any, name: str) -> str | None:
+    """``gcv_mode``: None, "auto" or "eigen" (all three the eigendecomposition)."""
+    if gcv_mode == "svd":
+        raise ValueError(
+            f"{name}='svd' (a singular value decomposition of X) is not available; "
+            f"{name}=None, 'auto' or 'eigen' gives the same leave-one-out errors through "
+            "the eigendecomposition of XᵀX (n > p) or XXᵀ (n <= p)."
+        )
+    return None if gcv_mode is None else check_choice(gcv_mode, name, ("auto", "eigen"))
+
+
+def _check_scoring(scoring: Any, name: str) -> Any:
+    """``scoring``: None, a scorer name or a callable (a name is looked up in ``fit``)."""
+    if not (scoring is None or isinstance(scoring, str) or callable(scoring)):
+        raise TypeError(
+            f"{name} must be None, a scorer name or a callable f(estimator, X, y); got "
+            f"{scoring!r}."
+        )
+    return scoring
 
 
 class _Predictions:
@@ -135,6 +169,18 @@ class RidgeCV(LinearModel):
     (0.1, 0.248)
     """
 
+    _parameter_constraints: dict[str, Rule] = {
+        **LinearModel._parameter_constraints,
+        "alphas": Check(_check_alphas, "a non-empty 1-D list of non-negative penalties",
+                        invalid=([1.0, -1.0], [], "many")),
+        "scoring": Check(_check_scoring, "None, a scorer name or a callable",
+                         invalid=(["r2"], 3)),
+        "cv": CV_RULE,
+        "gcv_mode": Check(_check_gcv_mode, "None, 'auto' or 'eigen'", invalid=("svd", "fast")),
+        "store_cv_results": flag,
+        "alpha_per_target": flag,
+    }
+
     def __init__(
         self,
         alphas: Any = (0.1, 1.0, 10.0),
@@ -161,41 +207,21 @@ class RidgeCV(LinearModel):
         return tags
 
     def _check_params(self) -> np.ndarray:
-        """Check the hyper-parameters; return the penalties as a float64 array."""
-        for name in ("fit_intercept", "store_cv_results", "alpha_per_target"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
-        if self.gcv_mode == "svd":
-            raise ValueError(
-                "gcv_mode='svd' (a singular value decomposition of X) is not available; "
-                "gcv_mode=None, 'auto' or 'eigen' gives the same leave-one-out errors through "
-                "the eigendecomposition of XᵀX (n > p) or XXᵀ (n <= p)."
-            )
-        if self.gcv_mode is not None:
-            check_choice(self.gcv_mode, "gcv_mode", ("auto", "eigen"))
-        if not (self.scoring is None or isinstance(self.scoring, str) or callable(self.scoring)):
-            raise TypeError(
-                "scoring must be None, a scorer name or a callable f(estimator, X, y); got "
-                f"{self.scoring!r}."
-            )
+        """Check the hyper-parameters (the table, then the rules that tie several together);
+        return the penalties as a float64 array."""
+        alphas = self._validate_params()["alphas"]
         if self.cv is not None and self.store_cv_results:
             raise ValueError("cv!=None and store_cv_results=True are incompatible: "
                              "cv_results_ holds leave-one-out values (cv=None).")
         if self.cv is not None and self.alpha_per_target:
             raise ValueError("cv!=None and alpha_per_target=True are incompatible: a penalty "
                              "per target is chosen by leave-one-out only (cv=None).")
-        alphas = self.alphas
-        if isinstance(alphas, numbers.Real) and not isinstance(alphas, bool):
-            alphas = [alphas]
-        alphas = check_array(alphas, name="alphas", ensure_2d=False, ensure_min_samples=0)
-        if self.cv is None:  # the shortcut divides by 1 - h_ii, which alpha = 0 may make 0
-            allowed, valid = "positive penalties (leave-one-out, cv=None)", alphas > 0
-        else:
-            allowed, valid = "non-negative penalties", alphas >= 0
-        if alphas.ndim != 1 or alphas.size == 0 or not valid.all():
-            raise ValueError(f"alphas must be a non-empty 1-D list of {allowed}; "
-                             f"got {self.alphas!r}.")
-        return alphas.astype(np.float64)
+        # Leave-one-out's shortcut divides by 1 - h_ii, which alpha = 0 may make 0.
+        if self.cv is None and not (alphas > 0).all():
+            raise ValueError(
+                "alphas must be a non-empty 1-D list of positive penalties (leave-one-out, "
+                f"cv=None); got {self.alphas!r}.")
+        return alphas
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> RidgeCV:
         """Choose ``alpha`` and fit with it; returns ``self``.

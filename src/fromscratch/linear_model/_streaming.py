@@ -68,10 +68,7 @@ from fromscratch.linear_model._dask_logistic import (
     class_frequency,
 )
 from fromscratch.linear_model._gradient_descent import _is_plain_sgd, _make_optimizer
-from fromscratch.linear_model._iterative import (
-    check_gradient_solver_params,
-    least_squares_objective,
-)
+from fromscratch.linear_model._iterative import least_squares_objective
 from fromscratch.linear_model._logistic_loss import LogisticLoss, logistic_loss
 from fromscratch.linear_model._objective import FitResult, Objective, soft_threshold
 from fromscratch.optim.training import (
@@ -287,7 +284,7 @@ def partial_fit_regression(estimator: Any, X: Any, y: Any, sample_weight: Any = 
     row's squared error as given (a stream's total weight, which ``fit`` rescales to mean 1,
     is not known)."""
     refuse_early_stopping(estimator)
-    check_gradient_solver_params(estimator)
+    estimator._validate_params()
     data, n_features, dtype = _training_data(X, y, sample_weight, regression=True)
     check_same_features(estimator, n_features)
     width = n_features + bool(estimator.fit_intercept)

@@ -53,8 +53,8 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._param_validation import CLASS_WEIGHT_RULE, Interval, Options, Rule, flag
 from fromscratch._validation import (
-    check_choice,
     check_sample_weight,
     check_scalar,
     class_sample_weight,
@@ -66,9 +66,9 @@ from fromscratch.blocks import is_dask_array, map_method
 from fromscratch.linalg import LinAlgError, cholesky, solve_triangular
 from fromscratch.linear_model._dask_logistic import fit_logistic_blocks
 from fromscratch.linear_model._iterative import (
+    GRADIENT_SOLVER_PARAMETERS,
     FitResult,
     Objective,
-    check_solver_options,
     gradient_descent,
     lbfgs,
     newton,
@@ -88,6 +88,7 @@ from fromscratch.linear_model._logistic_loss import (
 )
 from fromscratch.linear_model._streaming import partial_fit_logistic
 from fromscratch.linear_model._summary import LogitSummary
+from fromscratch.optim.registry import OPTIMIZER_RULE
 
 __all__ = [
     "LogisticRegression",
@@ -255,6 +256,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     array([0, 1])
     """
 
+    _parameter_constraints: dict[str, Rule] = {
+        "C": Interval(float, 0.0, closed="neither", allow_inf=True),
+        "l1_ratio": Interval(float, 0.0, 1.0, closed="both"),
+        "fit_intercept": flag,
+        "solver": Options(*SOLVERS),
+        **GRADIENT_SOLVER_PARAMETERS,
+        "optimizer": OPTIMIZER_RULE,
+        "class_weight": CLASS_WEIGHT_RULE,
+        "warm_start": flag,
+    }
+
     def __init__(
         self,
         C: float = 1.0,
@@ -298,12 +310,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     # -- fitting -------------------------------------------------------------------------------
 
     def _check_params(self) -> str:
-        solver = check_choice(self.solver, "solver", SOLVERS)
-        check_scalar(self.C, "C", min_val=0.0, include_min=False, allow_inf=True)
-        check_scalar(self.l1_ratio, "l1_ratio", min_val=0.0, max_val=1.0)
-        for name in ("fit_intercept", "early_stopping", "warm_start"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
+        """Validate the hyper-parameters (the table, then the rules that tie several of them
+        together); return the solver."""
+        solver = self._validate_params()["solver"]
         if self.tol is None and solver in ("newton", "lbfgs"):
             raise ValueError("tol=None (run all max_iter epochs) is for the gradient solvers; "
                              f"the {solver} solver needs a tolerance, e.g. tol=1e-4.")
@@ -312,20 +321,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 f"solver='lbfgs' supports only the L2 penalty (l1_ratio=0) or none (C=np.inf), "
                 f"as in scikit-learn; got l1_ratio={self.l1_ratio}. An L1 term has no gradient "
                 "at 0: use solver='newton' (proximal Newton), or 'gd' with plain SGD."
-            )
-        check_solver_options(
-            learning_rate=self.learning_rate, max_iter=self.max_iter, tol=self.tol,
-            batch_size=self.batch_size, n_iter_no_change=self.n_iter_no_change,
-            validation_fraction=self.validation_fraction,
-        )
-        check_scalar(self.verbose, "verbose", kind=int, min_val=0)
-        check_choice(self.gradient, "gradient", ("analytic", "autodiff"))
-        if isinstance(self.class_weight, str):
-            check_choice(self.class_weight, "class_weight", ("balanced",))
-        elif self.class_weight is not None and not isinstance(self.class_weight, dict):
-            raise TypeError(
-                "class_weight must be None, 'balanced' or a dict {class label: weight}; got "
-                f"{type(self.class_weight).__name__} {self.class_weight!r}."
             )
         return solver
 

@@ -31,8 +31,10 @@ from typing import Any
 import numpy as np
 
 from fromscratch._available_if import AvailableIf, available_if
+from fromscratch._param_validation import Check, Rule, flag
 from fromscratch.base import BaseEstimator, _clone_parts, check_is_fitted, clone
 from fromscratch.model_selection._scorer import Scorer, _check_scoring
+from fromscratch.model_selection._split import CV_RULE
 from fromscratch.model_selection._validation import (
     _check_error_score,
     _evaluate,
@@ -217,6 +219,29 @@ def _best_estimator_method(name: str, summary: str) -> AvailableIf:
     return _if_best_estimator_has(name)(method)
 
 
+def _check_estimator(estimator: Any, name: str) -> Any:
+    """An estimator to search: an instance with ``fit`` and ``get_params``."""
+    if isinstance(estimator, type) or not (hasattr(estimator, "fit")
+                                           and hasattr(estimator, "get_params")):
+        raise TypeError(f"{name} must be an estimator instance with fit and get_params; got "
+                        f"{estimator!r}.")
+    return estimator
+
+
+def _check_param_grid(param_grid: Any, name: str) -> Any:
+    """A grid :class:`ParameterGrid` accepts (it raises, naming what is wrong)."""
+    ParameterGrid(param_grid)
+    return param_grid
+
+
+def _check_refit(refit: Any, name: str) -> Any:
+    """``refit``: a bool, a metric name or a callable (checked against ``scoring`` in fit)."""
+    if not (isinstance(refit, (bool, np.bool_, str)) or callable(refit)):
+        raise TypeError(f"{name} must be True, False, a metric name or a callable; got "
+                        f"{type(refit).__name__} {refit!r}.")
+    return refit
+
+
 class GridSearchCV(BaseEstimator):
     """Cross-validate every candidate of a parameter grid; refit the best on all the data.
 
@@ -281,6 +306,20 @@ class GridSearchCV(BaseEstimator):
     {'alpha': 0.01}
     """
 
+    _parameter_constraints: dict[str, Rule] = {
+        "estimator": Check(_check_estimator, "an estimator with fit and get_params",
+                           invalid=("ridge", 3)),
+        "param_grid": Check(_check_param_grid, "a dict of name -> values, or a list of such "
+                            "dicts", invalid=("alpha", [3])),
+        "scoring": Check(lambda value, name: _check_scoring(value), "None, a scorer name, a "
+                         "callable, or several as a list or dict", invalid=(3, "r2_typo")),
+        "refit": Check(_check_refit, "True, False, a metric name or a callable",
+                       invalid=(3,)),
+        "cv": CV_RULE,
+        "error_score": Check(_check_error_score, "'raise' or a number", invalid=("ignore",)),
+        "return_train_score": flag,
+    }
+
     def __init__(
         self,
         estimator: Any,
@@ -332,13 +371,8 @@ class GridSearchCV(BaseEstimator):
         ``sample_weight`` also weights the scores of the scorers that take it (as in
         scikit-learn's search; its ``cross_validate`` does not).
         """
-        scorers, multimetric = _check_scoring(self.scoring)
+        scorers, multimetric = self._validate_params()["scoring"]
         refit_metric = self._refit_metric(scorers, multimetric)
-        _check_error_score(self.error_score)
-        if not isinstance(self.return_train_score, (bool, np.bool_)):
-            raise TypeError(
-                f"return_train_score must be True or False; got {self.return_train_score!r}."
-            )
         candidates = list(ParameterGrid(self.param_grid))
         fit_params = dict(params)
         X, y, splits = _prepare(self.estimator, X, y, fit_params.pop("groups", None), self.cv)

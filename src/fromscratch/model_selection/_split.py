@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._param_validation import Check, is_int
 from fromscratch._validation import (
     _check_same_length,
     _to_ndarray,
@@ -322,20 +323,38 @@ def check_cv(cv: Any = 5, y: Any = None, *, classifier: bool = False) -> Any:
     given a continuous target reports it itself); an object with ``split`` is used as is; an
     iterable of ``(train, test)`` index pairs is used as the list of splits.
     """
-    if cv is None:
-        cv = 5
-    if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
+    cv = 5 if cv is None else _check_cv_kind(cv, "cv")
+    if is_int(cv):
         return StratifiedKFold(cv) if classifier and _holds_class_labels(y) else KFold(cv)
-    if isinstance(cv, (str, bytes)):
-        pass  # a string has a split method, but is not a splitter
-    elif hasattr(cv, "split"):
+    if hasattr(cv, "split"):
         return cv
-    elif isinstance(cv, Iterable):
-        return _FixedSplits(list(cv))
+    return _FixedSplits(list(cv))
+
+
+def _check_cv_kind(cv: Any, name: str) -> Any:
+    """``cv`` itself if it is an int, a splitter or an iterable of splits (not consumed)."""
+    if is_int(cv) or (not isinstance(cv, (str, bytes))  # a str has split(), but is no splitter
+                      and (hasattr(cv, "split") or isinstance(cv, Iterable))):
+        return cv
     raise TypeError(
-        "cv must be an int (number of folds), a splitter with a split method, or an iterable "
-        f"of (train, test) index arrays; got {cv!r}."
+        f"{name} must be an int (number of folds), a splitter with a split method, or an "
+        f"iterable of (train, test) index arrays; got {cv!r}."
     )
+
+
+def _check_cv_parameter(cv: Any, name: str) -> Any:
+    """The rule of an estimator's ``cv`` hyper-parameter: ``None``, an int of at least 2
+    folds, a splitter or an iterable of ``(train, test)`` pairs; checked, not split."""
+    if cv is None:
+        return None
+    if is_int(cv) and cv < 2:
+        raise ValueError(f"{name} must be at least 2 (the number of folds); got {cv}.")
+    return _check_cv_kind(cv, name)
+
+
+#: ``cv`` in an estimator's table of parameter rules.
+CV_RULE = Check(_check_cv_parameter, "None, an int >= 2, a splitter or an iterable of "
+                "(train, test) splits", invalid=(1, "five", 2.5))
 
 
 def _holds_class_labels(y: Any) -> bool:

@@ -61,13 +61,14 @@ class _FitResult:
     fit_error: str | None = None  # "ErrorType: message" when the fit raised
 
 
-def _check_error_score(error_score: Any) -> None:
+def _check_error_score(error_score: Any, name: str = "error_score") -> Any:
+    """``error_score``: ``"raise"`` or a number (the score of a fit that failed)."""
     if isinstance(error_score, str) and error_score == "raise":
-        return
+        return error_score
     if isinstance(error_score, numbers.Real) and not isinstance(error_score, (bool, np.bool_)):
-        return
+        return error_score
     raise ValueError(
-        f"error_score must be 'raise' or a number (np.nan by default); got {error_score!r}."
+        f"{name} must be 'raise' or a number (np.nan by default); got {error_score!r}."
     )
 
 

@@ -67,12 +67,20 @@ from typing import Any
 import numpy as np
 
 import fromscratch.autodiff.numpy as anp
-from fromscratch import optim
+from fromscratch._param_validation import (
+    CLASS_WEIGHT_RULE,
+    AnyOf,
+    Check,
+    InstanceOf,
+    Interval,
+    Options,
+    OrNone,
+    RandomState,
+    Rule,
+)
 from fromscratch._validation import (
-    check_choice,
     check_random_state,
     check_sample_weight,
-    check_scalar,
     check_weighted_classes,
     class_sample_weight,
     encode_class_labels,
@@ -89,6 +97,7 @@ from fromscratch.nn.data import DataLoader
 from fromscratch.nn.layers import Identity, Linear
 from fromscratch.nn.module import Module, Sequential
 from fromscratch.nn.training import train_epoch
+from fromscratch.optim.registry import OPTIMIZER_RULE
 from fromscratch.optim.training import EarlyStopping, not_converged_warning, validation_split
 
 __all__ = ["MLPClassifier", "MLPRegressor", "ConvergenceWarning"]
@@ -126,8 +135,32 @@ def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
     return [int(s) for s in sizes]
 
 
+#: scikit-learn's MLPs take an int (0 or 1) where a bool is meant, and so do ours.
+_TRUE_OR_FALSE = InstanceOf((bool, np.bool_, numbers.Integral), "True or False")
+
+
 class _BaseMLP(BaseEstimator):
     """Shared fitting machinery; subclasses define the output layer, loss and score."""
+
+    _parameter_constraints: dict[str, Rule] = {
+        "hidden_layer_sizes": Check(lambda value, name: _hidden_sizes(value),
+                                    "an int or a tuple of ints >= 1", invalid=((4, 0), 2.5)),
+        "activation": Options(*ACTIVATIONS),
+        "optimizer": OPTIMIZER_RULE,
+        "optimizer_params": OrNone(InstanceOf(dict, "a dict of the optimizer's "
+                                              "hyper-parameters (e.g. {'momentum': 0.9})")),
+        "alpha": Interval(float, 0.0),
+        "batch_size": AnyOf(Options("auto"), Interval(int, 1)),
+        "learning_rate_init": Interval(float, 0.0, closed="neither"),
+        "max_iter": Interval(int, 1),
+        "shuffle": _TRUE_OR_FALSE,
+        "random_state": RandomState(),
+        "tol": Interval(float, 0.0),
+        "verbose": _TRUE_OR_FALSE,
+        "early_stopping": _TRUE_OR_FALSE,
+        "validation_fraction": Interval(float, 0.0, 1.0, closed="neither"),
+        "n_iter_no_change": Interval(int, 1),
+    }
 
     def __init__(
         self,
@@ -187,32 +220,11 @@ class _BaseMLP(BaseEstimator):
     # -- checks -------------------------------------------------------------------------------
 
     def _check_params(self) -> dict[str, Any]:
-        for name in ("shuffle", "early_stopping", "verbose"):
-            if not isinstance(getattr(self, name), (bool, np.bool_, numbers.Integral)):
-                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}.")
-        params = {
-            "hidden": _hidden_sizes(self.hidden_layer_sizes),
-            "activation": check_choice(self.activation, "activation", tuple(ACTIVATIONS)),
-            "optimizer": optim.optimizer_class(self.optimizer, gradient_only=True),
-            "alpha": check_scalar(self.alpha, "alpha", min_val=0.0),
-            "lr": check_scalar(self.learning_rate_init, "learning_rate_init", min_val=0.0,
-                               include_min=False),
-            "max_iter": check_scalar(self.max_iter, "max_iter", kind=int, min_val=1),
-            "tol": check_scalar(self.tol, "tol", min_val=0.0),
-            "n_iter_no_change": check_scalar(self.n_iter_no_change, "n_iter_no_change",
-                                             kind=int, min_val=1),
-        }
-        if self.early_stopping:
-            check_scalar(self.validation_fraction, "validation_fraction", min_val=0.0,
-                         max_val=1.0, include_min=False, include_max=False)
-        if not (isinstance(self.batch_size, str) and self.batch_size == "auto"):
-            check_scalar(self.batch_size, "batch_size", kind=int, min_val=1)
-        if self.optimizer_params is not None and not isinstance(self.optimizer_params, dict):
-            raise TypeError(
-                "optimizer_params must be a dict of the optimizer's hyper-parameters (e.g. "
-                f"{{'momentum': 0.9}}) or None, got {type(self.optimizer_params).__name__}."
-            )
-        return params
+        """The hyper-parameters validated by the table, under the names ``fit`` uses."""
+        params = self._validate_params()
+        return {"hidden": params["hidden_layer_sizes"], "lr": params["learning_rate_init"],
+                **{name: params[name] for name in ("activation", "optimizer", "alpha",
+                                                   "max_iter", "tol", "n_iter_no_change")}}
 
     # -- the network --------------------------------------------------------------------------
 
@@ -456,6 +468,11 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     >>> clf.score(data.data, data.target) > 0.95
     True
     """
+
+    _parameter_constraints: dict[str, Rule] = {
+        **_BaseMLP._parameter_constraints,
+        "class_weight": CLASS_WEIGHT_RULE,
+    }
 
     def __init__(
         self,

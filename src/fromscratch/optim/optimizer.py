@@ -33,7 +33,13 @@ from typing import Any
 import numpy as np
 
 from fromscratch._config import get_config
-from fromscratch._validation import check_scalar
+from fromscratch._param_validation import (  # noqa: F401 - the optimizers import them from here
+    decay_pair,
+    flag,
+    non_negative,
+    positive,
+    unit_interval,
+)
 from fromscratch.autodiff import Tensor
 
 __all__ = [
@@ -119,44 +125,6 @@ def apply_chunked(
     per_thread = -(-len(starts) // n_threads)  # ceiling division
     runs = [starts[i : i + per_thread] for i in range(0, len(starts), per_thread)]
     list(_thread_pool(n_threads).map(run, runs))  # waits for all; re-raises an update's error
-
-
-# --- hyper-parameter checkers: (value, name) -> the value, validated ---------------------------
-
-
-def non_negative(value: Any, name: str) -> float:
-    """A real number >= 0 (learning rates, weight decay, momentum)."""
-    return check_scalar(value, name, min_val=0.0)
-
-
-def positive(value: Any, name: str) -> float:
-    """A real number > 0 (eps: it keeps a denominator away from zero)."""
-    return check_scalar(value, name, min_val=0.0, include_min=False)
-
-
-def unit_interval(value: Any, name: str) -> float:
-    """A real number in [0, 1] (dampening, Adadelta's rho, RMSprop's alpha)."""
-    return check_scalar(value, name, min_val=0.0, max_val=1.0)
-
-
-def flag(value: Any, name: str) -> bool:
-    """A bool (``nesterov``, ``amsgrad``, ``centered``, ``maximize``...)."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}.")
-    return bool(value)
-
-
-def decay_pair(value: Any, name: str) -> tuple[float, float]:
-    """A pair (beta1, beta2) of decay rates, each in [0, 1)."""
-    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-        raise TypeError(f"{name} must be a pair (beta1, beta2), got {value!r}.")
-    pair = tuple(value)
-    if len(pair) != 2:
-        raise ValueError(f"{name} must be a pair (beta1, beta2), got {len(pair)} values {pair}.")
-    return tuple(  # type: ignore[return-value]
-        check_scalar(b, f"{name}[{i}]", min_val=0.0, max_val=1.0, include_max=False)
-        for i, b in enumerate(pair)
-    )
 
 
 class _StateByIdentity(MutableMapping):

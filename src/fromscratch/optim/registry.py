@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fromscratch._param_validation import Check
 from fromscratch._validation import check_choice
 from fromscratch.optim.adadelta import Adadelta
 from fromscratch.optim.adagrad import Adagrad
@@ -14,7 +15,7 @@ from fromscratch.optim.optimizer import Optimizer
 from fromscratch.optim.rmsprop import RMSprop
 from fromscratch.optim.sgd import SGD
 
-__all__ = ["OPTIMIZERS", "optimizer_class"]
+__all__ = ["OPTIMIZERS", "OPTIMIZER_RULE", "optimizer_class"]
 
 #: Every optimizer by its lower-case name.
 OPTIMIZERS: dict[str, type[Optimizer]] = {
@@ -55,3 +56,10 @@ def optimizer_class(optimizer: Any, *, gradient_only: bool = False) -> type[Opti
             f"which this training loop does not give; use one of {', '.join(choices)}."
         )
     return cls
+
+
+#: ``optimizer`` in the table of parameter rules of an estimator trained by ``step()`` after
+#: ``backward()``: a name or an :class:`Optimizer` subclass, validated to the class.
+OPTIMIZER_RULE = Check(lambda value, name: optimizer_class(value, gradient_only=True),
+                       "an optimizer name or a fromscratch.optim.Optimizer subclass",
+                       invalid=("adamm", 3, "lbfgs"))
