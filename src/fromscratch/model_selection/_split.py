@@ -325,7 +325,9 @@ def check_cv(cv: Any = 5, y: Any = None, *, classifier: bool = False) -> Any:
     if cv is None:
         cv = 5
     if isinstance(cv, numbers.Integral) and not isinstance(cv, (bool, np.bool_)):
-        return StratifiedKFold(cv) if classifier and _holds_class_labels(y) else KFold(cv)
+        n_splits = int(cv)
+        return (StratifiedKFold(n_splits) if classifier and _holds_class_labels(y)
+                else KFold(n_splits))
     if isinstance(cv, (str, bytes)):
         pass  # a string has a split method, but is not a splitter
     elif hasattr(cv, "split"):

@@ -89,12 +89,12 @@ def _fit_params_of_fold(fit_params: dict[str, Any], rows: np.ndarray, n_samples:
 def _as_number(value: Any, name: str) -> float:
     if np.ndim(value) == 0 and hasattr(value, "item"):  # NumPy scalars and 0-d arrays
         value = value.item()
-    if not isinstance(value, numbers.Number):
+    if not isinstance(value, numbers.Real):
         raise ValueError(
             f"The scorer {name!r} must return a number; it returned {type(value).__name__} "
             f"{value!r}. (For several metrics, give scoring as a dict of name -> scorer.)"
         )
-    return value
+    return float(value)
 
 
 def _score(model: Any, X: Any, y: Any, scorers: dict[str, Scorer], error_score: Any,
