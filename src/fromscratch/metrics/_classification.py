@@ -385,9 +385,9 @@ def _one_score(name: str, score: str, summary: str, *, beta: float | None
         except TypeError as exc:  # what Python says for a def with this signature
             raise TypeError(f"{name}() {exc}") from None
         arguments.apply_defaults()
-        value: float | np.ndarray = precision_recall_fscore_support(
-            **arguments.arguments, **fixed)[entry]
-        return value
+        precision, recall, f_score, _ = precision_recall_fscore_support(
+            **arguments.arguments, **fixed)
+        return (precision, recall, f_score)[entry]
 
     metric.__name__ = metric.__qualname__ = name
     # what inspect, help() and the API docs show (an attribute type checkers do not know)

@@ -54,7 +54,7 @@ class _FitResult:
     """What one fit on one training fold gave."""
 
     test_scores: dict[str, float]
-    train_scores: dict[str, float] | None
+    train_scores: dict[str, float]  # empty when the training scores were not asked for
     fit_time: float
     score_time: float
     estimator: Any = None
@@ -152,7 +152,7 @@ def _fit_and_score(
             raise
         failed = dict.fromkeys(scorers, error_score)
         return _FitResult(
-            test_scores=failed, train_scores=dict(failed) if train_score else None,
+            test_scores=failed, train_scores=dict(failed) if train_score else {},
             fit_time=time.perf_counter() - start, score_time=0.0,
             estimator=model if keep_estimator else None,
             fit_error="".join(traceback.format_exception_only(type(error), error)).strip(),
@@ -165,7 +165,7 @@ def _fit_and_score(
     return _FitResult(
         test_scores=test_scores,
         train_scores=_score(model, X_train, y_train, scorers, error_score,
-                            _take(weights, train)) if train_score else None,
+                            _take(weights, train)) if train_score else {},
         fit_time=fit_time, score_time=score_time,
         estimator=model if keep_estimator else None,
     )
