@@ -87,6 +87,9 @@ class Box:
     def _apply(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
         raise NotImplementedError
 
+    def _concrete(self, call: str, to_array: bool = False) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
 
 def primal(x: Any) -> Any:
     """The plain value inside any number of nested boxes."""

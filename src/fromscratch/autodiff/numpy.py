@@ -141,6 +141,8 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
     """Sum of products over ``axes``: the last ``axes`` axes of ``a`` with the first of ``b``
     (an int), or the listed pairs (a pair of sequences). As NumPy computes it: the summed axes
     are moved together, both operands reshaped to matrices, and one ``matmul`` does the rest."""
+    axes_a: list[Any]
+    axes_b: list[Any]
     if isinstance(axes, (int, np.integer)):
         axes_a, axes_b = list(range(-int(axes), 0)), list(range(int(axes)))
     else:
