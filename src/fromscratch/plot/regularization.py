@@ -48,7 +48,7 @@ _TRAIN, _TEST, _TRUTH = "tab:blue", "tab:red", "0.35"
 _L2, _L1 = "tab:blue", "tab:orange"
 
 
-def _figure_and_axes(ax: Any, **size: float) -> tuple[Any, Any]:
+def _figure_and_axes(ax: Any, **size: Any) -> tuple[Any, Any]:
     return (ax.figure, ax) if ax is not None else new_figure(**size)
 
 
