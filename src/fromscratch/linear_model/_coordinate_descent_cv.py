@@ -74,6 +74,17 @@ def _alpha_grid(
 class _PathCV(LinearModel):
     """What :class:`LassoCV` and :class:`ElasticNetCV` share: ``fit`` along the paths."""
 
+    # The hyper-parameters both constructors store.
+    eps: float
+    alphas: int | Any
+    fit_intercept: bool
+    max_iter: int
+    tol: float
+    cv: Any
+    positive: bool
+    random_state: Any
+    selection: str
+
     def _l1_ratios(self) -> np.ndarray:
         raise NotImplementedError
 
