@@ -225,6 +225,12 @@ class LinearRegression(LinearModel):
     """
 
     _multi_output = True  # y may have a column per target
+    # Fitted attributes set by the solver's results (Attributes above), declared for checkers.
+    condition_number_: float
+    rank_: int
+    solver_: str
+    n_iter_: Any
+    loss_curve_: np.ndarray
 
     def __init__(
         self,

@@ -134,6 +134,10 @@ class Ridge(LinearModel):
     """
 
     _multi_output = True  # y may have a column per target
+    # Fitted attributes set by the solver's results (Attributes above), declared for checkers.
+    condition_number_: float
+    n_iter_: Any
+    loss_curve_: np.ndarray
 
     def __init__(
         self,
