@@ -627,7 +627,7 @@ def plot_predicted_vs_actual(
 
 def plot_top_coefficients(
     coef: Any,
-    feature_names: Sequence[str],
+    feature_names: Sequence[str] | np.ndarray,
     *,
     top: int = 15,
     title: str = "Largest coefficients",

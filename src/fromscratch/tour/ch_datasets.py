@@ -112,7 +112,11 @@ def _catalogue(ch: Chapter, real: dict, synthetic: dict) -> None:
     for name in datasets.names():
         info = datasets.info(name)
         data = real.get(name) or synthetic.get(name)
-        shape = _shape_text(data.X) if data is not None else f"{info.shape[0]:,} × {info.shape[1]}"
+        if data is not None:
+            shape = _shape_text(data.X)
+        else:  # a real set this run did not load: its documented shape
+            assert info.shape is not None
+            shape = f"{info.shape[0]:,} × {info.shape[1]}"
         if info.kind == "synthetic":
             shape += " (as drawn here)"
         rows.append([name, shape, info.task, info.source, info.licence])
