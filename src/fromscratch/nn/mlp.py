@@ -113,8 +113,6 @@ def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
 class _BaseMLP(BaseEstimator):
     """Shared fitting machinery; subclasses define the output layer, loss and score."""
 
-    n_outputs_: int  # set by the subclass's _encode_targets
-
     def __init__(
         self,
         hidden_layer_sizes: Any = (100,),
@@ -152,8 +150,7 @@ class _BaseMLP(BaseEstimator):
 
     # -- subclass hooks -----------------------------------------------------------------------
 
-    def _encode_targets(self, y: np.ndarray, sample_weight: np.ndarray | None
-                        ) -> np.ndarray:  # pragma: no cover
+    def _encode_targets(self, y: np.ndarray) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
 
     def _data_loss(self, output: Any, target: np.ndarray,
@@ -317,10 +314,10 @@ class _BaseMLP(BaseEstimator):
                 converged = True
                 break
         if not converged:
-            watched = "validation score" if self.early_stopping else "training loss"
+            monitored = "validation score" if self.early_stopping else "training loss"
             not_converged_warning(
                 type(self).__name__, f"max_iter={params['max_iter']} epochs",
-                f"the {watched} improved by more than tol={params['tol']:g} within the last "
+                f"the {monitored} improved by more than tol={params['tol']:g} within the last "
                 f"{params['n_iter_no_change'] + 1} epochs",
                 "increase max_iter or learning_rate_init")
         if best_state is not None:
@@ -330,8 +327,8 @@ class _BaseMLP(BaseEstimator):
         self.t_ = self.n_iter_ * len(X_train)
         self.n_layers_ = len(sizes)
         if self.early_stopping:
-            self.validation_scores_: list[float] | None = validation_scores
-            self.best_validation_score_: float | None = float(max(validation_scores))
+            self.validation_scores_ = validation_scores
+            self.best_validation_score_ = float(max(validation_scores))
             self.best_loss_ = None
         else:
             self.validation_scores_ = None
@@ -344,8 +341,7 @@ class _BaseMLP(BaseEstimator):
         """Copies of the weights in scikit-learn's layout: ``coefs_[l]`` is ``(n_in, n_out)``."""
         linears = [layer for layer in model if isinstance(layer, Linear)]
         coefs = [np.ascontiguousarray(layer.weight.data.T) for layer in linears]
-        # the MLPs build every Linear with a bias
-        intercepts = [layer.bias.data.copy() for layer in linears]  # type: ignore[union-attr]
+        intercepts = [layer.bias.data.copy() for layer in linears]
         return coefs, intercepts
 
 
