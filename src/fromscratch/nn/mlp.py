@@ -129,6 +129,9 @@ def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
 class _BaseMLP(BaseEstimator):
     """Shared fitting machinery; subclasses define the output layer, loss and score."""
 
+    n_outputs_: int  # set by the subclass's _encode_targets
+    best_validation_score_: float | None
+
     def __init__(
         self,
         hidden_layer_sizes: Any = (100,),
@@ -166,7 +169,8 @@ class _BaseMLP(BaseEstimator):
 
     # -- subclass hooks -----------------------------------------------------------------------
 
-    def _encode_targets(self, y: np.ndarray) -> np.ndarray:  # pragma: no cover
+    def _encode_targets(self, y: np.ndarray, sample_weight: np.ndarray | None
+                        ) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
 
     def _data_loss(self, output: Any, target: np.ndarray,
@@ -383,7 +387,8 @@ class _BaseMLP(BaseEstimator):
         """Copies of the weights in scikit-learn's layout: ``coefs_[l]`` is ``(n_in, n_out)``."""
         linears = [layer for layer in model if isinstance(layer, Linear)]
         coefs = [np.ascontiguousarray(layer.weight.data.T) for layer in linears]
-        intercepts = [layer.bias.data.copy() for layer in linears]
+        # the MLPs build every Linear with a bias
+        intercepts = [layer.bias.data.copy() for layer in linears]  # type: ignore[union-attr]
         return coefs, intercepts
 
 
