@@ -197,6 +197,13 @@ def test_weighted_fit_draws_each_model_and_sizes_markers_by_weight(line):
     assert "plain" in drawn and "truth" in drawn
 
 
+def test_weighted_fit_without_weights_draws_equal_markers(line):
+    data, model = line
+    fig = pl.plot_weighted_fit(data.X, data.y, None, {"plain": model})
+    sizes = fig.axes[0].collections[0].get_sizes()
+    assert _renders(fig) and sizes.size == len(data.y) and np.all(sizes == sizes[0])
+
+
 def test_weighted_fit_rejects_bad_input(line):
     data, model = line
     with pytest.raises(ValueError, match="sample_weight has 3 entries"):

@@ -28,7 +28,8 @@ class AvailableIf:
 
     def __init__(self, method: Callable, missing: Callable[[Any], str | None]) -> None:
         self.method, self.missing = method, missing
-        functools.update_wrapper(self, method)
+        # typeshed types the wrapper as a function; a descriptor takes the metadata as well
+        functools.update_wrapper(self, method)  # type: ignore[arg-type]
 
     def __get__(self, instance: Any, owner: type | None = None) -> Callable:
         if instance is None:  # looked up on the class (help(), the API docs): the function

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -244,8 +244,8 @@ def decay_pair(value: Any, name: str) -> tuple[float, float]:
     )
 
 
-def is_int(value: Any) -> bool:
-    """An int (Python or NumPy), not a bool."""
+def is_int(value: Any) -> TypeGuard[int]:
+    """An int (Python or NumPy, which behaves as one), not a bool."""
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 

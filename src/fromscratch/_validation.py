@@ -23,9 +23,10 @@ from __future__ import annotations
 import numbers
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from fromscratch.exceptions import DataConversionWarning
 
@@ -118,7 +119,7 @@ def _to_ndarray(value: Any, name: str) -> np.ndarray:
         ) from exc
 
 
-def _as_real_dtype(arr: np.ndarray, name: str, dtype: str | np.dtype | None) -> np.ndarray:
+def _as_real_dtype(arr: np.ndarray, name: str, dtype: DTypeLike) -> np.ndarray:
     """Check the element type and convert to a floating dtype.
 
     ``dtype="numeric"`` keeps float32/float64 and turns integers into float64.
@@ -192,7 +193,7 @@ def check_array(
     name: str = "X",
     ensure_2d: bool = True,
     allow_nd: bool = False,
-    dtype: str | np.dtype | None = "numeric",
+    dtype: DTypeLike = "numeric",
     ensure_min_samples: int = 1,
     ensure_min_features: int = 1,
     copy: bool = False,
@@ -319,7 +320,7 @@ def check_X_y(
     *,
     y_numeric: bool = True,
     multi_output: bool = False,
-    dtype: str | np.dtype | None = "numeric",
+    dtype: DTypeLike = "numeric",
     ensure_min_samples: int = 1,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Validate a feature matrix and its targets together; see :func:`check_array`.
@@ -343,6 +344,18 @@ def check_X_y(
     return X_checked, y_checked
 
 
+@overload
+def check_scalar(
+    value: Any, name: str, *, kind: type[int], min_val: float | None = ...,
+    max_val: float | None = ..., include_min: bool = ..., include_max: bool = ...,
+    allow_inf: bool = ...,
+) -> int: ...
+@overload
+def check_scalar(
+    value: Any, name: str, *, kind: type[float] = ..., min_val: float | None = ...,
+    max_val: float | None = ..., include_min: bool = ..., include_max: bool = ...,
+    allow_inf: bool = ...,
+) -> float: ...
 def check_scalar(
     value: Any,
     name: str,

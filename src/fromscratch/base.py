@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -236,19 +237,21 @@ class BaseEstimator:
 class RegressorMixin:
     """``score`` is the coefficient of determination R² of ``predict(X)``."""
 
-    _estimator_type = "regressor"
+    _estimator_type: str | None = "regressor"
+    predict: Callable[..., np.ndarray]  # the estimator's
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """R² = 1 − Σ(y − ŷ)² / Σ(y − ȳ)²."""
         from fromscratch.metrics import r2_score
 
-        return r2_score(y, self.predict(X), sample_weight=sample_weight)
+        return float(r2_score(y, self.predict(X), sample_weight=sample_weight))
 
 
 class ClassifierMixin:
     """``score`` is the accuracy of ``predict(X)``."""
 
-    _estimator_type = "classifier"
+    _estimator_type: str | None = "classifier"
+    predict: Callable[..., np.ndarray]  # the estimator's
 
     def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
         """Fraction of samples whose predicted class equals the true class."""
@@ -259,6 +262,8 @@ class ClassifierMixin:
 
 class TransformerMixin:
     """``fit_transform`` = ``fit`` then ``transform``."""
+
+    fit: Callable[..., Any]  # the transformer's
 
     def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> np.ndarray:
         return self.fit(X, y, **fit_params).transform(X)

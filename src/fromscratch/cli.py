@@ -258,6 +258,7 @@ def _run_exercises(args: argparse.Namespace) -> int:
     again = "" if args.dir == "exercises" else f" --dir {args.dir}"  # for suggested commands
     if args.action == "list":
         return _list_exercises(progress)
+    assert exercise is not None  # every other action names one (argparse requires it)
     if args.action == "start":
         return _start_exercise(exercise, progress, folder, args.force, again)
     if args.action == "check":

@@ -40,7 +40,7 @@ __all__ = ["ColumnTransformer", "make_column_transformer", "Pipeline", "make_pip
 # ---------------------------------------------------------------------------------------------
 
 
-class _NamedParts:
+class _NamedParts(BaseEstimator):
     """``get_params``/``set_params`` that reach named parts: ``"scaler__with_mean"``.
 
     A subclass lists its parts as ``(name, estimator, ...)`` tuples in the attribute named by
@@ -254,13 +254,16 @@ class ColumnTransformer(_NamedParts, TransformerMixin, BaseEstimator):
         self.fit_transform(X, y)
         return self
 
-    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:
+    # No **fit_params: the transformers are fitted on their columns only (scikit-learn routes
+    # parameters to them through metadata routing, which fromscratch does not have).
+    def fit_transform(self, X: Any, y: Any = None) -> np.ndarray:  # type: ignore[override]
         """Fit every transformer on its columns and return the outputs side by side."""
         self._validate_params()
         X = self._as_array(X)
         n_features = X.shape[1]
         self._record_features(X, np.empty((0, n_features)))  # records count and names
-        parts, used = [], np.zeros(n_features, dtype=bool)
+        parts: list[tuple[str, Any, np.ndarray]] = []
+        used = np.zeros(n_features, dtype=bool)
         for name, transformer, selector in self.transformers:
             index = self._column_indices(X, selector, n_features)
             used[index] = True
@@ -467,8 +470,10 @@ class Pipeline(_NamedParts, BaseEstimator):
     def _final_estimator(self) -> Any:
         return self.steps[-1][1]
 
+    # Read-only views of the steps' attributes (BaseEstimator declares them as plain
+    # attributes, which nothing assigns on a pipeline): a property is the delegation.
     @property
-    def _estimator_type(self) -> str | None:  # classifier/regressor like its last step
+    def _estimator_type(self) -> str | None:  # type: ignore[override]  # like its last step
         return getattr(self._final_estimator, "_estimator_type", None)
 
     @property
@@ -482,7 +487,7 @@ class Pipeline(_NamedParts, BaseEstimator):
         return self._first_step.n_features_in_
 
     @property
-    def feature_names_in_(self) -> np.ndarray:
+    def feature_names_in_(self) -> np.ndarray:  # type: ignore[override]
         """Column names seen by the first step in ``fit`` (DataFrame input only)."""
         return self._first_step.feature_names_in_
 

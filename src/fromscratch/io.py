@@ -281,7 +281,9 @@ def save(obj: Any, path: str | Path) -> Path:
     text = json.dumps(header, allow_nan=True)  # keys in insertion order: dicts keep theirs
     header_bytes = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
     header_digest = np.frombuffer(_digest(header_bytes).encode("ascii"), dtype=np.uint8)
-    np.savez(path, **{_HEADER: header_bytes, _HEADER_DIGEST: header_digest}, **encoder.arrays)
+    arrays: dict[str, Any] = {_HEADER: header_bytes, _HEADER_DIGEST: header_digest,
+                              **encoder.arrays}
+    np.savez(path, **arrays)
     return path
 
 

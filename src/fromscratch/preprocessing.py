@@ -15,7 +15,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterator
 from itertools import chain, combinations, combinations_with_replacement
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -284,7 +284,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
         *,
         interaction_only: bool = False,
         include_bias: bool = True,
-        order: str = "C",
+        order: Literal["C", "F"] = "C",
     ):
         self.degree = degree
         self.interaction_only = interaction_only
@@ -541,7 +541,8 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
             )
         indices = np.empty(len(drop), dtype=object)
         for j, (value, categories) in enumerate(zip(drop, self.categories_, strict=True)):
-            matches = np.flatnonzero(categories == value) if value is not None else []
+            matches = (np.flatnonzero(categories == value) if value is not None
+                       else np.empty(0, dtype=np.intp))
             if value is not None and len(matches) == 0:
                 raise ValueError(
                     f"drop={value!r} for feature {j} is not one of its categories "

@@ -104,7 +104,7 @@ class ArrayBox(Box):
     def _concrete(self, call: str, to_array: bool = False) -> Any:
         """The plain value for ``call``, or the error if that would drop a derivative."""
         box: Any = self
-        while isinstance(box, Box):
+        while isinstance(box, ArrayBox):
             if box._drops_derivative(to_array):
                 raise box._conversion_error(call)
             box = box._value
@@ -256,8 +256,8 @@ class ArrayBox(Box):
 
     def transpose(self, *axes: Any) -> Any:
         if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
-            axes = axes[0]
-        return transpose(self, tuple(axes) if axes else None)
+            return transpose(self, tuple(axes[0]) if axes[0] else None)
+        return transpose(self, axes or None)
 
     def reshape(self, *shape: Any) -> Any:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):

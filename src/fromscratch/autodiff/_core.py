@@ -38,6 +38,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -80,8 +81,13 @@ class Box:
     """
 
     __slots__ = ("_value", "_level")
+    _value: Any
+    _level: int
 
     def _apply(self, prim: Primitive, args: tuple, kwargs: dict) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    def _concrete(self, call: str, to_array: bool = False) -> Any:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -287,7 +293,8 @@ def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
 def independent_warning() -> None:
     """HIPS autograd's warning: a derivative of zero because ``f`` ignores its input. It points
     at the first caller outside this package (the line that asked for the derivative)."""
-    frame, level = sys._getframe(1), 2
+    frame: FrameType | None = sys._getframe(1)
+    level = 2
     while frame is not None and frame.f_globals.get("__name__", "").startswith(__package__):
         frame, level = frame.f_back, level + 1
     warnings.warn("Output seems independent of input.", UserWarning, stacklevel=level)

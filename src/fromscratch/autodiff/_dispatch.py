@@ -49,7 +49,7 @@ CONSTANT_UFUNCS = frozenset({
 })
 
 _REDUCE = {np.add: anp.sum, np.multiply: anp.prod, np.maximum: anp.max, np.minimum: anp.min}
-_ACCUMULATE = {np.add: anp.cumsum, np.multiply: anp.cumprod}
+_ACCUMULATE: dict[np.ufunc, Callable[..., Any]] = {np.add: anp.cumsum, np.multiply: anp.cumprod}
 
 #: NumPy function name -> the NumPy parameters ours takes: positional ones (in our order), then
 #: after "|" those passed by keyword, only when given. "*name" is NumPy's ``*args``.

@@ -186,7 +186,8 @@ class Dual(ArrayBox):
             if dt.shape != ans.shape and not broadcasts_to(dt.shape, ans.shape):
                 raise shape_error(prim, i, dt.shape, ans.shape, "jvp")
             tangent = dt if tangent is None else tangent + dt
-        if tangent.shape != ans.shape:  # a broadcast input: its tangent broadcasts too
+        # moving holds at least the Dual this method was called on, so tangent is an array
+        if tangent.shape != ans.shape:  # type: ignore[union-attr]  # a broadcast input too
             tangent = broadcast_to(tangent, ans.shape)
         return Dual._make(ans, tangent, level)
 

@@ -77,7 +77,7 @@ def _single_array(out: Any, who: str) -> Any:
 
 
 def _reverse(
-    f: Callable[..., Any], args: tuple, kwargs: dict, nums: tuple[int, ...]
+    f: Callable[..., Any], args: tuple | list[Any], kwargs: dict, nums: tuple[int, ...]
 ) -> tuple[Any, Callable[[Any], list[Any]]]:
     """Run ``f`` once with the arguments ``nums`` boxed as Tensors; return its value and the
     pull-back ``cotangent -> [adjoint of each boxed argument]`` (reusable: the graph is kept)."""

@@ -295,7 +295,8 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> An
         raise TypeError("pad: constant_values must be constants, not a Tensor/Dual.")
     positions = _positions(array)
     if mode != "constant":
-        return _gather(array, np.pad(positions, pad_width, mode=mode, **kwargs))
+        # mode is one of NumPy's, checked above (the stubs want it as a literal)
+        return _gather(array, np.pad(positions, pad_width, mode=mode, **kwargs))  # type: ignore[call-overload]
     padded = np.pad(positions, pad_width, constant_values=-1)
     fill = np.pad(np.zeros(np.shape(array), dtype=primal(array).dtype), pad_width, **kwargs)
     inside = padded >= 0
@@ -342,10 +343,12 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
 def tril(m: Any, k: int = 0) -> Any:
     """The lower triangle: entries on and below the ``k``-th diagonal, zeros above."""
-    return where(np.tri(*np.shape(m)[-2:], k=k, dtype=bool), m, 0)
+    n_rows, n_cols = np.shape(m)[-2:]
+    return where(np.tri(n_rows, n_cols, k=k, dtype=bool), m, 0)
 
 
 def triu(m: Any, k: int = 0) -> Any:
     """The upper triangle: entries on and above the ``k``-th diagonal, zeros below."""
-    return where(np.tri(*np.shape(m)[-2:], k=k - 1, dtype=bool), 0, m)
+    n_rows, n_cols = np.shape(m)[-2:]
+    return where(np.tri(n_rows, n_cols, k=k - 1, dtype=bool), 0, m)
 

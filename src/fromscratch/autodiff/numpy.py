@@ -31,12 +31,14 @@ from typing import Any
 
 import numpy as np
 
+import fromscratch.autodiff.manipulation as _manipulation
+import fromscratch.autodiff.primitives.elementwise as _elementwise
+import fromscratch.autodiff.primitives.linalg as _linalg
+import fromscratch.autodiff.primitives.reductions as _reductions
+import fromscratch.autodiff.primitives.shapes as _shapes
 from fromscratch.autodiff._core import Box, primal, stop_gradient
 from fromscratch.autodiff.manipulation import *  # noqa: F403
-from fromscratch.autodiff.manipulation import __all__ as _manipulation
 from fromscratch.autodiff.manipulation import concatenate, moveaxis, stack
-from fromscratch.autodiff.primitives import *  # noqa: F403
-from fromscratch.autodiff.primitives import __all__ as _primitives
 from fromscratch.autodiff.primitives import (
     abs,
     broadcast_to,
@@ -54,11 +56,22 @@ from fromscratch.autodiff.primitives import (
     transpose,
     where,
 )
+from fromscratch.autodiff.primitives.elementwise import *  # noqa: F403
+from fromscratch.autodiff.primitives.linalg import *  # noqa: F403
+from fromscratch.autodiff.primitives.reductions import *  # noqa: F403
+from fromscratch.autodiff.primitives.shapes import *  # noqa: F403
 from fromscratch.autodiff.primitives.shapes import _along, _axes, _count
 from fromscratch.autodiff.primitives.shapes import astype as _astype
 
-__all__ = [
-    *_primitives, *_manipulation,
+# The table's families are star-imported one by one, not through the package, and __all__ is
+# extended by their literal lists: the forms type checkers read to know what this module exports.
+__all__: list[str] = []
+__all__ += _elementwise.__all__
+__all__ += _reductions.__all__
+__all__ += _shapes.__all__
+__all__ += _linalg.__all__
+__all__ += _manipulation.__all__
+__all__ += [
     "absolute", "amax", "amin", "astype", "cross", "diff", "dot", "inner", "kron", "linspace",
     "mean", "mod", "nan_to_num", "norm", "ones_like", "outer", "primal", "reciprocal", "select",
     "stop_gradient", "tensordot", "true_divide", "zeros_like",
@@ -128,6 +141,8 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> Any:
     """Sum of products over ``axes``: the last ``axes`` axes of ``a`` with the first of ``b``
     (an int), or the listed pairs (a pair of sequences). As NumPy computes it: the summed axes
     are moved together, both operands reshaped to matrices, and one ``matmul`` does the rest."""
+    axes_a: list[Any]
+    axes_b: list[Any]
     if isinstance(axes, (int, np.integer)):
         axes_a, axes_b = list(range(-int(axes), 0)), list(range(int(axes)))
     else:

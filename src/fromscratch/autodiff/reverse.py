@@ -34,7 +34,7 @@ so one backward pass gives the gradient with respect to every input, whatever th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -90,6 +90,13 @@ class Tensor(ArrayBox):
     """
 
     __slots__ = ("grad", "requires_grad", "_prim", "_args", "_kwargs", "_parents", "_argnums")
+    # A recorded operation's primitive, its arguments and the Tensors among them (at _argnums);
+    # a leaf has no primitive and no parents.
+    _prim: Primitive | None
+    _args: list[Any]
+    _kwargs: dict[str, Any]
+    _parents: Sequence[Tensor]
+    _argnums: list[int]
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         if not isinstance(requires_grad, (bool, np.bool_)):

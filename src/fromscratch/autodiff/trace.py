@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._kernels import replaceable
-from fromscratch.autodiff._core import STATE, as_float_array, check_callable, new_level
+from fromscratch.autodiff._core import STATE, Primitive, as_float_array, check_callable, new_level
 from fromscratch.autodiff.numpy import broadcast_to, sum_to
 from fromscratch.autodiff.reverse import Tensor
 
@@ -209,16 +209,21 @@ class _BoundRule:
     kind: str
     shape: tuple[int, ...]
 
+    @property
+    def prim(self) -> Primitive:
+        assert self.node._prim is not None  # rules are bound to recorded operations only
+        return self.node._prim
+
     def __call__(self, v: Any) -> Any:
         node = self.node
-        rules = node._prim.jvps if self.kind == "jvp" else node._prim.vjps
+        rules = self.prim.jvps if self.kind == "jvp" else self.prim.vjps
         d = rules[self.argnum](v, node._value, *node._args, **node._kwargs)
         if np.shape(d) == self.shape:
             return d
         return broadcast_to(d, self.shape) if self.kind == "jvp" else sum_to(d, self.shape)
 
     def __repr__(self) -> str:
-        return f"<{self.node._prim.name}'s {self.kind} rule for input {self.argnum}>"
+        return f"<{self.prim.name}'s {self.kind} rule for input {self.argnum}>"
 
 
 def _depends_on(tape: list[Tensor], out: Tensor) -> list[Tensor]:
@@ -323,7 +328,7 @@ def trace(
     vjps = [[_BoundRule(node, i, "vjp", p.shape)
              for p, i in zip(node._parents, node._argnums, strict=True)]
             if node._prim is not None else [] for node in nodes]
-    tangents = forward_sweep(parents, jvps, seeds)
+    variable_tangents = forward_sweep(parents, jvps, seeds)
     adjoints = reverse_sweep([node.data for node in nodes], parents, vjps, cotangent)
 
     result = EvaluationTrace(n_inputs=n)
@@ -335,7 +340,7 @@ def trace(
         else:
             op, expression = node._prim.name, _expression(node, parent_numbers)
         result.variables.append(TraceVariable(
-            number, op, expression, parent_numbers, node.data, np.asarray(tangents[k]),
+            number, op, expression, parent_numbers, node.data, np.asarray(variable_tangents[k]),
             np.asarray(adjoints[k])))
     return result
 
@@ -345,6 +350,7 @@ def _expression(node: Tensor, parent_numbers: list[int]) -> str:
     names = list(map(_const, node._args))
     for number, i in zip(parent_numbers, node._argnums, strict=True):
         names[i] = f"v_{number}"
+    assert node._prim is not None  # an operation, not an input
     name = node._prim.name
     if name in _INFIX and len(names) == 2:
         return f"{names[0]} {_INFIX[name]} {names[1]}"

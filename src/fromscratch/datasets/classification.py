@@ -10,7 +10,7 @@ geometry are scikit-learn's (``n_samples`` must be an int here, not a tuple).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -411,8 +411,8 @@ def make_classification(
     flip_y: float = 0.01,
     class_sep: float = 1.0,
     hypercube: bool = True,
-    shift: float | Sequence[float] | None = 0.0,
-    scale: float | Sequence[float] | None = 1.0,
+    shift: float | Sequence[float] | np.ndarray | None = 0.0,
+    scale: float | Sequence[float] | np.ndarray | None = 1.0,
     shuffle: bool = True,
     random_state: int | np.random.Generator | None = None,
     chunks: int | Sequence[int] | None = None,
@@ -633,14 +633,11 @@ def _lazy_classification(
     )
 
 
-CLASSIFICATION_GENERATORS = {
-    info.name: (generator, info)
-    for generator, info in [
-        (make_moons, MOONS),
-        (make_circles, CIRCLES),
-        (make_spirals, SPIRALS),
-        (make_xor, XOR),
-        (make_blobs, BLOBS),
-        (make_classification, CLASSIFICATION),
-    ]
+CLASSIFICATION_GENERATORS: dict[str, tuple[Callable[..., Bunch], DatasetInfo]] = {
+    MOONS.name: (make_moons, MOONS),
+    CIRCLES.name: (make_circles, CIRCLES),
+    SPIRALS.name: (make_spirals, SPIRALS),
+    XOR.name: (make_xor, XOR),
+    BLOBS.name: (make_blobs, BLOBS),
+    CLASSIFICATION.name: (make_classification, CLASSIFICATION),
 }

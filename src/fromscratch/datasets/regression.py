@@ -272,7 +272,7 @@ def make_polynomial(
     return _curve_bunch(POLYNOMIAL, true_function, n_samples, noise, x_range, random_state, coef=c)
 
 
-REGRESSION_GENERATORS = {
+REGRESSION_GENERATORS: dict[str, tuple[Callable[..., Bunch], DatasetInfo]] = {
     LINEAR.name: (make_linear, LINEAR),
     SINE.name: (make_sine, SINE),
     POLYNOMIAL.name: (make_polynomial, POLYNOMIAL),

@@ -20,6 +20,7 @@ import inspect
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -272,7 +273,7 @@ class Exercise:
                            self._against_reference)
         for check in (comparison, *self.checks):
             try:
-                result = run_with_time_limit(lambda c=check: c.run(learner, rng), timeout)
+                result = run_with_time_limit(partial(check.run, learner, rng), timeout)
             except NotImplementedYet:
                 report.records[:] = [Record("your function", False, (
                     f"not implemented yet: {self.name} still raises NotImplementedError; "
@@ -313,6 +314,7 @@ class Exercise:
         targets = [case.call(reference) for case in cases]
         outcomes = [_outcome(learner, case) for case in cases]
         for case, target, outcome in zip(cases, targets, outcomes, strict=True):
+            problem: tuple[str, dict] | None
             if isinstance(outcome, RaisedError):
                 problem = (f"your function raised {outcome.describe()}", {})
             else:

@@ -107,7 +107,7 @@ def _where(exc: BaseException, code: CodeType | None) -> str:
     if not frames:
         return ""
     frame = frames[-1]
-    line = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
+    line = (frame.line or linecache.getline(frame.filename, frame.lineno or 0)).strip()
     return f"{Path(frame.filename).name}, line {frame.lineno}: {line}"
 
 

@@ -204,7 +204,7 @@ def _baydin(x1: Any, x2: Any) -> Any:
     return anp.log(x1) + x1 * x2 - anp.sin(x2)
 
 
-_TRACED = {
+_TRACED: dict[str, tuple[Callable[..., Any], tuple]] = {
     "ln x1 + x1 x2 - sin x2 at (2, 5)": (_baydin, (2.0, 5.0)),
     "x x + sin(x) x at 0.7 (x used three times)": (
         lambda x: x * x + anp.sin(x) * x, (0.7,)),

@@ -54,7 +54,7 @@ __all__ = ["EXERCISES", "regression_data", "fitted", "design_case", "loss_by_dif
 #: within about 1e-9 of the minimizer, so 1e-7 relative to their scale separates a correct
 #: gradient from a wrong one (which ends elsewhere or diverges) with room to spare.
 GD_TOL, GD_AGREEMENT = 1e-10, 1e-7
-GD_SETTINGS = dict(learning_rate=0.5, tol=GD_TOL, max_iter=5000)
+GD_SETTINGS: dict[str, Any] = dict(learning_rate=0.5, tol=GD_TOL, max_iter=5000)
 
 
 def regression_data(n: int = 60, p: int = 5, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

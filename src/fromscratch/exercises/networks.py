@@ -86,7 +86,7 @@ def _softmax_cross_entropy_by_differences() -> Check:
     def run(learner: Guarded, rng: np.random.Generator) -> CheckResult:
         n, k = 5, 4
         Z, Y = rng.normal(size=(n, k)) * 2, np.eye(k)[rng.integers(0, k, n)]
-        target = numerical_gradient(lambda Z_: softmax_cross_entropy(Z_, Y)[0], Z)
+        target = numerical_gradient(lambda Z_: float(softmax_cross_entropy(Z_, Y)[0]), Z)
         result = learner(Z, Y)
         problem = difference(("dZ",), result[1] if isinstance(result, tuple) else result,
                              target, tol=FD_TOLERANCE)

@@ -150,7 +150,7 @@ def library_optimizer(cls: type[optim.Optimizer], renames: dict[str, str] | None
     """The library's class, called with the textbook's hyper-parameter names (``renames``
     maps a textbook name to the class's; ``beta1, beta2`` become ``betas``) and ``fixed``."""
 
-    def make(params: list, **hyper: float) -> optim.Optimizer:
+    def make(params: list, **hyper: Any) -> optim.Optimizer:
         if "beta1" in hyper:
             hyper["betas"] = (hyper.pop("beta1"), hyper.pop("beta2"))
         return cls(params, **{(renames or {}).get(k, k): v for k, v in hyper.items()}, **fixed)

@@ -116,8 +116,8 @@ class Rotations(NamedTuple):
         return Zt
 
 
-def tridiagonal_qr(d: np.ndarray, e: np.ndarray, max_sweeps: int = MAX_SWEEPS
-                   ) -> tuple[np.ndarray, Rotations]:
+def tridiagonal_qr(d: np.ndarray | list[float], e: np.ndarray | list[float],
+                   max_sweeps: int = MAX_SWEEPS) -> tuple[np.ndarray, Rotations]:
     r"""Eigenvalues of the symmetric tridiagonal :math:`T` (diagonal ``d``, off-diagonal
     ``e``) by the implicit QR algorithm with Wilkinson shifts (module docstring; GvL Algorithms
     8.3.2–8.3.3), and the rotations it applied.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
@@ -34,6 +34,12 @@ class LeastSquaresSolution(NamedTuple):
     method: str
 
 
+@overload
+def lstsq(A: Any, b: Any, *, rtol: float | None = ..., return_rank: Literal[False] = ...
+          ) -> np.ndarray: ...
+@overload
+def lstsq(A: Any, b: Any, *, rtol: float | None = ..., return_rank: Literal[True]
+          ) -> tuple[np.ndarray, int]: ...
 def lstsq(
     A: Any, b: Any, *, rtol: float | None = None, return_rank: bool = False
 ) -> np.ndarray | tuple[np.ndarray, int]:

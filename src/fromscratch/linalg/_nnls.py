@@ -140,6 +140,7 @@ def lawson_hanson(
             if callback is not None:
                 callback(x.copy(), passive.copy())
             z = _passive_solution(R, c, passive)
+            assert z is not None  # fewer columns of an independent set are independent
         x = z
         if callback is not None:
             callback(x.copy(), passive.copy())

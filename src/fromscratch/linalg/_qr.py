@@ -4,7 +4,7 @@ and the textbook form it is tested against (:func:`qr_textbook`)."""
 from __future__ import annotations
 
 import math
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -243,6 +243,11 @@ class HouseholderQR:
         return self.apply_q(np.eye(m, n_cols, dtype=self.factors.dtype))
 
 
+@overload
+def qr(A: Any, mode: Literal["r"], block_size: int = ...) -> np.ndarray: ...
+@overload
+def qr(A: Any, mode: Literal["reduced", "complete"] = ..., block_size: int = ...
+       ) -> tuple[np.ndarray, np.ndarray]: ...
 def qr(
     A: Any,
     mode: Literal["reduced", "complete", "r"] = "reduced",

@@ -571,6 +571,7 @@ def enet_coordinate_descent(
 
     while True:
         if covariance:
+            assert gram is not None  # built above for the covariance form
             gap, XtR = gram_gap()
             if gap <= gap_tol or n_iter >= max_iter:
                 # A claimed convergence is confirmed (and reported) from q = Gw recomputed
@@ -601,6 +602,7 @@ def enet_coordinate_descent(
             rng=rng, random=random, positive=positive,
         )
         if covariance:
+            assert gram is not None
             n_iter += _cd_epochs_covariance(gram.rows(W), Xty, q, w, W, yy, l1, l2, solve)
         else:
             X_W, w_W = X[:, W], w[W]
@@ -615,5 +617,6 @@ def enet_coordinate_descent(
                 n_iter += _cd_epochs_residual(X_W, y, R, w_W, col_sq[W].tolist(), l1, l2, solve)
             w[W] = w_W  # the support is inside W, so w is zero outside it
     if covariance:
+        assert gram is not None
         gram.remember(w, q)  # q is exact here: resynchronized from G above
     return w, gap, gap_tol, n_iter

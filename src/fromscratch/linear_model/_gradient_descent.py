@@ -47,7 +47,7 @@ def _make_optimizer(
             "learning_rate parameter."
         )
     try:
-        return cls([param], lr=learning_rate, **params)
+        return cls([param], lr=learning_rate, **params)  # type: ignore[call-arg]  # a subclass
     except TypeError as exc:
         raise TypeError(f"optimizer_params {params} do not fit {cls.__name__}: {exc}") from exc
 
@@ -214,7 +214,7 @@ def gradient_descent(
     best_w = w.data.copy()
     converged = stopped = False
 
-    epochs = range(1, max_iter + 1)
+    epochs: Any = range(1, max_iter + 1)  # wrapped by tqdm when verbose
     if verbose:
         from tqdm.auto import tqdm
 
@@ -226,7 +226,7 @@ def gradient_descent(
             if tol is not None and distance <= tol:
                 converged = True
                 break
-            epoch_data = data  # no shuffle: every epoch sees the same gradient
+            epoch_data: tuple[np.ndarray, ...] = data  # no shuffle: the same gradient
         else:
             order = rng.permutation(n)
             epoch_data = tuple(a[order] for a in data)
@@ -291,6 +291,7 @@ def gradient_descent(
                               "runs max_iter epochs without this warning)",
                               stacklevel=4)  # the user's fit, through the model's solver
     if early_stopping:
+        assert patience is not None  # early stopping always keeps one
         coef, best_iteration = best_w, patience.best_epoch
     else:
         coef, best_iteration = w.data.copy(), len(losses)

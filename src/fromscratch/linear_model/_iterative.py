@@ -249,6 +249,7 @@ def newton(
     def hessian(v: np.ndarray) -> np.ndarray:
         if objective.gradient_and_hessian is not None:  # the Hessian the steps are made with
             return np.asarray(gradient_and_distance(v, with_hessian=True)[2])
+        assert objective.hessian is not None  # Newton's objectives give one or the other
         return np.asarray(objective.hessian(v.reshape(shape), *data))
 
     def line_search(w: np.ndarray, d: np.ndarray, value: float, predicted: float,
@@ -261,6 +262,7 @@ def newton(
         trial: dict[str, Any] = {}
 
         def along(t: float) -> float:
+            assert phi is not None  # used only when the objective gives its line
             value_t, trial["slope"] = phi(t)  # the accepted step is the last one evaluated
             return value_t
 
@@ -336,6 +338,7 @@ def newton(
             # at the new point: its Hessian will be needed, so ask for it with the gradient.
             certain = not stopped and last_decrement > tol and len(losses) < max_iter
             new_g, new_distance, H = gradient_and_distance(w, with_hessian=certain)
+        assert new_distance is not None  # it comes with new_g
         g, distance = new_g, new_distance
         if verbose:
             print(f"Newton iteration {len(losses)}: loss {value:.10g}, "

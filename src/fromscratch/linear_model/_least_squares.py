@@ -241,6 +241,12 @@ class LinearRegression(LinearModel):
         **GRADIENT_SOLVER_PARAMETERS,
         "positive": flag,
     }
+    # Fitted attributes set by the solver's results (Attributes above), declared for checkers.
+    condition_number_: float
+    rank_: int
+    solver_: str
+    n_iter_: Any
+    loss_curve_: np.ndarray
 
     def __init__(
         self,

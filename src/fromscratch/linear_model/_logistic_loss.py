@@ -178,7 +178,7 @@ def _weighted_gram(
     product = None if residual is None else np.zeros(q, dtype=X.dtype)
     for start in range(0, n, rows):
         block = slice(start, start + rows)
-        if product is not None:
+        if product is not None and residual is not None:  # (one is None with the other)
             product[:p] += _transposed_product(residual[block], X[block])
         A = buffer[: min(rows, n - start)]
         A[...] = X[block]
@@ -189,7 +189,7 @@ def _weighted_gram(
     if fit_intercept:
         H[p, :p] = H[:p, p]
         H[p, p] = np.sum(s)
-        if product is not None:
+        if product is not None and residual is not None:
             product[p] = np.sum(residual)
     return H, product
 

@@ -142,6 +142,10 @@ class Ridge(LinearModel):
         "solver": Options(*_SOLVERS, *_GRADIENT_SOLVERS),
         **GRADIENT_SOLVER_PARAMETERS,
     }
+    # Fitted attributes set by the solver's results (Attributes above), declared for checkers.
+    condition_number_: float
+    n_iter_: Any
+    loss_curve_: np.ndarray
 
     def __init__(
         self,

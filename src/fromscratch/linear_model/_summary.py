@@ -193,11 +193,11 @@ class LogitSummary:
 
     @property
     def p_value(self) -> np.ndarray:
-        return erfc(np.abs(self.z) / math.sqrt(2.0))
+        return np.asarray(erfc(np.abs(self.z) / math.sqrt(2.0)))
 
     @property
     def _critical(self) -> float:
-        return norm_ppf(1.0 - self.alpha / 2.0)
+        return float(norm_ppf(1.0 - self.alpha / 2.0))
 
     @property
     def ci_lower(self) -> np.ndarray:

@@ -448,11 +448,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         if solver == "newton":
             null_space = None
             if w0.ndim == 2 and objective.l1 is None:
-                null_space = _softmax_null_space(*w0.shape, X.dtype)
+                n_classes, width = w0.shape
+                null_space = _softmax_null_space(n_classes, width, X.dtype)
+            assert self.tol is not None  # fit refuses tol=None for newton and lbfgs
             return newton(objective, w0, X, target, tol=self.tol, max_iter=self.max_iter,
                           null_space=null_space, sample_weight=sample_weight,
                           verbose=bool(self.verbose), callback=callback)
         if solver == "lbfgs":
+            assert self.tol is not None  # fit refuses tol=None for newton and lbfgs
             return lbfgs(objective, w0, X, target, tol=self.tol, max_iter=self.max_iter,
                          sample_weight=sample_weight, verbose=bool(self.verbose),
                          callback=callback)

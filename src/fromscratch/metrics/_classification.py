@@ -189,7 +189,7 @@ def _zero_division_value(zero_division: Any) -> float:
     if (
         isinstance(zero_division, numbers.Real)
         and not isinstance(zero_division, (bool, np.bool_))
-        and (zero_division in (0, 1) or np.isnan(zero_division))
+        and (zero_division in (0, 1) or np.isnan(float(zero_division)))
     ):
         return float(zero_division)
     raise ValueError(f"zero_division must be 'warn', 0, 1 or np.nan; got {zero_division!r}.")
@@ -309,7 +309,8 @@ def precision_recall_fscore_support(
     if average is None:
         return precision, recall, f_score, true_sum
     weights = true_sum if average == "weighted" and true_sum.sum() > 0 else None
-    return (*(_nan_average(score, weights) for score in (precision, recall, f_score)), None)
+    return (_nan_average(precision, weights), _nan_average(recall, weights),
+            _nan_average(f_score, weights), None)
 
 
 def _nan_average(score: np.ndarray, weights: np.ndarray | None) -> float:
@@ -353,7 +354,7 @@ _PRF_WEIGHTS = r"""
         Value used when a denominator is 0 ("warn" means 0 and an
         :class:`UndefinedMetricWarning`). ``np.nan`` scores are left out of the averages.
 """
-precision_recall_fscore_support.__doc__ += (
+precision_recall_fscore_support.__doc__ = (precision_recall_fscore_support.__doc__ or "") + (
     _PRF_PARAMETERS + _PRF_BETA + _PRF_OPTIONS + _PRF_WARN_FOR + _PRF_WEIGHTS)
 
 
@@ -384,10 +385,13 @@ def _one_score(name: str, score: str, summary: str, *, beta: float | None
         except TypeError as exc:  # what Python says for a def with this signature
             raise TypeError(f"{name}() {exc}") from None
         arguments.apply_defaults()
-        return precision_recall_fscore_support(**arguments.arguments, **fixed)[entry]
+        precision, recall, f_score, _ = precision_recall_fscore_support(
+            **arguments.arguments, **fixed)
+        return (precision, recall, f_score)[entry]
 
     metric.__name__ = metric.__qualname__ = name
-    metric.__signature__ = signature  # what inspect, help() and the API docs show
+    # what inspect, help() and the API docs show (an attribute type checkers do not know)
+    metric.__signature__ = signature  # type: ignore[attr-defined]
     metric.__doc__ = (summary + "\n" + _PRF_PARAMETERS + (_PRF_BETA if beta is None else "")
                       + _PRF_OPTIONS + _PRF_WEIGHTS)
     return metric
@@ -457,8 +461,9 @@ def classification_report(
         rows[heading] = [*scores(average)[:3], total_support]
 
     if output_dict:
-        report = {name: {h: float(v) for h, v in zip(headers, row, strict=True)}
-                  for name, row in rows.items()}
+        report: dict[str, Any] = {
+            name: {h: float(v) for h, v in zip(headers, row, strict=True)}
+            for name, row in rows.items()}
         if "accuracy" in report:
             report["accuracy"] = report["accuracy"]["precision"]
         return report

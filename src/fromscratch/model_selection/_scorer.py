@@ -39,7 +39,7 @@ def _roc_auc(estimator: Any, X: Any, y: Any, sample_weight: Any = None) -> float
     else:
         raise TypeError(f"scoring='roc_auc' needs decision_function or predict_proba; "
                         f"{type(estimator).__name__} has neither.")
-    return metrics.roc_auc_score(y, score, sample_weight=sample_weight)
+    return float(metrics.roc_auc_score(y, score, sample_weight=sample_weight))
 
 
 def _neg_log_loss(estimator: Any, X: Any, y: Any, sample_weight: Any = None) -> float:

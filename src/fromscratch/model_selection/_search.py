@@ -339,12 +339,14 @@ class GridSearchCV(BaseEstimator):
         self.error_score = error_score
         self.return_train_score = return_train_score
 
+    # Read-only views of the estimator's class attributes (BaseEstimator declares them as
+    # plain attributes, which nothing assigns on a search): a property is the delegation.
     @property
-    def _estimator_type(self) -> str | None:  # a classifier/regressor like its estimator
+    def _estimator_type(self) -> str | None:  # type: ignore[override]  # like its estimator
         return getattr(self.estimator, "_estimator_type", None)
 
     @property
-    def _multi_output(self) -> bool:  # takes a 2-D y when its estimator does
+    def _multi_output(self) -> bool:  # type: ignore[override]  # 2-D y when its estimator takes it
         return getattr(self.estimator, "_multi_output", False)
 
     def _refit_metric(self, scorers: dict[str, Scorer], multimetric: bool) -> str:
@@ -406,10 +408,11 @@ class GridSearchCV(BaseEstimator):
         if not isinstance(index, numbers.Integral) or isinstance(index, bool):
             raise TypeError(f"The refit callable must return an int (best_index_); it "
                             f"returned {index!r}.")
+        index = int(index)
         if not 0 <= index < len(self.cv_results_["params"]):
             raise IndexError(f"The refit callable returned best_index_={index}, out of range "
                              f"for {len(self.cv_results_['params'])} candidates.")
-        return int(index)
+        return index
 
     def _refitted(self) -> Any:
         check_is_fitted(self)
@@ -441,7 +444,7 @@ class GridSearchCV(BaseEstimator):
         """The score of the best estimator on ``X, y`` with the search's ``scoring`` (its
         ``refit`` metric when there are several; ``best_estimator_.score`` for None)."""
         best = self._refitted()
-        if not self.multimetric_:
+        if not isinstance(self.scorer_, dict):  # one metric
             return float(self.scorer_(best, X, y))
         if not isinstance(self.refit, str):
             raise ValueError(

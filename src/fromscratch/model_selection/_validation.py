@@ -54,7 +54,7 @@ class _FitResult:
     """What one fit on one training fold gave."""
 
     test_scores: dict[str, float]
-    train_scores: dict[str, float] | None
+    train_scores: dict[str, float]  # empty when the training scores were not asked for
     fit_time: float
     score_time: float
     estimator: Any = None
@@ -90,12 +90,12 @@ def _fit_params_of_fold(fit_params: dict[str, Any], rows: np.ndarray, n_samples:
 def _as_number(value: Any, name: str) -> float:
     if np.ndim(value) == 0 and hasattr(value, "item"):  # NumPy scalars and 0-d arrays
         value = value.item()
-    if not isinstance(value, numbers.Number):
+    if not isinstance(value, numbers.Real):
         raise ValueError(
             f"The scorer {name!r} must return a number; it returned {type(value).__name__} "
             f"{value!r}. (For several metrics, give scoring as a dict of name -> scorer.)"
         )
-    return value
+    return float(value)
 
 
 def _score(model: Any, X: Any, y: Any, scorers: dict[str, Scorer], error_score: Any,
@@ -153,7 +153,7 @@ def _fit_and_score(
             raise
         failed = dict.fromkeys(scorers, error_score)
         return _FitResult(
-            test_scores=failed, train_scores=dict(failed) if train_score else None,
+            test_scores=failed, train_scores=dict(failed) if train_score else {},
             fit_time=time.perf_counter() - start, score_time=0.0,
             estimator=model if keep_estimator else None,
             fit_error="".join(traceback.format_exception_only(type(error), error)).strip(),
@@ -166,7 +166,7 @@ def _fit_and_score(
     return _FitResult(
         test_scores=test_scores,
         train_scores=_score(model, X_train, y_train, scorers, error_score,
-                            _take(weights, train)) if train_score else None,
+                            _take(weights, train)) if train_score else {},
         fit_time=fit_time, score_time=score_time,
         estimator=model if keep_estimator else None,
     )

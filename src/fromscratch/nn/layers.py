@@ -110,7 +110,7 @@ class Dropout(Module):
 
     def get_extra_state(self) -> dict[str, Any]:
         """A copy of the mask generator's state (``bit_generator.state``)."""
-        return self._rng.bit_generator.state
+        return dict(self._rng.bit_generator.state)
 
     def set_extra_state(self, state: Any) -> None:
         """Put the mask generator in ``state`` (as returned by :meth:`get_extra_state`)."""

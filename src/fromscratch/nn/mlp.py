@@ -161,6 +161,8 @@ class _BaseMLP(BaseEstimator):
         "validation_fraction": Interval(float, 0.0, 1.0, closed="neither"),
         "n_iter_no_change": Interval(int, 1),
     }
+    n_outputs_: int  # set by the subclass's _encode_targets
+    best_validation_score_: float | None
 
     def __init__(
         self,
@@ -199,7 +201,8 @@ class _BaseMLP(BaseEstimator):
 
     # -- subclass hooks -----------------------------------------------------------------------
 
-    def _encode_targets(self, y: np.ndarray) -> np.ndarray:  # pragma: no cover
+    def _encode_targets(self, y: np.ndarray, sample_weight: np.ndarray | None
+                        ) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
 
     def _data_loss(self, output: Any, target: np.ndarray,
@@ -395,7 +398,8 @@ class _BaseMLP(BaseEstimator):
         """Copies of the weights in scikit-learn's layout: ``coefs_[l]`` is ``(n_in, n_out)``."""
         linears = [layer for layer in model if isinstance(layer, Linear)]
         coefs = [np.ascontiguousarray(layer.weight.data.T) for layer in linears]
-        intercepts = [layer.bias.data.copy() for layer in linears]
+        # the MLPs build every Linear with a bias
+        intercepts = [layer.bias.data.copy() for layer in linears]  # type: ignore[union-attr]
         return coefs, intercepts
 
 

@@ -231,6 +231,8 @@ def fit(
         raise ValueError(
             f"X and y have different numbers of samples: X has {len(X)}, y has {len(y)}."
         )
+    X_val: np.ndarray | None
+    y_val: np.ndarray | None
     if validation_data is not None:
         X_val, y_val = (np.asarray(a) for a in validation_data)
     elif validation_fraction is not None:
@@ -252,7 +254,7 @@ def fit(
         # would mix models from different steps).
         accuracy = evaluate(model, loss_fn, X, y)[1] if _classifies(loss_fn) else None
         val_loss = val_accuracy = None
-        if X_val is not None:
+        if X_val is not None and y_val is not None:
             val_loss, val_accuracy = evaluate(model, loss_fn, X_val, y_val)
         lr = optimizer.param_groups[0].get("lr") if hasattr(optimizer, "param_groups") else None
         history.record(loss=loss, accuracy=accuracy, val_loss=val_loss,

@@ -8,7 +8,7 @@ forget :math:`t` and divide by :math:`1-\\beta` instead of :math:`1-\\beta^t`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -119,6 +119,7 @@ def adam_update(
     exp_avg_sq *= beta2
     exp_avg_sq += (1 - beta2) * g * g
     if amsgrad:
+        assert max_exp_avg_sq is not None  # the optimizer keeps it whenever amsgrad is set
         np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
         v_hat = max_exp_avg_sq
     else:
@@ -234,7 +235,7 @@ def nadam_update(
     param -= lr * mu_next / (1 - mu_product_next) * exp_avg / denom
 
 
-_ADAM_RULES = {
+_ADAM_RULES: dict[str, Callable[[Any, str], Any]] = {
     "lr": non_negative,
     "betas": decay_pair,
     "eps": positive,

@@ -414,7 +414,7 @@ class LBFGS(Optimizer):
 
     # --- the step -----------------------------------------------------------------------------
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Up to ``max_iter`` L-BFGS iterations; returns the closure's loss at the start."""
         if closure is None or not callable(closure):
             raise ValueError(
@@ -443,9 +443,12 @@ class LBFGS(Optimizer):
         if np.max(np.abs(flat_grad)) <= tolerance_grad:
             return orig_loss
 
-        d, t = state.get("d"), state.get("t")
-        grad_diffs, steps, rhos = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
-        gamma = state.get("H_diag")
+        d: Any = state.get("d")  # None until the first iteration sets the direction
+        t = state.get("t")
+        grad_diffs: list[np.ndarray] = state.get("old_dirs", [])
+        steps: list[np.ndarray] = state.get("old_stps", [])
+        rhos: list[float] = state.get("ro", [])
+        gamma: float = state.get("H_diag", 1.0)
         prev_flat_grad, prev_loss = state.get("prev_flat_grad"), state.get("prev_loss")
 
         n_iter = 0

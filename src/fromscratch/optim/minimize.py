@@ -195,6 +195,7 @@ def minimize(
     x = Tensor(x0, requires_grad=True)
     opt = cls([x], **hyper)
     f_and_grad = value_and_grad(f)
+    losses: list[float]
     trajectory, losses, grad_norms = [], [], []
     converged = diverged = False
     message = ""

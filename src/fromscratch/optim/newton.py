@@ -108,7 +108,7 @@ class Newton(Optimizer):
             )
         super().add_param_group(param_group)
 
-    def step(self, closure: Callable[..., Any] | None = None) -> float:  # type: ignore[override]
+    def step(self, closure: Callable[..., Any] | None = None) -> float:
         """One damped Newton step; returns the loss at the starting point."""
         if closure is None or not callable(closure):
             raise ValueError(

@@ -208,7 +208,7 @@ class Optimizer:
                 "a set changes between runs, and state_dict() refers to parameters by position."
             )
         try:
-            groups = list(params)
+            groups: list[Any] = list(params)
         except TypeError:
             raise TypeError(
                 "params must be an iterable of Tensors or of parameter-group dicts, got "

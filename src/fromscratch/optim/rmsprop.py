@@ -68,6 +68,7 @@ def rmsprop_update(
         denom = np.sqrt(square_avg)
     denom += eps
     if momentum > 0:
+        assert momentum_buffer is not None  # the optimizer keeps one whenever momentum > 0
         momentum_buffer *= momentum
         momentum_buffer += g / denom
         param -= lr * momentum_buffer

@@ -56,6 +56,7 @@ def sgd_update(
     if weight_decay != 0:
         g = g + weight_decay * param
     if momentum != 0:
+        assert momentum_buffer is not None  # the optimizer keeps one whenever momentum != 0
         if first_step:
             momentum_buffer[...] = g
         else:

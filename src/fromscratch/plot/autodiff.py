@@ -7,10 +7,11 @@ panel accept ``ax=`` so that a chapter can compose them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from fromscratch.autodiff.trace import EvaluationTrace
 from fromscratch.plot._style import new_figure
@@ -86,11 +87,11 @@ def plot_function_and_derivative(x: np.ndarray, curves: dict[str, np.ndarray], *
     return fig
 
 
-def _series(values: Sequence[float], size: int, name: str) -> np.ndarray:
-    values = np.asarray(values, dtype=float)
-    if values.shape != (size,):
-        raise ValueError(f"{name} has {values.size} values for {size} sizes; give one per size.")
-    return values
+def _series(values: ArrayLike, size: int, name: str) -> np.ndarray:
+    series = np.asarray(values, dtype=float)
+    if series.shape != (size,):
+        raise ValueError(f"{name} has {series.size} values for {size} sizes; give one per size.")
+    return series
 
 
 def plot_tangent(x: np.ndarray, y: np.ndarray, *, at: float, value: float, slope: float,
@@ -119,8 +120,8 @@ def plot_tangent(x: np.ndarray, y: np.ndarray, *, at: float, value: float, slope
     return fig
 
 
-def plot_scaling(sizes: Sequence[float], measured: dict[str, Sequence[float]], *,
-                 predicted: dict[str, tuple[str, Sequence[float]]] | None = None,
+def plot_scaling(sizes: ArrayLike, measured: Mapping[str, ArrayLike], *,
+                 predicted: Mapping[str, tuple[str, ArrayLike]] | None = None,
                  hlines: dict[str, float] | None = None, vlines: dict[str, float] | None = None,
                  xlabel: str = "size", ylabel: str = "", title: str = "",
                  xscale: str = "log", yscale: str = "log", ax: Any = None) -> Any:

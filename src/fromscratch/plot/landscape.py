@@ -43,7 +43,8 @@ def _on_grid(function: Callable[[np.ndarray], Any], window: np.ndarray, resoluti
              name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The grid ``T0, T1`` over the window and ``function`` at every grid point, stacked on a
     last axis (1 for a scalar function, 2 for a gradient)."""
-    T0, T1 = np.meshgrid(np.linspace(*window[0], resolution), np.linspace(*window[1], resolution))
+    (low0, high0), (low1, high1) = window
+    T0, T1 = np.meshgrid(np.linspace(low0, high0, resolution), np.linspace(low1, high1, resolution))
     values = np.array([np.ravel(function(np.array(theta)))
                        for theta in zip(T0.ravel(), T1.ravel(), strict=True)], dtype=np.float64)
     if not np.all(np.isfinite(values)):

@@ -42,7 +42,7 @@ _COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:
            "tab:pink", "tab:olive", "tab:cyan", "tab:gray")
 
 
-def _figure_and_axes(ax: Any, **size: float) -> tuple[Any, Any]:
+def _figure_and_axes(ax: Any, **size: Any) -> tuple[Any, Any]:
     return (ax.figure, ax) if ax is not None else new_figure(**size)
 
 
@@ -112,8 +112,8 @@ def plot_fit(model: Any, X: Any, y: Any, *, true_function: Any = None,
     fitted = np.asarray(model.predict(X), dtype=np.float64)
     residuals = y - fitted
     fig, (left, right) = new_figure(2, width=10.5, height=4.0)
-    left.add_collection(LineCollection(np.stack([np.column_stack([x, fitted]),
-                                                 np.column_stack([x, y])], axis=1),
+    left.add_collection(LineCollection(list(np.stack([np.column_stack([x, fitted]),
+                                                      np.column_stack([x, y])], axis=1)),
                                        colors="tab:red", linewidths=0.8, alpha=0.6,
                                        label="residuals"))
     left.scatter(x, y, s=14, color="tab:gray", edgecolor="k", linewidth=0.3, zorder=3,
@@ -512,7 +512,8 @@ def plot_weighted_fit(
     ----------
     X : array-like of shape (n_samples, 1)
     y : array-like of shape (n_samples,)
-    sample_weight : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,) or None
+        None weighs every point the same (the estimators' meaning of None).
     models : mapping
         Label → a fitted estimator with ``predict`` (e.g. ``LinearRegression`` fitted with
         and without the weights).
@@ -527,6 +528,8 @@ def plot_weighted_fit(
 
     X, y = _one_feature(X, y, "plot_weighted_fit")
     weight = check_sample_weight(sample_weight, len(y))
+    if weight is None:
+        weight = np.ones(len(y))
     _check_mapping(models, "models", "label -> fitted estimator")
     fig, ax = _figure_and_axes(ax, width=6.4, height=4.4)
     area = 4.0 + 80.0 * weight / weight.max()  # the lightest stay visible

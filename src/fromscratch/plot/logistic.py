@@ -30,7 +30,7 @@ __all__ = [
 _COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown")
 
 
-def _figure_and_axes(ax: Any, **size: float) -> tuple[Any, Any]:
+def _figure_and_axes(ax: Any, **size: Any) -> tuple[Any, Any]:
     return (ax.figure, ax) if ax is not None else new_figure(**size)
 
 

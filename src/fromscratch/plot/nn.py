@@ -131,9 +131,9 @@ def plot_network(network: Any, *, max_units: int = 10, ax: Any = None,
                 ax.plot([layer, layer + 1], [y_in, y_out], color=color, linewidth=width,
                         alpha=0.6, zorder=1)
     names = ["input"] + [f"hidden {k}" for k in range(1, len(sizes) - 1)] + ["output"]
-    for layer, units in enumerate(positions):
-        ys = list(units.values())
-        ax.scatter([layer] * len(ys), ys, s=220, color="white", edgecolor="k", zorder=3)
+    for layer, unit_positions in enumerate(positions):
+        drawn = list(unit_positions.values())
+        ax.scatter([layer] * len(drawn), drawn, s=220, color="white", edgecolor="k", zorder=3)
         plural = "s" if sizes[layer] > 1 else ""
         ax.text(layer, -1.25, f"{names[layer]}\n{sizes[layer]} unit{plural}", ha="center",
                 va="top", fontsize=9)
@@ -185,8 +185,7 @@ def plot_layer_arrays(arrays: Mapping[str, Any], *, operations: Sequence[str] | 
     for i, values in enumerate(matrices.values()):
         widths += ([1.4] if i else []) + [max(values.shape[1], 2) ** 0.75]
     fig = Figure(figsize=(min(1.0 + 0.55 * sum(widths), 14.0), 3.6), layout="constrained")
-    axes = fig.add_gridspec(1, len(widths), width_ratios=widths).subplots()
-    axes = np.atleast_1d(axes)
+    axes = fig.add_gridspec(1, len(widths), width_ratios=widths).subplots(squeeze=False)[0]
     for i, (label, values) in enumerate(matrices.items()):
         ax = axes[2 * i]
         scale = float(np.max(np.abs(values))) or 1.0
@@ -508,12 +507,12 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, *, labels: Sequence[Any] | N
     """Counts (or, with ``normalize``, row fractions: recall per class) of true vs predicted."""
     from fromscratch.metrics import confusion_matrix
 
-    labels = np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)])) \
+    classes = np.unique(np.concatenate([np.asarray(y_true), np.asarray(y_pred)])) \
         if labels is None else np.asarray(labels)
-    matrix = confusion_matrix(y_true, y_pred, labels=labels).astype(float)
+    matrix = confusion_matrix(y_true, y_pred, labels=classes).astype(float)
     if normalize:
         matrix = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    k = len(labels)
+    k = len(classes)
     fig, ax = (ax.figure, ax) if ax is not None else new_figure(
         width=1.0 + 0.5 * k, height=0.8 + 0.45 * k)
     image = ax.imshow(matrix, cmap="Blues")
@@ -523,8 +522,8 @@ def plot_confusion_matrix(y_true: Any, y_pred: Any, *, labels: Sequence[Any] | N
             text = f"{matrix[i, j]:.2f}" if normalize else f"{int(matrix[i, j])}"
             ax.text(j, i, text, ha="center", va="center", fontsize=7,
                     color="white" if matrix[i, j] > threshold else "black")
-    ax.set_xticks(range(k), [str(c) for c in labels])
-    ax.set_yticks(range(k), [str(c) for c in labels])
+    ax.set_xticks(range(k), [str(c) for c in classes])
+    ax.set_yticks(range(k), [str(c) for c in classes])
     ax.set(xlabel="predicted", ylabel="true", title="Confusion matrix")
     fig.colorbar(image, ax=ax, shrink=0.8)
     return fig

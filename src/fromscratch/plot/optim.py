@@ -41,7 +41,7 @@ _COLORS = ("tab:red", "tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:
 _POINT_MARKERS = ("D", "P", "s", "^", "v", "h")
 
 
-def _landscape(fn: TestFunction, n: int, window: Any) -> tuple[np.ndarray, ...]:
+def _landscape(fn: TestFunction, n: int, window: Any) -> tuple[Any, ...]:
     """Grid values and what to colour: ``f`` itself, or ``f − f_lo`` on a log scale.
 
     On a log scale the floor ``f_lo`` is the smaller of the known minimum and the lowest grid

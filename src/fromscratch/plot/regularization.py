@@ -48,7 +48,7 @@ _TRAIN, _TEST, _TRUTH = "tab:blue", "tab:red", "0.35"
 _L2, _L1 = "tab:blue", "tab:orange"
 
 
-def _figure_and_axes(ax: Any, **size: float) -> tuple[Any, Any]:
+def _figure_and_axes(ax: Any, **size: Any) -> tuple[Any, Any]:
     return (ax.figure, ax) if ax is not None else new_figure(**size)
 
 
@@ -627,7 +627,7 @@ def plot_predicted_vs_actual(
 
 def plot_top_coefficients(
     coef: Any,
-    feature_names: Sequence[str],
+    feature_names: Sequence[str] | np.ndarray,
     *,
     top: int = 15,
     title: str = "Largest coefficients",

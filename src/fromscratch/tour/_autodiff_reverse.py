@@ -368,6 +368,7 @@ def _chain(length: int) -> tuple[float, float, float]:
             y = y * factor
         middle = time.perf_counter()
         y.backward()
+        assert z.grad is not None  # z requires grad and y depends on it
         return float(z.grad), middle - start, time.perf_counter() - middle
     finally:
         if collecting:

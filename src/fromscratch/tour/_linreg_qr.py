@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -76,7 +77,8 @@ def residual_and_conditioning(ch) -> None:
         "`LinearRegression(fit_intercept=False)` with `solver='qr'` and `'cholesky'`."
     )
     U, V, direction, x = _problems()
-    errors = {rho: {"QR": [], "normal equations": []} for rho in (0.0, 1.0)}
+    errors: dict[float, dict[str, Any]] = {rho: {"QR": [], "normal equations": []}
+                                           for rho in (0.0, 1.0)}
     for kappa in KAPPAS:
         A = (U * np.geomspace(1.0, 1.0 / kappa, U.shape[1])) @ V.T
         for rho, found in errors.items():

@@ -266,6 +266,7 @@ def newton_steps(ch, line) -> None:
     x = line.X[:, 0] + 3.0
     design, y = np.column_stack([x, np.ones_like(x)]), line.y + 6.0  # the valley of above
     objective = least_squares_objective()
+    assert objective.hessian is not None  # least squares gives its Hessian
     theta_hat = lstsq(design, y)
     (a, c), (_, d) = objective.hessian(theta_hat, design, y)
     half_gap = math.sqrt(((a - d) / 2) ** 2 + c**2)

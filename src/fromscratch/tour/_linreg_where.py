@@ -167,8 +167,10 @@ def _last_layer(ch, ax, plot_basis_expansion) -> None:
             module[2].load_state_dict(last_layer)
         loss = nn.MSELoss()(module(X), y.reshape(-1, 1)) / 2
         loss.backward()
-        return float(anp.primal(loss)), np.r_[module[2].weight.grad.ravel(),
-                                               module[2].bias.grad.ravel()]
+        last = module[2]  # the readout layer, with its gradients after backward()
+        assert isinstance(last, nn.Linear) and last.bias is not None
+        assert last.weight.grad is not None and last.bias.grad is not None
+        return float(anp.primal(loss)), np.r_[last.weight.grad.ravel(), last.bias.grad.ravel()]
 
     trained, trained_gradient = loss_and_last_gradient()
     refitted, gradient = loss_and_last_gradient({"weight": readout.coef_[None, :],

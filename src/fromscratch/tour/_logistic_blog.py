@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -21,16 +22,17 @@ BLOG_ACCURACY = 0.971
 BLOG_AUC = 0.996
 #: The settings: the split (stated by us), the optimizer and the stopping rule.
 SPLIT = dict(test_size=0.2, random_state=42)
-SETTINGS = dict(C=np.inf, solver="minibatch", batch_size=32, learning_rate=0.01,
-                optimizer_params={"momentum": 0.9, "nesterov": True}, early_stopping=True,
-                validation_fraction=0.1, n_iter_no_change=10, max_iter=1000)
+SETTINGS: dict[str, Any] = dict(C=np.inf, solver="minibatch", batch_size=32, learning_rate=0.01,
+                                 optimizer_params={"momentum": 0.9, "nesterov": True},
+                                 early_stopping=True, validation_fraction=0.1,
+                                 n_iter_no_change=10, max_iter=1000)
 
 
 def _scores(model, X_test, y_test) -> tuple[float, float]:
     from fromscratch.metrics import accuracy_score, roc_auc_score
 
     return (accuracy_score(y_test, model.predict(X_test)),
-            roc_auc_score(y_test, model.predict_proba(X_test)[:, 1]))
+            float(roc_auc_score(y_test, model.predict_proba(X_test)[:, 1])))
 
 
 def blog_experiment(ch, cancer) -> None:

@@ -182,13 +182,14 @@ def _gradient_flow(ch) -> None:
     # activation: (its name in nn.backprop, the initialisation scaled for it)
     activations = {"sigmoid": ("logistic", glorot), "tanh": ("tanh", glorot),
                    "ReLU": ("relu", he)}
-    panels = {"U(±1/√n_in)": {}, "Glorot (sigmoid, tanh), He (ReLU)": {}}
+    panels: dict[str, dict[str, list[float]]] = {"U(±1/√n_in)": {},
+                                                 "Glorot (sigmoid, tanh), He (ReLU)": {}}
     for label, (activation, draw) in activations.items():
-        default = FeedForwardNetwork(sizes, activation, "binary_cross_entropy", random_state=2)
-        scaled = FeedForwardNetwork.from_parameters(
-            [draw(W.shape) for W in default.weights], [np.zeros_like(b) for b in default.biases],
+        plain = FeedForwardNetwork(sizes, activation, "binary_cross_entropy", random_state=2)
+        rescaled = FeedForwardNetwork.from_parameters(
+            [draw(W.shape) for W in plain.weights], [np.zeros_like(b) for b in plain.biases],
             activation, "binary_cross_entropy")
-        for panel, network in zip(panels.values(), (default, scaled), strict=True):
+        for panel, network in zip(panels.values(), (plain, rescaled), strict=True):
             grad_W = network.loss_and_gradients(X, y)[1]
             panel[label] = [float(np.sqrt(np.sum(g**2))) for g in grad_W]
     default, scaled = (
@@ -321,6 +322,7 @@ def activations(ch) -> None:
     first, second = nn.Linear(3, 5, random_state=0), nn.Linear(5, 2, random_state=1)
     stacked = nn.Sequential(first, nn.Identity(), second)
     collapsed = nn.Linear(3, 2)
+    assert first.bias is not None and second.bias is not None
     W1, b1, W2, b2 = (p.data for p in (first.weight, first.bias, second.weight, second.bias))
     collapsed.load_state_dict({"weight": W2 @ W1, "bias": W2 @ b1 + b2})
     X = rng.normal(size=(10, 3))

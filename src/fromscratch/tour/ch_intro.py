@@ -85,7 +85,7 @@ def _why(ch) -> None:
     tol = 1e-9
     scale = float(np.max(np.abs(w_true)))
     # (solver's parameters, predicted relative distance to w*), with a factor 100 of safety
-    routes = {
+    routes: dict[str, tuple[dict[str, Any], float]] = {
         "QR": (dict(solver="qr"), 100 * kappa * eps),
         "normal equations": (dict(solver="cholesky"), 100 * kappa**2 * eps),
         "gradient descent": (dict(solver="gd", learning_rate=1.0 / largest, max_iter=50_000,
@@ -115,7 +115,7 @@ def _extreme_eigenvalues(S: np.ndarray, iterations: int = 300) -> tuple[float, f
     from fromscratch.linalg import cho_solve, cholesky
 
     L = cholesky(S)
-    v = u = np.random.default_rng(0).standard_normal(S.shape[0])
+    v = u = np.random.default_rng(0).standard_normal(len(S))
     largest = inverse_largest = 1.0
     for _ in range(iterations):
         v = S @ v
@@ -127,9 +127,14 @@ def _extreme_eigenvalues(S: np.ndarray, iterations: int = 300) -> tuple[float, f
     return 1.0 / inverse_largest, largest
 
 
+def _package_dir() -> Path:
+    file = importlib.import_module("fromscratch").__file__
+    assert file is not None  # the installed package is read from its files
+    return Path(file).parent
+
+
 def _source_files() -> list[Path]:
-    package = Path(importlib.import_module("fromscratch").__file__).parent
-    return sorted(package.rglob("*.py"))
+    return sorted(_package_dir().rglob("*.py"))
 
 
 def _forbidden_imports(source: str) -> list[str]:
@@ -171,7 +176,7 @@ def _rule(ch) -> None:
         "$\\mathrm{imports}(m) \\cap R = \\varnothing$ for every module $m$."
     )
     files = _source_files()
-    root = Path(importlib.import_module("fromscratch").__file__).parent
+    root = _package_dir()
     lines: dict[str, int] = {}
     offenders = []
     for path in files:

@@ -284,7 +284,7 @@ class ClosedForms:
         """The closed-form trajectory, shape (K + 1, 2)."""
         K, g, eps = self.K, self.SLOPE, 1e-8
         t = np.arange(1, K + 1)[:, None].astype(float)  # step counts 1..K
-        lr = self.LR.get(name)
+        lr = self.LR.get(name, math.nan)  # (sgd and momentum bring their own rates)
         if name == "sgd":
             z0 = self.R.T @ self.X0
             return (self.R @ ((1 - 0.05 * self.a[:, None]) ** np.arange(K + 1) * z0[:, None])).T

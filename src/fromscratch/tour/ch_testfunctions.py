@@ -150,7 +150,7 @@ def _verify(ch, fn, grid_n, grad, hessian) -> None:
         ch.check(f"{fn.title}: ‖∇f‖ at the saddle point", "0", float(np.abs(grad(fn)(p)).max()),
                  1e-12)
         saddle_value = float(fn(*p))
-        i, j = np.unravel_index(np.argmin(Z), Z.shape)
+        i, j = (int(k) for k in np.unravel_index(np.argmin(Z), Z.shape))
         on_edge = i in (0, grid_n - 1) or j in (0, grid_n - 1)
         ch.check_bound(f"{fn.title}: lowest value on a {grid_n}² grid of the box",
                        "below the saddle value: no minimum inside", float(Z.min()),

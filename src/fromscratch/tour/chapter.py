@@ -119,7 +119,9 @@ class Chapter:
         render_inline(caption)
         source = textwrap.dedent(inspect.getsource(function))
         lines = source.splitlines()
-        docstring = ast.parse(source).body[0].body[0]
+        definition = ast.parse(source).body[0]
+        assert isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        docstring = definition.body[0]
         if isinstance(docstring, ast.Expr) and isinstance(docstring.value, ast.Constant):
             del lines[docstring.lineno - 1:docstring.end_lineno]
         self.blocks.append(Block("code", "\n".join(lines), caption))

@@ -198,7 +198,7 @@ fmin = Primitive("fmin", np.fmin,  # minimum that ignores NaN: x wins where -x w
          lambda t, ans, x, y: t * _nan_ties(-primal(y), -primal(x))),
     vjp=(lambda g, ans, x, y: g * _nan_ties(-primal(x), -primal(y)),
          lambda g, ans, x, y: g * _nan_ties(-primal(y), -primal(x))))
-where = Primitive("where", np.where,
+where: Primitive = Primitive("where", np.where,
     jvp=(None, lambda t, ans, c, x, y: where(c, t, 0), lambda t, ans, c, x, y: where(c, 0, t)),
     vjp=(None, lambda g, ans, c, x, y: where(c, g, 0), lambda g, ans, c, x, y: where(c, 0, g)))
 clip = Primitive("clip", np.clip,
@@ -250,7 +250,7 @@ hypot = Primitive("hypot", np.hypot,  # sqrt(x^2 + y^2); gradient (x, y)/hypot, 
 abs = Primitive("abs", np.abs,  # noqa: A001 (the NumPy name)
     jvp=lambda t, ans, x: t * sign(x),
     vjp=lambda g, ans, x: g * sign(x))
-sign = Primitive("sign", np.sign,
+sign: Primitive = Primitive("sign", np.sign,
     jvp=lambda t, ans, x: _zeros(ans),
     vjp=lambda g, ans, x: _zeros(x))
 
@@ -258,7 +258,7 @@ sign = Primitive("sign", np.sign,
 sin = Primitive("sin", np.sin,
     jvp=lambda t, ans, x: t * cos(x),
     vjp=lambda g, ans, x: g * cos(x))
-cos = Primitive("cos", np.cos,
+cos: Primitive = Primitive("cos", np.cos,
     jvp=lambda t, ans, x: -t * sin(x),
     vjp=lambda g, ans, x: -g * sin(x))
 tan = Primitive("tan", np.tan,
@@ -281,7 +281,7 @@ arctan2 = Primitive("arctan2", np.arctan2,  # angle of (x, y) = arctan2(y, x); 0
 sinh = Primitive("sinh", np.sinh,
     jvp=lambda t, ans, x: t * cosh(x),
     vjp=lambda g, ans, x: g * cosh(x))
-cosh = Primitive("cosh", np.cosh,
+cosh: Primitive = Primitive("cosh", np.cosh,
     jvp=lambda t, ans, x: t * sinh(x),
     vjp=lambda g, ans, x: g * sinh(x))
 tanh = Primitive("tanh", np.tanh,
@@ -301,7 +301,8 @@ sinc = Primitive("sinc", np.sinc,  # sin(pi x)/(pi x), 1 at 0
     vjp=lambda g, ans, x: g * _sinc_slope(x, ans))
 
 # -- activations -----------------------------------------------------------------------------------
-sigmoid = Primitive("sigmoid", _sigmoid,  # σ' = σ(x) σ(-x): 1 - σ(x) would cancel for x >> 0
+# σ' = σ(x) σ(-x): 1 - σ(x) would cancel for x >> 0
+sigmoid: Primitive = Primitive("sigmoid", _sigmoid,
     jvp=lambda t, ans, x: t * ans * sigmoid(-x),
     vjp=lambda g, ans, x: g * ans * sigmoid(-x))
 relu = Primitive("relu", lambda x: np.maximum(x, 0),

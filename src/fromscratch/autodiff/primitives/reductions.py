@@ -170,7 +170,7 @@ def _cumsum_vjp(g: Any, ans: Any, x: Any, axis: Any = None) -> Any:
 
 # ==== THE TABLE: reductions =======================================================================
 
-sum = Primitive("sum", _reduction(np.sum),  # noqa: A001
+sum: Primitive = Primitive("sum", _reduction(np.sum),  # noqa: A001
     jvp=lambda t, ans, x, axis=None, keepdims=False: sum(t, axis, keepdims),
     vjp=lambda g, ans, x, axis=None, keepdims=False: _expand(g, np.shape(x), axis, keepdims))
 max = Primitive("max", _reduction(np.max),  # noqa: A001
@@ -198,7 +198,7 @@ std = Primitive("std", _std,  # d std = d var / (2 std), taken as 0 where std = 
         sum(t * _dvar(x, axis, ddof), axis, keepdims) / (2 * _nonzero(ans)),
     vjp=lambda g, ans, x, axis=None, ddof=0, keepdims=False:
         _keep(g / (2 * _nonzero(ans)), np.shape(x), axis, keepdims) * _dvar(x, axis, ddof))
-cumsum = Primitive("cumsum", lambda x, axis=None: np.cumsum(x, axis=axis),
+cumsum: Primitive = Primitive("cumsum", lambda x, axis=None: np.cumsum(x, axis=axis),
     jvp=lambda t, ans, x, axis=None: cumsum(t, axis),
     vjp=_cumsum_vjp, doc="Cumulative sum along axis (of the flattened array if axis is None).")
 logsumexp = Primitive("logsumexp", _logsumexp,

@@ -117,28 +117,28 @@ def _concatenate_vjp(i: int, g: Any, ans: Any, *xs: Any, axis: int | None = 0) -
 
 # ==== THE TABLE: shapes ===========================================================================
 
-transpose = Primitive("transpose", np.transpose,
+transpose: Primitive = Primitive("transpose", np.transpose,
     jvp=lambda t, ans, x, axes=None: transpose(t, axes),
     vjp=lambda g, ans, x, axes=None: transpose(g, _inverse_axes(axes, np.ndim(x))))
-reshape = Primitive("reshape", np.reshape,
+reshape: Primitive = Primitive("reshape", np.reshape,
     jvp=lambda t, ans, x, shape: reshape(t, shape),
     vjp=lambda g, ans, x, shape: reshape(g, np.shape(x)))
-expand_dims = Primitive("expand_dims", np.expand_dims,
+expand_dims: Primitive = Primitive("expand_dims", np.expand_dims,
     jvp=lambda t, ans, x, axis: expand_dims(t, axis),
     vjp=lambda g, ans, x, axis: reshape(g, np.shape(x)))
-squeeze = Primitive("squeeze", np.squeeze,
+squeeze: Primitive = Primitive("squeeze", np.squeeze,
     jvp=lambda t, ans, x, axis=None: squeeze(t, axis),
     vjp=lambda g, ans, x, axis=None: reshape(g, np.shape(x)))
-broadcast_to = Primitive("broadcast_to", np.broadcast_to,
+broadcast_to: Primitive = Primitive("broadcast_to", np.broadcast_to,
     jvp=lambda t, ans, x, shape: broadcast_to(t, shape),
     vjp=lambda g, ans, x, shape: sum_to(g, np.shape(x)))
-sum_to = Primitive("sum_to", _sum_to,  # the adjoint of broadcasting: "unbroadcast"
+sum_to: Primitive = Primitive("sum_to", _sum_to,  # the adjoint of broadcasting: "unbroadcast"
     jvp=lambda t, ans, x, shape: sum_to(t, shape),
     vjp=lambda g, ans, x, shape: broadcast_to(g, np.shape(x)))
-getitem = Primitive("getitem", lambda x, index: x[index],
+getitem: Primitive = Primitive("getitem", lambda x, index: x[index],
     jvp=lambda t, ans, x, index: getitem(t, index),
     vjp=lambda g, ans, x, index: scatter_add(g, index, np.shape(x)), doc="x[index]")
-scatter_add = Primitive("scatter_add", _scatter_add,  # the adjoint of getitem
+scatter_add: Primitive = Primitive("scatter_add", _scatter_add,  # the adjoint of getitem
     jvp=lambda t, ans, g, index, shape: scatter_add(t, index, shape),
     vjp=lambda g, ans, x, index, shape: getitem(g, index))
 concatenate = Primitive("concatenate", _concatenate,
@@ -146,7 +146,7 @@ concatenate = Primitive("concatenate", _concatenate,
     vjp=per_argument(_concatenate_vjp),
     doc="concatenate(x_0, x_1, ..., axis=0): the inputs as separate arguments; axis=None "
         "flattens them first.")
-astype = Primitive("astype", lambda x, dtype: x.astype(dtype),  # float32 <-> float64
+astype: Primitive = Primitive("astype", lambda x, dtype: x.astype(dtype),  # float32 <-> float64
     jvp=lambda t, ans, x, dtype: astype(t, dtype),
     vjp=lambda g, ans, x, dtype: astype(g, primal(x).dtype),
     doc="x cast to another floating dtype; the cotangent is cast back to x's dtype.")

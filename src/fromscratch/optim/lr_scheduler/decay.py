@@ -235,7 +235,7 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
-        rates = []
+        rates: list[float] = []
         for i, (fn, base) in enumerate(zip(self.lr_lambdas, self.base_lrs, strict=True)):
             factor = fn(self.last_epoch)
             if isinstance(factor, bool) or not isinstance(factor, numbers.Real) \
