@@ -117,6 +117,52 @@ def test_no_grad_does_not_stop_a_transformation_started_inside_it():
         assert grad(lambda x: x * x)(3.0) == 6.0
 
 
+def test_no_grad_is_per_thread():
+    """Grad mode is thread-local, as PyTorch's: a thread inside no_grad (a Dask worker thread
+    predicting a block) does not stop another thread from recording, and threads leaving their
+    blocks in an interleaved order cannot leave recording switched off."""
+    import threading
+
+    inside, release = threading.Event(), threading.Event()
+
+    def hold_no_grad():
+        with no_grad():
+            inside.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=hold_no_grad)
+    worker.start()
+    assert inside.wait(10)
+    try:
+        x = Tensor([1.0, 2.0], requires_grad=True)
+        assert (x * 2).requires_grad  # the other thread's no_grad does not apply here
+    finally:
+        release.set()
+        worker.join()
+    # interleaved: A enters, B enters, A leaves, B leaves — recording is on afterwards
+    a, b = no_grad(), no_grad()
+    a_entered, b_entered, a_left = threading.Event(), threading.Event(), threading.Event()
+
+    def thread_a():
+        with a:
+            a_entered.set()
+            b_entered.wait(10)
+        a_left.set()
+
+    def thread_b():
+        a_entered.wait(10)
+        with b:
+            b_entered.set()
+            a_left.wait(10)
+
+    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (Tensor([1.0], requires_grad=True) * 2).requires_grad
+
+
 def test_backward_with_explicit_gradient_and_errors():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = x * x

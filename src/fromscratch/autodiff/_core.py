@@ -35,6 +35,7 @@ ignores its input comes with HIPS autograd's warning (:func:`independent_warning
 from __future__ import annotations
 
 import sys
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -48,10 +49,13 @@ __all__ = ["Box", "ConcretizationTypeError", "Primitive", "primal", "new_level",
 Rule = Callable[..., Any]
 
 
-class _LevelState:
-    """The innermost open transformation, and the level below which ``no_grad`` is in force."""
+class _LevelState(threading.local):
+    """The innermost open transformation, and the level below which ``no_grad`` is in force.
 
-    __slots__ = ("top", "no_grad_level", "tape")
+    One per thread, as PyTorch's grad mode: a ``no_grad`` block (or a transformation) open in
+    one thread — a Dask worker thread predicting a block — changes nothing in another, and two
+    threads entering and leaving their blocks in an interleaved order cannot leave recording
+    switched off for everyone."""
 
     def __init__(self) -> None:
         self.top = 0  # boxes made by hand live at level 0
