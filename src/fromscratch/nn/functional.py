@@ -127,7 +127,7 @@ bce_with_logits = Primitive(
         lambda g, ans, z, y: g * (anp.sigmoid(z) - y),
         lambda g, ans, z, y: -g * z,
     ),
-    doc="Elementwise max(z, 0) - z*y + log(1 + exp(-|z|)): binary cross-entropy of a logit z.",
+    doc="Elementwise ``max(z, 0) - z*y + log(1 + exp(-|z|))``: binary cross-entropy of a logit z.",
 )
 
 

@@ -1,0 +1,150 @@
+"""The documentation's machinery, without building the site (seconds): the API pages generated
+from ``__all__``, the references sent to them, dollar math in docstrings, the exercises page,
+and the one build command that the README, CI and the configuration agree on.
+
+The built site itself is checked by ``tests/test_docs_site.py``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD_COMMAND = "python -m sphinx -W -b html docs docs/_build/html"
+
+pytest.importorskip("sphinx")
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+fs_apiref = importlib.import_module("fs_apiref")
+fs_mathml = importlib.import_module("fs_mathml")
+fs_pages = importlib.import_module("fs_pages")
+
+from test_docs_site import public_all  # noqa: E402 - after the path to docs/_ext is set
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory) -> tuple[Path, dict[int, str]]:
+    out = tmp_path_factory.mktemp("api")
+    return out, fs_apiref.write_pages(out)
+
+
+def summary_entries(page: Path) -> list[str]:
+    """The names an autosummary table of a generated module page lists."""
+    text = page.read_text(encoding="utf-8")
+    table = text.split(".. autosummary::", 1)[1].split("\n\n", 2)[1] if ".. autosummary::" in \
+        text else ""
+    return [line.strip() for line in table.splitlines() if line.strip()]
+
+
+def test_every_public_name_is_listed_and_documented_once(api):
+    out, canonical = api
+    pages = {path.stem for path in (out / "generated").glob("*.rst")}
+    for module, name in public_all():
+        obj = getattr(importlib.import_module(module), name)
+        if inspect.ismodule(obj):
+            assert f":mod:`{obj.__name__}`" in (out / f"{module}.rst").read_text(), (module, name)
+            continue
+        entries = summary_entries(out / f"{module}.rst")
+        if name in entries:  # documented here: its own page
+            assert f"{module}.{name}" in pages, f"{module}.{name} has no page"
+        else:  # exported here, documented where it is defined: the table links there
+            page = canonical[id(obj)]
+            assert f"~{page.removeprefix(module + '.')}" in entries, f"{module}.{name}"
+            assert page in pages
+
+
+def test_a_re_exported_class_is_documented_where_users_import_it(api):
+    out, canonical = api
+    from fromscratch.optim import StepLR
+
+    assert canonical[id(StepLR)] == "fromscratch.optim.StepLR"
+    assert "~StepLR" not in summary_entries(out / "fromscratch.optim.rst")
+    assert "~fromscratch.optim.StepLR" in summary_entries(
+        out / "fromscratch.optim.lr_scheduler.rst")
+    # a function named like its module is documented inside that module
+    from fromscratch.optim import minimize
+
+    assert canonical[id(minimize)] == "fromscratch.optim.minimize.minimize"
+
+
+def test_pages_of_removed_names_are_deleted(api):
+    out, _ = api
+    stale = out / "generated" / "fromscratch.gone.rst"
+    stale.write_text("gone\n====\n")
+    fs_apiref.write_pages(out)
+    assert not stale.exists()
+
+
+@pytest.mark.parametrize(("written", "rewritten"), [
+    # relative to the module that defines SGD, as Python would look the name up
+    (":func:`sgd_update`", ":func:`sgd_update <fromscratch.optim.sgd.sgd_update>`"),
+    # any public path of an object leads to its one page
+    (":class:`~fromscratch.optim.lr_scheduler.StepLR`",
+     ":class:`StepLR <fromscratch.optim.StepLR>`"),
+    (":mod:`fromscratch.optim.lr_scheduler.decay`",
+     ":mod:`fromscratch.optim.lr_scheduler.decay <fromscratch.optim.lr_scheduler.decay>`"),
+])
+def test_references_are_sent_to_the_documented_page(api, written, rewritten):
+    _, canonical = api
+    from fromscratch.optim import SGD
+
+    lines = [f"See {written}."]
+    fs_apiref.References(canonical)(None, "class", "fromscratch.optim.SGD", SGD, None, lines)
+    assert lines == [f"See {rewritten}."]
+
+
+def test_references_to_private_objects_become_code_and_typos_stay(api):
+    _, canonical = api
+    references = fs_apiref.References(canonical)
+    from fromscratch.linear_model import Lasso
+
+    lines = ["Solved by :mod:`_cd` (see :func:`~fromscratch._kernels.replaceable`); "
+             ":func:`no_such_function`.",
+             "Title :class:`Lasso`", "--------------------"]
+    references(None, "class", "fromscratch.linear_model.Lasso", Lasso, None, lines)
+    assert lines[0] == ("Solved by ``_cd`` (see ``fromscratch._kernels.replaceable``); "
+                        ":func:`no_such_function`.")
+    # the reference grew, so did the section's underline
+    assert lines[1] == "Title :class:`Lasso <fromscratch.linear_model.Lasso>`"
+    assert len(lines[2]) == len(lines[1])
+
+
+def test_dollar_math_in_docstrings_becomes_the_math_role():
+    lines = [r"Products ($ab$ but not $a^2$), ``$HOME``, $\sum_i w_i$.", "costs 5$ and $3",
+             r"$\mathrm{FPR} \le$ ``max_fpr``"]
+    fs_mathml.dollar_math(None, "function", "f", None, None, lines)
+    assert lines == [r"Products (:math:`ab` but not :math:`a^2`), ``$HOME``, :math:`\sum_i w_i`.",
+                     "costs 5$ and $3", r":math:`\mathrm{FPR} \le` ``max_fpr``"]
+
+
+def test_tex_operators_latex2mathml_lacks_are_rewritten():
+    assert fs_mathml._OPERATORS.sub(r"\\operatorname{\1}", r"\arg\min_x \argmax") == (
+        r"\operatorname{arg}\min_x \argmax")
+
+
+def test_the_exercises_page_lists_every_exercise_with_its_kernel(api):
+    _, canonical = api
+    from fromscratch import exercises
+
+    text = "\n".join(fs_pages.exercises_rst(canonical))
+    for exercise in exercises.all():
+        assert f"(``{exercise.name}``)" in text
+        assert f"<{canonical[id(exercise.reference)]}>`" in text
+    chapters = {exercise.chapter[0] for exercise in exercises.all()}
+    assert all(f"{letter}. {exercises.CHAPTERS[letter]}" in text for letter in chapters)
+
+
+def test_cli_help_is_the_parsers_own():
+    text = fs_pages.cli_help(["exercises", "start"])
+    assert text.startswith("usage: fromscratch exercises start")
+    assert max(map(len, text.splitlines())) <= int(fs_pages.HELP_WIDTH)
+
+
+def test_one_build_command_in_readme_ci_and_configuration():
+    assert BUILD_COMMAND in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert BUILD_COMMAND in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert BUILD_COMMAND in (ROOT / "docs" / "conf.py").read_text(encoding="utf-8")
