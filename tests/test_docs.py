@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import io
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,31 @@ def test_one_build_command_in_readme_ci_and_configuration():
     assert BUILD_COMMAND in (ROOT / "README.md").read_text(encoding="utf-8")
     assert BUILD_COMMAND in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert BUILD_COMMAND in (ROOT / "docs" / "conf.py").read_text(encoding="utf-8")
+
+
+def test_constants_show_their_comment_and_undocumented_names_are_reported(tmp_path, monkeypatch):
+    """A small Sphinx project with the site's extensions. A constant shows its ``#:`` comment,
+    never its type's docstring (``int([x]) -> integer``); a public name without any is reported
+    -- also with numpydoc, which ends every docstring, empty or not, with a comment."""
+    from sphinx.application import Sphinx
+
+    probe = types.ModuleType("fromscratch.probe")
+    probe.LIMIT = 7
+    monkeypatch.setitem(sys.modules, "fromscratch.probe", probe)
+    (tmp_path / "conf.py").write_text(
+        "extensions = ['sphinx.ext.autodoc', 'numpydoc', 'fs_apiref']\n"
+        "exclude_patterns = ['api', '_build']\n", encoding="utf-8")
+    (tmp_path / "index.rst").write_text(
+        "Constants\n=========\n\n"
+        ".. autodata:: fromscratch.linalg.BLOCK_SIZE\n\n"
+        ".. autodata:: fromscratch.__version__\n\n"
+        ".. autodata:: fromscratch.probe.LIMIT\n", encoding="utf-8")
+    warnings = io.StringIO()
+    Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "_build"),
+           str(tmp_path / "_build" / ".doctrees"), "html", status=None,
+           warning=warnings).build()
+    page = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
+    assert "Columns per panel" in page and "The version of the package" in page
+    assert "integer" not in page
+    reported = [line for line in warnings.getvalue().splitlines() if "has no docstring" in line]
+    assert len(reported) == 1 and "fromscratch.probe.LIMIT" in reported[0], warnings.getvalue()

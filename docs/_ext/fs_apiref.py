@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sphinx.errors import PycodeError
+from sphinx.pycode import ModuleAnalyzer
 from sphinx.util import logging
 
 from fromscratch.autodiff import Primitive
@@ -49,6 +51,9 @@ ORDER = [
     "compose", "model_selection", "metrics", "plot", "io", "linalg", "blocks",
     "benchfunctions", "base", "exceptions", "exercises", "tour", "cli",
 ]
+#: Module attributes whose meaning Python fixes: documented here, not by a comment beside them.
+STANDARD_DATA = {"__version__": "The version of the package (PEP 440), as "
+                                "``fromscratch --version`` prints it."}
 #: Values that are equal without being the same object: never merged by identity.
 _CONSTANT_TYPES = (int, float, complex, str, bytes, bool, tuple, frozenset, type(None))
 #: Members inherited from these are Python's, not ours: not repeated on every class page.
@@ -113,7 +118,7 @@ def _defined_in(obj: Any) -> str:
     """The module that defines a class or function ('' for other objects)."""
     if inspect.isclass(obj) or inspect.isroutine(obj):
         return getattr(obj, "__module__", "") or ""
-    return obj.__name__ if inspect.ismodule(obj) else ""
+    return ""
 
 
 def collect() -> tuple[list[str], dict[str, list[Entry]]]:
@@ -423,7 +428,40 @@ def _numpy_function(obj: Any) -> Any:
     return function if function is not None and obj.__doc__ == function.__doc__ else None
 
 
+def _data_doc(app, what, name, obj, options, lines) -> None:
+    """A constant is documented by its ``#:`` comment, found in the module that exports it or,
+    for a re-export, in the package's module that assigns it; never by its type's docstring
+    (autodoc's fallback: ``int([x]) -> integer ...``)."""
+    if what != "data":
+        return
+    type_doc = " ".join((type(obj).__doc__ or "").split())
+    if " ".join(" ".join(lines).split()) == type_doc:
+        lines[:] = []
+    if any(line.strip() for line in lines):
+        return
+    module, _, attr = name.rpartition(".")
+    if attr in STANDARD_DATA:
+        lines[:] = [STANDARD_DATA[attr], ""]
+        return
+    package = importlib.import_module(module)
+    # The module that assigns a re-exported constant has been imported by the re-export (and
+    # the analyzer imports what it reads: ``fromscratch.__main__`` would run the command line).
+    candidates = [module] + [
+        info.name for info in pkgutil.walk_packages(getattr(package, "__path__", []), module + ".")
+        if info.name in sys.modules
+    ]
+    for candidate in candidates:
+        try:
+            comments = ModuleAnalyzer.for_module(candidate).find_attr_docs()
+        except PycodeError:
+            continue
+        if ("", attr) in comments and getattr(sys.modules[candidate], attr, None) is obj:
+            lines[:] = [*comments[("", attr)], ""]
+            return
+
+
 def _warn_undocumented(app, what, name, obj, options, lines):
+    """Runs before numpydoc, which ends every docstring, empty or not, with a comment."""
     if name.startswith(PACKAGE) and what in ("class", "function", "module", "data") and not any(
         line.strip() for line in lines
     ):
@@ -445,5 +483,6 @@ def setup(app):
     # Before numpydoc reads the docstring and the signature.
     app.connect("autodoc-process-signature", _primitive_signature, priority=100)
     app.connect("autodoc-process-docstring", _primitive_doc, priority=100)
-    app.connect("autodoc-process-docstring", _warn_undocumented, priority=900)
+    app.connect("autodoc-process-docstring", _data_doc, priority=100)
+    app.connect("autodoc-process-docstring", _warn_undocumented, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
