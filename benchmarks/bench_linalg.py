@@ -11,6 +11,10 @@ whatever the rank. The pivoted QR row factors a square matrix column by column (
 updates, unblocked), against LAPACK's blocked geqp3: in the library it only ever runs on the
 small R of a tall problem.
 
+The eigh rows (Householder tridiagonalization, divide and conquer on the tridiagonal matrix,
+the QR algorithm on its blocks of at most 16 rows) pay Python time for the scalar work: the
+QR algorithm's rotations on those blocks and the deflation of every merge.
+
     python benchmarks/bench_linalg.py [--repeats 3] [--quick] [--threads 1]
 """
 
@@ -87,6 +91,10 @@ def run(args: argparse.Namespace) -> None:
     report(f"solve_triangular {square}x{square}, 200 rhs (vs LU)",
            lambda: linalg.solve_triangular(L, B, lower=True),
            lambda: np.linalg.solve(L, B), args.repeats)
+    for n in (100, square // 4):
+        G = S[:n, :n] + S[:n, :n].T
+        report(f"eigh {n}x{n} (vs numpy syevd)", lambda G=G: linalg.eigh(G),
+               lambda G=G: np.linalg.eigh(G), args.repeats)
 
 
 if __name__ == "__main__":

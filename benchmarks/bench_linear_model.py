@@ -6,6 +6,11 @@ scikit-learn (< 1: ours is faster) with their interquartile range, and the large
 coefficient difference. The iterative solvers run at the same tolerance with the same
 duality-gap stopping rule.
 
+Weighted least squares (a second table) runs each weighted fit beside our unweighted fit of the
+same data and scikit-learn's weighted fit: the weights cost one weighted mean and, for Cholesky,
+scaling each cache-sized block of rows by the square roots of its weights before its product
+(for QR, one pass over the copy it factors).
+
 The Lasso/ElasticNet problem (5000 x 500) has 20 true non-zero coefficients (3 N(0, 1) each) and
 unit Gaussian noise, R² about 0.995. At alpha = 0.01, a fifth of the noise level
 sigma sqrt(2 log(p) / n) = 0.05, the lasso keeps about 240 coefficients (the
@@ -30,6 +35,11 @@ epochs), and a float32 Gram matrix with exact resynchronization (1.26-1.36x; it 
 iterations identical to scikit-learn's that the tests check on small data). On correlated
 features (the "corr. 0.95" rows: neighbouring columns correlated 0.95) FISTA converges
 slowly, and "auto" hands over to coordinate descent after its first ten steps.
+
+RidgeCV (leave-one-out, cv=None) decomposes XᵀX (or XXᵀ when n <= p) once on both sides. Per
+penalty scikit-learn's "eigen" mode then forms X (XᵀX + αI)⁻¹ (O(np²) per α); ours keeps B = XV
+and needs the diagonal of B (Λ + αI)⁻¹ Bᵀ and one product per α (O(np)). Our eigendecomposition
+itself is slower than LAPACK's (the eigh rows of bench_linalg.py).
 
 Threads: by default each library uses its default thread pools (OpenBLAS for NumPy, also
 OpenMP for scikit-learn). ``--threads 1`` limits both sides to one thread (threadpoolctl), the
@@ -70,6 +80,29 @@ def report(name, ours, reference, X, y, repeats):
     diff = np.abs(models["ours"].coef_ - ref_coef).max() / np.abs(ref_coef).max()
     print(f"{name:<44} {np.median(t_ours) * 1e3:>9.1f} {np.median(t_ref) * 1e3:>9.1f} "
           f"{median:>6.2f} {f'[{low:.2f}, {high:.2f}]':>13} {diff:>9.1e}")
+
+
+def report_weighted(name, ours, reference, X, y, sample_weight, repeats):
+    """Weighted fits: ours against its own unweighted fit (the cost of the weights) and against
+    scikit-learn's weighted fit, all three interleaved."""
+    models = {}
+
+    def fitter(key, estimator, weight):
+        def run():
+            models[key] = estimator.fit(X, y, sample_weight=weight)
+        return run
+
+    t = interleaved({"plain": fitter("plain", ours, None),
+                     "ours": fitter("ours", ours, sample_weight),
+                     "ref": fitter("ref", reference, sample_weight)}, repeats)
+    own = np.median(t["ours"] / t["plain"])
+    versus = t["ours"] / t["ref"]
+    low, median, high = np.quantile(versus, [0.25, 0.5, 0.75])
+    ref_coef = models["ref"].coef_
+    diff = np.abs(models["ours"].coef_ - ref_coef).max() / np.abs(ref_coef).max()
+    print(f"{name:<44} {np.median(t['ours']) * 1e3:>9.1f} {np.median(t['ref']) * 1e3:>9.1f} "
+          f"{median:>6.2f} {f'[{low:.2f}, {high:.2f}]':>13} {diff:>9.1e} "
+          f"{np.median(t['plain']) * 1e3:>9.1f} {own:>8.2f}")
 
 
 def sparse_problem(n_samples, n_features, n_informative, rng):
@@ -122,6 +155,19 @@ def run(args: argparse.Namespace) -> None:
     report(f"Ridge(alpha=1, solver='qr') {shape}", fs.Ridge(alpha=1.0, solver="qr"),
            sk.Ridge(alpha=1.0), X, y, args.repeats)
 
+    print(f"\nweighted fits (sample_weight uniform in [0.5, 2]); last columns: ours unweighted "
+          f"ms and ours weighted / unweighted\n{'case':<44} {'ours ms':>9} {'sklearn':>9} "
+          f"{'ratio':>6} {'IQR':>13} {'rel diff':>9} {'unweighted':>9} {'w / unw':>8}")
+    weight = rng.uniform(0.5, 2.0, n_tall)
+    report_weighted(f"LinearRegression(solver='cholesky') {shape}",
+                    fs.LinearRegression(solver="cholesky"), sk.LinearRegression(), X, y, weight,
+                    args.repeats)
+    report_weighted(f"LinearRegression(solver='qr') {shape}", fs.LinearRegression(solver="qr"),
+                    sk.LinearRegression(), X, y, weight, args.repeats)
+    report_weighted(f"Ridge(alpha=1, solver='cholesky') {shape}", fs.Ridge(alpha=1.0),
+                    sk.Ridge(alpha=1.0), X, y, weight, args.repeats)
+    print()
+
     X, y = sparse_problem(5_000, 500, 20, rng)
     for tol in (1e-4, 1e-8):
         report(f"Lasso(alpha=0.01, tol={tol:g}) 5000x500", fs.Lasso(alpha=0.01, tol=tol),
@@ -153,6 +199,14 @@ def run(args: argparse.Namespace) -> None:
     t_ref = time.perf_counter() - start
     print(f"{'lasso_path 30 alphas 5000x500 (1 run)':<44} {t_ours * 1e3:>9.1f} "
           f"{t_ref * 1e3:>9.1f} {t_ours / t_ref:>6.2f}")
+
+    for n_samples, n_features, n_alphas in ((5_000, 100, 13), (5_000, 100, 100),
+                                            (200, 2_000, 13)):
+        X, y = sparse_problem(n_samples, n_features, 20, rng)
+        alphas = np.logspace(-3, 3, n_alphas)
+        gram = "XᵀX" if n_samples > n_features else "XXᵀ"
+        report(f"RidgeCV {n_alphas} alphas {n_samples}x{n_features} ({gram})",
+               fs.RidgeCV(alphas=alphas), sk.RidgeCV(alphas=alphas), X, y, args.repeats)
 
 
 if __name__ == "__main__":

@@ -73,6 +73,11 @@ def run(args: argparse.Namespace) -> None:
     for tol in (1e-4, 1e-8):
         compare(X, y, reference, tol, args.repeats)
         print()
+    weight = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
+    weighted_reference = SkLogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12,
+                                              max_iter=1000).fit(X, y, sample_weight=weight)
+    compare_weighted(X, y, weight, weighted_reference, 1e-4, args.repeats)
+    print()
     print("ratio: median over repeats of seconds / scikit-learn's faster solver in that repeat "
           "(below 1: fromscratch is faster), [interquartile range]")
 
@@ -111,6 +116,56 @@ def compare(X: np.ndarray, y: np.ndarray, reference: object, tol: float, repeats
         low, median, high = np.quantile(t / fastest_sklearn, [0.25, 0.5, 0.75])
         print(f"{name:<26}{np.median(t):>10.4f}{n_iter:>12d}{median:>8.2f}"
               f"{f'[{low:.2f}, {high:.2f}]':>15}{error:>19.2e}")
+
+
+def compare_weighted(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray,
+                     reference: object, tol: float, repeats: int) -> None:
+    """Weighted fits beside our unweighted ones (the cost of the weights) and scikit-learn's
+    weighted fits, interleaved."""
+    models = {
+        "fromscratch newton": (lambda: LogisticRegression(C=1.0, solver="newton", tol=tol),
+                               sample_weight),
+        "  (unweighted)": (lambda: LogisticRegression(C=1.0, solver="newton", tol=tol), None),
+        "fromscratch lbfgs": (lambda: LogisticRegression(C=1.0, solver="lbfgs", tol=tol,
+                                                         max_iter=1000), sample_weight),
+        "  (unweighted) ": (lambda: LogisticRegression(C=1.0, solver="lbfgs", tol=tol,
+                                                       max_iter=1000), None),
+        "sklearn lbfgs": (lambda: SkLogisticRegression(C=1.0, solver="lbfgs", tol=tol,
+                                                       max_iter=1000), sample_weight),
+        "sklearn newton-cholesky": (lambda: SkLogisticRegression(
+            C=1.0, solver="newton-cholesky", tol=tol), sample_weight),
+    }
+    fitted: dict[str, object] = {}
+
+    def runner(name: str) -> Callable[[], None]:
+        make, weight = models[name]
+
+        def run() -> None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fitted[name] = make().fit(X, y, sample_weight=weight)
+        return run
+
+    seconds = interleaved({name: runner(name) for name in models}, repeats)
+    fastest_sklearn = np.minimum.reduce(
+        [t for name, t in seconds.items() if name.startswith("sklearn")]
+    )
+    print(f"Weighted (sample_weight uniform in [0.5, 2]), n={X.shape[0]:,}, p={X.shape[1]}, "
+          f"L2, C=1, tol={tol:g} (median of {repeats}); 'w / unw': weighted over our unweighted "
+          "fit in the same repeat")
+    print(f"{'solver':<26}{'seconds':>10}{'iterations':>12}{'ratio':>8}{'IQR':>15}"
+          f"{'w / unw':>9}")
+    for name, t in seconds.items():
+        if name.startswith("  "):
+            continue  # shown through the weighted row's w / unw
+        low, median, high = np.quantile(t / fastest_sklearn, [0.25, 0.5, 0.75])
+        unweighted = {"fromscratch newton": "  (unweighted)",
+                      "fromscratch lbfgs": "  (unweighted) "}.get(name)
+        own = f"{np.median(t / seconds[unweighted]):>9.2f}" if unweighted else f"{'':>9}"
+        print(f"{name:<26}{np.median(t):>10.4f}{int(np.max(fitted[name].n_iter_)):>12d}"
+              f"{median:>8.2f}{f'[{low:.2f}, {high:.2f}]':>15}{own}")
+    error = float(np.max(np.abs(fitted["fromscratch newton"].coef_ - reference.coef_)))
+    print(f"max |coef - weighted reference| of our Newton: {error:.2e}")
 
 
 if __name__ == "__main__":

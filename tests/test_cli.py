@@ -122,6 +122,19 @@ def test_exercises_list_and_unlocking(tmp_path, capsys):
     assert re.search(r"next +G3 +nesterov_update", out)
 
 
+def test_exercises_list_shows_every_chapter_in_aligned_columns(tmp_path, capsys):
+    assert _exercise_cli(tmp_path, "list") == 0
+    out = capsys.readouterr().out
+    for letter in "BCDEFGHI":
+        assert f"\n{letter}. {exercises.CHAPTERS[letter]}\n" in out
+    assert f"\n{len(exercises.names())} exercises: 0 done," in out
+    assert re.search(r"locked +C7 +coordinate_descent_sweep +One sweep .*\(after soft_threshold\)",
+                     out)
+    rows = [line for line in out.splitlines() if line.startswith("  ")]
+    assert len(rows) == len(exercises.names())
+    assert len({line.index(exercises.get(line.split()[2]).title) for line in rows}) == 1
+
+
 def test_exercises_start_keeps_an_existing_file(tmp_path, capsys):
     (tmp_path / "sigmoid.py").write_text("# my work\n")
     assert _exercise_cli(tmp_path, "start", "sigmoid") == 0

@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from fromscratch._kernels import is_replaceable, read_only, replaceable, replaced
+from fromscratch._kernels import current, is_replaceable, read_only, replaceable, replaced
 
 
 @replaceable
@@ -74,6 +74,18 @@ def test_another_thread_keeps_the_librarys_kernel_meanwhile():
         assert double(3) == -3
     thread.join()
     assert seen == [6]
+
+
+def test_current_resolves_the_kernel_once():
+    """Outside ``replaced``: the library's own function itself (no lookup per call); inside:
+    the kernel, which then dispatches to the replacement, also after the block is left."""
+    assert current(double) is inspect.unwrap(double)
+    with replaced(double, lambda x: -x):
+        resolved = current(double)
+        assert resolved is double and resolved(3) == -3
+    assert resolved(3) == 6 and current(double)(3) == 6
+    with pytest.raises(ValueError, match="not a replaceable kernel"):
+        current(len)
 
 
 def test_only_replaceable_kernels_and_callables():

@@ -179,3 +179,60 @@ def test_error_vs_condition_draws_refusals_as_crosses():
         pl.plot_error_vs_condition(kappa, {"QR": [1.0]})
     with pytest.raises(ValueError, match="at least 1"):
         pl.plot_error_vs_condition([0.5], {"QR": [1.0]})
+
+
+def test_weighted_fit_draws_each_model_and_sizes_markers_by_weight(line):
+    data, model = line
+    weight = np.linspace(0.1, 2.0, len(data.y))
+    weighted = LinearRegression().fit(data.X, data.y, sample_weight=weight)
+    fig = pl.plot_weighted_fit(data.X, data.y, weight, {"plain": model, "weighted": weighted},
+                               true_function=data.true_function)
+    assert isinstance(fig, Figure) and _no_pyplot_figures() and _renders(fig)
+    ax = fig.axes[0]
+    sizes = ax.collections[0].get_sizes()
+    assert np.argmax(sizes) == np.argmax(weight) and sizes.min() > 0
+    drawn = {ln.get_label(): ln for ln in ax.lines}
+    x, y = drawn["weighted"].get_data()
+    np.testing.assert_allclose(y, weighted.coef_[0] * x + weighted.intercept_)
+    assert "plain" in drawn and "truth" in drawn
+
+
+def test_weighted_fit_rejects_bad_input(line):
+    data, model = line
+    with pytest.raises(ValueError, match="sample_weight has 3 entries"):
+        pl.plot_weighted_fit(data.X, data.y, [1.0, 2.0, 3.0], {"m": model})
+    with pytest.raises(ValueError, match="plot_weighted_fit draws 1-D data"):
+        pl.plot_weighted_fit(np.hstack([data.X, data.X]), data.y, None, {"m": model})
+    with pytest.raises(TypeError, match="models must be a non-empty mapping"):
+        pl.plot_weighted_fit(data.X, data.y, None, [model])
+
+
+def test_sampling_distributions_show_each_spread():
+    rng = np.random.default_rng(0)
+    estimates = {"wide": rng.normal(2.0, 0.3, 200), "narrow": rng.normal(2.0, 0.1, 200)}
+    fig = pl.plot_sampling_distributions(estimates, truth=2.0)
+    assert _no_pyplot_figures() and _renders(fig)
+    labels = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    assert labels[0] == f"wide (sd {estimates['wide'].std(ddof=1):.3g})" and "truth" in labels
+    with pytest.raises(TypeError, match="estimates must be a non-empty mapping"):
+        pl.plot_sampling_distributions({})
+
+
+def test_active_set_path_labels_every_passive_set():
+    from fromscratch.linalg import nnls
+
+    # b = 3a₁ − a₂, but a₂ is the steeper start (a₂ᵀb = 31 > a₁ᵀb = 26): x₂ enters first,
+    # then x₁; least squares on both, (3, −1), is infeasible, so x₂ leaves again
+    A = np.array([[1.0, 2.0], [2.0, 3.0], [3.0, 3.0], [1.0, 2.0]])
+    b = A @ np.array([3.0, -1.0])
+    steps = []
+    x, _ = nnls(A, b, callback=lambda x, passive: steps.append((x, passive)))
+    fig = pl.plot_active_set_path(A, b, steps)
+    assert _no_pyplot_figures() and _renders(fig)
+    ax = fig.axes[0]
+    path = next(ln for ln in ax.lines if ln.get_label() == "active-set iterates")
+    np.testing.assert_allclose(np.column_stack(path.get_data())[-1], x)
+    assert [a.get_text() for a in ax.texts] == [
+        "0: P = {}", "1: P = {x₂}", "2: P = {x₁}", "3: P = {x₁}"]
+    with pytest.raises(ValueError, match="two unknowns"):
+        pl.plot_active_set_path(np.hstack([A, A]), b, steps)

@@ -103,7 +103,7 @@ def test_code_block_shows_the_library_source_without_its_docstring():
     source = ch.blocks[-1].payload
     assert source.startswith("def enet_coordinate_descent_textbook(")
     assert kernel.__doc__.strip().splitlines()[0] not in source
-    assert "soft_threshold(X[:, j] @ r" in source
+    assert "coordinate_descent_sweep(X, w, r, l1, l2)" in source
     html = _render_block(ch.blocks[-1])
     assert html.startswith("<figure><pre><code>def ")
     assert "gap <= gap_tol" in source and "gap &lt;= gap_tol" in html  # escaped
@@ -111,7 +111,7 @@ def test_code_block_shows_the_library_source_without_its_docstring():
 
 
 def test_registry_rejects_unknown_chapters_with_a_suggestion():
-    assert chapter_names()[0] == "datasets"
+    assert chapter_names()[0] == "intro"
     with pytest.raises(ValueError, match="did you mean 'datasets'"):
         get_chapters(["datasetz"])
 

@@ -12,7 +12,8 @@ call to it, wherever in the library that call is, look up a replacement first::
     with replaced(dense_backward, my_dense_backward):
         net.loss_and_gradients(X, y)     # the network's backward pass now runs my_dense_backward
 
-The lookup is the one place the library consults: the decorator's wrapper. The replacements
+The lookup is the one place the library consults: the decorator's wrapper (or, for a hot
+loop, :func:`current`, which does the same lookup once before the loop). The replacements
 live in a :class:`contextvars.ContextVar`, so they hold for the code that runs inside the
 ``with`` block in the thread (or asyncio task) that entered it, and nowhere else: another
 thread calling the same kernel at the same time gets the library's own version, and when the
@@ -35,7 +36,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-__all__ = ["replaceable", "replaced", "is_replaceable", "read_only"]
+__all__ = ["replaceable", "replaced", "is_replaceable", "current", "read_only"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,6 +80,19 @@ def replaceable(kernel: F) -> F:
 def is_replaceable(kernel: Any) -> bool:
     """Whether ``kernel`` was marked ``@replaceable``."""
     return kernel in _kernels
+
+
+def current(kernel: F) -> F:
+    """What a call to ``kernel`` runs here and now, looked up once: the kernel itself (which
+    dispatches to its replacement) inside :func:`replaced`, else the library's own function.
+
+    A loop that calls a kernel once per coordinate resolves it before the loop, ``shrink =
+    current(soft_threshold)``, and pays for the lookup once instead of on every call.
+    """
+    if not is_replaceable(kernel):
+        raise ValueError(f"{getattr(kernel, '__qualname__', kernel)!r} is not a replaceable "
+                         "kernel; only library functions marked @replaceable can be resolved.")
+    return kernel if kernel in _replacements.get() else kernel.__wrapped__  # type: ignore
 
 
 @contextmanager

@@ -38,6 +38,7 @@ __all__ = [
     "check_choice",
     "encode_class_labels",
     "check_sample_weight",
+    "check_weighted_classes",
     "feature_names_of",
     "is_pandas",
 ]
@@ -335,8 +336,8 @@ def check_X_y(
             f"X and y have different numbers of samples: X has {X_checked.shape[0]}, "
             f"y has {y_checked.shape[0]}."
         )
-    if y_numeric and y_checked.dtype != X_checked.dtype and X_checked.dtype == np.float32:
-        y_checked = y_checked.astype(np.float32)
+    if y_numeric and y_checked.dtype != X_checked.dtype:  # the targets take X's precision
+        y_checked = y_checked.astype(X_checked.dtype)
     return X_checked, y_checked
 
 
@@ -477,24 +478,85 @@ def _encode(y: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return order[position], np.asarray(found, dtype=bool)
 
 
-def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
-    """Finite, non-negative weights, one per sample, with a positive sum; ``None`` stays
-    ``None`` (every sample weighs 1)."""
+def check_sample_weight(
+    sample_weight: Any, n_samples: int, dtype: Any = None
+) -> np.ndarray | None:
+    """Validate per-sample weights: one finite, non-negative number per sample, with a
+    positive sum.
+
+    ``None`` stays ``None`` (every sample weighs 1); a single number gives every sample that
+    weight (as in scikit-learn). A weight multiplies its sample's term in the objective, so an
+    integer weight ``k`` counts the sample ``k`` times and a zero weight drops it.
+
+    Parameters
+    ----------
+    sample_weight : None, real number or array-like of shape (n_samples,)
+    n_samples : int
+        The number of samples the weights must match.
+    dtype : NumPy dtype, optional
+        The floating dtype of the result (that of ``X`` in the estimators); by default
+        float32 stays float32 and anything else becomes float64.
+
+    Returns
+    -------
+    ndarray of shape (n_samples,) or None
+        A new array when the input was converted; the caller must not write into it.
+
+    Raises
+    ------
+    TypeError
+        Booleans, strings or other non-numbers.
+    ValueError
+        Not one-dimensional, the wrong length, NaN or infinite, negative, or all zero; each
+        message names ``sample_weight``.
+    """
     if sample_weight is None:
         return None
-    w = check_y(sample_weight, name="sample_weight")
+    if isinstance(sample_weight, numbers.Real) and not isinstance(sample_weight, (bool, np.bool_)):
+        sample_weight = np.full(n_samples, sample_weight, dtype=np.float64)
+    w = _as_real_dtype(_to_ndarray(sample_weight, "sample_weight"), "sample_weight", "numeric")
+    if w.ndim != 1:
+        raise ValueError(
+            "sample_weight must be 1-D, one weight per sample (shape "
+            f"({n_samples},)), or a single number; got shape {w.shape}."
+        )
     if w.shape[0] != n_samples:
         raise ValueError(
             f"sample_weight has {w.shape[0]} entries but there are {n_samples} samples."
         )
+    _check_finite(w, "sample_weight")
     if (w < 0).any():
-        raise ValueError("sample_weight must be non-negative; got a negative weight.")
-    if w.sum() <= 0:
+        raise ValueError(
+            f"sample_weight must be non-negative; got a negative weight ({float(w[w < 0][0])!r} at "
+            f"position {int(np.flatnonzero(w < 0)[0])}). A weight counts its sample's term in "
+            "the objective; use 0 to leave a sample out."
+        )
+    if not w.sum() > 0:
         raise ValueError(
             "sample_weight sums to 0 (every weight is zero); at least one sample needs a "
             "positive weight."
         )
+    if dtype is not None:
+        w = w.astype(dtype, copy=False)
     return w
+
+
+def check_weighted_classes(
+    classes: np.ndarray, index: np.ndarray, weight: np.ndarray | None, estimator: str
+) -> None:
+    """Refuse weights that leave fewer than two classes with positive total weight: a
+    classifier's ``fit`` would then see one class only (``index`` is each sample's class
+    index in ``classes``; ``None`` weights are all 1)."""
+    if weight is None:
+        return
+    totals = np.bincount(index, weights=weight, minlength=classes.size)
+    weighted = classes[totals > 0]
+    if weighted.size < 2:
+        raise ValueError(
+            f"The weights leave only the class {weighted.tolist()} with samples of positive "
+            f"weight (sample_weight, and class_weight where given); {estimator} needs samples "
+            "of at least two classes with positive weight."
+        )
 
 
 _BIT_GENERATORS = ("MT19937", "PCG64", "PCG64DXSM", "Philox", "SFC64")

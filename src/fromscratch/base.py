@@ -147,18 +147,24 @@ class BaseEstimator:
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
 
+    #: Whether ``fit`` takes a 2-D ``y``, one column per target (scikit-learn's
+    #: ``target_tags.multi_output``); a 1-D ``y`` is always accepted.
+    _multi_output: bool = False
+
     def _validate_fit(
         self, X: Any, y: Any = None, *, y_numeric: bool = True
     ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         """Validate training data and record ``n_features_in_`` / ``feature_names_in_``.
 
-        Regressors and classifiers require ``y``; transformers take ``y=None``.
+        Regressors and classifiers require ``y``; transformers take ``y=None``. ``y`` may be
+        2-D when the estimator says so (``_multi_output``).
         """
         if y is None and self._estimator_type not in ("regressor", "classifier"):
             X_checked = check_array(X)
             self._record_features(X, X_checked)
             return X_checked
-        X_checked, y_checked = check_X_y(X, y, y_numeric=y_numeric)
+        X_checked, y_checked = check_X_y(X, y, y_numeric=y_numeric,
+                                         multi_output=self._multi_output)
         self._record_features(X, X_checked)
         return X_checked, y_checked
 
@@ -193,7 +199,8 @@ class BaseEstimator:
         sk = sys.modules.get("sklearn.utils")
         if sk is None:  # pragma: no cover - only scikit-learn calls this
             raise AttributeError("__sklearn_tags__ is answered only when scikit-learn is loaded")
-        tags = sk.Tags(estimator_type=self._estimator_type, target_tags=sk.TargetTags(False))
+        tags = sk.Tags(estimator_type=self._estimator_type,
+                       target_tags=sk.TargetTags(False, multi_output=self._multi_output))
         if self._estimator_type == "regressor":
             tags.regressor_tags = sk.RegressorTags()
             tags.target_tags.required = True

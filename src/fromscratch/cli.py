@@ -278,7 +278,7 @@ def _list_exercises(progress) -> int:
     from fromscratch import exercises
 
     counts = dict.fromkeys(("done", "next", "locked"), 0)
-    chapter = None
+    chapter, width = None, max(map(len, exercises.names()))
     for exercise in exercises.all():
         if exercise.chapter[0] != chapter:
             chapter = exercise.chapter[0]
@@ -286,7 +286,8 @@ def _list_exercises(progress) -> int:
         status = progress.status(exercise.name, exercise.requires)
         counts[status] += 1
         after = f" (after {', '.join(exercise.requires)})" if status == "locked" else ""
-        print(f"  {status:<7} {exercise.chapter:<4} {exercise.name:<22} {exercise.title}{after}")
+        print(f"  {status:<7} {exercise.chapter:<4} {exercise.name:<{width}} "
+              f"{exercise.title}{after}")
     print(f"\n{sum(counts.values())} exercises: {counts['done']} done, {counts['next']} next, "
           f"{counts['locked']} locked. Begin one with: fromscratch exercises start NAME")
     return 0

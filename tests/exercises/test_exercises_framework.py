@@ -20,7 +20,7 @@ from fromscratch.nn.backprop import FeedForwardNetwork
 
 def test_the_registry():
     everything = exercises.all()
-    assert len(everything) >= 15
+    assert len(everything) >= 30
     assert [e.name for e in everything] == exercises.names()
     assert len(set(exercises.names())) == len(everything)
     assert [topic_order(e) for e in everything] == sorted(topic_order(e) for e in everything)
@@ -33,6 +33,17 @@ def test_the_registry():
         for required in e.requires:  # earlier ones of the same chapter only
             assert position[required] < position[e.name], (e.name, required)
             assert exercises.get(required).chapter[0] == e.chapter[0]
+
+
+def test_every_chapter_with_algorithms_has_exercises():
+    """Linear regression to neural networks: each chapter of the curriculum that teaches an
+    algorithm has its functions as exercises, those the issue names among them."""
+    assert {e.chapter[0] for e in exercises.all()} == set("BCDEFGHI")
+    assert {"ols_gradient", "gradient_descent_update", "householder_reflector",
+            "back_substitution", "ridge_gradient", "soft_threshold", "coordinate_descent_sweep",
+            "sigmoid", "logistic_gradient", "irls_step", "dual_multiply", "dual_divide",
+            "tanh_vjp", "reverse_sweep", "dense_forward", "dense_backward",
+            "softmax_cross_entropy", "rosenbrock_gradient"} <= set(exercises.names())
 
 
 def test_every_optimizer_update_of_the_curriculum_is_an_exercise():
@@ -99,6 +110,20 @@ def test_float32_must_stay_float32():
     text = _failure(exercises.check("sigmoid", lambda z: backprop.sigmoid(z.astype(float)),
                                     seed=0))
     assert "yours is float64; it must be float32 like the inputs" in text
+
+
+def test_a_tuple_of_one_and_a_list_of_arrays():
+    """gradient_descent_update returns (theta,), reverse_sweep a list of arrays: the report
+    says what the structure must be."""
+    text = _failure(exercises.check("gradient_descent_update",
+                                    lambda theta, g, *, lr: theta - lr * g))
+    assert "it must return a tuple of one value, (theta,)" in text
+    assert "known mistake (not_a_tuple)" in text
+    text = _failure(exercises.check("reverse_sweep", lambda values, parents, vjps, seed: seed))
+    assert "adjoints: yours is one" in text and "it must be a list of" in text
+    text = _failure(exercises.check(
+        "reverse_sweep", lambda values, parents, vjps, seed: [seed] * (len(values) + 1)))
+    assert "adjoints: yours has" in text and "values; it must have" in text
 
 
 def test_none_and_the_wrong_number_of_values():
@@ -175,6 +200,72 @@ def test_a_timeout_inside_the_library_leaves_nothing_behind():
     assert report.records[1].passed and "stopped" in report.records[-1].message
     _assert_same(_network_results(), before)
     assert backprop.sigmoid(np.array([0.0]))[0] == 0.5
+
+
+def _linear_models():
+    from fromscratch.linear_model import Lasso, LinearRegression, Ridge
+
+    X, y = np.random.default_rng(0).normal(size=(40, 4)), np.arange(40.0) % 7
+    return [LinearRegression(solver="gd", learning_rate=0.5).fit(X, y).coef_,
+            LinearRegression(solver="qr").fit(X, y).coef_,
+            Ridge(alpha=1.0, solver="gd", learning_rate=0.5).fit(X, y).coef_,
+            Lasso(alpha=0.1).fit(X, y).coef_, Lasso(alpha=0.1, solver="fista").fit(X, y).coef_]
+
+
+def _solvers():
+    from fromscratch.linalg import qr_textbook, solve_triangular
+    from fromscratch.linear_model import enet_coordinate_descent_textbook
+    from fromscratch.linear_model.logistic import newton_irls
+
+    rng = np.random.default_rng(1)
+    X, T = rng.normal(size=(30, 3)), np.triu(rng.normal(size=(20, 20))) + 5 * np.eye(20)
+    return [*qr_textbook(X), solve_triangular(T, X[:20]),
+            enet_coordinate_descent_textbook(X, X[:, 0] + 0.5, 0.1)[0],
+            newton_irls(X, (X[:, 0] > 0).astype(float))[0]]
+
+
+def _autodiff():
+    import fromscratch.autodiff.numpy as anp
+    from fromscratch.autodiff import grad, jvp, trace
+
+    f = lambda x, y: anp.sum(anp.tanh(x * y) / (1 + y * y))  # noqa: E731
+    x, y = np.array([0.5, -1.0]), np.array([2.0, 0.3])
+    t = trace(f, x, y)
+    return [grad(f)(x, y), *jvp(f, (x, y), (y, x)), *(v.tangent for v in t.variables),
+            *(v.adjoint for v in t.variables)]
+
+
+@pytest.mark.parametrize("name", ["ols_gradient", "ridge_gradient", "soft_threshold",
+                                  "coordinate_descent_sweep", "back_substitution",
+                                  "householder_reflector", "logistic_gradient", "irls_step",
+                                  "dual_multiply", "dual_divide", "forward_sweep", "tanh_vjp",
+                                  "reverse_sweep"])
+def test_a_failed_grading_leaves_the_library_as_it_was(name):
+    """After grading a known mistake (whose in-library check ran the library on it), the
+    estimators, solvers and the autodiff engine compute what they computed before."""
+    before = [*_linear_models(), *_solvers(), *_autodiff()]
+    exercise = exercises.get(name)
+    assert not exercise.check(exercise.mistakes[0].func, seed=0).passed
+    _assert_same([*_linear_models(), *_solvers(), *_autodiff()], before)
+
+
+def test_a_timeout_inside_a_hot_loop_leaves_nothing_behind():
+    """The learner's soft-thresholding hangs only when Lasso's coordinate descent calls it (on
+    a Python float): the kernel resolved once for the loop belonged to the abandoned thread."""
+    from fromscratch.linear_model import Lasso
+    from fromscratch.linear_model._cd import soft_threshold as library_soft_threshold
+
+    def soft_threshold(v, threshold):
+        while isinstance(v, float):
+            pass
+        return library_soft_threshold(v, threshold)
+
+    before = _linear_models()
+    report = exercises.check("soft_threshold", soft_threshold, timeout=0.5)
+    assert "stopped" in report.records[-1].message
+    _assert_same(_linear_models(), before)
+    X = np.random.default_rng(0).normal(size=(40, 4))
+    assert Lasso(alpha=0.1).fit(X, X[:, 0]).coef_[0] > 0.5
 
 
 def test_a_failed_optimizer_grading_leaves_the_optimizers_as_they_were():
@@ -296,3 +387,30 @@ def test_sys_exit_in_a_function_is_a_report():
 def test_bad_timeout_or_seed(keyword, value, error):
     with pytest.raises(error, match=keyword):
         exercises.check("sigmoid", abs, **{keyword: value})
+
+
+# -- notebook cells ------------------------------------------------------------------------------
+
+
+def test_notebook_cells_run_and_report_not_implemented_yet(capsys):
+    cells = exercises.notebook_cells("B")
+    assert len(cells) == sum(e.chapter[0] == "B" for e in exercises.all())
+    for cell, exercise in zip(cells, [e for e in exercises.all() if e.chapter[0] == "B"],
+                              strict=True):
+        assert cell.startswith(f"# Exercise {exercise.chapter}: {exercise.title}.")
+        assert cell.rstrip().endswith(f"print(exercises.check({exercise.name!r}, "
+                                      f"{exercise.name}))")
+        exec(compile(cell, f"{exercise.name}-cell", "exec"), {})
+        assert "not implemented yet" in capsys.readouterr().out
+    assert [c.split(":")[0] for c in exercises.notebook_cells("B8")] == ["# Exercise B8"] * 2
+
+
+@pytest.mark.parametrize("prefix, message", [
+    ("A", "no exercise belongs to 'A'; the topics with exercises are B4, B5, B8, C4"),
+    ("B1", "no exercise belongs to 'B1'"),
+    ("b", "chapter_prefix must be a chapter's letter"),
+    (4, "chapter_prefix must be"),
+])
+def test_notebook_cells_refuse_a_chapter_without_exercises(prefix, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        exercises.notebook_cells(prefix)

@@ -10,7 +10,9 @@ from sklearn.datasets import make_blobs
 
 from fromscratch.linear_model import LogisticRegression
 from fromscratch.plot.logistic import (
+    plot_binned_probabilities,
     plot_decision_boundary,
+    plot_neuron,
     plot_odds_ratios,
     plot_roc_curves,
     plot_sigmoid,
@@ -69,6 +71,8 @@ def test_training_curves_mark_the_early_stopping_epoch():
     marker = [line for line in ax.lines if line.get_marker() == "o"][0]
     assert marker.get_xdata()[0] == stopped.best_iteration_
     assert len(ax.lines) == 4  # train + validation + marker for sgd, train for newton
+    assert ax.get_xscale() == "linear"
+    assert plot_training_curves({"sgd": stopped}, logx=True).axes[0].get_xscale() == "log"
 
 
 def test_odds_ratio_forest_plot():
@@ -80,3 +84,47 @@ def test_odds_ratio_forest_plot():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["x1", "x2", "x3"]
     np.testing.assert_allclose(ax.collections[1].get_offsets()[:, 0], summary.odds_ratio[1:])
     assert ax.get_xscale() == "log"
+
+
+def test_binned_probabilities_show_each_bins_share_of_class_one():
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-3, 3, 400)
+    y = np.where(rng.random(400) < 1 / (1 + np.exp(-2 * x)), "yes", "no")
+    model = LogisticRegression(C=np.inf).fit(x[:, None], y)
+    fig = plot_binned_probabilities(model, x[:, None], y, bins=6,
+                                    true_probability=lambda t: 1 / (1 + np.exp(-2 * t)))
+    ax = fig.axes[0]
+    counts, edges = np.histogram(x, bins=6)
+    ones, _ = np.histogram(x[y == "yes"], bins=edges)
+    points = next(line for line in ax.lines if line.get_marker() == "s")
+    np.testing.assert_allclose(points.get_xdata(), (edges[:-1] + edges[1:]) / 2)
+    np.testing.assert_allclose(points.get_ydata(), ones / counts)
+    fitted = next(line for line in ax.lines if line.get_label().startswith("fitted"))
+    grid, p = fitted.get_data()
+    np.testing.assert_allclose(p, model.predict_proba(grid[:, None])[:, 1])
+    with pytest.raises(ValueError, match="one feature"):
+        plot_binned_probabilities(model, np.column_stack([x, x]), y)
+    with pytest.raises(ValueError, match="bins"):
+        plot_binned_probabilities(model, x[:, None], y, bins=0)
+
+
+def test_neuron_diagram_and_every_sample_on_the_sigmoid():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((100, 8))
+    y = (X[:, 0] - X[:, 1] > 0).astype(int)
+    model = LogisticRegression().fit(X, y)
+    names = [f"f{j}" for j in range(8)]
+    fig = plot_neuron(model.coef_[0], model.intercept_[0], scores=model.decision_function(X),
+                      y=y, feature_names=names, max_inputs=3)
+    diagram, right = fig.axes
+    texts = [t.get_text() for t in diagram.texts]
+    assert names[:3] == [t for t in texts if t in names] and "⋮ 5 more" in texts
+    assert f"{model.coef_[0, 1]:.2g}" in texts
+    z, p = right.lines[0].get_data()
+    np.testing.assert_allclose(p, 1 / (1 + np.exp(-z)))
+    assert sum(len(c.get_offsets()) for c in right.collections) == 100
+    assert len(plot_neuron([1.0, 2.0], 0.5).axes) == 1  # the diagram alone
+    with pytest.raises(ValueError, match="2 names for 8 weights"):
+        plot_neuron(model.coef_[0], 0.0, feature_names=["a", "b"])
+    with pytest.raises(ValueError, match="together"):
+        plot_neuron(model.coef_[0], 0.0, scores=model.decision_function(X))

@@ -46,3 +46,13 @@ def test_a_penalty_lost_to_rounding_advises_scaling(solver):
     with (pytest.raises(LinAlgError, match=advice) if solver == "cholesky"
           else pytest.warns(IllConditionedWarning, match=advice)):
         Ridge(alpha=1e-12, solver=solver).fit(X, y)
+
+
+def test_a_singular_penalized_gram_gives_its_advice_once():
+    """The condition check's error already carries the advice; re-raising it must not repeat it."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 4)) * [1e8, 1e8, 1e8, 1.0]  # Cholesky succeeds, the condition
+    y = rng.normal(size=20)                                # check fails
+    with pytest.raises(LinAlgError, match="singular to working precision") as info:
+        Ridge(alpha=1.0, solver="cholesky").fit(X, y)
+    assert str(info.value).count("Standardize the features") == 1

@@ -42,6 +42,7 @@ unit = st.floats(0.0, 0.99)
 rate = st.floats(1e-4, 1e-2)
 eps = st.floats(1e-10, 1e-1)
 KERNELS = {
+    "gradient_descent_update": (lambda params, lr: optim.SGD(params, lr=lr), dict(lr=rate)),
     "momentum_update": (_sgd, dict(lr=rate, mu=unit)),
     "nesterov_update": (lambda params, **h: _sgd(params, nesterov=True, **h),
                         dict(lr=rate, mu=st.floats(0.01, 0.99))),

@@ -20,7 +20,24 @@ and from Python or a notebook::
 Every exercise is a small function a chapter teaches, and its **reference** is the library's
 own textbook kernel (for example :func:`fromscratch.optim.textbook.adam_update`): the stub is
 generated from the kernel's source (its signature and docstring, the body cut off), so the
-exercise, the library and the tour cannot drift apart.
+exercise, the library and the tour cannot drift apart. The exercises, by chapter of the
+curriculum (``exercises.names()`` in order; each depends only on earlier ones):
+
+* B, linear regression (:mod:`.linear`): the OLS gradient, one gradient-descent step, a
+  Householder reflector, back substitution;
+* C, regularization (:mod:`.regularization`): the ridge gradient, soft-thresholding, one sweep
+  of coordinate descent;
+* D, logistic regression (:mod:`.logistic`): the sigmoid, the log-sigmoid, the sigmoid's
+  derivative, the gradient of the log-loss, one Newton (IRLS) step;
+* E and F, automatic differentiation (:mod:`.autodiff`): dual-number multiplication and
+  division, the forward and the reverse sweep over an evaluation trace, tanh's reverse rule;
+* G, optimizers (:mod:`.optimizers`): the nine updates, momentum to AdamW;
+* H, test functions (:mod:`.gradients`): the gradients of Rosenbrock's and Himmelblau's
+  functions;
+* I, neural networks (:mod:`.networks`): a dense layer forward and backward, the softmax, the
+  softmax cross-entropy and its gradient.
+
+A notebook ends with its chapter's exercises through :func:`notebook_cells`.
 
 Grading (:meth:`Exercise.check`)
 --------------------------------
@@ -36,8 +53,13 @@ Grading (:meth:`Exercise.check`)
 3. **In the library**: the library runs the learner's function where it belongs and compares
    with its own result — an optimizer's update trains a network as the PyTorch-exact class
    does; a network computes its loss and gradients with the learner's sigmoid, softmax or
-   dense layer; a gradient drives an optimizer along the same path. And **finite
-   differences** where the exercise is a derivative.
+   dense layer; ``LinearRegression``, ``Ridge`` and ``Lasso`` fit with the learner's gradient,
+   back substitution or soft-thresholding and must reach the exact solution (the one the test
+   suite proves equal to scikit-learn's); ``qr_textbook``, ``newton_irls`` and
+   ``trace`` run on the learner's reflector, step or sweep; the autodiff engine differentiates
+   with the learner's rule. And **finite differences** where the exercise is a derivative, and
+   what the mathematics promises where it says something simple (:math:`Hx = \beta e_0`,
+   :math:`Rx = b`, a proximal point's optimality condition, :math:`Hd = -g`).
 
 Each check runs in a thread with a time limit (``timeout=``, seconds); a function that raises,
 returns the wrong shape, NaN, or runs too long gets a clear report, never a traceback from the
@@ -45,7 +67,7 @@ grader.
 
 How the library runs the learner's function, for one check only
 ----------------------------------------------------------------
-No global state is changed; two mechanisms, both local to the check:
+No global state is changed; three mechanisms, each local to the check:
 
 * **An explicit argument**, where the library already takes a function. Optimizers:
   :class:`fromscratch.optim.FunctionalOptimizer` ``(params, update, initial_state, **hyper)``
@@ -58,31 +80,44 @@ No global state is changed; two mechanisms, both local to the check:
   variable, consulted at one place per kernel (the decorator's wrapper), in the grading
   thread only, and is gone when the block ends — also when the check fails, raises or times
   out (the thread is abandoned with its context). The kernels of
-  :mod:`fromscratch.nn.backprop` (``sigmoid``, ``softmax``, ``dense_backward``...) work this
-  way.
+  :mod:`fromscratch.nn.backprop` (``sigmoid``, ``softmax``, ``dense_backward``...), the linear
+  models' gradients, ``soft_threshold``, ``coordinate_descent_sweep``,
+  ``householder_reflector``, ``back_substitution``, ``logistic_gradient``, ``irls_step``, the
+  two sweeps of :func:`fromscratch.autodiff.trace` and ``tanh``'s reverse rule work this way.
+  A hot loop resolves its kernel once (:func:`fromscratch._kernels.current`), so that the
+  lookup costs nothing per iteration.
+* **A twin of a primitive**, for the dual-number arithmetic: the check builds a ``multiply``
+  (or ``divide``) :class:`~fromscratch.autodiff.Primitive` whose value and forward rules are
+  the learner's function, and differentiates functions written with it through the engine's
+  ``jvp`` (the table's own rules are untouched: they are the tangents of the same arithmetic,
+  one input at a time, and stay as fast as they are).
 
 Adding an exercise
 ------------------
 Mark the library's kernel ``@replaceable`` (if the check needs the library to call it), then
-declare the exercise next to its chapter's others. For example, the OLS gradient in
-``LinearRegression(solver="gd")``::
+declare the exercise next to its chapter's others. For example, the OLS gradient, which
+``LinearRegression(solver="gd")`` descends (:mod:`.linear`)::
 
     Exercise(
         reference=ols_gradient, chapter="B4", title="The OLS gradient by hand",
-        outputs=("grad",), sample=lambda rng: Case((X, y, w)),   # random X, y, w
+        outputs=("grad",), sample=design_case,          # random w, X, y (shapes, dtypes)
         hints=("...",),
-        mistakes=(Mistake("missing_1_over_n", "...", lambda X, y, w: X.T @ (X @ w - y)),),
-        checks=(Check("in the library: LinearRegression(solver='gd') vs scikit-learn",
-                      run),),                          # run fits inside replaced(...)
+        mistakes=(Mistake("missing_1_over_n", "...",
+                          lambda w, X, y: -(X.T @ (y - X @ w))),),
+        checks=(loss_by_differences(0.0),               # central differences of the loss
+                in_library(ols_gradient, fit_by_gradient_descent, "LinearRegression(...)",
+                           target=fit_exactly, tol=GD_AGREEMENT)),
     )
 
-and add it to :data:`EXERCISES` (:mod:`._registry`). The tests then prove, for every
+(``in_library`` runs ``fit_by_gradient_descent`` inside ``replaced(ols_gradient, ...)``) and
+add it to :data:`EXERCISES` (:mod:`._registry`). The tests then prove, for every
 exercise, that the reference passes, every mistake fails and is named, perturbed outputs
 fail, and the stub fails with "not implemented yet".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -114,6 +149,7 @@ __all__ = [
     "all",
     "names",
     "check",
+    "notebook_cells",
 ]
 
 
@@ -134,3 +170,57 @@ def check(name: str, func: Callable[..., Any], *, timeout: float = DEFAULT_TIMEO
     See :meth:`Exercise.check`; an unknown name raises a ``ValueError`` listing close names.
     """
     return get(name).check(func, timeout=timeout, seed=seed)
+
+
+def notebook_cells(chapter_prefix: str) -> list[str]:
+    """The code cells that end a chapter's notebook: one per exercise of the chapter, each the
+    stub to fill in followed by its grading.
+
+    Parameters
+    ----------
+    chapter_prefix : str
+        A chapter's letter (``"B"``: every exercise of linear regression) or one topic id
+        (``"B8"``: QR's two).
+
+    Returns
+    -------
+    list of str
+        The cells' sources, in curriculum order. Each defines the function (its body
+        ``raise NotImplementedError``, so the cell runs and reports "not implemented yet") and
+        ends with ``print(exercises.check(name, name))``. A notebook adds them with nbformat::
+
+            import nbformat
+            from fromscratch import exercises
+            nb = nbformat.read("notebooks/01_linear_regression.ipynb", as_version=4)
+            nb.cells += [nbformat.v4.new_code_cell(cell)
+                         for cell in exercises.notebook_cells("B")]
+            nbformat.write(nb, "notebooks/01_linear_regression.ipynb")
+
+    Raises
+    ------
+    ValueError
+        If ``chapter_prefix`` is not a chapter letter or topic id with exercises.
+    """
+    from fromscratch.exercises._stub import function_source
+
+    if not isinstance(chapter_prefix, str) or not re.fullmatch(r"[A-Z]\d*", chapter_prefix):
+        raise ValueError(f"chapter_prefix must be a chapter's letter ({', '.join(CHAPTERS)}) "
+                         f"or a topic id such as 'B8'; got {chapter_prefix!r}.")
+    chosen = [e for e in EXERCISES.values()
+              if e.chapter == chapter_prefix or e.chapter[0] == chapter_prefix]
+    if not chosen:
+        topics = sorted({e.chapter for e in EXERCISES.values()}, key=lambda t: (t[0], int(t[1:])))
+        raise ValueError(f"no exercise belongs to {chapter_prefix!r}; the topics with exercises "
+                         f"are {', '.join(topics)}.")
+    cells = []
+    for exercise in chosen:
+        imports = "".join(f"{line}\n" for line in exercise.imports)
+        cells.append(
+            f"# Exercise {exercise.chapter}: {exercise.title}. Write the body of "
+            f"{exercise.name}, then run the cell.\n"
+            f"# A hint: exercises.get({exercise.name!r}).hints\n"
+            f"from __future__ import annotations  # the signature's types stay text\n\n"
+            f"import numpy as np\n\nfrom fromscratch import exercises\n{imports}\n\n"
+            f"{function_source(exercise.reference, body='raise NotImplementedError')}\n\n"
+            f"print(exercises.check({exercise.name!r}, {exercise.name}))\n")
+    return cells

@@ -28,6 +28,10 @@ def tolerance(target: Any) -> float:
 
 def show(value: Any) -> str:
     """A short, readable rendering of a value for a report."""
+    if isinstance(value, (list, tuple)):
+        items = [show(v) for v in value[:4]] + (["..."] if len(value) > 4 else [])
+        bracket = "[]" if isinstance(value, list) else "()"
+        return f"{bracket[0]}{', '.join(items)}{bracket[1]}"
     if isinstance(value, np.ndarray) and value.ndim > 0:
         text = np.array2string(value, precision=6, threshold=12, edgeitems=2,
                                max_line_width=88, separator=", ")
@@ -43,16 +47,18 @@ def difference(
     """Where ``yours`` differs from ``target``: ``(message, values)``, or None if it matches.
 
     ``names`` names the outputs: one name for a function that returns one value, several for
-    one that returns a tuple. ``tol`` replaces the dtype's tolerance (:data:`TOLERANCE`).
+    one that returns a tuple (a target that is a tuple of one value asks for a tuple of one).
+    A value that is a list (one array per variable of a trace) is compared element by element.
+    ``tol`` replaces the dtype's tolerance (:data:`TOLERANCE`).
     """
-    if len(names) == 1:
+    if len(names) == 1 and not isinstance(target, tuple):
         return _one(names[0], yours, target, tol)
+    wanted = (f"a tuple of one value, ({names[0]},)" if len(names) == 1
+              else f"{len(names)} values: {', '.join(names)}")
     if not isinstance(yours, (tuple, list)):
-        return (f"it returned {_kind(yours)}; it must return {len(names)} values: "
-                f"{', '.join(names)}", {"yours": show(yours)})
+        return f"it returned {_kind(yours)}; it must return {wanted}", {"yours": show(yours)}
     if len(yours) != len(names):
-        return (f"it returned {len(yours)} values; it must return {len(names)}: "
-                f"{', '.join(names)}", {})
+        return f"it returned {len(yours)} values; it must return {wanted}", {}
     for name, y, t in zip(names, yours, target, strict=True):
         found = _one(name, y, t, tol)
         if found:
@@ -69,6 +75,8 @@ def _kind(value: Any) -> str:
 
 
 def _one(name: str, yours: Any, target: Any, tol: float | None) -> tuple[str, dict] | None:
+    if isinstance(target, list):
+        return _each(name, yours, target, tol)
     if isinstance(target, (numbers.Integral, np.integer)) and not isinstance(target, bool):
         if not isinstance(yours, (numbers.Integral, np.integer)) or yours != target:
             return (f"{name}: yours is {yours!r}; it must be {target!r}",
@@ -107,6 +115,20 @@ def _one(name: str, yours: Any, target: Any, tol: float | None) -> tuple[str, di
                 f"{y64[index]:.10g}, the target {t64[index]:.10g}. The largest difference is "
                 f"{worst:.3g}, allowed {allowed:.3g} ({tol:g} times the largest target value)",
                 {f"{name} (yours)": show(y), f"{name} (target)": show(t)})
+    return None
+
+
+def _each(name: str, yours: Any, target: list, tol: float | None) -> tuple[str, dict] | None:
+    """A list of values, compared one by one: ``name[k]``."""
+    if not isinstance(yours, (list, tuple)):
+        return (f"{name}: yours is {_kind(yours)}; it must be a list of {len(target)} values",
+                {f"{name} (yours)": show(yours)})
+    if len(yours) != len(target):
+        return (f"{name}: yours has {len(yours)} values; it must have {len(target)}", {})
+    for k, (y, t) in enumerate(zip(yours, target, strict=True)):
+        found = _one(f"{name}[{k}]", y, t, tol)
+        if found:
+            return found
     return None
 
 

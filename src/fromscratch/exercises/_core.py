@@ -205,8 +205,8 @@ class Exercise:
     requires : tuple of str
         Exercises (earlier in the curriculum) that must pass before this one unlocks.
     imports : tuple of str
-        Import lines the stub needs besides ``numpy as np``: earlier exercises' functions,
-        imported from the library.
+        Import lines the stub needs besides ``numpy as np``: earlier exercises' functions
+        and other library functions to build on, imported from the library.
     picture : callable, optional
         ``picture(learner, reference) -> draw``: when the comparison fails, the numbers for a
         "target vs yours" figure, and a function that draws it (see :func:`elementwise_picture`).

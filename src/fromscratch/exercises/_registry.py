@@ -5,7 +5,15 @@ from __future__ import annotations
 import difflib
 import re
 
-from fromscratch.exercises import gradients, logistic, networks, optimizers
+from fromscratch.exercises import (
+    autodiff,
+    gradients,
+    linear,
+    logistic,
+    networks,
+    optimizers,
+    regularization,
+)
 from fromscratch.exercises._core import Exercise
 
 __all__ = ["CHAPTERS", "EXERCISES", "get", "topic_order"]
@@ -38,7 +46,9 @@ def topic_order(exercise: Exercise) -> tuple[str, int]:
 EXERCISES: dict[str, Exercise] = {
     exercise.name: exercise
     for exercise in sorted(
-        [*logistic.EXERCISES, *optimizers.EXERCISES, *gradients.EXERCISES, *networks.EXERCISES],
+        [*linear.EXERCISES, *regularization.EXERCISES, *logistic.EXERCISES,
+         *autodiff.EXERCISES, *optimizers.EXERCISES, *gradients.EXERCISES,
+         *networks.EXERCISES],
         key=topic_order,
     )
 }

@@ -58,8 +58,10 @@ def module_text(exercise: Exercise, *, solved: bool = False) -> str:
     """The learner's file: a header saying what to do, the imports, and the function (its
     body ``raise NotImplementedError``, or the reference's own with ``solved=True``)."""
     header = _HEADER.format(name=exercise.name, title=exercise.title, chapter=exercise.chapter)
-    imports = "".join(f"{line}\n" for line in exercise.imports)
-    if imports:
-        imports = f"\n# Earlier exercises' functions (the library's versions):\n{imports}"
+    library = [line for line in exercise.imports if line.startswith("from fromscratch")]
+    imports = "".join(f"{line}\n" for line in exercise.imports if line not in library)
+    if library:
+        imports += ("\n# The library's functions to build on (earlier exercises' among them):\n"
+                    + "".join(f"{line}\n" for line in library))
     body = None if solved else "raise NotImplementedError"
     return f"{header}{imports}\n\n{function_source(exercise.reference, body=body)}"

@@ -1,10 +1,18 @@
-r"""Chapter D, logistic regression: the sigmoid, its logarithm and its derivative.
+r"""Chapter D, logistic regression: the sigmoid, its logarithm and its derivative, the gradient
+of the loss and one Newton (IRLS) step.
 
-The references are the kernels of :mod:`fromscratch.nn.backprop`, where the hand-written
-network uses them (the logistic activation and the binary cross-entropy). Grading compares
-with them on random inputs that include extreme values (:math:`|z|` in the hundreds), where
-the one-line formulas overflow, and then runs a :class:`~fromscratch.nn.FeedForwardNetwork`
-with the learner's function in place of the library's.
+The sigmoid's references are the kernels of :mod:`fromscratch.nn.backprop`, where the
+hand-written network uses them (the logistic activation and the binary cross-entropy). Grading
+compares with them on random inputs that include extreme values (:math:`|z|` in the hundreds),
+where the one-line formulas overflow, and then runs a
+:class:`~fromscratch.nn.FeedForwardNetwork` with the learner's function in place of the
+library's. The gradient and the step are those of the textbook Newton method
+:func:`~fromscratch.linear_model.logistic.newton_irls` (:func:`~fromscratch.linear_model.
+_logistic_irls.logistic_gradient`, :func:`~fromscratch.linear_model._logistic_irls.
+irls_step`); grading checks them against the estimator's own loss class (finite differences of
+its loss; its gradient and Hessian for the Newton equation), and the textbook method with the
+learner's function must reach ``LogisticRegression(solver="newton")``'s coefficients, which the
+test suite proves equal to scikit-learn's.
 """
 
 from __future__ import annotations
@@ -13,12 +21,23 @@ from collections.abc import Callable
 
 import numpy as np
 
-from fromscratch.exercises._checks import FD_TOLERANCE, in_network, sign_flip
+from fromscratch.exercises._checks import (
+    FD_TOLERANCE,
+    Results,
+    in_library,
+    in_network,
+    numerical_gradient,
+    sign_flip,
+)
 from fromscratch.exercises._compare import difference
 from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
 from fromscratch.exercises._core import elementwise_picture as _picture
 from fromscratch.exercises._sampling import draw_dtype, draw_shape, log_uniform, normal
 from fromscratch.exercises._sandbox import Guarded
+from fromscratch.linalg import cho_solve, cholesky
+from fromscratch.linear_model import LogisticRegression
+from fromscratch.linear_model._logistic_irls import irls_step, logistic_gradient, newton_irls
+from fromscratch.linear_model._logistic_loss import BinaryLogisticLoss
 from fromscratch.nn.backprop import FeedForwardNetwork, log_sigmoid, sigmoid, sigmoid_derivative
 
 __all__ = ["EXERCISES"]
@@ -103,6 +122,152 @@ def _sigmoid_flipped(z):
     return sigmoid(-z)
 
 
+# -- D6, D7: the gradient of the loss and one IRLS step ------------------------------------------
+
+#: Newton's method stops at max|g| <= 1e-10 here, both the textbook's and the estimator's, so
+#: their coefficients agree to about 1e-10 over the smallest eigenvalue of the Hessian (0.05
+#: on these data): 1e-7 relative to the coefficients' scale leaves a wide margin.
+NEWTON_TOL, NEWTON_AGREEMENT = 1e-10, 1e-7
+
+
+def _logistic_case(rng: np.random.Generator, dtypes: bool = True) -> Case:
+    """Random ``(w, X, y, lam)``: the design has a column of ones last two times in three (the
+    intercept, unpenalized), and the penalties are 0 now and then."""
+    q, intercept = int(rng.integers(1, 5)), rng.random() < 2 / 3
+    n = 3 * (q + intercept) + int(rng.integers(0, 8))  # enough rows for a well-posed Hessian
+    dtype = draw_dtype(rng) if dtypes else np.dtype(np.float64)
+    X = rng.normal(size=(n, q))
+    if intercept:
+        X = np.column_stack([X, np.ones(n)])
+    lam = np.zeros(X.shape[1]) if rng.random() < 0.2 else \
+        np.full(X.shape[1], log_uniform(rng, 1e-2, 1.0))
+    if intercept:
+        lam[-1] = 0.0
+    w = rng.normal(size=X.shape[1]) * log_uniform(rng, 0.1, 1.5)
+    y = (rng.random(n) < 0.5).astype(float)
+    return Case(tuple(np.asarray(a, dtype=dtype) for a in (w, X, y, lam)))
+
+
+def _newton_case(rng: np.random.Generator) -> Case:
+    """Float64 only: the step solves a linear system, which float32 would round to 1e-7."""
+    return _logistic_case(rng, dtypes=False)
+
+
+def _problem(seed: int) -> tuple[BinaryLogisticLoss, np.ndarray, np.ndarray, np.ndarray,
+                                 np.ndarray, np.ndarray]:
+    """A random binary problem for the estimator's loss class (``X`` without the column of
+    ones, the intercept last in ``w``) and the same problem in the textbook's form (``X1``
+    with it, ``lam`` with a 0 for it)."""
+    rng = np.random.default_rng(seed)
+    X, y, l2 = rng.normal(size=(30, 3)), (rng.random(30) < 0.5).astype(float), 0.3
+    w = rng.normal(size=4)
+    loss = BinaryLogisticLoss(3, fit_intercept=True, l2=l2)
+    return loss, w, X, y, np.column_stack([X, np.ones(30)]), np.array([l2, l2, l2, 0.0])
+
+
+def _gradient_by_differences() -> Check:
+    """The learner's gradient equals central differences of the estimator's loss."""
+
+    def run(learner: Guarded, rng: np.random.Generator) -> CheckResult:
+        loss, w, X, y, X1, lam = _problem(int(rng.integers(2**31)))
+        target = numerical_gradient(lambda w_: loss.loss(w_, X, y), w)
+        problem = difference(("grad",), learner(w, X1, y, lam), target, tol=FD_TOLERANCE)
+        return CheckResult(problem and (f"compared with central differences of the loss: "
+                                        f"{problem[0]}", problem[1]))
+
+    return Check("finite differences of LogisticRegression's loss (log-loss + l2/2 |coef|^2)",
+                 run)
+
+
+def _solves_the_newton_equation() -> Check:
+    """``H d = -g`` with the gradient and Hessian of the estimator's loss class."""
+
+    def run(learner: Guarded, rng: np.random.Generator) -> CheckResult:
+        loss, w, X, y, X1, lam = _problem(int(rng.integers(2**31)))
+        d = np.asarray(learner(w, X1, y, lam))
+        if d.shape != w.shape:
+            return CheckResult((f"the step has shape {d.shape}; it must have w's, {w.shape}",
+                                {}))
+        g = loss.gradient(w, X, y)
+        problem = difference(("H d (must be -g)",), loss.hessian(w, X, y) @ d, -g, tol=1e-10)
+        return CheckResult(problem and (f"with the loss's own gradient g and Hessian H: "
+                                        f"{problem[0]}", problem[1]))
+
+    return Check("H d = -g, with the gradient and Hessian of LogisticRegression's loss", run)
+
+
+def _classification() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(120, 3))
+    return X, (X @ np.array([1.5, -1.0, 0.5]) + 0.3 + rng.logistic(size=120) > 0).astype(float)
+
+
+def _newton_irls_fit() -> Results:
+    coef, intercept, _ = newton_irls(*_classification(), C=1.0, tol=NEWTON_TOL)
+    return {"coef": coef, "intercept": np.float64(intercept)}
+
+
+def _estimator_fit() -> Results:
+    model = LogisticRegression(C=1.0, solver="newton", tol=NEWTON_TOL).fit(*_classification())
+    return {"coef": model.coef_.ravel(), "intercept": np.float64(model.intercept_[0])}
+
+
+def _in_newton_irls(kernel: Callable[..., np.ndarray]) -> Check:
+    return in_library(kernel, _newton_irls_fit, "newton_irls (C=1) fitted",
+                      target=_estimator_fit, tol=NEWTON_AGREEMENT)
+
+
+def _gradient_missing_1_over_n(w, X, y, lam):
+    return X.T @ (sigmoid(X @ w) - y) + lam * w
+
+
+def _gradient_without_sigmoid(w, X, y, lam):
+    return X.T @ (X @ w - y) / X.shape[0] + lam * w
+
+
+def _gradient_penalty_doubled(w, X, y, lam):
+    return X.T @ (sigmoid(X @ w) - y) / X.shape[0] + 2 * lam * w
+
+
+def _gradient_without_penalty(w, X, y, lam):
+    return X.T @ (sigmoid(X @ w) - y) / X.shape[0]
+
+
+def _newton_step(w, X, y, lam, weights, with_penalty=True, divide=True):
+    """The step from a Hessian built with the given ``weights`` (the mistakes differ only in
+    how they build it)."""
+    H = (X.T * weights) @ X / (X.shape[0] if divide else 1)
+    if with_penalty:
+        H = H + np.diag(lam)
+    return cho_solve(cholesky(H), -logistic_gradient(w, X, y, lam))
+
+
+def _step_uphill(w, X, y, lam):
+    return -irls_step(w, X, y, lam)
+
+
+def _step_gradient(w, X, y, lam):
+    return -logistic_gradient(w, X, y, lam)
+
+
+def _step_unweighted(w, X, y, lam):
+    return _newton_step(w, X, y, lam, np.ones(X.shape[0]))
+
+
+def _step_weights_p(w, X, y, lam):
+    return _newton_step(w, X, y, lam, sigmoid(X @ w))
+
+
+def _step_no_penalty(w, X, y, lam):
+    p = sigmoid(X @ w)
+    return _newton_step(w, X, y, lam, p * (1 - p), with_penalty=False)
+
+
+def _step_hessian_not_averaged(w, X, y, lam):
+    p = sigmoid(X @ w)
+    return _newton_step(w, X, y, lam, p * (1 - p), divide=False)
+
+
 _FROM_BACKPROP = ("from fromscratch.nn.backprop import sigmoid",)
 
 EXERCISES = [
@@ -169,5 +334,63 @@ EXERCISES = [
                 in_network(sigmoid_derivative, _logistic_network, lambda: _data(0, 3.0),
                            "the gradients of a FeedForwardNetwork with logistic units")),
         requires=("sigmoid",),
+    ),
+    Exercise(
+        reference=logistic_gradient, chapter="D6", title="The gradient of the logistic loss",
+        outputs=("grad",), sample=_logistic_case, imports=_FROM_BACKPROP,
+        hints=(
+            "Per sample, the derivative of log(1 + e^z) - y z with respect to z is "
+            "sigmoid(z) - y; the chain rule multiplies it by x_i.",
+            "Summed over the rows that is X.T @ (p - y) with p = sigmoid(X @ w): the "
+            "least-squares gradient with p in place of X @ w. Divide by n for the mean.",
+            "The penalty (1/2) sum_j lam_j w_j^2 adds lam * w (lam is 0 for the intercept).",
+        ),
+        mistakes=(
+            Mistake("missing_1_over_n", "The 1/n of the mean is missing: "
+                    "Xᵀ(σ(Xw) − y)/n + Λw.", _gradient_missing_1_over_n),
+            Mistake("linear_residual", "The residual is Xw − y, the least-squares one: the "
+                    "model predicts p = σ(Xw), and the log-loss's residual is p − y.",
+                    _gradient_without_sigmoid),
+            Mistake("penalty_doubled", "The penalty's gradient is 2Λw: the objective has "
+                    "½ wᵀΛw, whose ½ cancels the 2.", _gradient_penalty_doubled),
+            Mistake("penalty_missing", "The penalty's gradient Λw is missing.",
+                    _gradient_without_penalty),
+            sign_flip(logistic_gradient, "The sign is flipped: Xᵀ(y − p)/n is the gradient of "
+                      "the log-likelihood, which is maximized; the loss is its negative."),
+        ),
+        checks=(_gradient_by_differences(), _in_newton_irls(logistic_gradient)),
+        requires=("sigmoid",),
+    ),
+    Exercise(
+        reference=irls_step, chapter="D7", title="One Newton step (IRLS)",
+        outputs=("d",), sample=_newton_case,
+        imports=("from fromscratch.linalg import cho_solve, cholesky",
+                 "from fromscratch.linear_model._logistic_irls import logistic_gradient",
+                 *_FROM_BACKPROP),
+        hints=(
+            "The Hessian differentiates the gradient once more: d p_i / d w = p_i (1 - p_i) "
+            "x_i, so H = X.T @ diag(p (1 - p)) @ X / n + diag(lam).",
+            "(X.T * weights) @ X multiplies each row of X by its weight without forming the "
+            "n x n diagonal matrix.",
+            "Solve H d = -g, g = logistic_gradient(w, X, y, lam): H is symmetric positive "
+            "definite, so cho_solve(cholesky(H), -g).",
+        ),
+        mistakes=(
+            Mistake("uphill", "The step solves H d = g: that goes uphill. Newton's step "
+                    "minimizes the quadratic model, H d = −g.", _step_uphill),
+            Mistake("gradient_step", "This is a gradient step, −g: Newton's step rescales it "
+                    "by the inverse Hessian, d = −H⁻¹g.", _step_gradient),
+            Mistake("unweighted_hessian", "The Hessian has no weights: XᵀX/n is the "
+                    "least-squares Hessian; the log-loss's is XᵀWX/n with "
+                    "W = diag(p(1 − p)).", _step_unweighted),
+            Mistake("weights_p", "The weights are p: the derivative of σ is σ(1 − σ), so "
+                    "W = diag(p(1 − p)).", _step_weights_p),
+            Mistake("hessian_without_penalty", "The Hessian misses the penalty's Λ: "
+                    "H = XᵀWX/n + Λ.", _step_no_penalty),
+            Mistake("hessian_missing_1_over_n", "The Hessian misses the 1/n of the mean: "
+                    "H = XᵀWX/n + Λ, on the gradient's scale.", _step_hessian_not_averaged),
+        ),
+        checks=(_solves_the_newton_equation(), _in_newton_irls(irls_step)),
+        requires=("logistic_gradient",),
     ),
 ]

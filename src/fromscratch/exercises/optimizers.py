@@ -22,7 +22,7 @@ from fromscratch.exercises._sampling import draw_dtype, draw_shape, log_uniform,
 from fromscratch.exercises._sandbox import Guarded
 from fromscratch.optim import textbook
 
-__all__ = ["EXERCISES", "STEPS"]
+__all__ = ["EXERCISES", "STEPS", "update_exercise", "library_optimizer"]
 
 #: Training steps of the end-to-end check.
 STEPS = 60
@@ -145,7 +145,7 @@ def _in_training(name: str, library: Callable[..., optim.Optimizer],
                  f"vs optim.{library.__name__}", run)
 
 
-def _library(cls: type[optim.Optimizer], renames: dict[str, str] | None = None,
+def library_optimizer(cls: type[optim.Optimizer], renames: dict[str, str] | None = None,
              **fixed: Any) -> Callable[..., optim.Optimizer]:
     """The library's class, called with the textbook's hyper-parameter names (``renames``
     maps a textbook name to the class's; ``beta1, beta2`` become ``betas``) and ``fixed``."""
@@ -348,25 +348,29 @@ def _eps_inside(symbol: str) -> str:
 _ADAM_HYPER = ("lr", "beta1", "beta2", "eps")
 
 
-def _exercise(reference: Callable[..., Any], chapter: str, title: str, state: tuple[str, ...],
-              hyper: tuple[str, ...], library: Callable[..., optim.Optimizer],
-              training: dict[str, float], hints: tuple[str, ...],
-              mistakes: tuple[tuple[str, str, Callable[..., Any]], ...],
-              requires: tuple[str, ...] = (), imports: tuple[str, ...] = ()) -> Exercise:
+def update_exercise(reference: Callable[..., Any], chapter: str, title: str,
+                    state: tuple[str, ...], hyper: tuple[str, ...],
+                    library: Callable[..., optim.Optimizer], training: dict[str, float],
+                    hints: tuple[str, ...],
+                    mistakes: tuple[tuple[str, str, Callable[..., Any]], ...],
+                    requires: tuple[str, ...] = (), imports: tuple[str, ...] = (),
+                    checks: tuple[Check, ...] = ()) -> Exercise:
+    """An update's exercise: compared with the reference on random states, then training a
+    network as the library's class does (and the ``checks`` given)."""
     names = ("theta", *textbook.INITIAL_STATE[reference.__name__](np.zeros(1)))
     return Exercise(
         reference=reference, chapter=chapter, title=title, outputs=names,
         sample=_sampler(state, hyper), hints=hints,
         mistakes=(*(Mistake(*m) for m in mistakes), _uphill(reference)),
-        checks=(_in_training(reference.__name__, library, training),), requires=requires,
-        imports=imports,
+        checks=(_in_training(reference.__name__, library, training), *checks),
+        requires=requires, imports=imports,
     )
 
 
 EXERCISES = [
-    _exercise(
+    update_exercise(
         textbook.momentum_update, "G2", "SGD with momentum", ("signed",), ("lr", "mu"),
-        _library(optim.SGD, {"mu": "momentum"}), dict(lr=0.1, mu=0.9),
+        library_optimizer(optim.SGD, {"mu": "momentum"}), dict(lr=0.1, mu=0.9),
         hints=(
             "Two lines: first the new buffer from the old one and the gradient, then the step "
             "along the new buffer.",
@@ -384,9 +388,9 @@ EXERCISES = [
              "multiplies it when it is applied, θ − γb.", _momentum_lr_in_buffer),
         ),
     ),
-    _exercise(
+    update_exercise(
         textbook.nesterov_update, "G3", "Nesterov accelerated gradient", ("signed",),
-        ("lr", "mu"), _library(optim.SGD, {"mu": "momentum"}, nesterov=True),
+        ("lr", "mu"), library_optimizer(optim.SGD, {"mu": "momentum"}, nesterov=True),
         dict(lr=0.1, mu=0.9),
         hints=(
             "The buffer is updated exactly as in momentum_update; only the step differs.",
@@ -401,9 +405,9 @@ EXERCISES = [
         ),
         requires=("momentum_update",),
     ),
-    _exercise(
+    update_exercise(
         textbook.adam_update, "G4", "Adam", ("signed", "positive", "count"), _ADAM_HYPER,
-        _library(optim.Adam), dict(lr=0.02, beta1=0.9, beta2=0.999, eps=1e-8),
+        library_optimizer(optim.Adam), dict(lr=0.02, beta1=0.9, beta2=0.999, eps=1e-8),
         hints=(
             "Start with t = t + 1: the bias corrections of this step use the new t "
             "(1 on the first step).",
@@ -425,9 +429,9 @@ EXERCISES = [
         ),
         requires=("momentum_update",),
     ),
-    _exercise(
+    update_exercise(
         textbook.rmsprop_update, "G5", "RMSprop", ("positive",), ("lr", "alpha", "eps"),
-        _library(optim.RMSprop), dict(lr=0.01, alpha=0.99, eps=1e-8),
+        library_optimizer(optim.RMSprop), dict(lr=0.01, alpha=0.99, eps=1e-8),
         hints=(
             "v is a moving average of the squared gradient: alpha weighs the old average.",
             "Divide the gradient by sqrt(v) + eps, eps outside the root.",
@@ -438,9 +442,9 @@ EXERCISES = [
             ("eps_inside_sqrt", _eps_inside("v"), _rmsprop_eps_inside),
         ),
     ),
-    _exercise(
+    update_exercise(
         textbook.adagrad_update, "G6", "Adagrad", ("positive",), ("lr", "eps"),
-        _library(optim.Adagrad), dict(lr=0.1, eps=1e-10),
+        library_optimizer(optim.Adagrad), dict(lr=0.1, eps=1e-10),
         hints=(
             "s is a running *sum* of squared gradients: it only grows.",
             "Divide the gradient by sqrt(s) + eps (eps outside the root).",
@@ -454,9 +458,9 @@ EXERCISES = [
              "g/(√s + ε).", _adagrad_no_root),
         ),
     ),
-    _exercise(
+    update_exercise(
         textbook.adadelta_update, "G7", "Adadelta", ("positive", "positive"),
-        ("lr", "rho", "eps"), _library(optim.Adadelta), dict(lr=1.0, rho=0.9, eps=1e-6),
+        ("lr", "rho", "eps"), library_optimizer(optim.Adadelta), dict(lr=1.0, rho=0.9, eps=1e-6),
         hints=(
             "Three averages in order: v from g, then the step delta from u (old) and v (new), "
             "then u from delta.",
@@ -475,9 +479,9 @@ EXERCISES = [
         ),
         requires=("rmsprop_update",),
     ),
-    _exercise(
+    update_exercise(
         textbook.adamax_update, "G8", "Adamax", ("signed", "positive", "count"), _ADAM_HYPER,
-        _library(optim.Adamax), dict(lr=0.02, beta1=0.9, beta2=0.999, eps=1e-8),
+        library_optimizer(optim.Adamax), dict(lr=0.02, beta1=0.9, beta2=0.999, eps=1e-8),
         hints=(
             "Adam with v replaced by u = max(beta2 * u, |g| + eps), elementwise (np.maximum).",
             "Only m is bias-corrected: a maximum is not pulled towards its zero start.",
@@ -492,9 +496,9 @@ EXERCISES = [
         ),
         requires=("adam_update",),
     ),
-    _exercise(
+    update_exercise(
         textbook.nadam_update, "G9", "NAdam", ("signed", "positive", "count", "mu_product"),
-        (*_ADAM_HYPER, "psi"), _library(optim.NAdam, {"psi": "momentum_decay"}),
+        (*_ADAM_HYPER, "psi"), library_optimizer(optim.NAdam, {"psi": "momentum_decay"}),
         dict(lr=0.02, beta1=0.9, beta2=0.999, eps=1e-8, psi=4e-3),
         hints=(
             "After t = t + 1, compute this step's momentum mu_t and the next one's, "
@@ -518,9 +522,9 @@ EXERCISES = [
         ),
         requires=("adam_update", "nesterov_update"),
     ),
-    _exercise(
+    update_exercise(
         textbook.adamw_update, "G10", "AdamW", ("signed", "positive", "count"),
-        (*_ADAM_HYPER, "weight_decay"), _library(optim.AdamW),
+        (*_ADAM_HYPER, "weight_decay"), library_optimizer(optim.AdamW),
         dict(lr=0.02, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.1),
         hints=(
             "Shrink theta first, theta * (1 - lr * weight_decay); then an ordinary Adam step "

@@ -1,4 +1,5 @@
-r"""Dense linear algebra from scratch: Householder QR, triangular solves, Cholesky, least squares.
+r"""Dense linear algebra from scratch: Householder QR, triangular solves, Cholesky, least squares,
+the symmetric eigendecomposition.
 
 Everything here is built from NumPy array operations; most of the floating-point work is
 arranged as matrix products (``@``), which NumPy hands to an optimized BLAS. That is how
@@ -11,21 +12,28 @@ Contents
 :class:`HouseholderQR`, :func:`qr` (``_qr``)
     :math:`A = QR` with Householder reflectors in the compact WY representation, blocked and
     recursive.
-:func:`qr_textbook` (``_qr``)
+:func:`qr_textbook`, :func:`householder_reflector` (``_qr``)
     The same factorization column by column, as it is taught: the reference the fast one is
-    tested against.
+    tested against, and the reflector it makes for each column.
 :class:`PivotedHouseholderQR`, :func:`qr_pivoted`, :class:`CompleteOrthogonalDecomposition`
     (``_pivoted``) :math:`A\Pi = QR` with column pivoting (rank-revealing), and
     :math:`A\Pi = Q\,\mathrm{diag}(T, 0)\,Z^\top` for the minimum-norm least-squares solution.
-:func:`solve_triangular` (``_triangular``)
-    Forward / back substitution, recursive so that it runs as matrix products.
+:func:`solve_triangular`, :func:`back_substitution` (``_triangular``)
+    Forward / back substitution, recursive so that it runs as matrix products; its small
+    upper triangular blocks are solved by the textbook loop, :func:`back_substitution`.
 :func:`cholesky`, :func:`cho_solve` (``_cholesky``)
     :math:`A = LL^\top` for symmetric positive definite :math:`A` (blocked, right-looking).
 :func:`lstsq`, :func:`lstsq_from_qr` (``_lstsq``)
     :math:`\min_x \|Ax - b\|_2` through QR; of minimum norm when the columns are dependent.
+:func:`nnls`, :func:`lawson_hanson` (``_nnls``)
+    :math:`\min_{x \ge 0} \|Ax - b\|_2`, non-negative least squares by Lawson and Hanson's
+    active-set method, on one QR.
 :func:`cond_triangular`, :func:`cond_cholesky`, :func:`check_condition` (``_condition``)
     Cheap condition-number estimates (Hager–Higham) and the library's rule for reporting
     singular matrices (error) and ill-conditioning (warning).
+:func:`eigh`, :func:`eigh_textbook` (``_eigh``, ``_eigh_tridiagonal``)
+    :math:`A = V\Lambda V^\top` for symmetric :math:`A`: Householder tridiagonalization, then
+    divide and conquer (the textbook form: the implicit QR algorithm with Wilkinson shifts).
 
 Conditioning rule
 -----------------
@@ -56,14 +64,16 @@ from fromscratch.linalg._common import (
     RankDeficientWarning,
 )
 from fromscratch.linalg._condition import check_condition, cond_cholesky, cond_triangular
+from fromscratch.linalg._eigh import eigh, eigh_textbook
 from fromscratch.linalg._lstsq import LeastSquaresSolution, lstsq, lstsq_from_qr
+from fromscratch.linalg._nnls import lawson_hanson, nnls
 from fromscratch.linalg._pivoted import (
     CompleteOrthogonalDecomposition,
     PivotedHouseholderQR,
     qr_pivoted,
 )
-from fromscratch.linalg._qr import HouseholderQR, qr, qr_textbook
-from fromscratch.linalg._triangular import solve_triangular
+from fromscratch.linalg._qr import HouseholderQR, householder_reflector, qr, qr_textbook
+from fromscratch.linalg._triangular import back_substitution, solve_triangular
 
 __all__ = [
     "BLOCK_SIZE",
@@ -73,16 +83,22 @@ __all__ = [
     "HouseholderQR",
     "qr",
     "qr_textbook",
+    "householder_reflector",
     "PivotedHouseholderQR",
     "qr_pivoted",
     "CompleteOrthogonalDecomposition",
     "solve_triangular",
+    "back_substitution",
     "cholesky",
     "cho_solve",
     "lstsq",
     "lstsq_from_qr",
     "LeastSquaresSolution",
+    "nnls",
+    "lawson_hanson",
     "cond_triangular",
     "cond_cholesky",
     "check_condition",
+    "eigh",
+    "eigh_textbook",
 ]

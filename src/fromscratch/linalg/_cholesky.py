@@ -7,7 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch.linalg._common import BLOCK_SIZE, LinAlgError, _as_matrix, _as_rhs
+from fromscratch.linalg._common import (
+    BLOCK_SIZE,
+    LinAlgError,
+    _as_matrix,
+    _as_rhs,
+    _check_symmetric,
+)
 from fromscratch.linalg._triangular import _solve_triangular_unchecked
 
 
@@ -61,12 +67,7 @@ def cholesky(A: Any, lower: bool = True, block_size: int = BLOCK_SIZE) -> np.nda
         Non-square, non-symmetric, NaN/inf input.
     """
     A = _as_matrix(A, "A", square=True)
-    eps = np.finfo(A.dtype).eps
-    asymmetry = float(np.max(np.abs(A - A.T)))
-    if asymmetry > math.sqrt(eps) * float(np.max(np.abs(A))):
-        raise ValueError(
-            f"A must be symmetric for a Cholesky factorization; max |A - Aᵀ| = {asymmetry:.3g}."
-        )
+    _check_symmetric(A, "A", "a Cholesky factorization")
     L = np.tril(A)
     n = L.shape[0]
     for start in range(0, n, block_size):

@@ -39,6 +39,17 @@ def _as_matrix(A: Any, name: str, *, square: bool = False) -> np.ndarray:
     return A
 
 
+def _check_symmetric(A: np.ndarray, name: str, purpose: str) -> None:
+    r"""Refuse a matrix that is not symmetric to within :math:`\sqrt{\varepsilon}\max|A|`
+    (rounding in a product such as :math:`X^\top X` stays far below that); ``purpose`` names
+    what needs the symmetry."""
+    eps = np.finfo(A.dtype).eps
+    asymmetry = float(np.max(np.abs(A - A.T), initial=0.0))
+    if asymmetry > np.sqrt(eps) * float(np.max(np.abs(A), initial=0.0)):
+        raise ValueError(f"{name} must be symmetric for {purpose}; max |{name} - {name}ᵀ| = "
+                         f"{asymmetry:.3g}.")
+
+
 def _as_rhs(B: Any, name: str, n_rows: int, matrix_name: str) -> np.ndarray:
     B = check_array(B, name=name, ensure_2d=False)
     if B.ndim > 2:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from fromscratch._kernels import replaceable
 from fromscratch.linalg._common import BLOCK_SIZE, _as_matrix, _as_rhs, _common_float
 
 #: Rows of a tall update C ← C − VW are processed in blocks of about this many bytes of C.
@@ -278,32 +279,65 @@ def _outputs(
     return fact.q("reduced"), R
 
 
+@replaceable
+def householder_reflector(x: np.ndarray) -> tuple[np.ndarray, np.floating, np.floating]:
+    r"""The Householder reflector that maps ``x`` onto the first axis.
+
+    .. math::
+        \beta = -\operatorname{sign}(x_0)\,\|x\|_2, \qquad v = x - \beta e_0, \qquad
+        \tau = \frac{2}{v^\top v}, \qquad H = I - \tau v v^\top, \qquad H x = \beta e_0 .
+
+    :math:`H` reflects across the hyperplane orthogonal to :math:`v`; it is symmetric and
+    orthogonal (:math:`\tau\, v^\top v = 2`), so it keeps the length, :math:`|\beta| =
+    \|x\|_2`. Both signs of :math:`\beta` give a reflection onto the axis; the minus sign
+    makes :math:`v_0 = x_0 + \operatorname{sign}(x_0)\|x\|_2` a sum of two numbers of the
+    same sign. The other sign computes :math:`v_0 = x_0 - \operatorname{sign}(x_0)\|x\|_2`,
+    which cancels when :math:`x` is nearly a multiple of :math:`e_0`: :math:`v` is then
+    rounding noise and :math:`H` no longer maps :math:`x` onto the axis. For :math:`x = 0`
+    there is nothing to reflect: :math:`v = 0`, :math:`\tau = 0` (:math:`H = I`),
+    :math:`\beta = 0`.
+
+    Parameters
+    ----------
+    x : ndarray of shape (m,)
+        A column, :math:`m \ge 1`.
+
+    Returns
+    -------
+    v : ndarray of shape (m,)
+    tau, beta : scalars of ``x``'s dtype
+    """
+    norm_x = np.sqrt(x @ x)
+    if norm_x == 0:
+        return np.zeros_like(x), x.dtype.type(0), x.dtype.type(0)
+    beta = -np.copysign(norm_x, x[0])
+    v = x.copy()
+    v[0] -= beta
+    return v, 2 / (v @ v), beta
+
+
 def qr_textbook(A: Any) -> tuple[np.ndarray, np.ndarray]:
     r"""Householder QR column by column: the reference form of :class:`HouseholderQR`.
 
     For :math:`j = 0, 1, \ldots, k-1` (:math:`k = \min(m, n)`), with :math:`x = A_{j:,\,j}` the
-    part of column :math:`j` on and below the diagonal,
+    part of column :math:`j` on and below the diagonal, :func:`householder_reflector` gives
 
     .. math::
         \beta = -\operatorname{sign}(x_0)\,\|x\|_2, \qquad v = x - \beta e_0, \qquad
         \tau = \frac{2}{v^\top v}, \qquad H_j = I - \tau v v^\top,
 
-    a reflection with :math:`H_j x = \beta e_0`: the entries of column :math:`j` below the
-    diagonal become zero. It is applied to the trailing columns,
-    :math:`A_{j:,\,j:} \leftarrow A_{j:,\,j:} - \tau v\,(v^\top A_{j:,\,j:})` (a rank-1 update:
-    never an :math:`m \times m` matrix). After :math:`k` steps
+    a reflection with :math:`H_j x = \beta e_0`: column :math:`j` becomes :math:`\beta` on the
+    diagonal and zero below it. The reflection is applied to the trailing columns,
+    :math:`A_{j:,\,j+1:} \leftarrow A_{j:,\,j+1:} - \tau v\,(v^\top A_{j:,\,j+1:})` (a rank-1
+    update: never an :math:`m \times m` matrix). After :math:`k` steps
 
     .. math:: H_{k-1} \cdots H_1 H_0 A = R, \qquad Q = H_0 H_1 \cdots H_{k-1},
 
     and the first :math:`k` columns of :math:`Q` are the reflectors applied, last to first, to
     the first :math:`k` columns of the identity.
 
-    **The sign of** :math:`\beta`. Both :math:`\pm\|x\|_2` give a reflection onto the axis; the
-    minus sign makes :math:`v_0 = x_0 + \operatorname{sign}(x_0)\|x\|_2` a sum of two numbers
-    of the same sign. The other choice computes :math:`v_0 = x_0 - \operatorname{sign}(x_0)
-    \|x\|_2`, which cancels when :math:`x` is nearly a multiple of :math:`e_0` (a nearly
-    triangular matrix): :math:`v` is then rounding noise, and the computed :math:`H_j` no
-    longer zeros the column.
+    **The sign of** :math:`\beta` avoids cancellation in :math:`v_0` when a column is nearly a
+    multiple of :math:`e_0` (a nearly triangular matrix): see :func:`householder_reflector`.
 
     This is the algorithm as it is taught (Trefethen & Bau, *Numerical Linear Algebra*,
     Algorithm 10.1; Golub & Van Loan, §5.2), kept as the reference that :class:`HouseholderQR`
@@ -327,16 +361,9 @@ def qr_textbook(A: Any) -> tuple[np.ndarray, np.ndarray]:
     k = min(m, n)
     reflectors = []
     for j in range(k):
-        x = R[j:, j]
-        norm_x = np.sqrt(x @ x)
-        if norm_x == 0:  # nothing to zero: H_j = I
-            reflectors.append((np.zeros_like(x), 0.0))
-            continue
-        beta = -np.copysign(norm_x, x[0])
-        v = x.copy()
-        v[0] -= beta
-        tau = 2 / (v @ v)
-        R[j:, j:] -= tau * np.outer(v, v @ R[j:, j:])
+        v, tau, beta = householder_reflector(R[j:, j])
+        R[j:, j + 1:] -= tau * np.outer(v, v @ R[j:, j + 1:])
+        R[j, j] = beta  # H_j x = β e_0; the entries below β are dropped by np.triu
         reflectors.append((v, tau))
     Q = np.eye(m, k, dtype=R.dtype)
     for j in reversed(range(k)):

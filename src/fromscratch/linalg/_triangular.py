@@ -6,10 +6,43 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._kernels import replaceable
 from fromscratch.linalg._common import LinAlgError, _as_matrix, _as_rhs, _common_float
 
 #: Below this size the recursive triangular solve switches to plain substitution.
 _LEAF_SIZE = 16
+
+
+@replaceable
+def back_substitution(R: np.ndarray, b: np.ndarray) -> np.ndarray:
+    r"""Solve :math:`Rx = b` for upper triangular :math:`R`, from the last row up.
+
+    Row :math:`i` of :math:`Rx = b` reads :math:`r_{ii}x_i + \sum_{j>i} r_{ij}x_j = b_i`: it
+    involves only :math:`x_i` and the unknowns after it. The last row gives
+    :math:`x_{n-1} = b_{n-1}/r_{n-1,n-1}`, and each row above gives one more,
+
+    .. math:: x_i = \frac{b_i - \sum_{j=i+1}^{n-1} r_{ij}\, x_j}{r_{ii}},
+        \qquad i = n-1, n-2, \dots, 0,
+
+    :math:`n^2` multiplications and additions in all: this is how a triangular system is
+    solved, without ever forming :math:`R^{-1}`. Only the upper triangle of :math:`R` is
+    read (the entries below the diagonal may hold anything). With several right-hand sides,
+    the columns of ``b``, the same formula solves for every column at once.
+
+    Parameters
+    ----------
+    R : ndarray of shape (n, n)
+        Upper triangular, no zero on the diagonal.
+    b : ndarray of shape (n,) or (n, k)
+
+    Returns
+    -------
+    x : ndarray of the shape of ``b``
+    """
+    x = np.zeros(b.shape, dtype=np.result_type(R, b))
+    for i in reversed(range(R.shape[0])):
+        x[i] = (b[i] - R[i, i + 1:] @ x[i + 1:]) / R[i, i]
+    return x
 
 
 def _substitute(T: np.ndarray, B: np.ndarray, lower: bool, unit_diagonal: bool) -> None:
@@ -18,9 +51,13 @@ def _substitute(T: np.ndarray, B: np.ndarray, lower: bool, unit_diagonal: bool) 
     Upper (back substitution): :math:`X_2 = T_{22}^{-1}B_2`, then
     :math:`X_1 = T_{11}^{-1}(B_1 - T_{12}X_2)`. Lower (forward substitution) mirrors it. The
     coupling :math:`B_1 - T_{12}X_2` is a matrix product; small blocks use the textbook loop
-    :math:`x_i = (b_i - \sum_{j>i} t_{ij}x_j)/t_{ii}`.
+    :math:`x_i = (b_i - \sum_{j>i} t_{ij}x_j)/t_{ii}` (:func:`back_substitution`, and its
+    mirror image from the first row down for a lower or unit triangle).
     """
     n = T.shape[0]
+    if n <= _LEAF_SIZE and not (lower or unit_diagonal):
+        B[...] = back_substitution(T, B)
+        return
     if n <= _LEAF_SIZE:
         order = range(n) if lower else range(n - 1, -1, -1)
         for i in order:

@@ -12,6 +12,20 @@ estimator here centers :math:`X` and :math:`y`, solves for :math:`w` without an 
 recovers :math:`b` from the means: the intercept is never penalized (a classic bug when it is
 folded into :math:`w` as a column of ones).
 
+**Sample weights: weighted means, then rows scaled by** :math:`\sqrt{s_i}`. A weighted objective
+:math:`\sum_i s_i (y_i - x_i^\top w - b)^2 + \mathrm{penalty}(w)` has its intercept at the
+weighted means, :math:`b = \bar y_s - \bar x_s^\top w` with :math:`\bar x_s = \sum_i s_i x_i /
+\sum_i s_i`, and what remains is
+
+.. math:: \sum_i s_i\big((y_i - \bar y_s) - (x_i - \bar x_s)^\top w\big)^2
+    = \big\|S^{1/2} y_c - S^{1/2} X_c\, w\big\|_2^2, \qquad S = \mathrm{diag}(s),
+
+an *unweighted* problem on rows multiplied by :math:`\sqrt{s_i}` (scikit-learn's
+``_rescale_data``). So every solver, exact or iterative, handles weights by being given the
+scaled rows; a zero weight makes a row of zeros, which contributes nothing, exactly as if the
+sample were dropped, and a weight 2 scales a row by :math:`\sqrt2`, whose square counts it
+twice.
+
 **The centered Gram matrix without the centered copy.** The normal equations need only
 :math:`X_c^\top X_c` and :math:`X_c^\top y_c` of the centered data
 :math:`X_c = X - \mathbf 1\bar x^\top`. Writing :math:`X_c` out costs a full extra write and
@@ -27,7 +41,6 @@ read of :math:`X` after the pass for the means, and the symmetric products run a
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -55,30 +68,48 @@ __all__ = [
     "centered_normal_equations",
     "data_offsets",
     "intercept_from",
+    "scale_rows",
     "solve_least_squares_qr",
     "solve_normal_equations",
 ]
 
 
 def center_data(
-    X: np.ndarray, y: np.ndarray, fit_intercept: bool
+    X: np.ndarray, y: np.ndarray, fit_intercept: bool, sample_weight: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
     r"""Center the data for the intercept: return ``(X - x̄, y - ȳ, x̄, ȳ)``.
 
     Without an intercept the data are returned as they are, with zero offsets. The intercept
     of a fitted :math:`w` is then :math:`\bar y - \bar x^\top w` (:func:`intercept_from`).
+    With ``sample_weight`` :math:`s` the means are weighted and the centered rows are scaled by
+    :math:`\sqrt{s_i}`: :math:`(S^{1/2}(X - \mathbf 1\bar x_s^\top), S^{1/2}(y - \bar y_s),
+    \bar x_s, \bar y_s)`, the unweighted problem with the weighted one's minimizer (module
+    docstring). ``y`` may have a column per target.
     """
-    X_offset, y_offset = data_offsets(X, y, fit_intercept)
-    if not fit_intercept:
-        return X, y, X_offset, y_offset
-    return X - X_offset, y - y_offset, X_offset, y_offset
+    X_offset, y_offset = data_offsets(X, y, fit_intercept, sample_weight)
+    if sample_weight is None:
+        if not fit_intercept:
+            return X, y, X_offset, y_offset
+        return X - X_offset, y - y_offset, X_offset, y_offset
+    Xc, yc = X - X_offset, y - y_offset
+    scale_rows(Xc, yc, sample_weight)
+    return Xc, yc, X_offset, y_offset
 
 
-def data_offsets(X: np.ndarray, y: np.ndarray, fit_intercept: bool) -> tuple[np.ndarray, Any]:
-    r"""The centering offsets :math:`(\bar x, \bar y)`, or zeros without an intercept."""
+def data_offsets(
+    X: np.ndarray, y: np.ndarray, fit_intercept: bool, sample_weight: np.ndarray | None = None
+) -> tuple[np.ndarray, Any]:
+    r"""The centering offsets :math:`(\bar x, \bar y)`, weighted by ``sample_weight`` when
+    given (:math:`\bar x_s = \sum_i s_i x_i / \sum_i s_i`), or zeros without an intercept
+    (one zero per target for a 2-D ``y``)."""
     if not fit_intercept:
-        return np.zeros(X.shape[1], dtype=X.dtype), X.dtype.type(0)
-    return X.mean(axis=0), y.mean(axis=0)
+        y_zero = (X.dtype.type(0) if y.ndim == 1
+                  else np.zeros(y.shape[1:], dtype=X.dtype))
+        return np.zeros(X.shape[1], dtype=X.dtype), y_zero
+    if sample_weight is None:
+        return X.mean(axis=0), y.mean(axis=0)
+    total = sample_weight.sum()
+    return (sample_weight @ X) / total, (sample_weight @ y) / total
 
 
 #: Size of one block of rows in :func:`centered_normal_equations`: small enough that the
@@ -88,7 +119,8 @@ GRAM_BLOCK_BYTES = 2**20
 
 
 def centered_normal_equations(
-    X: np.ndarray, y: np.ndarray, fit_intercept: bool, *, block_bytes: int = GRAM_BLOCK_BYTES
+    X: np.ndarray, y: np.ndarray, fit_intercept: bool, *, block_bytes: int = GRAM_BLOCK_BYTES,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, Any]:
     r"""The normal-equation data of the centered problem: :math:`(X_c^\top X_c,\ X_c^\top y_c,
     \bar x, \bar y)`, without forming :math:`X_c` (see the module docstring).
@@ -99,23 +131,42 @@ def centered_normal_equations(
         X_c^\top X_c = \sum_B (X_B - \mathbf 1\bar x^\top)^\top(X_B - \mathbf 1\bar x^\top),
         \qquad X_c^\top y_c = \sum_B (X_B - \mathbf 1\bar x^\top)^\top (y_B - \bar y).
 
-    Without an intercept this is simply :math:`(X^\top X, X^\top y, 0, 0)`.
+    Without an intercept this is simply :math:`(X^\top X, X^\top y, 0, 0)`. With
+    ``sample_weight`` :math:`s` the means are weighted and each centered block is scaled by
+    :math:`\sqrt{s}` while it is in the cache: :math:`X_c^\top S X_c` and :math:`X_c^\top S y_c`
+    for the price of the unweighted products. ``y`` may have a column per target.
     """
-    X_offset, y_offset = data_offsets(X, y, fit_intercept)
-    if not fit_intercept:
+    X_offset, y_offset = data_offsets(X, y, fit_intercept, sample_weight)
+    if not fit_intercept and sample_weight is None:
         return X.T @ X, X.T @ y, X_offset, y_offset
     n_samples, n_features = X.shape
     yc = y - y_offset
     rows = max(1, block_bytes // (n_features * X.itemsize))
     buffer = np.empty((min(rows, n_samples), n_features), dtype=X.dtype)
     G = np.zeros((n_features, n_features), dtype=X.dtype)
-    Xty = np.zeros(n_features, dtype=X.dtype)
+    Xty = np.zeros((n_features, *y.shape[1:]), dtype=X.dtype)
     for start in range(0, n_samples, rows):
         block = buffer[: min(rows, n_samples - start)]
         np.subtract(X[start : start + rows], X_offset, out=block)
+        yc_block = yc[start : start + rows]
+        if sample_weight is not None:  # scaled while the block is in the cache
+            yc_block = yc_block.copy()
+            scale_rows(block, yc_block, sample_weight[start : start + rows])
         G += block.T @ block  # the same buffer on both sides: NumPy calls BLAS syrk
-        Xty += block.T @ yc[start : start + rows]
+        Xty += block.T @ yc_block
     return G, Xty, X_offset, y_offset
+
+
+def scale_rows(X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray) -> None:
+    r"""Multiply row :math:`i` of ``X`` and ``y`` by :math:`\sqrt{s_i}`, in place: weighted
+    least squares as the unweighted problem (module docstring). Block by block, so that each
+    block is scaled while it is in the cache."""
+    root = np.sqrt(sample_weight)
+    rows = max(1, GRAM_BLOCK_BYTES // (X.shape[1] * X.itemsize))
+    for start in range(0, X.shape[0], rows):
+        block = slice(start, start + rows)
+        X[block] *= root[block, None]
+        y[block] *= root[block].reshape(-1, *[1] * (y.ndim - 1))
 
 
 def intercept_from(
@@ -162,6 +213,7 @@ def _rank_deficiency_hint(fit_intercept: bool, alpha: float = 0.0) -> str:
 def solve_least_squares_qr(
     X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0,
     feature_names: Sequence[str] | None = None,
+    sample_weight: np.ndarray | None = None,
 ) -> ExactSolution:
     r"""Minimize :math:`\|y - Xw - b\mathbf 1\|^2 + \alpha\|w\|^2` by Householder QR of the
     centered data.
@@ -176,16 +228,21 @@ def solve_least_squares_qr(
     :class:`~fromscratch.linalg.RankDeficientWarning` naming the dependent columns (by
     ``feature_names`` when given): see :func:`fromscratch.linalg.lstsq_from_qr`. The
     condition number is that of :math:`R` (of its rank-r part after pivoting).
+    With ``sample_weight`` the rows of the centered design and target are scaled by
+    :math:`\sqrt{s_i}` (weighted least squares, module docstring); ``y`` may have a column per
+    target.
     """
     n_samples, n_features = X.shape
-    X_offset, y_offset = data_offsets(X, y, fit_intercept)
+    X_offset, y_offset = data_offsets(X, y, fit_intercept, sample_weight)
     # The matrix to factor, built once in the column order the factorization works in (the
     # centering writes it), then factored in place: no further copies of the data.
     n_rows = n_samples + (n_features if alpha > 0 else 0)
     design = np.empty((n_rows, n_features), dtype=X.dtype, order="F")
     np.subtract(X, X_offset, out=design[:n_samples])
-    target = np.zeros(n_rows, dtype=y.dtype)
+    target = np.zeros((n_rows, *y.shape[1:]), dtype=y.dtype)
     target[:n_samples] = y - y_offset
+    if sample_weight is not None:
+        scale_rows(design[:n_samples], target[:n_samples], sample_weight)
     if alpha > 0:
         design[n_samples:] = np.sqrt(X.dtype.type(alpha)) * np.eye(n_features, dtype=X.dtype)
     solution = lstsq_from_qr(
@@ -200,6 +257,7 @@ def solve_least_squares_qr(
 def solve_normal_equations(
     X: np.ndarray, y: np.ndarray, *, fit_intercept: bool, alpha: float = 0.0,
     feature_names: Sequence[str] | None = None,
+    sample_weight: np.ndarray | None = None,
 ) -> ExactSolution:
     r"""Solve :math:`(X_c^\top X_c + \alpha I)w = X_c^\top y_c` by Cholesky, for the centered
     data :math:`X_c, y_c`.
@@ -222,18 +280,20 @@ def solve_normal_equations(
     solution (:class:`~fromscratch.linalg.RankDeficientWarning`) — or, when only the Gram
     matrix was singular and :math:`X_c` itself has full rank, the ordinary solution, with an
     :class:`~fromscratch.linalg.IllConditionedWarning` saying so.
+    ``sample_weight`` and a 2-D ``y`` as in :func:`solve_least_squares_qr`.
     """
     hint = _rank_deficiency_hint(fit_intercept, alpha)
     n_samples, n_features = X.shape
     if alpha == 0 and n_samples < n_features:
         return solve_least_squares_qr(X, y, fit_intercept=fit_intercept,
-                                      feature_names=feature_names)
+                                      feature_names=feature_names, sample_weight=sample_weight)
     dual = n_samples < n_features
     if dual:
-        X, rhs, X_offset, y_offset = center_data(X, y, fit_intercept)
+        X, rhs, X_offset, y_offset = center_data(X, y, fit_intercept, sample_weight)
         G = X @ X.T
     else:
-        G, rhs, X_offset, y_offset = centered_normal_equations(X, y, fit_intercept)
+        G, rhs, X_offset, y_offset = centered_normal_equations(X, y, fit_intercept,
+                                                               sample_weight=sample_weight)
     name = ("XXᵀ" if dual else "XᵀX") + (" + alpha·I" if alpha > 0 else "")
     G[np.diag_indices_from(G)] += alpha
     try:
@@ -243,8 +303,11 @@ def solve_normal_equations(
                         stacklevel=3)
     except LinAlgError as exc:
         if alpha > 0:
-            raise LinAlgError(f"{name} is not positive definite. {hint} ({exc})") from exc
-        return _normal_equations_fallback(X, y, fit_intercept, feature_names)
+            # the condition check's message already gives the hint; Cholesky's does not
+            message = (str(exc) if hint in str(exc)
+                       else f"{name} is not positive definite. {hint} ({exc})")
+            raise LinAlgError(message) from exc
+        return _normal_equations_fallback(X, y, fit_intercept, feature_names, sample_weight)
     solution = cho_solve(L, rhs)
     coef = X.T @ solution if dual else solution
     return ExactSolution(coef, intercept_from(coef, X_offset, y_offset, fit_intercept), cond,
@@ -256,10 +319,11 @@ def _normal_equations_fallback(
     y: np.ndarray,
     fit_intercept: bool,
     feature_names: Sequence[str] | None,
+    sample_weight: np.ndarray | None,
 ) -> ExactSolution:
     """QR of X when XᵀX is singular to working precision (see solve_normal_equations)."""
     solution = solve_least_squares_qr(X, y, fit_intercept=fit_intercept,
-                                      feature_names=feature_names)
+                                      feature_names=feature_names, sample_weight=sample_weight)
     if solution.rank == X.shape[1]:  # X has full rank: only squaring κ made XᵀX singular
         warnings.warn(
             "XᵀX is singular to working precision although X has full rank (estimated "
@@ -275,16 +339,18 @@ class LinearModel(RegressorMixin, BaseEstimator):
     r"""Base of the linear regressors: :math:`\hat y = Xw + b` (``coef_`` w, ``intercept_`` b)."""
 
     def _set_coef(self, coef: np.ndarray, intercept: Any) -> None:
-        """Store ``coef_`` and ``intercept_``, refusing non-finite results."""
+        """Store ``coef_`` and ``intercept_`` (one row / entry per target for a 2-D ``y``),
+        refusing non-finite results."""
         self.coef_ = coef
         self.intercept_ = intercept
-        if not (np.isfinite(coef).all() and math.isfinite(intercept)):
+        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
             raise FloatingPointError(
                 f"{type(self).__name__} produced non-finite coefficients; the data may contain "
                 "values so large that their squares overflow. Rescale the features."
             )
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted targets :math:`Xw + b`."""
+        """Predicted targets :math:`Xw + b`: shape (n_samples,), or (n_samples, n_targets)
+        when the model was fitted on a 2-D ``y`` (``coef_`` then has a row per target)."""
         X = self._validate_predict(X)
-        return X @ self.coef_ + self.intercept_
+        return X @ self.coef_.T + self.intercept_

@@ -67,11 +67,13 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from fromscratch._kernels import current, replaceable
 from fromscratch._validation import check_scalar, check_X_y
 from fromscratch.linear_model._base import ConvergenceWarning
 
 __all__ = [
     "GramCache",
+    "coordinate_descent_sweep",
     "duality_gap",
     "enet_coordinate_descent",
     "enet_coordinate_descent_textbook",
@@ -92,6 +94,7 @@ GAP_CHECK_EVERY = 10
 Value = TypeVar("Value", float, np.ndarray)
 
 
+@replaceable
 def soft_threshold(v: Value, threshold: float) -> Value:
     r"""Soft-thresholding, the proximal operator of :math:`t\,|\cdot|` (elementwise):
 
@@ -105,7 +108,8 @@ def soft_threshold(v: Value, threshold: float) -> Value:
     :math:`\max(S(v, t), 0)`.
 
     A Python float (coordinate descent's one number per update) is thresholded in plain Python
-    arithmetic, several times faster than NumPy on a scalar; arrays elementwise.
+    arithmetic, several times faster than NumPy on a scalar; arrays elementwise, in their
+    dtype.
     """
     if isinstance(v, float):
         return math.copysign(max(abs(v) - threshold, 0.0), v)
@@ -185,7 +189,8 @@ def enet_coordinate_descent_textbook(
     Minimizes :math:`\frac{1}{2n}\|y - Xw\|^2 + \alpha\rho\|w\|_1 + \frac{\alpha(1-\rho)}{2}
     \|w\|^2` (no intercept: center ``X`` and ``y`` first for one), in float64. With
     :math:`\lambda_1 = n\alpha\rho`, :math:`\lambda_2 = n\alpha(1-\rho)` and the residual
-    :math:`r = y - Xw` kept up to date, each sweep updates :math:`j = 1, \dots, p` in turn:
+    :math:`r = y - Xw` kept up to date, each sweep (:func:`coordinate_descent_sweep`) updates
+    :math:`j = 1, \dots, p` in turn:
 
     .. math::
         w_j^{\mathrm{new}} = \frac{S(x_j^\top r + \|x_j\|^2 w_j,\ \lambda_1)}
@@ -210,7 +215,6 @@ def enet_coordinate_descent_textbook(
     n_samples, n_features = X.shape
     w = np.zeros(n_features)
     r = y.copy()  # y - Xw
-    col_sq = np.einsum("ij,ij->j", X, X)  # ‖x_j‖²
     gap_tol = tol * float(y @ y)
     n_iter = 0
     while True:
@@ -218,14 +222,59 @@ def enet_coordinate_descent_textbook(
         if gap <= gap_tol or n_iter == max_iter:
             break
         n_iter += 1
-        for j in range(n_features):
-            if col_sq[j] == 0.0:
-                continue  # an all-zero column: w_j stays 0 (and 0/0 without an L2 term)
-            w_j = soft_threshold(X[:, j] @ r + col_sq[j] * w[j], l1) / (col_sq[j] + l2)
-            r -= (w_j - w[j]) * X[:, j]
-            w[j] = w_j
+        w, r = coordinate_descent_sweep(X, w, r, l1, l2)
     warn_if_not_converged("coordinate descent", max_iter, alpha, gap, gap_tol, stacklevel=2)
     return w, gap / n_samples, n_iter
+
+
+@replaceable
+def coordinate_descent_sweep(
+    X: np.ndarray, w: np.ndarray, r: np.ndarray, l1: float, l2: float
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""One sweep of cyclic coordinate descent for the elastic net, on the residual.
+
+    For :math:`j = 0, 1, \dots, p-1` in turn, :math:`w_j` moves to the minimizer of
+    :math:`P(w) = \tfrac12\|y - Xw\|^2 + \lambda_1\|w\|_1 + \tfrac{\lambda_2}{2}\|w\|^2`
+    over that coordinate alone, and the residual :math:`r = y - Xw` follows at once:
+
+    .. math::
+        \rho_j = x_j^\top r + \|x_j\|^2 w_j, \qquad
+        w_j^{\mathrm{new}} = \frac{S(\rho_j,\ \lambda_1)}{\|x_j\|^2 + \lambda_2}, \qquad
+        r \leftarrow r - (w_j^{\mathrm{new}} - w_j)\, x_j .
+
+    :math:`\rho_j = x_j^\top r_{(j)}` is the correlation of column :math:`j` with the partial
+    residual :math:`r_{(j)} = y - \sum_{k \ne j} x_k w_k` (the residual with :math:`w_j`'s own
+    contribution added back), and :math:`S` is :func:`soft_threshold`: setting the derivative
+    of the one-dimensional problem :math:`\tfrac12\|r_{(j)} - x_j w_j\|^2 + \lambda_1|w_j|
+    + \tfrac{\lambda_2}{2} w_j^2` to zero (a subgradient at 0) gives the update. Each later
+    coordinate sees the residual of the updates before it (Gauss–Seidel, not Jacobi). A column
+    of zeros leaves its coefficient where it is (its update would be 0/0 without an L2 term).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, p)
+    w : ndarray of shape (p,)
+        The coefficients before the sweep.
+    r : ndarray of shape (n,)
+        Their residual :math:`y - Xw`.
+    l1, l2 : float
+        :math:`\lambda_1, \lambda_2 \ge 0`.
+
+    Returns
+    -------
+    w, r : ndarray
+        The coefficients after the sweep and their residual (new arrays).
+    """
+    w, r = w.copy(), r.copy()
+    for j in range(X.shape[1]):
+        x_j = X[:, j]
+        norm_sq = x_j @ x_j
+        if norm_sq == 0:
+            continue
+        w_j = soft_threshold(x_j @ r + norm_sq * w[j], l1) / (norm_sq + l2)
+        r -= (w_j - w[j]) * x_j
+        w[j] = w_j
+    return w, r
 
 
 # -- the fast path -------------------------------------------------------------------------
@@ -293,6 +342,7 @@ def _cd_epochs_residual(
     """
     columns = [X_W[:, k] for k in range(X_W.shape[1])]
     positive = solve.positive
+    shrink = current(soft_threshold)  # looked up once, not on every update
     for epoch in range(1, solve.max_epochs + 1):
         w_max = d_w_max = 0.0
         for k in solve.order(len(columns)):
@@ -300,7 +350,7 @@ def _cd_epochs_residual(
                 continue
             x = columns[k]
             w_k = float(w_W[k])
-            new = soft_threshold(float(x @ R) + col_sq[k] * w_k, l1) / (col_sq[k] + l2)
+            new = shrink(float(x @ R) + col_sq[k] * w_k, l1) / (col_sq[k] + l2)
             if positive and new < 0.0:
                 new = 0.0  # the minimizer over w_j >= 0
             if new != w_k:
@@ -343,6 +393,7 @@ def _cd_epochs_covariance(
     Xty_W = Xty[W].tolist()
     w_W = w[W].tolist()
     positive = solve.positive
+    shrink = current(soft_threshold)  # looked up once, not on every update
     for epoch in range(1, solve.max_epochs + 1):
         w_max = d_w_max = 0.0
         for k in solve.order(len(features)):
@@ -350,7 +401,7 @@ def _cd_epochs_covariance(
                 continue
             w_k = w_W[k]
             correlation = Xty_W[k] - q.item(features[k]) + diag[k] * w_k
-            new = soft_threshold(correlation, l1) / (diag[k] + l2)
+            new = shrink(correlation, l1) / (diag[k] + l2)
             if positive and new < 0.0:
                 new = 0.0  # the minimizer over w_j >= 0
             if new != w_k:

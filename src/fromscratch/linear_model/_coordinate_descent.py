@@ -6,8 +6,19 @@ The objective, scikit-learn's, is
     \frac{1}{2n}\|y - Xw - b\mathbf 1\|_2^2 + \alpha\rho\|w\|_1
     + \frac{\alpha(1-\rho)}{2}\|w\|_2^2 ,
 
-with :math:`\rho` = ``l1_ratio`` and the intercept removed by centering (:mod:`._base`). Two
-solvers minimize it, each as a textbook kernel beside its fast path: coordinate descent
+with :math:`\rho` = ``l1_ratio`` and the intercept removed by centering (:mod:`._base`).
+
+**Sample weights** (scikit-learn's objective): the mean squared error becomes the weighted
+mean, :math:`\frac{1}{2\sum_i s_i}\sum_i s_i(y_i - x_i^\top w - b)^2`, so scaling every weight
+by the same factor changes nothing. The weights are first rescaled to sum to :math:`n`
+(which leaves that objective as it is), and the data centered at the weighted means with rows
+scaled by :math:`\sqrt{s_i}` (:func:`~._base.center_data`): the solvers then minimize the
+unweighted objective above on those rows, with the :math:`1/(2n)` they always use. **Several
+targets** (a 2-D ``y``) are fitted one after the other, each its own elastic net, as
+scikit-learn's ``ElasticNet`` does (``MultiTaskElasticNet``, which couples them, is another
+model).
+
+Two solvers minimize it, each as a textbook kernel beside its fast path: coordinate descent
 (:mod:`._cd`: the duality gap that stops every solver, working sets, cached Gram rows) and
 FISTA (:mod:`._fista`: proximal gradient with momentum, float32 products on large data).
 
@@ -31,6 +42,7 @@ from fromscratch._validation import (
     check_array,
     check_choice,
     check_random_state,
+    check_sample_weight,
     check_scalar,
     check_X_y,
 )
@@ -169,15 +181,19 @@ class ElasticNet(LinearModel):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,)
-    intercept_ : float
-    n_iter_ : int
-        Epochs over the working sets (CD), gradient steps (FISTA), or both (auto).
-    dual_gap_ : float
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        One row per target when ``y`` is 2-D.
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_iter_ : int or list of int
+        Epochs over the working sets (CD), gradient steps (FISTA), or both (auto); one per
+        target for a 2-D ``y``.
+    dual_gap_ : float or ndarray of shape (n_targets,)
         Final duality gap of the :math:`1/(2n)`-scaled objective.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
     """
+
+    _multi_output = True  # y may have a column per target: one model per column
 
     def __init__(
         self,
@@ -203,26 +219,42 @@ class ElasticNet(LinearModel):
         self.selection = selection
         self.solver = solver
 
-    def fit(self, X: Any, y: Any) -> ElasticNet:
-        """Fit the coefficients; returns ``self``."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ElasticNet:
+        """Fit the coefficients; returns ``self``.
+
+        ``y`` may have one column per target; ``sample_weight`` (shape (n_samples,),
+        optional) weighs each sample's squared error (module docstring).
+        """
         _check_enet_params(
             self.alpha, self.l1_ratio, self.max_iter, self.tol, self.selection, self.solver,
             fit_intercept=self.fit_intercept, warm_start=self.warm_start, positive=self.positive,
         )
         X, y = self._validate_fit(X, y)
-        Xc, yc, X_offset, y_offset = center_data(X, y, self.fit_intercept)
+        n_samples, n_features = X.shape
+        sample_weight = check_sample_weight(sample_weight, n_samples, dtype=X.dtype)
+        if sample_weight is not None:  # the weighted *mean*: rescaling the weights is free
+            sample_weight = sample_weight * (n_samples / sample_weight.sum())
+        Xc, yc, X_offset, y_offset = center_data(X, y, self.fit_intercept, sample_weight)
+        Y = yc.reshape(n_samples, -1)  # one column per target
+        W = np.zeros((n_features, Y.shape[1]), dtype=X.dtype)
         previous = getattr(self, "coef_", None)
-        if self.warm_start and previous is not None and previous.shape == (X.shape[1],):
-            w = previous.astype(X.dtype, copy=True)
-        else:
-            w = np.zeros(X.shape[1], dtype=X.dtype)
-        w, self.dual_gap_, self.n_iter_ = _solve_enet(
-            Xc, yc, w, float(self.alpha), float(self.l1_ratio), solver=self.solver,
-            max_iter=self.max_iter, tol=float(self.tol),
-            rng=check_random_state(self.random_state), selection=self.selection,
-            positive=bool(self.positive),
-        )
-        self._set_coef(w, intercept_from(w, X_offset, y_offset, self.fit_intercept))
+        if self.warm_start and previous is not None and previous.T.shape == W.shape[:y.ndim]:
+            W[...] = previous.T.reshape(W.shape)
+        rng = check_random_state(self.random_state)
+        gaps, n_iter = [], []
+        for k in range(Y.shape[1]):
+            W[:, k], gap, iterations = _solve_enet(
+                Xc, np.ascontiguousarray(Y[:, k]), W[:, k].copy(), float(self.alpha),
+                float(self.l1_ratio), solver=self.solver, max_iter=self.max_iter,
+                tol=float(self.tol), rng=rng, selection=self.selection,
+                positive=bool(self.positive),
+            )
+            gaps.append(gap)
+            n_iter.append(iterations)
+        coef = W[:, 0] if y.ndim == 1 else W
+        self.dual_gap_ = gaps[0] if y.ndim == 1 else np.asarray(gaps)
+        self.n_iter_ = n_iter[0] if y.ndim == 1 else n_iter
+        self._set_coef(coef.T, intercept_from(coef, X_offset, y_offset, self.fit_intercept))
         return self
 
 

@@ -76,6 +76,7 @@ def gradient_descent(
     early_stopping: bool = False,
     validation_fraction: float = 0.1,
     stratify: np.ndarray | None = None,
+    sample_weight: np.ndarray | None = None,
     random_state: Any = None,
     verbose: bool = False,
     callback: Callable[[np.ndarray], bool] | None = None,
@@ -134,6 +135,9 @@ def gradient_descent(
     validation_fraction : float
     stratify : ndarray, optional
         Class labels for a stratified validation split.
+    sample_weight : ndarray of shape (n,), optional
+        Weights of the rows, mean 1 (:mod:`._objective`): each batch passes its rows' weights
+        to the objective, and the validation split takes its rows' weights with it.
     random_state : None, int or Generator
         Shuffling and the validation split.
     verbose : bool
@@ -173,10 +177,12 @@ def gradient_descent(
             stacklevel=2,
         )
     rng = check_random_state(random_state)
+    # The arrays a batch takes rows of: (X, y), or (X, y, s) with weights.
+    data = (X, y) if sample_weight is None else (X, y, sample_weight)
     if early_stopping:
         train, val = validation_split(X.shape[0], validation_fraction, rng, stratify)
-        X, y, X_val, y_val = X[train], y[train], X[val], y[val]
-    n = X.shape[0]
+        data, val_data = tuple(a[train] for a in data), tuple(a[val] for a in data)
+    n = data[0].shape[0]
     batch = n if batch_size is None else min(int(batch_size), n)
     full_batch = batch == n
 
@@ -194,10 +200,10 @@ def gradient_descent(
     def gradient_optimality() -> tuple[np.ndarray, float]:
         """The full training gradient at ``w`` and how far ``w`` is from the minimum."""
         with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
-            g = objective.gradient(w.data, X, y)
+            g = objective.gradient(w.data, *data)
         return g, optimality(w.data, g, objective.l1)
 
-    start_loss = objective.value(w.data, X, y)
+    start_loss = objective.value(w.data, *data)
     losses: list[float] = []
     val_losses: list[float] = []
     # The loss-based rule: for stochastic runs on the training loss, and under early stopping
@@ -220,23 +226,23 @@ def gradient_descent(
             if tol is not None and distance <= tol:
                 converged = True
                 break
-            X_epoch, y_epoch = X, y  # no shuffle: every epoch sees the same gradient
+            epoch_data = data  # no shuffle: every epoch sees the same gradient
         else:
             order = rng.permutation(n)
-            X_epoch, y_epoch = X[order], y[order]
+            epoch_data = tuple(a[order] for a in data)
         # A diverging run overflows; that is detected below and reported with a hint, so
         # NumPy's own overflow warnings would only be noise.
         with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, n, batch):
-                X_b, y_b = X_epoch[start : start + batch], y_epoch[start : start + batch]
-                w.grad = objective.gradient(w.data, X_b, y_b) if g is None else g
+                batch_data = tuple(a[start : start + batch] for a in epoch_data)
+                w.grad = objective.gradient(w.data, *batch_data) if g is None else g
                 opt.step()
                 if l1_step is not None:
                     w.data[...] = soft_threshold(w.data, l1_step)
                 if not np.isfinite(w.data).all():
                     raise divergence_error(
                         f"epoch {epoch}: the coefficients became infinite or NaN", hint)
-            loss = objective.value(w.data, X, y)
+            loss = objective.value(w.data, *data)
         what = divergence(loss, start_loss)
         if what is not None:
             raise divergence_error(
@@ -244,7 +250,7 @@ def gradient_descent(
         losses.append(loss)
         monitored = loss
         if early_stopping:
-            monitored = objective.value(w.data, X_val, y_val)
+            monitored = objective.value(w.data, *val_data)
             val_losses.append(monitored)
         if verbose:
             epochs.set_postfix(loss=f"{loss:.6g}")

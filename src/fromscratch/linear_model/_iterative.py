@@ -53,6 +53,7 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._kernels import replaceable
 from fromscratch._validation import check_choice, check_scalar
 from fromscratch.exceptions import DivergenceError
 from fromscratch.linear_model._base import center_data, intercept_from
@@ -86,6 +87,8 @@ __all__ = [
     "validation_split",
     "check_solver_options",
     "check_gradient_solver_params",
+    "ols_gradient",
+    "ridge_gradient",
     "least_squares_objective",
     "least_squares_solver",
 ]
@@ -144,6 +147,7 @@ def newton(
     tol: float = 1e-4,
     max_iter: int = 100,
     null_space: np.ndarray | None = None,
+    sample_weight: np.ndarray | None = None,
     verbose: bool = False,
     callback: Callable[[np.ndarray], bool] | None = None,
 ) -> FitResult:
@@ -196,6 +200,8 @@ def newton(
         gradient is always orthogonal to them and :math:`H` maps them to themselves — e.g.
         softmax's invariance to adding the same vector to every class. :math:`H` may be
         singular there; :math:`H + QQ^\top` is not, and gives the same step.
+    sample_weight : ndarray of shape (n,), optional
+        Weights of the rows, mean 1 (:mod:`._objective`), passed on to the objective.
     verbose : bool
         Print one line per iteration.
     callback : callable ``w -> bool``, optional
@@ -211,9 +217,10 @@ def newton(
     w = np.array(w0, dtype=X.dtype, copy=True).ravel()
     l1 = None if objective.l1 is None else np.broadcast_to(objective.l1, shape).ravel()
     line = objective.line if l1 is None else None
+    data = (X, y) if sample_weight is None else (X, y, sample_weight)
 
     def F(v: np.ndarray) -> float:
-        return objective.value(v.reshape(shape), X, y)
+        return objective.value(v.reshape(shape), *data)
 
     def penalty(v: np.ndarray) -> float:
         return 0.0 if l1 is None else float(np.sum(l1 * np.abs(v)))
@@ -226,16 +233,16 @@ def newton(
         if it has one."""
         H = None
         if with_hessian and objective.gradient_and_hessian is not None:
-            g, H = objective.gradient_and_hessian(v.reshape(shape), X, y)
+            g, H = objective.gradient_and_hessian(v.reshape(shape), *data)
         else:
-            g = objective.gradient(v.reshape(shape), X, y)
+            g = objective.gradient(v.reshape(shape), *data)
         g = np.asarray(g).ravel()
         return g, optimality(v, g, l1), H
 
     def hessian(v: np.ndarray) -> np.ndarray:
         if objective.gradient_and_hessian is not None:  # the Hessian the steps are made with
             return np.asarray(gradient_and_distance(v, with_hessian=True)[2])
-        return np.asarray(objective.hessian(v.reshape(shape), X, y))
+        return np.asarray(objective.hessian(v.reshape(shape), *data))
 
     def line_search(w: np.ndarray, d: np.ndarray, value: float, predicted: float,
                     distance: float, phi: Callable[[float], tuple[float, float]] | None
@@ -290,7 +297,7 @@ def newton(
         if converged:
             break
 
-        phi = None if line is None else line(w.reshape(shape), d.reshape(shape), X, y)
+        phi = None if line is None else line(w.reshape(shape), d.reshape(shape), *data)
         t, new_value, trial = line_search(w, d, value, predicted, distance, phi)
         if t == 0.0:  # no step improves F or the gradient: the minimum to working precision
             converged = True
@@ -342,6 +349,7 @@ def lbfgs(
     tol: float = 1e-4,
     max_iter: int = 100,
     history_size: int = LBFGS_HISTORY,
+    sample_weight: np.ndarray | None = None,
     verbose: bool = False,
     callback: Callable[[np.ndarray], bool] | None = None,
 ) -> FitResult:
@@ -377,6 +385,8 @@ def lbfgs(
         Iterations.
     history_size : int, default 10
         Pairs kept (scikit-learn's, through SciPy's ``maxcor``).
+    sample_weight : ndarray of shape (n,), optional
+        Weights of the rows, mean 1 (:mod:`._objective`), passed on to the objective.
     verbose : bool
         Print one line per iteration.
     callback : callable ``w -> bool``, optional
@@ -399,12 +409,13 @@ def lbfgs(
                 tolerance_change=0.0, history_size=history_size, line_search_fn="strong_wolfe",
                 min_curvature=0.0)  # the pairs shrink with the gradient; Wolfe keeps y's > 0
     evaluations: dict[bytes, tuple[float, np.ndarray]] = {}
+    data = (X, y) if sample_weight is None else (X, y, sample_weight)
 
     def evaluate(v: np.ndarray) -> tuple[float, np.ndarray]:
         key = v.tobytes()
         if key not in evaluations:
-            evaluations[key] = (float(objective.loss(v, X, y)),
-                                np.asarray(objective.gradient(v, X, y)))
+            evaluations[key] = (float(objective.loss(v, *data)),
+                                np.asarray(objective.gradient(v, *data)))
         return evaluations[key]
 
     def closure() -> float:
@@ -492,6 +503,70 @@ def check_gradient_solver_params(estimator: Any) -> None:
 # -- least squares: the glue for LinearRegression's iterative solvers --------------------------
 
 
+@replaceable
+def ols_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""The gradient of half the mean squared error, by hand.
+
+    .. math::
+
+        f(w) = \frac{1}{2n}\|y - Xw\|^2 = \frac{1}{2n}\sum_{i=1}^n (y_i - x_i^\top w)^2,
+        \qquad
+        \frac{\partial f}{\partial w_j} = -\frac1n \sum_{i=1}^n (y_i - x_i^\top w)\, x_{ij},
+        \qquad \nabla f = -\frac1n X^\top (y - Xw).
+
+    Each squared residual :math:`r_i^2` differentiates to :math:`2 r_i \cdot \partial r_i /
+    \partial w_j = -2 r_i x_{ij}` (the chain rule); the :math:`\frac12` cancels the 2, and the
+    :math:`\frac1n` of the mean stays, so that one learning rate suits any number of rows.
+    Setting :math:`\nabla f = 0` gives the normal equations :math:`X^\top X w = X^\top y`.
+
+    Parameters
+    ----------
+    w : ndarray of shape (p,)
+        Coefficients.
+    X : ndarray of shape (n, p)
+        The rows :math:`x_i^\top` (centered, in the estimators: the intercept is not in ``w``).
+    y : ndarray of shape (n,)
+        Targets.
+
+    Returns
+    -------
+    grad : ndarray of shape (p,)
+        :math:`\nabla f(w)`, in the dtype of ``X``.
+    """
+    return -(X.T @ (y - X @ w)) / X.shape[0]
+
+
+@replaceable
+def ridge_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray, l2: float) -> np.ndarray:
+    r"""The gradient of the ridge objective, by hand: the OLS gradient plus the penalty's.
+
+    .. math::
+
+        f(w) = \frac{1}{2n}\|y - Xw\|^2 + \frac{\lambda}{2}\|w\|^2, \qquad
+        \nabla f = -\frac1n X^\top (y - Xw) + \lambda w .
+
+    The penalty :math:`\frac{\lambda}{2}\sum_j w_j^2` adds :math:`\lambda w_j` to each partial
+    derivative (the :math:`\frac12` cancels the 2 of the square): every step of gradient
+    descent shrinks the coefficients towards 0 by the factor :math:`1 - \eta\lambda`, "weight
+    decay". :class:`Ridge`'s :math:`\|y - Xw\|^2 + \alpha\|w\|^2` divided by :math:`2n` is
+    this objective with :math:`\lambda = \alpha/n`. The intercept is not in ``w`` (the
+    estimators center the data), so it is never penalized.
+
+    Parameters
+    ----------
+    w : ndarray of shape (p,)
+    X : ndarray of shape (n, p)
+    y : ndarray of shape (n,)
+    l2 : float
+        :math:`\lambda \ge 0`.
+
+    Returns
+    -------
+    grad : ndarray of shape (p,)
+    """
+    return ols_gradient(w, X, y) + l2 * w
+
+
 def least_squares_objective(gradient: str = "analytic", l2: float = 0.0) -> Objective:
     r"""Half the mean squared error, plus a ridge penalty, by hand:
 
@@ -521,7 +596,7 @@ def least_squares_objective(gradient: str = "analytic", l2: float = 0.0) -> Obje
         return 0.5 * float(r @ r) / X.shape[0] + 0.5 * l2 * float(w @ w)
 
     def analytic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return -(X.T @ (y - X @ w)) / X.shape[0] + l2 * w
+        return ridge_gradient(w, X, y, l2) if l2 else ols_gradient(w, X, y)
 
     def differentiable_loss(w: Any, X: np.ndarray, y: np.ndarray) -> Any:
         """The same loss in fromscratch.autodiff.numpy operations."""
@@ -542,12 +617,20 @@ def least_squares_objective(gradient: str = "analytic", l2: float = 0.0) -> Obje
 
 def least_squares_solver(
     kind: str, *, ridge: bool = False
-) -> Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]:
+) -> Callable[..., dict[str, Any]]:
     r"""A solver for ``LinearRegression``'s table: ``"gd"``, ``"sgd"``, ``"minibatch"`` or
     ``"newton"`` on the centered data (the intercept by centering, as for the exact solvers,
     so it is never penalized). With ``ridge=True``, a solver for ``Ridge``'s table: the
     objective gets the estimator's penalty ``alpha``, scaled like the loss
     (:func:`least_squares_objective` with :math:`\lambda = \alpha/n`).
+
+    With sample weights :math:`s`, on the weighted-centered rows scaled by :math:`\sqrt{s_i}`
+    with the weights rescaled to mean 1: :math:`\frac{1}{2n}\|S^{1/2}(y_c - X_cw)\|^2` is then
+    the weighted mean of the squared errors, and a batch's mean an unbiased estimate of it;
+    the ridge penalty becomes :math:`\lambda = \alpha/\sum_i s_i`, so that the objective is
+    ``Ridge``'s weighted :math:`\sum_i s_i r_i^2 + \alpha\|w\|^2` over :math:`2\sum_i s_i`.
+    These solvers fit one target: a 2-D ``y`` is refused (scikit-learn's ``SGDRegressor``,
+    also trained by gradient steps, takes one target too).
 
     The returned ``solve(estimator, X, y)`` reads the estimator's ``fit_intercept``, ``tol``,
     ``max_iter``, ``verbose`` and, for the gradient solvers, ``optimizer``,
@@ -555,9 +638,19 @@ def least_squares_solver(
     ``early_stopping``, ``validation_fraction`` and ``n_iter_no_change`` (and ``alpha`` with
     ``ridge=True``); it returns ``coef_``, ``intercept_``, ``n_iter_`` and ``loss_curve_``.
     """
-    def solve(estimator: Any, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-        Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept)
-        l2 = estimator.alpha / X.shape[0] if ridge else 0.0
+    def solve(estimator: Any, X: np.ndarray, y: np.ndarray,
+              sample_weight: np.ndarray | None) -> dict[str, Any]:
+        if y.ndim == 2:
+            raise ValueError(
+                f"solver={estimator.solver!r} fits one target (as scikit-learn's SGDRegressor, "
+                f"also trained by gradient steps); y has shape {y.shape}. Use an exact solver "
+                "('qr' or 'cholesky') for several targets, or fit one model per column."
+            )
+        total = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        if sample_weight is not None:
+            sample_weight = sample_weight * (X.shape[0] / total)
+        Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept, sample_weight)
+        l2 = estimator.alpha / total if ridge else 0.0
         objective = least_squares_objective(estimator.gradient, l2=l2)
         w0 = np.zeros(X.shape[1], dtype=X.dtype)
         if kind == "newton":

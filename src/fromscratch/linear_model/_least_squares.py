@@ -23,11 +23,27 @@ the numerical rank. R's ``lm`` instead drops the dependent columns (``NA`` coeff
 same predictions, different coefficients. A well-conditioned design of full rank never pays for
 the pivoting: the unpivoted QR (or Cholesky) tells the two cases apart first.
 
+**Weighted least squares.** With ``sample_weight`` :math:`s`, :math:`\sum_i s_i(y_i -
+x_i^\top w - b)^2` is minimized: the intercept comes from the weighted means, and every solver
+works on the centered rows scaled by :math:`\sqrt{s_i}` (:mod:`._base`) — QR factors
+:math:`S^{1/2}X_c`, Cholesky solves :math:`X_c^\top S X_c\, w = X_c^\top S y_c`, the gradient
+solvers minimize the weighted mean of the squared errors.
+
+**Several targets** (a 2-D ``y``) share the factorization: QR applies :math:`Q^\top` to every
+column of ``y`` and solves one triangular system with several right-hand sides, as
+scikit-learn's ``LinearRegression`` does; ``coef_`` then has a row per target.
+
+**Non-negative coefficients** (``positive=True``): :func:`fromscratch.linalg.nnls`'s active-set
+method
+on the centered (weighted) data, one target at a time, after one QR of the design; the
+intercept stays free, as in scikit-learn.
+
 **Adding a solver.** :data:`SOLVERS` maps each name to a function
-``solve(estimator, X, y) -> dict`` that receives the validated (uncentered) data and returns
-the fitted attributes to set, at least ``coef_`` and ``intercept_`` (plus e.g. ``n_iter_``,
-``loss_curve_``). The gradient solvers are registered this way by :mod:`._iterative`; the
-hyper-parameters they need are attributes of the estimator.
+``solve(estimator, X, y, sample_weight) -> dict`` that receives the validated (uncentered)
+data and the weights (``None`` or the validated array) and returns the fitted attributes to
+set, at least ``coef_`` (one column per target for a 2-D ``y``) and ``intercept_`` (plus e.g.
+``n_iter_``, ``loss_curve_``). The gradient solvers are registered this way by
+:mod:`._iterative`; the hyper-parameters they need are attributes of the estimator.
 """
 
 from __future__ import annotations
@@ -37,10 +53,13 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_choice
+from fromscratch._validation import check_choice, check_sample_weight
+from fromscratch.linalg import HouseholderQR, lawson_hanson
 from fromscratch.linear_model._base import (
     ExactSolution,
     LinearModel,
+    center_data,
+    intercept_from,
     solve_least_squares_qr,
     solve_normal_equations,
 )
@@ -55,9 +74,11 @@ __all__ = ["LinearRegression", "SOLVERS"]
 def _exact_solver(method: Callable[..., ExactSolution]) -> Callable[..., dict]:
     """Wrap an exact least-squares method as a solver of the table."""
 
-    def solve(estimator: LinearRegression, X: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    def solve(estimator: LinearRegression, X: np.ndarray, y: np.ndarray,
+              sample_weight: np.ndarray | None) -> dict[str, Any]:
         solution = method(X, y, fit_intercept=estimator.fit_intercept,
-                          feature_names=getattr(estimator, "feature_names_in_", None))
+                          feature_names=getattr(estimator, "feature_names_in_", None),
+                          sample_weight=sample_weight)
         return {"coef_": solution.coef, "intercept_": solution.intercept,
                 "condition_number_": solution.condition_number, "rank_": solution.rank,
                 "solver_": solution.method, "n_iter_": 1}
@@ -66,8 +87,34 @@ def _exact_solver(method: Callable[..., ExactSolution]) -> Callable[..., dict]:
     return solve
 
 
-#: Solver name -> ``solve(estimator, X, y) -> dict of fitted attributes``.
-SOLVERS: dict[str, Callable[[Any, np.ndarray, np.ndarray], dict[str, Any]]] = {
+def solve_nonnegative(estimator: LinearRegression, X: np.ndarray, y: np.ndarray,
+                      sample_weight: np.ndarray | None) -> dict[str, Any]:
+    r"""``positive=True``: :math:`\min_{w \ge 0} \|S^{1/2}(y_c - X_c w)\|_2` on the centered
+    (weighted) data by Lawson and Hanson's active-set method (:func:`fromscratch.linalg.nnls`), the
+    intercept free, :math:`b = \bar y - \bar x^\top w`.
+
+    One Householder QR of the design, :math:`X_c = QR`, serves every target: the method runs
+    on :math:`(R, Q^\top y_c)`. ``n_iter_`` counts its passes (one list entry per target for a
+    2-D ``y``).
+    """
+    Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept, sample_weight)
+    fact = HouseholderQR(Xc)
+    R = fact.r
+    targets = yc.reshape(len(yc), -1)
+    C = fact.apply_qt(targets)[: R.shape[0]]
+    coef = np.empty((X.shape[1], targets.shape[1]), dtype=X.dtype)
+    n_iter = []
+    for k in range(targets.shape[1]):
+        coef[:, k], passes = lawson_hanson(R, C[:, k])
+        n_iter.append(passes)
+    coef = coef[:, 0] if y.ndim == 1 else coef
+    return {"coef_": coef, "intercept_": intercept_from(coef, X_offset, y_offset,
+                                                        estimator.fit_intercept),
+            "n_iter_": n_iter[0] if y.ndim == 1 else n_iter, "solver_": "nnls"}
+
+
+#: Solver name -> ``solve(estimator, X, y, sample_weight) -> dict of fitted attributes``.
+SOLVERS: dict[str, Callable[[Any, np.ndarray, np.ndarray, Any], dict[str, Any]]] = {
     "qr": _exact_solver(solve_least_squares_qr),
     "cholesky": _exact_solver(solve_normal_equations),
     # the iterative solvers share their loops with LogisticRegression (see ._iterative)
@@ -127,13 +174,19 @@ class LinearRegression(LinearModel):
     n_iter_no_change : int, default=5
         Patience of the loss-based stopping rule (stochastic solvers, early stopping), in
         epochs.
+    positive : bool, default=False
+        Constrain the coefficients to be non-negative: non-negative least squares by
+        Lawson–Hanson's active-set method on our QR (module docstring). Only ``solver="qr"``
+        honours it.
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,)
-    intercept_ : float
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        One row per target when ``y`` is 2-D (exact solvers).
+    intercept_ : float or ndarray of shape (n_targets,)
     n_iter_ : int
-        Iterations run; 1 for the exact solvers (a single direct solve).
+        Iterations run; 1 for the exact solvers (a single direct solve); with ``positive``,
+        the active-set passes (a list, one per target, for a 2-D ``y``).
     condition_number_ : float
         Exact solvers: estimated 1-norm condition number of the matrix factored — the centered
         :math:`X` for ``"qr"``, :math:`X^\top X` (about :math:`\kappa(X)^2`) for ``"cholesky"``,
@@ -143,7 +196,8 @@ class LinearRegression(LinearModel):
     solver_ : str
         The method that produced the coefficients: the ``solver`` itself, or ``"cod"`` when an
         exact solver found the design rank deficient and returned the minimum-norm solution,
-        or ``"qr"`` when ``"cholesky"`` found :math:`X^\top X` singular to working precision.
+        or ``"qr"`` when ``"cholesky"`` found :math:`X^\top X` singular to working precision;
+        ``"nnls"`` with ``positive=True``.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when ``X`` was a DataFrame with string column names.
@@ -170,6 +224,8 @@ class LinearRegression(LinearModel):
     (2.0, 1.0)
     """
 
+    _multi_output = True  # y may have a column per target
+
     def __init__(
         self,
         fit_intercept: bool = True,
@@ -186,6 +242,7 @@ class LinearRegression(LinearModel):
         early_stopping: bool = False,
         validation_fraction: float = 0.1,
         n_iter_no_change: int = 5,
+        positive: bool = False,
     ) -> None:
         self.fit_intercept = fit_intercept
         self.solver = solver
@@ -201,21 +258,37 @@ class LinearRegression(LinearModel):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.positive = positive
 
     def _check_params(self) -> Callable[..., dict[str, Any]]:
         solver = check_choice(self.solver, "solver", tuple(SOLVERS))
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
         check_gradient_solver_params(self)
+        if not isinstance(self.positive, (bool, np.bool_)):
+            raise TypeError(f"positive must be a bool; got {self.positive!r}.")
+        if self.positive:
+            if solver != "qr":
+                raise ValueError(
+                    f"positive=True needs solver='qr' (non-negative least squares by the "
+                    f"active-set method on QR); solver={solver!r} cannot keep the coefficients "
+                    "non-negative."
+                )
+            return solve_nonnegative
         return SOLVERS[solver]
 
-    def fit(self, X: Any, y: Any) -> LinearRegression:
-        """Fit the coefficients by the chosen solver; returns ``self``."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
+        """Fit the coefficients by the chosen solver; returns ``self``.
+
+        ``y`` may have a column per target (exact solvers); ``sample_weight`` (shape
+        (n_samples,), optional) weighs each squared error (module docstring).
+        """
         solve = self._check_params()
         X, y = self._validate_fit(X, y)
-        fitted = {"solver_": self.solver, **solve(self, X, y)}
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
+        fitted = {"solver_": self.solver, **solve(self, X, y, sample_weight)}
         for name, value in fitted.items():
             if name not in ("coef_", "intercept_"):
                 setattr(self, name, value)
-        self._set_coef(fitted["coef_"], fitted["intercept_"])
+        self._set_coef(fitted["coef_"].T, fitted["intercept_"])
         return self

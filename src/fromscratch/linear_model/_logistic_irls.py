@@ -18,12 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._kernels import replaceable
 from fromscratch._validation import check_scalar, check_X_y
 from fromscratch.exceptions import ConvergenceWarning
 from fromscratch.linalg import LinAlgError, cho_solve, cholesky
 from fromscratch.linear_model._logistic_loss import sigmoid
 
-__all__ = ["newton_irls"]
+__all__ = ["newton_irls", "logistic_gradient", "irls_step"]
 
 EPS = float(np.finfo(np.float64).eps)
 
@@ -41,6 +42,82 @@ def _check_problem(X: Any, y: Any, C: float, fit_intercept: bool, tol: float,
     check_scalar(tol, "tol", min_val=0.0)
     check_scalar(max_iter, "max_iter", kind=int, min_val=1)
     return X, y
+
+
+@replaceable
+def logistic_gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray,
+                      lam: np.ndarray) -> np.ndarray:
+    r"""The gradient of the penalized mean log-loss of logistic regression, by hand.
+
+    .. math::
+
+        F(w) = \frac1n\sum_{i=1}^n \left[\log(1 + e^{z_i}) - y_i z_i\right]
+        + \frac12 \sum_j \lambda_j w_j^2, \qquad z = Xw,
+
+    .. math::
+
+        \frac{\partial F}{\partial w_j} = \frac1n\sum_{i=1}^n (p_i - y_i)\, x_{ij}
+        + \lambda_j w_j, \qquad \nabla F = \frac1n X^\top (p - y) + \Lambda w,
+        \qquad p = \sigma(Xw).
+
+    Per sample, :math:`\partial/\partial z_i [\log(1 + e^{z_i}) - y_i z_i] = \sigma(z_i) - y_i`
+    (the derivative of :math:`\log(1 + e^z)` is :math:`e^z/(1 + e^z) = \sigma(z)`), and
+    :math:`\partial z_i/\partial w_j = x_{ij}` (the chain rule). The result has the form of
+    the least-squares gradient with the prediction :math:`p = \sigma(Xw)` in place of
+    :math:`Xw`. The intercept is a coefficient like the others, with a column of ones in
+    :math:`X` and :math:`\lambda_j = 0`: it is not penalized.
+
+    Parameters
+    ----------
+    w : ndarray of shape (q,)
+        Coefficients (the intercept last when there is one).
+    X : ndarray of shape (n, q)
+        The design :math:`\tilde X` (its last column all ones when there is an intercept).
+    y : ndarray of shape (n,)
+        Labels 0 and 1.
+    lam : ndarray of shape (q,)
+        The penalty of each coefficient, the diagonal of :math:`\Lambda` (0 for the intercept).
+
+    Returns
+    -------
+    grad : ndarray of shape (q,)
+    """
+    p = sigmoid(X @ w)
+    return X.T @ (p - y) / X.shape[0] + lam * w
+
+
+@replaceable
+def irls_step(w: np.ndarray, X: np.ndarray, y: np.ndarray, lam: np.ndarray) -> np.ndarray:
+    r"""One step of Newton's method for logistic regression: iteratively reweighted least
+    squares (IRLS).
+
+    With :math:`p = \sigma(Xw)`, :math:`g = \nabla F(w)` (:func:`logistic_gradient`) and the
+    Hessian
+
+    .. math::
+
+        H = \frac1n X^\top W X + \Lambda, \qquad W = \mathrm{diag}\big(p_i(1 - p_i)\big),
+
+    the Newton step :math:`d` minimizes the quadratic model
+    :math:`F(w) + g^\top d + \tfrac12 d^\top H d`: it solves :math:`H d = -g` (here by
+    Cholesky, :math:`H = LL^\top`). :math:`H` differentiates :math:`g` once more:
+    :math:`\partial p_i/\partial w = p_i(1 - p_i)\, x_i` because :math:`\sigma' =
+    \sigma(1 - \sigma)`. Without a penalty, :math:`w + d` is the weighted least-squares fit
+    of the working response :math:`Xw + W^{-1}(y - p)` with weights :math:`W`, hence the name.
+
+    Parameters
+    ----------
+    w, X, y, lam
+        As for :func:`logistic_gradient`.
+
+    Returns
+    -------
+    d : ndarray of shape (q,)
+        The Newton direction: the step is :math:`w + t d` (:math:`t = 1` near the minimum).
+    """
+    p = sigmoid(X @ w)
+    H = (X.T * (p * (1 - p))) @ X / X.shape[0] + np.diag(lam)
+    return cho_solve(cholesky(H), -logistic_gradient(w, X, y, lam))
 
 
 def newton_irls(
@@ -66,8 +143,9 @@ def newton_irls(
         W = \mathrm{diag}\big(p_i(1 - p_i)\big), \qquad
         H = \frac1n \tilde X^\top W \tilde X + \Lambda,
 
-    stops when :math:`\max_j |g_j| \le` ``tol``, else solves :math:`H d = -g` by Cholesky
-    (:math:`H = LL^\top`, two triangular solves) and steps to :math:`w + t d` with the first
+    (:func:`logistic_gradient`), stops when :math:`\max_j |g_j| \le` ``tol``, else solves
+    :math:`H d = -g` by Cholesky (:func:`irls_step`: :math:`H = LL^\top`, two triangular
+    solves) and steps to :math:`w + t d` with the first
     :math:`t \in \{1, \frac12, \frac14, \dots\}` that lowers :math:`F` by at least
     :math:`10^{-4}\, t\, g^\top d` (Armijo, up to the rounding of :math:`F`; near the minimum
     :math:`t = 1`).
@@ -126,8 +204,7 @@ def newton_irls(
 
     w = np.zeros(X1.shape[1])
     for n_iter in range(max_iter + 1):
-        p = sigmoid(X1 @ w)
-        g = X1.T @ (p - y) / n + lam * w
+        g = logistic_gradient(w, X1, y, lam)
         if np.max(np.abs(g)) <= tol:
             break
         if n_iter == max_iter:
@@ -135,10 +212,8 @@ def newton_irls(
                           f"(max|g| = {np.max(np.abs(g)):.3g} > tol={tol:g}).",
                           ConvergenceWarning, stacklevel=2)
             break
-        W = p * (1.0 - p)
-        H = (X1.T * W) @ X1 / n + np.diag(lam)
         try:
-            d = cho_solve(cholesky(H), -g)
+            d = irls_step(w, X1, y, lam)
         except LinAlgError as exc:
             raise LinAlgError("The Hessian is singular: without a penalty, the features may be "
                               "collinear; use a finite C.") from exc

@@ -11,7 +11,11 @@ that Newton's method needs, around one explicit cache of the scores.
     \ell_i = \log(1 + e^{z_i}) - y_i z_i
     \;\text{ or }\; \log\sum_k e^{z_{ik}} - z_{i y_i},
 
-plus :math:`l_1\|w\|_1` (handled by the solvers' proximal steps).
+plus :math:`l_1\|w\|_1` (handled by the solvers' proximal steps). With sample weights
+:math:`s_i` (mean 1 over the training set, :mod:`~._objective`) the mean becomes
+:math:`\frac1n\sum_i s_i\ell_i`, and every derivative below weighs row :math:`i` by
+:math:`s_i` likewise: :math:`p - y` becomes :math:`s\odot(p - y)`, :math:`S` becomes
+:math:`\mathrm{diag}(s_ip_i(1-p_i))`.
 
 **The derivatives, by hand.** With :math:`p_i = \sigma(z_i)` and :math:`\sigma' = \sigma(1-\sigma)`,
 
@@ -292,15 +296,16 @@ class LogisticLoss(ABC):
         """The probabilities from the scores."""
 
     @abstractmethod
-    def _mean_data_loss(self, scores: Scores, y: np.ndarray) -> float:
-        """The mean log-loss from the scores."""
+    def _log_losses(self, scores: Scores, y: np.ndarray) -> np.ndarray:
+        r"""The per-sample log-losses :math:`\ell_i` from the scores, shape (n,)."""
 
     @abstractmethod
-    def _differentiable_data_loss(self, z: Any, y: np.ndarray) -> Any:
-        """The mean log-loss of traced scores, in :mod:`fromscratch.autodiff.numpy`."""
+    def _differentiable_log_losses(self, z: Any, y: np.ndarray) -> Any:
+        """The per-sample log-losses of traced scores, in :mod:`fromscratch.autodiff.numpy`."""
 
     @abstractmethod
-    def hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
+                sample_weight: np.ndarray | None = None) -> np.ndarray:
         r""":math:`\nabla^2 f(w)` as a ``(w.size, w.size)`` matrix, in the precision of ``X``."""
 
     # -- the cache -------------------------------------------------------------------------
@@ -329,21 +334,37 @@ class LogisticLoss(ABC):
         coef, _ = split_intercept(w, self.fit_intercept)
         return 0.5 * self.l2 * float(np.sum(coef * coef))
 
-    def mean_log_loss(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-        r""":math:`\frac1n\sum_i \ell_i`, the mean negative log-likelihood (no penalty)."""
-        return self._mean_data_loss(self.at(w, X), y)
+    def mean_log_loss(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
+                      sample_weight: np.ndarray | None = None) -> float:
+        r""":math:`\frac1n\sum_i s_i\ell_i`, the mean negative log-likelihood (no penalty);
+        :math:`s_i = 1` without weights."""
+        losses = self._log_losses(self.at(w, X), y)
+        if sample_weight is None:
+            return float(np.mean(losses))
+        return float(sample_weight @ losses) / losses.shape[0]
 
-    def loss(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-        """The smooth part :math:`f(w)`: the mean log-loss plus the L2 term."""
-        return self.mean_log_loss(w, X, y) + self._l2_term(w)
+    def loss(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
+             sample_weight: np.ndarray | None = None) -> float:
+        """The smooth part :math:`f(w)`: the (weighted) mean log-loss plus the L2 term."""
+        return self.mean_log_loss(w, X, y, sample_weight) + self._l2_term(w)
+
+    def _residual(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
+                  sample_weight: np.ndarray | None) -> np.ndarray:
+        r""":math:`\partial(s_i\ell_i)/\partial z_i = s_i(p_i - y_i)` (a row per sample)."""
+        residual = self.probabilities(w, X) - y
+        if sample_weight is not None:
+            residual *= sample_weight if residual.ndim == 1 else sample_weight[:, None]
+        return residual
 
     def _penalized_gradient(self, Xt_residual: np.ndarray, w: np.ndarray, n: int) -> np.ndarray:
         r"""The gradient from :math:`\tilde X^\top(p - y)` (the shape of ``w``)."""
         return Xt_residual / n + (self.l2 * self.penalized * w).astype(w.dtype, copy=False)
 
-    def gradient(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        r""":math:`\nabla f(w) = \frac1n\tilde X^\top(p - y) + l_2 w` (intercept unpenalized)."""
-        residual = self.probabilities(w, X) - y  # dl/dz = p - y
+    def gradient(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
+                 sample_weight: np.ndarray | None = None) -> np.ndarray:
+        r""":math:`\nabla f(w) = \frac1n\tilde X^\top(s \odot (p - y)) + l_2 w` (intercept
+        unpenalized)."""
+        residual = self._residual(w, X, y, sample_weight)  # dl/dz = p - y, weighted
         Xt_residual = np.empty_like(w)
         coef_part, _ = split_intercept(Xt_residual, self.fit_intercept)
         coef_part[...] = _transposed_product(residual, X)
@@ -351,14 +372,14 @@ class LogisticLoss(ABC):
             Xt_residual[..., -1] = residual.sum(axis=0)
         return self._penalized_gradient(Xt_residual, w, X.shape[0])
 
-    def line(self, w: np.ndarray, d: np.ndarray, X: np.ndarray,
-             y: np.ndarray) -> Callable[[float], tuple[float, float]]:
+    def line(self, w: np.ndarray, d: np.ndarray, X: np.ndarray, y: np.ndarray,
+             sample_weight: np.ndarray | None = None) -> Callable[[float], tuple[float, float]]:
         r"""The objective on the line through ``w`` along ``d``, for Newton's line search:
         ``phi(t)`` is :math:`(f(w + td),\ d^\top\nabla f(w + td))`.
 
         The scores are affine in :math:`t`: :math:`z(w + td) = z(w) + t\,u` with
         :math:`u = \tilde X d`, so after the one product :math:`u` every ``phi(t)`` is
-        elementwise work, and the slope is :math:`\frac1n\sum_i (p_i - y_i)u_i` plus the
+        elementwise work, and the slope is :math:`\frac1n\sum_i s_i(p_i - y_i)u_i` plus the
         penalty's :math:`l_2\, d^\top(w + td)` (intercept excluded). Each call leaves the scores
         of :math:`w + td` in the cache, where the gradient and Hessian at that point find them.
         """
@@ -370,20 +391,24 @@ class LogisticLoss(ABC):
         def phi(t: float) -> tuple[float, float]:
             v = w + t * d
             self.scores = Scores(X=X, w=v.copy(), z=z + t * u)
-            residual = self.probabilities(v, X) - y
+            residual = self._residual(v, X, y, sample_weight)
             slope = (float(np.sum(residual * u)) / n
                      + self.l2 * float(np.sum(self.penalized * v * d)))
-            return self.loss(v, X, y), slope
+            return self.loss(v, X, y, sample_weight), slope
 
         return phi
 
-    def differentiable_loss(self, w: Any, X: np.ndarray, y: np.ndarray) -> Any:
+    def differentiable_loss(self, w: Any, X: np.ndarray, y: np.ndarray,
+                            sample_weight: np.ndarray | None = None) -> Any:
         """The smooth objective again, in :mod:`fromscratch.autodiff.numpy` operations."""
         import fromscratch.autodiff.numpy as anp
 
         coef, intercept = split_intercept(w, self.fit_intercept)
         z = X @ (coef.T if len(self.shape) == 2 else coef) + intercept
-        return self._differentiable_data_loss(z, y) + 0.5 * self.l2 * anp.sum(coef * coef)
+        losses = self._differentiable_log_losses(z, y)
+        if sample_weight is not None:
+            losses = losses * sample_weight
+        return anp.mean(losses) + 0.5 * self.l2 * anp.sum(coef * coef)
 
     def objective(self, gradient: str = "analytic") -> Objective:
         """The :class:`~._iterative.Objective` the solvers take, from this loss's methods.
@@ -416,27 +441,30 @@ class BinaryLogisticLoss(LogisticLoss):
     def _probabilities(self, scores: Scores) -> np.ndarray:
         return _sigmoid_from(scores.z, self._exp_minus_abs(scores))
 
-    def _mean_data_loss(self, scores: Scores, y: np.ndarray) -> float:
+    def _log_losses(self, scores: Scores, y: np.ndarray) -> np.ndarray:
         # log(1 + e^z) - y z, with log(1 + e^z) = max(z, 0) + log(1 + e^{-|z|})
         z = scores.z
-        return float(np.mean(np.maximum(z, 0.0) + np.log1p(self._exp_minus_abs(scores)) - y * z))
+        return np.maximum(z, 0.0) + np.log1p(self._exp_minus_abs(scores)) - y * z
 
-    def _differentiable_data_loss(self, z: Any, y: np.ndarray) -> Any:
+    def _differentiable_log_losses(self, z: Any, y: np.ndarray) -> Any:
         import fromscratch.autodiff.numpy as anp
 
-        return anp.mean(anp.softplus(z) - y * z)
+        return anp.softplus(z) - y * z
 
-    def hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
+                sample_weight: np.ndarray | None = None) -> np.ndarray:
         r""":math:`\tilde X^\top S\tilde X/n` + penalty, in the precision of ``X``."""
-        return self._derivatives(w, X, y, for_steps=False)[1]
+        return self._derivatives(w, X, y, sample_weight, for_steps=False)[1]
 
-    def gradient_and_hessian(self, w: np.ndarray, X: np.ndarray,
-                             y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def gradient_and_hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
+                             sample_weight: np.ndarray | None = None
+                             ) -> tuple[np.ndarray, np.ndarray]:
         """The gradient and the Hessian for Newton's steps, from one pass over ``X`` (the
         Hessian possibly in single precision: :meth:`_derivatives`)."""
-        return self._derivatives(w, X, y, for_steps=True)
+        return self._derivatives(w, X, y, sample_weight, for_steps=True)
 
-    def _derivatives(self, w: np.ndarray, X: np.ndarray, y: np.ndarray, *,
+    def _derivatives(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
+                     sample_weight: np.ndarray | None, *,
                      for_steps: bool) -> tuple[Any, np.ndarray]:
         r"""The Hessian :math:`\tilde X^\top S\tilde X/n` + penalty (:func:`_weighted_gram`),
         and for Newton's steps (``for_steps``) the gradient from the same pass.
@@ -454,7 +482,9 @@ class BinaryLogisticLoss(LogisticLoss):
         prob = self.probabilities(w, X)
         n = X.shape[0]
         s = prob * (1.0 - prob)
-        residual = prob - y if for_steps else None
+        if sample_weight is not None:
+            s *= sample_weight
+        residual = self._residual(w, X, y, sample_weight) if for_steps else None
 
         def accumulate(dtype: Any) -> tuple[np.ndarray, np.ndarray | None]:
             H, Xt_residual = _weighted_gram(X, s, fit_intercept=self.fit_intercept, dtype=dtype,
@@ -486,17 +516,18 @@ class MultinomialLogisticLoss(LogisticLoss):
     def _probabilities(self, scores: Scores) -> np.ndarray:
         return softmax(scores.z)
 
-    def _mean_data_loss(self, scores: Scores, y: np.ndarray) -> float:
-        return float(-np.mean(np.sum(y * log_softmax(scores.z), axis=1)))  # log sum e^z - z_y
+    def _log_losses(self, scores: Scores, y: np.ndarray) -> np.ndarray:
+        return -np.sum(y * log_softmax(scores.z), axis=1)  # log sum e^z - z_y
 
-    def _differentiable_data_loss(self, z: Any, y: np.ndarray) -> Any:
+    def _differentiable_log_losses(self, z: Any, y: np.ndarray) -> Any:
         import fromscratch.autodiff.numpy as anp
 
-        return -anp.mean(anp.sum(y * anp.log_softmax(z, axis=1), axis=1))
+        return -anp.sum(y * anp.log_softmax(z, axis=1), axis=1)
 
-    def hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        r"""Blocks :math:`\frac1n\tilde X^\top\mathrm{diag}(p_k\delta_{kl} - p_kp_l)\tilde X` +
-        penalty, in the order of ``w.ravel()`` (class by class)."""
+    def hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
+                sample_weight: np.ndarray | None = None) -> np.ndarray:
+        r"""Blocks :math:`\frac1n\tilde X^\top\mathrm{diag}(s\odot(p_k\delta_{kl} -
+        p_kp_l))\tilde X` + penalty, in the order of ``w.ravel()`` (class by class)."""
         P = self.probabilities(w, X)
         n = X.shape[0]
         K, q = P.shape[1], w.shape[1]
@@ -507,6 +538,8 @@ class MultinomialLogisticLoss(LogisticLoss):
             for l in range(k, K):
                 # weights p_k δ_kl - p_k p_l: the softmax Jacobian, off-diagonal included
                 weights = P[:, k] * ((k == l) - P[:, l])
+                if sample_weight is not None:
+                    weights *= sample_weight
                 block = (XtT @ (Xt * weights[:, None])) / n
                 H[k * q : (k + 1) * q, l * q : (l + 1) * q] = block
                 H[l * q : (l + 1) * q, k * q : (k + 1) * q] = block.T

@@ -7,8 +7,18 @@ Every linear model here minimizes an objective of the same shape,
     F(w) = \underbrace{\frac1n \sum_{i=1}^n \ell(w; x_i, y_i) + \tfrac12 w^\top \Lambda_2 w}_{f(w),\
     \text{smooth}} \; + \; \sum_j \lambda_{1,j} |w_j| ,
 
-the average of a per-sample loss plus penalties (see :mod:`._iterative` for the solvers). This
-module holds the description (:class:`Objective`), the result (:class:`FitResult`) and the
+the average of a per-sample loss plus penalties (see :mod:`._iterative` for the solvers).
+
+**Sample weights.** A weighted fit minimizes the weighted mean :math:`\frac1n\sum_i s_i
+\ell(w; x_i, y_i)` with weights scaled to mean 1 over the training set,
+:math:`s_i = n\,\mathrm{sw}_i / \sum_j \mathrm{sw}_j` (so it equals
+:math:`\sum_i \mathrm{sw}_i\ell_i / \sum_j \mathrm{sw}_j`). A solver given
+``sample_weight`` passes the weights of the rows it works on as a fourth argument,
+``loss(w, X, y, s)``; a mini-batch average :math:`\frac1{|B|}\sum_{i\in B} s_i\nabla\ell_i`
+is then still an unbiased estimate of the full weighted gradient, as each unweighted one is of
+the plain mean. Without weights the functions are called with three arguments.
+
+This module holds the description (:class:`Objective`), the result (:class:`FitResult`) and the
 small pieces every solver uses: the proximal operator of the L1 term and the optimality measure
 the full-batch solvers stop on.
 """
@@ -26,7 +36,8 @@ from fromscratch.optim.training import max_gradient
 __all__ = ["Objective", "FitResult", "ArrayFunction", "autodiff_gradient", "soft_threshold",
            "optimality"]
 
-ArrayFunction = Callable[[np.ndarray, np.ndarray, np.ndarray], Any]
+#: ``(w, X, y) -> value`` or, with sample weights, ``(w, X, y, s) -> value``.
+ArrayFunction = Callable[..., Any]
 
 
 @dataclass(frozen=True)
@@ -35,23 +46,25 @@ class Objective:
 
     Attributes
     ----------
-    loss : callable ``(w, X, y) -> float``
+    loss : callable ``(w, X, y[, s]) -> float``
         The smooth part :math:`f`: the loss **averaged** over the rows of ``X`` plus the smooth
-        (L2) penalty.
-    gradient : callable ``(w, X, y) -> ndarray``
+        (L2) penalty. With sample weights ``s`` (mean 1 over the training set; module
+        docstring) the mean is :math:`\frac1n\sum_i s_i\ell_i`; every function below takes
+        them the same way when the solver is given ``sample_weight``.
+    gradient : callable ``(w, X, y[, s]) -> ndarray``
         :math:`\nabla f`, the same shape as ``w``, averaged over the rows (the :math:`1/n`).
-    hessian : callable ``(w, X, y) -> ndarray``, optional
+    hessian : callable ``(w, X, y[, s]) -> ndarray``, optional
         :math:`\nabla^2 f` as a ``(w.size, w.size)`` matrix (in the order of ``w.ravel()``);
         needed by :func:`newton`.
     l1 : ndarray, optional
         Per-coordinate L1 weights :math:`\lambda_1 \ge 0` (shape of ``w``; zero for an
         intercept). ``None`` means no L1 term.
-    line : callable ``(w, d, X, y) -> phi``, optional
+    line : callable ``(w, d, X, y[, s]) -> phi``, optional
         The smooth part on the line through ``w`` along ``d``: ``phi(t)`` returns
         :math:`(f(w + td),\ d^\top\nabla f(w + td))`. For a loss that depends on :math:`w`
         through the scores :math:`Xw`, one product :math:`Xd` makes every ``phi(t)`` cheap
         (no pass over ``X``); :func:`newton`'s line search uses it when given.
-    gradient_and_hessian : callable ``(w, X, y) -> (gradient, hessian)``, optional
+    gradient_and_hessian : callable ``(w, X, y[, s]) -> (gradient, hessian)``, optional
         Both derivatives from one pass over ``X``, for the solver's steps: :func:`newton` asks
         for them together whenever it knows it will need a Hessian at the new point. The
         Hessian may be an approximation made for speed (e.g. accumulated in single
@@ -65,9 +78,10 @@ class Objective:
     line: Callable[..., Callable[[float], tuple[float, float]]] | None = None
     gradient_and_hessian: Callable[..., tuple[np.ndarray, np.ndarray]] | None = None
 
-    def value(self, w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
-        """The full objective :math:`F(w)`, L1 term included."""
-        return float(self.loss(w, X, y)) + self.l1_term(w)
+    def value(self, w: np.ndarray, *data: np.ndarray) -> float:
+        """The full objective :math:`F(w)` on ``data`` = ``(X, y)`` or ``(X, y, s)``, L1 term
+        included."""
+        return float(self.loss(w, *data)) + self.l1_term(w)
 
     def l1_term(self, w: np.ndarray) -> float:
         return 0.0 if self.l1 is None else float(np.sum(self.l1 * np.abs(w)))
@@ -114,8 +128,8 @@ def autodiff_gradient(loss: ArrayFunction) -> ArrayFunction:
 
     d_loss = grad(loss, argnums=0)
 
-    def gradient(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return np.asarray(d_loss(w, X, y), dtype=w.dtype)
+    def gradient(w: np.ndarray, *data: np.ndarray) -> np.ndarray:
+        return np.asarray(d_loss(w, *data), dtype=w.dtype)
 
     return gradient
 

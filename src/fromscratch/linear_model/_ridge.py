@@ -15,6 +15,13 @@ by :math:`2n`, the scale of :class:`LinearRegression`'s gradient solvers,
 
 on the centered data (the intercept by centering, never penalized), with the hand-derived
 gradient: they share the training loop of :mod:`._iterative`.
+
+With sample weights the squared errors are weighted *sums*, as in scikit-learn:
+:math:`\sum_i s_i(y_i - x_i^\top w - b)^2 + \alpha\|w\|^2`, so multiplying every weight by
+:math:`c` is the same as dividing ``alpha`` by :math:`c`; the solvers see the weighted-centered
+rows scaled by :math:`\sqrt{s_i}` (:mod:`._base`), and the gradient solvers divide by
+:math:`2\sum_i s_i` instead of :math:`2n`. A 2-D ``y`` fits one model per column with one
+factorization (exact solvers).
 """
 
 from __future__ import annotations
@@ -24,7 +31,13 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_array, check_choice, check_scalar, check_X_y
+from fromscratch._validation import (
+    check_array,
+    check_choice,
+    check_sample_weight,
+    check_scalar,
+    check_X_y,
+)
 from fromscratch.linalg import cho_solve, cholesky
 from fromscratch.linear_model._base import (
     LinearModel,
@@ -39,7 +52,7 @@ __all__ = ["Ridge", "ridge_path"]
 
 _SOLVERS = {"auto": solve_normal_equations, "cholesky": solve_normal_equations,
             "qr": solve_least_squares_qr}
-#: The gradient solvers: ``solve(estimator, X, y) -> dict of fitted attributes``.
+#: The gradient solvers: ``solve(estimator, X, y, sample_weight) -> dict of fitted attributes``.
 _GRADIENT_SOLVERS = {name: least_squares_solver(name, ridge=True)
                      for name in ("gd", "sgd", "minibatch")}
 
@@ -94,8 +107,8 @@ class Ridge(LinearModel):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,)
-    intercept_ : float
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray of shape (n_targets,)
     condition_number_ : float
         Exact solvers: estimated condition number of the matrix factored.
     n_iter_ : int
@@ -119,6 +132,8 @@ class Ridge(LinearModel):
     >>> round(float(by_gradient.fit(X, [1.0, 3.0, 5.0]).coef_[0]), 6)
     1.333333
     """
+
+    _multi_output = True  # y may have a column per target
 
     def __init__(
         self,
@@ -154,25 +169,29 @@ class Ridge(LinearModel):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
 
-    def fit(self, X: Any, y: Any) -> Ridge:
-        """Fit by the closed form (or by gradient descent); returns ``self``."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Ridge:
+        """Fit by the closed form (or by gradient descent); returns ``self``. ``y`` may have a
+        column per target (exact solvers); ``sample_weight`` (shape (n_samples,), optional)
+        weighs each squared error."""
         alpha = check_scalar(self.alpha, "alpha", min_val=0.0)
         solver = check_choice(self.solver, "solver", (*_SOLVERS, *_GRADIENT_SOLVERS))
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
         check_gradient_solver_params(self)
         X, y = self._validate_fit(X, y)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
         if solver in _GRADIENT_SOLVERS:
-            return self._fit_by_gradient(_GRADIENT_SOLVERS[solver], X, y)
+            return self._fit_by_gradient(_GRADIENT_SOLVERS[solver], X, y, sample_weight)
         self.n_iter_ = 1  # a single direct solve
-        solution = _SOLVERS[solver](X, y, fit_intercept=self.fit_intercept, alpha=alpha)
+        solution = _SOLVERS[solver](X, y, fit_intercept=self.fit_intercept, alpha=alpha,
+                                    sample_weight=sample_weight)
         self.condition_number_ = solution.condition_number
-        self._set_coef(solution.coef, solution.intercept)
+        self._set_coef(solution.coef.T, solution.intercept)
         return self
 
     def _fit_by_gradient(self, solve: Callable[..., dict[str, Any]], X: np.ndarray,
-                         y: np.ndarray) -> Ridge:
-        fitted = solve(self, X, y)
+                         y: np.ndarray, sample_weight: np.ndarray | None) -> Ridge:
+        fitted = solve(self, X, y, sample_weight)
         for name, value in fitted.items():
             if name not in ("coef_", "intercept_"):
                 setattr(self, name, value)

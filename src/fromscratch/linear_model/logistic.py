@@ -26,6 +26,18 @@ penalty, and the intercept :math:`b` never penalized. The solvers minimize the s
 divided by :math:`Cn`: the *mean* log-loss plus :math:`\frac{1-\rho}{2Cn}\|w\|^2 +
 \frac{\rho}{Cn}\|w\|_1`.
 
+**Weights** (scikit-learn's, so weighted fits compare too). A sample weight :math:`\mathrm{sw}_i`
+multiplies its term, :math:`C\sum_i \mathrm{sw}_i\,\ell_i`; a class weight multiplies the
+weight of every sample of its class (``"balanced"``: :math:`\sum_i\mathrm{sw}_i / (K\cdot
+\text{the class's total weight})`, so that every class weighs the same in the sum). The solvers
+then divide by :math:`C\sum_i \mathrm{sw}_i` instead of :math:`Cn`: the weighted mean
+log-loss plus the penalties over :math:`C\sum_i\mathrm{sw}_i`. An integer weight :math:`k`
+therefore fits exactly as :math:`k` copies of the sample would, and a zero weight as if the
+sample were not there; scaling every weight by :math:`c` is the same as scaling ``C`` by
+:math:`c`. Newton's Hessian :math:`\tilde X^\top S\tilde X` becomes
+:math:`\tilde X^\top \mathrm{diag}(\mathrm{sw}_i p_i(1-p_i))\tilde X`: IRLS is weighted least
+squares with the sample weights multiplying the IRLS weights.
+
 **The derivatives and the numerics** are in :mod:`~fromscratch.linear_model._logistic_loss`
 (:class:`~._logistic_loss.BinaryLogisticLoss`, :class:`~._logistic_loss.MultinomialLogisticLoss`:
 the loss, its hand-derived gradient and Hessian, and the fast paths Newton's method uses).
@@ -41,7 +53,13 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_choice, check_scalar, encode_class_labels
+from fromscratch._validation import (
+    check_choice,
+    check_sample_weight,
+    check_scalar,
+    check_weighted_classes,
+    encode_class_labels,
+)
 from fromscratch.base import BaseEstimator, ClassifierMixin, check_is_fitted
 from fromscratch.linalg import LinAlgError, cholesky, solve_triangular
 from fromscratch.linear_model._iterative import (
@@ -85,6 +103,45 @@ SOLVERS = ("newton", "lbfgs", "gd", "sgd", "minibatch")
 
 class PerfectSeparationWarning(UserWarning):
     """The classes are perfectly separated: without a penalty the MLE does not exist."""
+
+
+def _class_weights(class_weight: Any, classes: np.ndarray, index: np.ndarray,
+                   sample_weight: np.ndarray | None) -> np.ndarray | None:
+    r"""The weight of each class (in the order of ``classes``), or ``None`` for ``None``;
+    ``class_weight`` is ``None``, ``"balanced"`` or a dict (checked by the estimator).
+
+    ``"balanced"``: :math:`\sum_i \mathrm{sw}_i / (K \sum_{i: y_i = k} \mathrm{sw}_i)` — with
+    unit sample weights :math:`n / (K n_k)`, scikit-learn's rule — so that after weighting
+    every class has the same total weight. A dict gives weights by class label; classes it does
+    not name weigh 1, and a label that is not a class of ``y`` is an error.
+    """
+    if class_weight is None:
+        return None
+    if class_weight == "balanced":
+        totals = np.bincount(index, weights=sample_weight, minlength=classes.size)
+        with np.errstate(divide="ignore"):  # a class without weight: its weight does not matter
+            weights = np.where(totals > 0, totals.sum() / (classes.size * totals), 1.0)
+        return weights
+    weights = np.ones(classes.size)
+    listed = classes.tolist()
+    for label, weight in class_weight.items():
+        if label not in listed:
+            raise ValueError(
+                f"class_weight names the class {label!r}, which is not a class of y (the "
+                f"classes are {listed}); give weights only for the labels in y."
+            )
+        weights[listed.index(label)] = check_scalar(weight, f"class_weight[{label!r}]",
+                                                    min_val=0.0)
+    return weights
+
+
+def _mean_one(weight: np.ndarray | None, n_samples: int) -> tuple[np.ndarray | None, float]:
+    r"""The weights the solvers see, rescaled to mean 1 (their objective is a weighted *mean*),
+    and the total weight :math:`\sum_i \mathrm{sw}_i` (``n_samples`` without weights)."""
+    if weight is None:
+        return None, float(n_samples)
+    total = float(weight.sum())
+    return weight * (n_samples / total), total
 
 
 def _softmax_null_space(n_classes: int, width: int, dtype: np.dtype) -> np.ndarray:
@@ -165,6 +222,15 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Shuffling and the validation split of the gradient solvers.
     verbose : int, default=0
         Newton and L-BFGS: one line per iteration; gradient solvers: a progress bar.
+    class_weight : None, "balanced" or dict, default=None
+        Weights of the classes, multiplying the samples' weights (module docstring):
+        ``{label: weight}`` (classes not named weigh 1), or ``"balanced"``, which weighs each
+        class inversely to its total weight in ``y``, :math:`n/(K n_k)` without sample
+        weights — what an imbalanced problem needs so that the rare class is not ignored.
+    warm_start : bool, default=False
+        Start the solver from the previous fit's ``coef_`` and ``intercept_`` when they have
+        the shape this fit needs (same number of features and classes), else from the usual
+        start: cheap refits along a sequence of ``C`` or on data that changed a little.
 
     Attributes
     ----------
@@ -183,13 +249,16 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     best_iteration_ : int
         The iteration / epoch whose coefficients were kept.
     log_likelihood_ : float
-        :math:`\log L = -\sum_i \ell_i` on the training data at the fitted coefficients.
+        :math:`\log L = -\sum_i \ell_i` on the training data at the fitted coefficients
+        (with weights, the weighted :math:`-\sum_i \mathrm{sw}_i\ell_i`: integer weights
+        count as repeated samples).
     null_log_likelihood_ : float
-        That of the intercept-only model (the class frequencies as probabilities).
+        That of the intercept-only model (the (weighted) class frequencies as probabilities).
     cov_params_ : ndarray of shape (n_params, n_params)
         Only for unpenalized (``C=np.inf``) binary fits: the inverse observed information
-        :math:`(\tilde X^\top S \tilde X)^{-1}`, rows and columns ordered intercept first;
-        the basis of :meth:`summary`.
+        :math:`(\tilde X^\top S \tilde X)^{-1}`, rows and columns ordered intercept first
+        (with weights, :math:`S = \mathrm{diag}(\mathrm{sw}_i p_i(1-p_i))`: frequency weights,
+        as statsmodels' ``freq_weights``); the basis of :meth:`summary`.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
         Only when ``X`` was a DataFrame with string column names.
@@ -229,6 +298,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         gradient: str = "analytic",
         random_state: Any = None,
         verbose: int = 0,
+        class_weight: Any = None,
+        warm_start: bool = False,
     ) -> None:
         self.C = C
         self.l1_ratio = l1_ratio
@@ -246,6 +317,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.gradient = gradient
         self.random_state = random_state
         self.verbose = verbose
+        self.class_weight = class_weight
+        self.warm_start = warm_start
 
     # -- fitting -------------------------------------------------------------------------------
 
@@ -253,7 +326,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         solver = check_choice(self.solver, "solver", SOLVERS)
         check_scalar(self.C, "C", min_val=0.0, include_min=False, allow_inf=True)
         check_scalar(self.l1_ratio, "l1_ratio", min_val=0.0, max_val=1.0)
-        for name in ("fit_intercept", "early_stopping"):
+        for name in ("fit_intercept", "early_stopping", "warm_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
         if self.tol is None and solver in ("newton", "lbfgs"):
@@ -272,6 +345,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         )
         check_scalar(self.verbose, "verbose", kind=int, min_val=0)
         check_choice(self.gradient, "gradient", ("analytic", "autodiff"))
+        if isinstance(self.class_weight, str):
+            check_choice(self.class_weight, "class_weight", ("balanced",))
+        elif self.class_weight is not None and not isinstance(self.class_weight, dict):
+            raise TypeError(
+                "class_weight must be None, 'balanced' or a dict {class label: weight}; got "
+                f"{type(self.class_weight).__name__} {self.class_weight!r}."
+            )
         return solver
 
     def _encode(self, y: np.ndarray) -> np.ndarray:
@@ -279,39 +359,78 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.classes_, index = encode_class_labels(y, type(self).__name__)
         return index
 
-    def fit(self, X: Any, y: Any) -> LogisticRegression:
-        """Fit the coefficients by maximum (penalized) likelihood; returns ``self``."""
-        solver = self._check_params()
-        X, y = self._validate_fit(X, y, y_numeric=False)
-        index = self._encode(y)
-        n_samples, n_features = X.shape
-        n_classes = self.classes_.size
-        binary = n_classes == 2
-        strength = 0.0 if math.isinf(self.C) else 1.0 / (self.C * n_samples)
-        loss = logistic_loss(n_features, n_classes, fit_intercept=self.fit_intercept,
-                             l2=(1.0 - self.l1_ratio) * strength, l1=self.l1_ratio * strength)
-        target = index.astype(X.dtype) if binary else np.eye(n_classes, dtype=X.dtype)[index]
-        w0 = np.zeros(loss.shape, dtype=X.dtype)
-        if self.fit_intercept:
+    def _weights(self, index: np.ndarray, sample_weight: Any, dtype: np.dtype
+                 ) -> np.ndarray | None:
+        """Each sample's weight, its sample weight times its class's weight; ``None`` when
+        every sample weighs 1. At least two classes must keep a positive weight."""
+        sample_weight = check_sample_weight(sample_weight, index.size, dtype=dtype)
+        class_weight = _class_weights(self.class_weight, self.classes_, index, sample_weight)
+        if class_weight is None:
+            weight = sample_weight
+        else:
+            weight = class_weight.astype(dtype)[index]
+            if sample_weight is not None:
+                weight *= sample_weight
+        check_weighted_classes(self.classes_, index, weight, type(self).__name__)
+        return weight
+
+    def _start(self, loss: LogisticLoss, index: np.ndarray, weight: np.ndarray | None,
+               dtype: np.dtype) -> np.ndarray:
+        """The solver's starting coefficients: the previous fit's under ``warm_start`` when
+        their shape fits, else zero coefficients with the intercept-only MLE."""
+        if self.warm_start and hasattr(self, "coef_"):
+            previous = (np.column_stack([self.coef_, self.intercept_]) if self.fit_intercept
+                        else self.coef_)
+            previous = previous[0] if len(loss.shape) == 1 else previous
+            if previous.shape == loss.shape:
+                return previous.astype(dtype, copy=True)
+        w0 = np.zeros(loss.shape, dtype=dtype)
+        frequency = np.bincount(index, weights=weight, minlength=self.classes_.size)
+        if self.fit_intercept and np.all(frequency > 0):
             # Start from the intercept-only MLE (the class frequencies), as glmnet does: the
-            # first step then only has to find the coefficients.
-            log_frequency = np.log(np.bincount(index) / n_samples)
-            if binary:
+            # first step then only has to find the coefficients. (A class without weight has
+            # no MLE intercept, -inf; the start is then 0.)
+            log_frequency = np.log(frequency / frequency.sum())
+            if len(loss.shape) == 1:
                 w0[-1] = log_frequency[1] - log_frequency[0]
             else:
                 w0[:, -1] = log_frequency - log_frequency.mean()
+        return w0
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogisticRegression:
+        """Fit the coefficients by maximum (penalized) likelihood; returns ``self``.
+
+        ``sample_weight`` (array of shape (n_samples,), optional) weighs each sample's
+        log-loss; ``class_weight`` multiplies it (module docstring).
+        """
+        solver = self._check_params()
+        X, y = self._validate_fit(X, y, y_numeric=False)
+        n_samples, n_features = X.shape
+        index = self._encode(y)
+        weight = self._weights(index, sample_weight, X.dtype)
+        s, total = _mean_one(weight, n_samples)
+        n_classes = self.classes_.size
+        binary = n_classes == 2
+        strength = 0.0 if math.isinf(self.C) else 1.0 / (self.C * total)
+        loss = logistic_loss(n_features, n_classes, fit_intercept=self.fit_intercept,
+                             l2=(1.0 - self.l1_ratio) * strength, l1=self.l1_ratio * strength)
+        target = index.astype(X.dtype) if binary else np.eye(n_classes, dtype=X.dtype)[index]
+        w0 = self._start(loss, index, weight, X.dtype)
 
         separated = []
         callback = None
         if strength == 0.0:  # only an unpenalized MLE can fail to exist
+            # samples of zero weight are not in the likelihood: they cannot stop separation
+            kept = slice(None) if weight is None else weight > 0
+            X_kept, index_kept = X[kept], index[kept]
 
             def callback(w: np.ndarray) -> bool:
-                if self._separates(w, X, index):
+                if self._separates(w, X_kept, index_kept):
                     separated.append(True)
                 return bool(separated)
 
         result = self._solve(solver, loss.objective(self.gradient), w0, X, target, index,
-                             callback)
+                             callback, s)
         if separated:
             warnings.warn(
                 "The classes are perfectly separated by a hyperplane: every training sample "
@@ -322,28 +441,31 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 PerfectSeparationWarning,
                 stacklevel=2,
             )
-        self._store(result, loss, X, target, index, strength)
+        self._store(result, loss, X, target, index, weight, strength)
         return self
 
     def _solve(self, solver: str, objective: Objective, w0: np.ndarray, X: np.ndarray,
-               target: np.ndarray, index: np.ndarray, callback: Any) -> FitResult:
+               target: np.ndarray, index: np.ndarray, callback: Any,
+               sample_weight: np.ndarray | None) -> FitResult:
         if solver == "newton":
             null_space = None
             if w0.ndim == 2 and objective.l1 is None:
                 null_space = _softmax_null_space(*w0.shape, X.dtype)
             return newton(objective, w0, X, target, tol=self.tol, max_iter=self.max_iter,
-                          null_space=null_space, verbose=bool(self.verbose), callback=callback)
+                          null_space=null_space, sample_weight=sample_weight,
+                          verbose=bool(self.verbose), callback=callback)
         if solver == "lbfgs":
             return lbfgs(objective, w0, X, target, tol=self.tol, max_iter=self.max_iter,
-                         verbose=bool(self.verbose), callback=callback)
+                         sample_weight=sample_weight, verbose=bool(self.verbose),
+                         callback=callback)
         batch_size = {"gd": None, "sgd": 1, "minibatch": self.batch_size}[solver]
         return gradient_descent(
             objective, w0, X, target, batch_size=batch_size, optimizer=self.optimizer,
             optimizer_params=self.optimizer_params, learning_rate=self.learning_rate,
             max_iter=self.max_iter, tol=self.tol, n_iter_no_change=self.n_iter_no_change,
             early_stopping=self.early_stopping, validation_fraction=self.validation_fraction,
-            stratify=index, random_state=self.random_state, verbose=bool(self.verbose),
-            callback=callback,
+            stratify=index, sample_weight=sample_weight, random_state=self.random_state,
+            verbose=bool(self.verbose), callback=callback,
         )
 
     def _separates(self, w: np.ndarray, X: np.ndarray, index: np.ndarray) -> bool:
@@ -358,11 +480,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return bool(np.all(own > Z.max(axis=1)))
 
     def _store(self, result: FitResult, loss: LogisticLoss, X: np.ndarray,
-               target: np.ndarray, index: np.ndarray, strength: float) -> None:
+               target: np.ndarray, index: np.ndarray, weight: np.ndarray | None,
+               strength: float) -> None:
         w = result.coef
-        n = X.shape[0]
-        # From the scores the solver left cached, before the centring below changes w.
-        self.log_likelihood_ = -n * loss.mean_log_loss(w, X, target)
+        s, total = _mean_one(weight, X.shape[0])
+        # From the scores the solver left cached, before the centring below changes w:
+        # -Σ sw_i ℓ_i = -(Σ sw_i) · (the weighted mean log-loss).
+        self.log_likelihood_ = -total * loss.mean_log_loss(w, X, target, s)
         if w.ndim == 2:
             # The softmax is unchanged when the same vector is added to every class. The
             # unpenalized intercepts are reported centred (sum 0 over the classes). So are the
@@ -387,19 +511,21 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         elif hasattr(self, "validation_loss_curve_"):
             del self.validation_loss_curve_
 
-        frequencies = np.bincount(index) / n
-        self.null_log_likelihood_ = float(n * np.sum(frequencies * np.log(frequencies)))
+        frequencies = np.bincount(index, weights=weight) / total
+        frequencies = frequencies[frequencies > 0]  # 0 log 0 = 0
+        self.null_log_likelihood_ = float(total * np.sum(frequencies * np.log(frequencies)))
 
         if hasattr(self, "cov_params_"):
             del self.cov_params_
         if w.ndim == 1 and strength == 0.0:
-            self._store_covariance(loss, w, X, target)
+            self._store_covariance(loss, w, X, target, total, s)
 
     def _store_covariance(self, loss: LogisticLoss, w: np.ndarray, X: np.ndarray,
-                          target: np.ndarray) -> None:
-        r"""``cov_params_`` = (observed information)⁻¹ = :math:`(n\nabla^2 F)^{-1}`, by Cholesky:
-        :math:`I = LL^\top \Rightarrow I^{-1} = L^{-\top}L^{-1}`."""
-        information = X.shape[0] * loss.hessian(w, X, target)
+                          target: np.ndarray, total: float, s: np.ndarray | None) -> None:
+        r"""``cov_params_`` = (observed information)⁻¹ = :math:`(\textstyle\sum_i
+        \mathrm{sw}_i\,\nabla^2 F)^{-1}`, by Cholesky: :math:`I = LL^\top \Rightarrow I^{-1} =
+        L^{-\top}L^{-1}`."""
+        information = total * loss.hessian(w, X, target, s)
         if self.fit_intercept:  # the solver orders (coef, intercept); the table intercept first
             order = np.r_[w.size - 1, : w.size - 1]
             information = information[np.ix_(order, order)]

@@ -304,6 +304,10 @@ class GridSearchCV(BaseEstimator):
     def _estimator_type(self) -> str | None:  # a classifier/regressor like its estimator
         return getattr(self.estimator, "_estimator_type", None)
 
+    @property
+    def _multi_output(self) -> bool:  # takes a 2-D y when its estimator does
+        return getattr(self.estimator, "_multi_output", False)
+
     def _refit_metric(self, scorers: dict[str, Scorer], multimetric: bool) -> str:
         """The metric that picks the best candidate; checks ``refit`` against ``scoring``."""
         if callable(self.refit) or isinstance(self.refit, (bool, np.bool_)):

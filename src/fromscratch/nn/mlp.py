@@ -12,7 +12,20 @@ with ``sklearn.neural_network``: on a mini-batch :math:`B`,
 
 with :math:`\ell` the squared error :math:`\frac12\|f(x) - y\|^2` (averaged over outputs) for
 regression, the binary cross-entropy of a sigmoid output for two classes and the softmax
-cross-entropy for more. Biases are not penalised. Weights start from scikit-learn's Glorot
+cross-entropy for more. Biases are not penalised.
+
+**Sample weights** (``fit(X, y, sample_weight)``, scikit-learn's semantics since 1.7): the batch
+average becomes the weighted average and the penalty is divided by the batch's weight,
+
+.. math::
+
+    J_B = \frac{\sum_{i\in B} s_i\,\ell(f(x_i), y_i)}{\sum_{i\in B} s_i}
+          + \frac{\alpha}{2\sum_{i\in B} s_i} \sum_l \|W^l\|_F^2,
+
+so a full batch with integer weights is the batch of repeated samples, and unit weights change
+nothing. (A mini-batch whose weights are all zero has nothing to fit: its loss is 0 and its
+gradient too.) The early-stopping split keeps each sample's weight, and the validation score is
+the weighted one. Weights start from scikit-learn's Glorot
 uniform initialisation, :math:`W, b \sim \mathcal U(-r, r)` with
 :math:`r = \sqrt{6/(n_\mathrm{in} + n_\mathrm{out})}` (:math:`\sqrt{2/(n_\mathrm{in} +
 n_\mathrm{out})}` for the logistic activation).
@@ -45,8 +58,9 @@ from fromscratch import optim
 from fromscratch._validation import (
     check_choice,
     check_random_state,
+    check_sample_weight,
     check_scalar,
-    check_X_y,
+    check_weighted_classes,
     encode_class_labels,
 )
 from fromscratch.autodiff import no_grad
@@ -139,10 +153,13 @@ class _BaseMLP(BaseEstimator):
     def _encode_targets(self, y: np.ndarray) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
 
-    def _data_loss(self, output: Any, target: np.ndarray) -> Any:  # pragma: no cover
+    def _data_loss(self, output: Any, target: np.ndarray,
+                   weight: np.ndarray | None) -> Any:  # pragma: no cover
+        """The batch's mean loss, weighted by ``weight`` (positive sum) when given."""
         raise NotImplementedError
 
-    def _validation_score(self, X: np.ndarray, y: np.ndarray) -> float:  # pragma: no cover
+    def _validation_score(self, X: np.ndarray, y: np.ndarray,
+                          weight: np.ndarray | None) -> float:  # pragma: no cover
         raise NotImplementedError
 
     # -- checks -------------------------------------------------------------------------------
@@ -216,24 +233,36 @@ class _BaseMLP(BaseEstimator):
 
     # -- fitting ------------------------------------------------------------------------------
 
-    def _loss_fn(self, model: Sequential, alpha: float) -> Callable[[Any, Any], Any]:
-        """The mini-batch objective: data loss + α/(2|B|) Σ‖W‖² (weights only)."""
+    def _loss_fn(self, model: Sequential, alpha: float, target: np.ndarray,
+                 sample_weight: np.ndarray | None) -> Callable[[Any, Any], Any]:
+        """The mini-batch objective of the rows ``rows`` of ``target``: data loss +
+        α/(2|B|) Σ‖W‖² (weights only), or with sample weights the weighted data loss +
+        α/(2 Σ_B s) Σ‖W‖²."""
         weights = [layer.weight for layer in model if isinstance(layer, Linear)]
 
-        def loss(output: Any, target: np.ndarray) -> Any:
-            value = self._data_loss(output, target)
+        def loss(output: Any, rows: np.ndarray) -> Any:
+            weight = None if sample_weight is None else sample_weight[rows]
+            total = len(rows) if weight is None else float(weight.sum())
+            if total == 0:  # nothing to fit in this batch: a loss of 0, and no gradient
+                return anp.sum(output) * 0.0
+            value = self._data_loss(output, target[rows], weight)
             if alpha > 0:
                 penalty = sum(anp.sum(anp.square(W)) for W in weights)
-                value = value + penalty * (alpha / (2 * len(target)))
+                value = value + penalty * (alpha / (2 * total))
             return value
 
         return loss
 
-    def fit(self, X: Any, y: Any) -> _BaseMLP:
-        """Train the network on ``(X, y)``; returns ``self``."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> _BaseMLP:
+        """Train the network on ``(X, y)``; returns ``self``.
+
+        ``sample_weight`` (array of shape (n_samples,), optional) weighs each sample's loss
+        (module docstring).
+        """
         params = self._check_params()
         X, y = self._validate_fit(X, y, y_numeric=isinstance(self, RegressorMixin))
-        target = self._encode_targets(y)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
+        target = self._encode_targets(y, sample_weight)
         rng = check_random_state(self.random_state)
         sizes = [X.shape[1], *params["hidden"], self.n_outputs_]
         coefs, intercepts = self._initial_parameters(sizes, params["activation"], rng, X.dtype)
@@ -245,18 +274,21 @@ class _BaseMLP(BaseEstimator):
         except TypeError as exc:
             name = params["optimizer"].__name__
             raise TypeError(f"optimizer_params do not fit {name}: {exc}") from None
-        loss_fn = self._loss_fn(model, params["alpha"])
-
+        X_train, target_train, weight_train = X, target, sample_weight
         if self.early_stopping:
             train, val = validation_split(
                 len(X), self.validation_fraction, rng,
                 stratify=y if isinstance(self, ClassifierMixin) else None)
             X_train, target_train, X_val, y_val = X[train], target[train], X[val], y[val]
-        else:
-            X_train, target_train = X, target
+            if sample_weight is not None:
+                weight_train, weight_val = sample_weight[train], sample_weight[val]
+            else:
+                weight_val = None
+        # The loader deals out row numbers; the loss looks up their targets and weights.
+        loss_fn = self._loss_fn(model, params["alpha"], target_train, weight_train)
         batch_size = (min(200, len(X_train)) if self.batch_size == "auto"
                       else min(self.batch_size, len(X_train)))
-        loader = DataLoader(X_train, target_train, batch_size=batch_size,
+        loader = DataLoader(X_train, np.arange(len(X_train)), batch_size=batch_size,
                             shuffle=bool(self.shuffle), random_state=rng)
         # Scores are maximised, losses minimised: the stopper sees whichever is monitored.
         stopper = EarlyStopping(params["n_iter_no_change"], params["tol"],
@@ -272,7 +304,7 @@ class _BaseMLP(BaseEstimator):
             self.loss_curve_.append(train_epoch(model, loss_fn, optimizer, loader, epoch=epoch))
             if self.early_stopping:
                 self.coefs_, self.intercepts_ = self._arrays(model)
-                validation_scores.append(self._validation_score(X_val, y_val))
+                validation_scores.append(self._validation_score(X_val, y_val, weight_val))
                 monitored = validation_scores[-1]
             else:
                 monitored = self.loss_curve_[-1]
@@ -378,21 +410,29 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     True
     """
 
-    def _encode_targets(self, y: np.ndarray) -> np.ndarray:
+    def _encode_targets(self, y: np.ndarray, sample_weight: np.ndarray | None) -> np.ndarray:
         classes, index = encode_class_labels(y, type(self).__name__)
+        check_weighted_classes(classes, index, sample_weight, type(self).__name__)
         self.classes_ = classes
         binary = classes.size == 2
         self.n_outputs_ = 1 if binary else classes.size
         self.out_activation_ = "logistic" if binary else "softmax"
         return index.reshape(-1, 1).astype(np.float64) if binary else index
 
-    def _data_loss(self, output: Any, target: np.ndarray) -> Any:
+    def _data_loss(self, output: Any, target: np.ndarray, weight: np.ndarray | None) -> Any:
+        if weight is None:
+            if self.out_activation_ == "logistic":
+                return F.binary_cross_entropy_with_logits(output, target)
+            return F.cross_entropy(output, target)
         if self.out_activation_ == "logistic":
-            return F.binary_cross_entropy_with_logits(output, target)
-        return F.cross_entropy(output, target)
+            losses = F.binary_cross_entropy_with_logits(output, target, reduction="none")[:, 0]
+        else:
+            losses = F.cross_entropy(output, target, reduction="none")
+        return anp.sum(losses * weight) / weight.sum()
 
-    def _validation_score(self, X: np.ndarray, y: np.ndarray) -> float:
-        return float(np.mean(self.predict(X) == y))
+    def _validation_score(self, X: np.ndarray, y: np.ndarray,
+                          weight: np.ndarray | None) -> float:
+        return self.score(X, y, sample_weight=weight)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Class probabilities, shape ``(n_samples, n_classes)``, columns in ``classes_``."""
@@ -430,28 +470,23 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     (array([3.]), array([1.]))
     """
 
-    def _encode_targets(self, y: np.ndarray) -> np.ndarray:
+    def _encode_targets(self, y: np.ndarray, sample_weight: np.ndarray | None) -> np.ndarray:
         self.out_activation_ = "identity"
         target = y.reshape(len(y), -1)
         self.n_outputs_ = target.shape[1]
         return target
 
-    def _validate_fit(self, X: Any, y: Any = None, *, y_numeric: bool = True) -> Any:
-        """Like the base class's, but ``y`` may have several columns (one per output)."""
-        X_checked, y_checked = check_X_y(X, y, multi_output=True)
-        self._record_features(X, X_checked)
-        return X_checked, y_checked.astype(X_checked.dtype, copy=False)
+    _multi_output = True  # y may have several columns, one per output
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
+    def _data_loss(self, output: Any, target: np.ndarray, weight: np.ndarray | None) -> Any:
+        if weight is None:
+            return F.mse_loss(output, target) / 2
+        squares = F.mse_loss(output, target, reduction="none")  # (|B|, n_outputs)
+        return anp.sum(squares * weight[:, None]) / (2 * weight.sum() * target.shape[1])
 
-    def _data_loss(self, output: Any, target: np.ndarray) -> Any:
-        return F.mse_loss(output, target) / 2
-
-    def _validation_score(self, X: np.ndarray, y: np.ndarray) -> float:
-        return self.score(X, y)
+    def _validation_score(self, X: np.ndarray, y: np.ndarray,
+                          weight: np.ndarray | None) -> float:
+        return self.score(X, y, sample_weight=weight)
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted targets, shape ``(n_samples,)`` (or ``(n_samples, n_outputs)``)."""

@@ -33,6 +33,7 @@ from fromscratch.autodiff import Tensor
 from fromscratch.optim.optimizer import Optimizer
 
 __all__ = [
+    "gradient_descent_update",
     "momentum_update",
     "nesterov_update",
     "adagrad_update",
@@ -46,6 +47,37 @@ __all__ = [
     "initial_state",
     "FunctionalOptimizer",
 ]
+
+
+def gradient_descent_update(
+    theta: np.ndarray, g: np.ndarray, *, lr: float = 1e-3
+) -> tuple[np.ndarray]:
+    r"""One step of gradient descent: a step of length :math:`\gamma\|g_t\|` downhill.
+
+    .. math:: \theta_t = \theta_{t-1} - \gamma\, g_t
+
+    The gradient :math:`g_t = \nabla f(\theta_{t-1})` points uphill, in the direction of
+    steepest ascent, so the step goes against it. For a small enough learning rate
+    :math:`\gamma` each step lowers :math:`f`: :math:`f(\theta - \gamma g) = f(\theta) -
+    \gamma\|g\|^2 + O(\gamma^2)`. Plain gradient descent keeps no state, so the tuple it
+    returns holds :math:`\theta_t` alone (every update here returns the new parameters first,
+    then its state).
+
+    Parameters
+    ----------
+    theta : ndarray
+        The parameters :math:`\theta_{t-1}`.
+    g : ndarray
+        The gradient :math:`g_t`, shaped like ``theta``.
+    lr : float
+        The learning rate :math:`\gamma`.
+
+    Returns
+    -------
+    (theta,) : tuple of one ndarray
+        :math:`\theta_t`.
+    """
+    return (theta - lr * g,)
 
 
 def momentum_update(
@@ -540,6 +572,7 @@ def initial_state(*arrays: str, **scalars: Any) -> Callable[[np.ndarray], dict[s
 #: Each update's state at the start, by the update's name: moments and buffers at 0, step
 #: counts at 0, NAdam's product of momenta at 1.
 INITIAL_STATE: dict[str, Callable[[np.ndarray], dict[str, Any]]] = {
+    "gradient_descent_update": initial_state(),
     "momentum_update": initial_state("b"),
     "nesterov_update": initial_state("b"),
     "adagrad_update": initial_state("s"),

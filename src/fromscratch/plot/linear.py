@@ -1,7 +1,8 @@
 r"""Pictures of linear regression: the fitted line and its residuals, loss curves against the
 exact optimum, the effect of the learning rate, coefficients side by side, the loss surface of a
-two-parameter problem with solver paths, and the error of QR and Cholesky against the condition
-number.
+two-parameter problem with solver paths, the error of QR and Cholesky against the condition
+number, weighted fits and the spread of estimates, and the active set of non-negative least
+squares step by step.
 
 Every function returns a matplotlib ``Figure`` and keeps no pyplot state. Functions that draw
 into one panel accept ``ax=`` so that figures can be composed.
@@ -32,6 +33,9 @@ __all__ = [
     "plot_coefficients",
     "plot_loss_surface",
     "plot_error_vs_condition",
+    "plot_weighted_fit",
+    "plot_sampling_distributions",
+    "plot_active_set_path",
 ]
 
 _COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown",
@@ -46,6 +50,14 @@ def _check_mapping(value: Any, name: str, what: str) -> None:
     if not isinstance(value, Mapping) or not value:
         raise TypeError(f"{name} must be a non-empty mapping {what}; got "
                         f"{type(value).__name__}.")
+
+
+def _one_feature(X: Any, y: Any, function: str) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` and ``y`` of a picture of 1-D data, validated."""
+    X, y = check_X_y(X, y)
+    if X.shape[1] != 1:
+        raise ValueError(f"{function} draws 1-D data; X has {X.shape[1]} features.")
+    return X, y
 
 
 def _curve(value: Any, name: str) -> np.ndarray:
@@ -93,9 +105,7 @@ def plot_fit(model: Any, X: Any, y: Any, *, true_function: Any = None,
     -------
     matplotlib.figure.Figure
     """
-    X, y = check_X_y(X, y)
-    if X.shape[1] != 1:
-        raise ValueError(f"plot_fit draws 1-D data; X has {X.shape[1]} features.")
+    X, y = _one_feature(X, y, "plot_fit")
     from matplotlib.collections import LineCollection
 
     x = X[:, 0]
@@ -479,4 +489,147 @@ def plot_error_vs_condition(
            title=title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+def plot_weighted_fit(
+    X: Any,
+    y: Any,
+    sample_weight: Any,
+    models: Mapping[str, Any],
+    *,
+    true_function: Any = None,
+    ax: Any = None,
+    title: str = "Weighted against unweighted least squares",
+):
+    r"""Fitted lines of 1-D data whose samples carry weights, drawn as the marker areas.
+
+    Weighted least squares minimizes :math:`\sum_i s_i (y_i - w x_i - b)^2`: a heavy sample
+    pulls the line towards itself, a light one hardly matters, so the marker area shows how
+    much each residual counts.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 1)
+    y : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,)
+    models : mapping
+        Label → a fitted estimator with ``predict`` (e.g. ``LinearRegression`` fitted with
+        and without the weights).
+    true_function : callable, optional
+        The noiseless truth :math:`x \mapsto y`, drawn dashed.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from fromscratch._validation import check_sample_weight
+
+    X, y = _one_feature(X, y, "plot_weighted_fit")
+    weight = check_sample_weight(sample_weight, len(y))
+    _check_mapping(models, "models", "label -> fitted estimator")
+    fig, ax = _figure_and_axes(ax, width=6.4, height=4.4)
+    area = 4.0 + 80.0 * weight / weight.max()  # the lightest stay visible
+    ax.scatter(X[:, 0], y, s=area, color="0.55", edgecolor="k", linewidth=0.3, alpha=0.7,
+               label="samples (area ∝ weight)")
+    grid = np.linspace(X.min(), X.max(), 200).reshape(-1, 1)
+    if true_function is not None:
+        ax.plot(grid[:, 0], true_function(grid), "k--", lw=1, label="truth")
+    for k, (color, (label, model)) in enumerate(zip(_COLORS, models.items(), strict=False)):
+        # thinner on top, so that lines which nearly coincide stay visible
+        ax.plot(grid[:, 0], model.predict(grid), color=color, lw=3.0 / (1 + k), label=str(label))
+    ax.set(xlabel="x", ylabel="y", title=title)
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def plot_sampling_distributions(
+    estimates: Mapping[str, Any],
+    *,
+    truth: float | None = None,
+    bins: int = 30,
+    ax: Any = None,
+    xlabel: str = "estimate",
+    title: str = "Sampling distributions",
+):
+    r"""Histograms of an estimate over repeated samples, one per method, with their standard
+    deviations in the legend: the smaller the spread, the more efficient the estimator.
+
+    Parameters
+    ----------
+    estimates : mapping
+        Label → array of shape (n_repeats,): the estimate on each simulated data set.
+    truth : float, optional
+        The true value, drawn as a vertical line.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_mapping(estimates, "estimates", "label -> array of estimates")
+    values = {str(k): check_array(v, name=f"estimates[{k!r}]", ensure_2d=False,
+                                  dtype=np.float64).reshape(-1) for k, v in estimates.items()}
+    bins = check_scalar(bins, "bins", kind=int, min_val=1)
+    fig, ax = _figure_and_axes(ax, width=6.0, height=4.2)
+    edges = np.histogram_bin_edges(np.concatenate(list(values.values())), bins=bins)
+    for color, (label, value) in zip(_COLORS, values.items(), strict=False):
+        ax.hist(value, bins=edges, color=color, alpha=0.45, edgecolor=color,
+                label=f"{label} (sd {value.std(ddof=1):.3g})")
+    if truth is not None:
+        ax.axvline(check_scalar(truth, "truth"), color="k", ls="--", lw=1, label="truth")
+    ax.set(xlabel=xlabel, ylabel="repeats", title=title)
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def plot_active_set_path(
+    A: Any,
+    b: Any,
+    steps: Any,
+    *,
+    parameter_names: tuple[str, str] = ("x₁", "x₂"),
+    resolution: int = 150,
+    ax: Any = None,
+    title: str = "Non-negative least squares, step by step",
+):
+    r"""The iterates of the active-set method (:func:`fromscratch.linalg.nnls`) for two
+    unknowns, on the loss surface of :math:`\|Ax - b\|^2` (:func:`plot_loss_surface`).
+
+    The feasible quadrant :math:`x \ge 0` is hatched; the unconstrained minimum (the white
+    star) lies outside it. Each iterate is numbered and labelled with its passive set
+    :math:`P`: a variable enters where the negative gradient points into the quadrant, a full
+    step goes to the least-squares solution on :math:`P`, and a step that would leave the
+    quadrant stops at its edge, where a variable returns to the active set.
+
+    Parameters
+    ----------
+    A : array-like of shape (m, 2)
+    b : array-like of shape (m,)
+    steps : sequence of (x, passive)
+        The iterates and passive-set masks, as ``nnls(A, b, callback=...)`` reports them.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    A, b = check_X_y(A, b)
+    if A.shape[1] != 2:
+        raise ValueError(f"plot_active_set_path draws two unknowns; A has {A.shape[1]} columns.")
+    path = np.vstack([np.zeros(2)] + [check_array(x, name="steps[k][0]", ensure_2d=False)
+                                      for x, _ in steps])
+    passive_sets = [np.zeros(2, dtype=bool)] + [np.asarray(p, dtype=bool) for _, p in steps]
+    fig = plot_loss_surface(A, b, {"active-set iterates": path},
+                            parameter_names=parameter_names, resolution=resolution, ax=ax,
+                            title=title)
+    ax = fig.axes[0]
+    (_, right), (_, top) = ax.get_xlim(), ax.get_ylim()
+    ax.fill_between([0, right], 0, top, facecolor="none", hatch="//", edgecolor="white",
+                    linewidth=0, alpha=0.35, label="feasible: x ≥ 0")
+    ax.axhline(0, color="white", lw=1, zorder=1.5)  # under the path, which runs along them
+    ax.axvline(0, color="white", lw=1, zorder=1.5)
+    for k, (x, passive) in enumerate(zip(path, passive_sets, strict=True)):
+        names = [parameter_names[j] for j in np.flatnonzero(passive)]
+        ax.annotate(f"{k}: P = {{{', '.join(names)}}}", x, textcoords="offset points",
+                    xytext=(6, 6 if k % 2 else -12), fontsize=8, color="white")
+    ax.legend(loc="upper right", fontsize=7, framealpha=0.8)
     return fig

@@ -16,6 +16,7 @@ def lasso_solvers(ch) -> None:
         enet_coordinate_descent_textbook,
         enet_fista_textbook,
     )
+    from fromscratch.linear_model._cd import coordinate_descent_sweep
 
     ch.heading("Coordinate descent and FISTA: the textbook beside the fast path")
     ch.text(
@@ -29,6 +30,8 @@ def lasso_solvers(ch) -> None:
     )
     ch.code(enet_coordinate_descent_textbook, "fromscratch.linear_model."
             "enet_coordinate_descent_textbook, as the library has it (inspect.getsource)")
+    ch.code(coordinate_descent_sweep, "fromscratch.linear_model._cd.coordinate_descent_sweep, "
+            "one sweep over the coordinates")
     diabetes = load_diabetes()
     X, y = diabetes.X, diabetes.y
     Xc, yc = X - X.mean(axis=0), y - y.mean()

@@ -284,7 +284,8 @@ def activations(ch) -> None:
         "$W^2(W^1 x + b^1) + b^2 = (W^2 W^1)x + (W^2 b^1 + b^2)$: depth buys nothing, and "
         "the network can draw only hyperplanes. A non-linear $\\sigma$ between the layers "
         "lets each unit bend its input. Backpropagation needs its derivative $\\sigma'(z)$, "
-        "which enters every step of the recurrence:"
+        "which enters every step of the recurrence (the library's modules `Sigmoid`, `Tanh`, "
+        "`ReLU` and `LeakyReLU`):"
     )
     ch.equation(r"\mathrm{sigmoid}(z) = \frac{1}{1 + e^{-z}},\ "
                 r"\mathrm{sigmoid}' = \mathrm{sigmoid}\,(1 - \mathrm{sigmoid}) \le \tfrac14; "

@@ -61,7 +61,8 @@ def what_a_network_is(ch) -> None:
         "per *unit*, one row of $W^l$ each — and passes them through a non-linear "
         "*activation* $\\sigma$. The last layer's scores go to an output function that "
         "matches the task: the identity for regression, the sigmoid for two classes, the "
-        "softmax for more."
+        "softmax for more. In the library a network is a `Sequential` of `Linear` layers and "
+        "activation modules such as `Tanh`, as in PyTorch."
     )
     ch.equation(r"a^0 = x, \quad z^l = W^l a^{l-1} + b^l, \quad a^l = \sigma(z^l) "
                 r"\; (l < L), \quad \hat y = \mathrm{out}(z^L)")
@@ -264,7 +265,8 @@ def feedforward(ch) -> None:
     ch.text(
         "A batch goes through the network all at once. With the $n$ samples as the rows of "
         "$X$, the column vectors of the equations become rows, and one layer is one matrix "
-        "product, one broadcast addition of the bias and one elementwise activation:"
+        "product, one broadcast addition of the bias and one elementwise activation (the "
+        "`forward` of each `Linear` and `Tanh` module):"
     )
     ch.equation(r"\underbrace{Z^l}_{n \times n_l} = \underbrace{A^{l-1}}_{n \times n_{l-1}}"
                 r"\,\underbrace{(W^l)^\top}_{n_{l-1} \times n_l} + \mathbf 1 (b^l)^\top, "

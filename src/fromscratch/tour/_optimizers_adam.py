@@ -284,7 +284,7 @@ def adamw(ch: Chapter, ctx: Context) -> None:
         "$1 - \\eta\\lambda$. With Adam it matters. L2 in the gradient is divided by "
         "$\\sqrt{\\hat v}$ like the rest of it; AdamW (Loshchilov & Hutter 2019) *decouples* "
         "the decay — it shrinks the parameters directly and lets Adam see the gradient of "
-        "$f$ alone:"
+        "$f$ alone (the library's `AdamW`):"
     )
     ch.equation(r"x_k \leftarrow (1 - \eta\lambda)\, x_k, \qquad x_{k+1} = x_k - \eta\, "
                 r"\frac{\hat m_k}{\sqrt{\hat v_k} + \epsilon}")

@@ -239,7 +239,8 @@ def nesterov(ch: Chapter, ctx: Context) -> None:
     ch.text(
         "Momentum commits to its velocity before looking. Nesterov's method looks first: "
         "it takes the gradient at the point the velocity is about to carry it to. In the "
-        "textbook form (Sutskever et al. 2013), with a velocity $v$ in the units of $x$:"
+        "textbook form (Sutskever et al. 2013), with a velocity $v$ in the units of $x$ "
+        "(the library's `SGD` with `nesterov=True` runs it in PyTorch's form, below):"
     )
     ch.equation(r"v_{k+1} = \mu\, v_k - \eta\, \nabla f(x_k + \mu v_k), \qquad "
                 r"x_{k+1} = x_k + v_{k+1}, \qquad v_0 = 0")

@@ -1,13 +1,18 @@
 """Chapter: linear regression — the model, the best parameters by calculus, the gradient by
 hand, gradient descent and its stochastic cousins, Newton's one step, QR against the normal
-equations, Householder QR column by column, dependent columns and the minimum-norm solution, and
-every solver on the diabetes data against the exact answer.
+equations, Householder QR column by column, dependent columns and the minimum-norm solution,
+every solver on the diabetes data against the exact answer, weighted least squares and
+non-negative least squares (:mod:`._weighted_least_squares`).
 
 The library never imports its references (the from-scratch rule covers the tour too), so the
 checks here are independent routes to the same numbers: published coefficients (Efron et al.
 2004, Table 1), closed forms, the optimality condition, automatic differentiation and finite
 differences, the known truth of synthetic data. The comparisons with scikit-learn and
 statsmodels, number for number, are in ``tests/linear_model``.
+
+Where linear regression hides, the pictures of the calculus and of the iterative solvers, the
+κ²ε term of least squares and Householder QR taken apart are sections of ``_linreg_where``,
+``_linreg_sections`` and ``_linreg_qr``; ``TOPICS`` says where each curriculum topic is taught.
 """
 
 from __future__ import annotations
@@ -17,7 +22,18 @@ import warnings
 
 import numpy as np
 
+from fromscratch.tour import _linreg_qr as qr_sections
+from fromscratch.tour import _linreg_sections as sections
+from fromscratch.tour import _linreg_where as where
+from fromscratch.tour._weighted_least_squares import (
+    nonnegative_least_squares,
+    weighted_least_squares,
+)
+
 TITLE = "Linear regression"
+
+#: Where each curriculum topic B1–B8 is taught: section heading, figure caption, check name.
+TOPICS = sections.TOPICS
 
 #: Efron, Hastie, Johnstone & Tibshirani (2004), "Least angle regression", Annals of
 #: Statistics 32(2), Table 1: the OLS coefficients of the diabetes data on the standardized
@@ -46,15 +62,23 @@ def run(ch) -> None:
 
     line = make_linear(50, coef=[2.0], intercept=1.0, noise=1.0, random_state=0)
     _the_model(ch, line)
+    where.where_it_hides(ch)
     _calculus(ch)
+    sections.loss_bowl(ch, line)
     _gradient_by_hand(ch)
+    sections.gradient_field(ch, line)
     _gradient_descent(ch, line)
     _loss_surface(ch, line)
-    _stochastic_and_newton(ch)
+    _stochastic_and_newton(ch, line)
+    sections.newton_steps(ch, line)
     _qr_versus_normal_equations(ch)
+    qr_sections.residual_and_conditioning(ch)
     _householder_qr(ch)
+    qr_sections.householder_pictures(ch)
     _dependent_columns(ch)
     _diabetes(ch)
+    weighted_least_squares(ch)
+    nonnegative_least_squares(ch)
 
 
 # -- the model ---------------------------------------------------------------------------------
@@ -64,10 +88,11 @@ def _the_model(ch, line) -> None:
     from fromscratch.linear_model import LinearRegression
     from fromscratch.plot.linear import plot_fit
 
+    ch.heading(sections.HEADING_B2)
     ch.text(
         "Linear regression predicts a number from features $x \\in \\mathbb{R}^p$ with a "
-        "weighted sum plus an offset. For $n$ samples, stacked as the rows of "
-        "$X \\in \\mathbb{R}^{n \\times p}$:"
+        "weighted sum plus an offset (the library's `LinearRegression`). For $n$ samples, "
+        "stacked as the rows of $X \\in \\mathbb{R}^{n \\times p}$:"
     )
     ch.equation(r"\hat y = Xw + b, \qquad \hat y_i = \sum_{j=1}^p w_j x_{ij} + b")
     ch.text(
@@ -81,10 +106,7 @@ def _the_model(ch, line) -> None:
                 r"= \frac{1}{2n}\|y - Xw - b\mathbf{1}\|^2")
     model = LinearRegression().fit(line.X, line.y)
     ch.figure(plot_fit(model, line.X, line.y, true_function=line.true_function),
-              "Fifty samples of $y = 2x + 1 + \\varepsilon$, $\\varepsilon \\sim N(0, 1)$ "
-              "(`make_linear`). Left: the least-squares line and the residuals it minimizes "
-              "(red). Right: the residuals, a patternless band around zero, as they should be "
-              "when the model is right.")
+              sections.FIGURE_B2)
     x, y = line.X[:, 0], line.y
     slope = np.sum((x - x.mean()) * (y - y.mean())) / np.sum((x - x.mean()) ** 2)
     ch.text(
@@ -93,7 +115,7 @@ def _the_model(ch, line) -> None:
         f"$w = \\mathrm{{cov}}(x, y)/\\mathrm{{var}}(x) = {slope:.4f}$, "
         f"$b = \\bar y - w\\bar x = {y.mean() - slope * x.mean():.4f}$ (truth: 2 and 1)."
     )
-    ch.check_close("LinearRegression slope and intercept (1 feature)",
+    ch.check_close(sections.CHECK_B2,
                    "closed form cov(x, y)/var(x), ȳ − w·x̄",
                    [model.coef_[0], model.intercept_], [slope, y.mean() - slope * x.mean()],
                    rtol=1e-12)
@@ -107,7 +129,7 @@ def _calculus(ch) -> None:
     from fromscratch.linalg import HouseholderQR, solve_triangular
     from fromscratch.linear_model import LinearRegression
 
-    ch.heading("The best parameters by calculus")
+    ch.heading(sections.HEADING_B3)
     ch.text(
         "$L$ is a quadratic bowl in $(w, b)$, so its minimum is where every partial "
         "derivative vanishes. The derivative in $b$ first:"
@@ -172,7 +194,7 @@ def _gradient_by_hand(ch) -> None:
     from fromscratch.datasets import make_linear
     from fromscratch.linear_model._iterative import least_squares_objective
 
-    ch.heading("The partial derivatives by hand")
+    ch.heading(sections.HEADING_B4)
     ch.text(
         "Iterative solvers need the gradient at any point, not only where it vanishes. "
         "Differentiate one squared residual with the chain rule: "
@@ -238,9 +260,12 @@ def _gradient_descent(ch, line) -> None:
     from fromscratch.linear_model import LinearRegression
     from fromscratch.plot.linear import plot_learning_rates
 
-    ch.heading("Gradient descent")
+    ch.heading(sections.HEADING_B5)
     ch.text(
-        "The gradient points uphill; step the other way, a little, and repeat:"
+        "The gradient points uphill; step the other way, a little, and repeat — with the "
+        "partial derivatives derived by hand above (`least_squares_objective().gradient`, "
+        "which `LinearRegression(solver=\"gd\")` writes into the weights' `.grad` for a "
+        "`fromscratch.optim.SGD` step):"
     )
     ch.equation(r"w_{k+1} = w_k - \eta\, \nabla_w L(w_k), \qquad "
                 r"b_{k+1} = b_k - \eta\, \frac{\partial L}{\partial b}(w_k, b_k)")
@@ -276,10 +301,7 @@ def _gradient_descent(ch, line) -> None:
         except DivergenceError as exc:
             results[eta] = exc
     diverged = results[4.0 / curvature]
-    ch.figure(plot_learning_rates(results, optimum, curvature=curvature),
-              f"Gradient descent on the one-feature data (λ = {curvature:.3f}): too small a "
-              "rate crawls, a good one converges in a few epochs, ηλ = 1.8 overshoots back and "
-              "forth but still converges, ηλ = 4 diverges — and the library stops it.")
+    ch.figure(plot_learning_rates(results, optimum, curvature=curvature), sections.FIGURE_B5)
     ch.text(
         "A diverging run is not allowed to return NaN coefficients: the training loop watches "
         "the loss and raises `DivergenceError` with a hint. The message for $\\eta\\lambda = "
@@ -363,8 +385,8 @@ def _loss_surface(ch, line) -> None:
 # -- SGD, mini-batches, momentum and Newton -----------------------------------------------------
 
 
-def _stochastic_and_newton(ch) -> None:
-    ch.heading("Stochastic and mini-batch gradient descent")
+def _stochastic_and_newton(ch, line) -> None:
+    ch.heading(sections.HEADING_B6)
     ch.text(
         "The full gradient costs a pass over all $n$ samples. *Stochastic gradient descent* "
         "(SGD) estimates it from one random sample, *mini-batch* SGD from a random batch "
@@ -387,7 +409,8 @@ def _stochastic_and_newton(ch) -> None:
         "True}`; any other optimizer of `fromscratch.optim` (Adam, RMSprop...) plugs in by "
         "name."
     )
-    ch.heading("Newton's method: one step")
+    sections.stochastic_runs(ch, line)
+    ch.heading(sections.HEADING_B7)
     ch.text(
         "Newton's method uses the curvature too: it minimizes the local quadratic model "
         "$L(\\theta + d) \\approx L(\\theta) + \\nabla L^\\top d + \\frac{1}{2} d^\\top "
@@ -408,7 +431,7 @@ def _qr_versus_normal_equations(ch) -> None:
     from fromscratch.linear_model import LinearRegression
     from fromscratch.plot.linear import plot_error_vs_condition
 
-    ch.heading("QR: what statistical software does")
+    ch.heading(sections.HEADING_B8)
     ch.text(
         "Solving $X_c^\\top X_c w = X_c^\\top y_c$ by Cholesky ($X_c^\\top X_c = LL^\\top$) is "
         "fast: one matrix product and a small solve. But it squares the condition number, "
@@ -421,10 +444,13 @@ def _qr_versus_normal_equations(ch) -> None:
     ch.equation(r"\|y_c - X_c w\|^2 = \|Q^\top y_c - R w\|^2 + \mathrm{const} "
                 r"\quad\Rightarrow\quad R\hat w = Q^\top y_c")
     ch.text(
-        "solved by back substitution. $R$ has the condition number of $X_c$ itself: QR "
-        "loses half as many digits. A design where it matters: polynomial features "
-        "$x, x^2, \\ldots, x^d$ on 200 points in $[0, 1]$, true weights all 1, and no noise, "
-        "so the exact answer is known. Both solvers of `LinearRegression`:"
+        "solved by back substitution. $R$ has the condition number of $X_c$ itself, so QR "
+        "never squares $\\kappa$: **when the residual is small**, it loses about "
+        "$\\log_{10}\\kappa$ digits where the normal equations lose $2\\log_{10}\\kappa$ "
+        "(with a large residual both lose about $2\\log_{10}\\kappa$: see below). A design "
+        "where it matters: polynomial features $x, x^2, \\ldots, x^d$ on 200 points in "
+        "$[0, 1]$, true weights all 1, and no noise — a zero residual — so the exact answer "
+        "is known. Both solvers of `LinearRegression`:"
     )
     x = np.linspace(0.0, 1.0, 200)
     degrees = list(range(1, 13))
@@ -464,10 +490,10 @@ def _qr_versus_normal_equations(ch) -> None:
              "Condition numbers are the library's 1-norm estimates (Hager–Higham) from the "
              "factorization each solver made; errors against the known weights 1.")
     ch.figure(plot_error_vs_condition(kappa, errors),
-              "The coefficient error of each solver against κ(X): QR follows κε, the normal "
-              "equations κ²ε, until they give up on a Gram matrix that is singular to working "
-              "precision (crosses; `solver='cholesky'` then answers by QR). Polynomial degrees "
-              "1 to 12.")
+              "The coefficient error of each solver against κ(X), with a zero residual: QR "
+              "follows κε, the normal equations κ²ε, until they give up on a Gram matrix that "
+              "is singular to working precision (crosses; `solver='cholesky'` then answers by "
+              "QR). Polynomial degrees 1 to 12.")
     degree, warning = messages["warning"]
     degree_fallback, fallback = messages["fallback"]
     ch.text(
@@ -481,13 +507,13 @@ def _qr_versus_normal_equations(ch) -> None:
     qr_kappa, qr_error, chol_kappa, chol_error = check_degree
     # First-order bounds for a consistent system: QR's error ≈ κ·ε, the normal equations'
     # ≈ κ²·ε = κ(XᵀX)·ε (times a modest constant from the dimensions).
-    ch.check_bound("QR error at degree 10 / (κ̂(X)·ε)", "backward stability of Householder QR:"
-                   " error ≲ κε", qr_error / (qr_kappa * EPS), at_most=10.0)
+    ch.check_bound("QR error at degree 10 / (κ̂(X)·ε)", "backward stability of Householder QR,"
+                   " zero residual: error ≲ κε", qr_error / (qr_kappa * EPS), at_most=10.0)
     ch.check_bound("Cholesky error at degree 10 / (κ̂(XᵀX)·ε)", "normal equations: error ≲ "
                    "κ²ε", chol_error / (chol_kappa * EPS), at_most=10.0)
     ch.check_bound("correct digits at degree 10: QR minus Cholesky", "κ(XᵀX) = κ(X)²: QR keeps"
-                   " about log₁₀κ more digits", _digits(qr_error) - _digits(chol_error),
-                   at_least=4.0)
+                   " about log₁₀κ more digits (zero residual)",
+                   _digits(qr_error) - _digits(chol_error), at_least=4.0)
 
 
 def _digits(error: float) -> float:
@@ -499,7 +525,12 @@ def _digits(error: float) -> float:
 
 
 def _householder_qr(ch) -> None:
-    from fromscratch.linalg import HouseholderQR, cond_triangular, qr_textbook
+    from fromscratch.linalg import (
+        HouseholderQR,
+        cond_triangular,
+        householder_reflector,
+        qr_textbook,
+    )
 
     ch.heading("Householder QR, column by column")
     ch.text(
@@ -519,6 +550,8 @@ def _householder_qr(ch) -> None:
     ch.code(qr_textbook,
             "`fromscratch.linalg.qr_textbook` — the algorithm as taught (Trefethen & Bau, "
             "Algorithm 10.1).")
+    ch.code(householder_reflector,
+            "`fromscratch.linalg.householder_reflector`, the reflection of one column.")
     ch.text(
         "`LinearRegression` uses `HouseholderQR`, the same reflections organized for speed "
         "(the way LAPACK is): a panel of columns is reduced one reflection at a time, the "

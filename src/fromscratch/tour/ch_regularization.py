@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from fromscratch.tour._lasso_solvers import lasso_solvers
+from fromscratch.tour._ridge_cv import ridge_cv
 from fromscratch.tour._ridge_sections import (
     GRADIENT_CHECK,
     GRADIENT_FIGURE,
@@ -93,6 +94,7 @@ def run(ch) -> None:
     ridge_penalty(ch)
     ridge_gradient(ch)
     normal_equation(ch)
+    ridge_cv(ch)
     _paths(ch)
     _constraint_view(ch)
     _lasso(ch)
@@ -377,7 +379,8 @@ def _constraint_view(ch) -> None:
         "minimizing the loss within a disc of radius $t$ and minimizing the loss plus "
         "$\\alpha\\|w\\|_2^2$ give the same solutions, each $t$ matching one $\\alpha$; the "
         "lasso's budget is a diamond, $\\|w\\|_1 \\le t$ (with the loss in scikit-learn's "
-        "scaling, $\\frac{1}{2n}\\mathrm{RSS}$):"
+        "scaling, $\\frac{1}{2n}\\mathrm{RSS}$). The solutions below come from the library's "
+        "`Ridge` and `Lasso`:"
     )
     ch.equation(r"\min_w\ \mathrm{RSS}(w)\ \ \mathrm{s.t.}\ \ \|w\|_2^2 \leq t^2"
                 r"\quad\Leftrightarrow\quad \min_w\ \mathrm{RSS}(w) + \alpha\|w\|_2^2")
@@ -500,7 +503,7 @@ def _lasso(ch) -> None:
     ch.heading(LASSO_HEADING)
     ch.text(
         "The lasso (Tibshirani, 1996) uses the L1 norm, with scikit-learn's scaling of the "
-        "loss:"
+        "loss (the library's `Lasso`, solved by coordinate descent):"
     )
     ch.equation(r"\min_{w, b}\ \frac{1}{2n}\|y - Xw - b\mathbf{1}\|^2 + \alpha\|w\|_1")
     ch.text(

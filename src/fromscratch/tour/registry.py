@@ -28,7 +28,9 @@ class ChapterSpec:
 
 
 CHAPTERS: tuple[ChapterSpec, ...] = (
+    ChapterSpec("intro", "ch_intro"),
     ChapterSpec("datasets", "ch_datasets"),
+    ChapterSpec("exercises", "ch_exercises"),
     ChapterSpec("linreg", "ch_linreg"),
     ChapterSpec("regularization", "ch_regularization"),
     ChapterSpec("logistic", "ch_logistic"),

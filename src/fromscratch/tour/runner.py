@@ -24,6 +24,21 @@ class ChapterOutcome:
         return self.error is None and not self.chapter.failed_checks
 
 
+def _finalize(specs: list, outcomes: list[ChapterOutcome]) -> None:
+    """Let a chapter that summarizes the others (the introduction's topic table) add to its
+    content once every chapter has run: ``finalize(chapter, outcomes)``."""
+    for spec, outcome in zip(specs, outcomes, strict=True):
+        finalize = getattr(spec.load(), "finalize", None)
+        if finalize is None or outcome.error is not None:
+            continue
+        started = time.perf_counter()
+        try:
+            finalize(outcome.chapter, outcomes)
+        except Exception:  # noqa: BLE001 - reported like a crash of the chapter's run
+            outcome.error = traceback.format_exc()
+        outcome.seconds += time.perf_counter() - started
+
+
 def run_tour(
     out_dir: str | Path,
     names: list[str] | None = None,
@@ -54,5 +69,6 @@ def run_tour(
         except Exception:  # noqa: BLE001 - a crashing chapter is reported, the tour goes on
             error = traceback.format_exc()
         outcomes.append(ChapterOutcome(chapter, time.perf_counter() - started, error))
+    _finalize(specs, outcomes)
     path = write_report(Path(out_dir), outcomes, quick=quick)
     return path, outcomes

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from fromscratch._kernels import replaceable
 from fromscratch.autodiff._core import Primitive, primal
 
 __all__ = ["abs", "add", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
@@ -120,6 +121,40 @@ def _sinc_slope(x: Any, ans: Any) -> Any:
     for c in reversed(_SINC_SLOPE[:-1]):
         series = series * x2 + c
     return where(small, series * x_near, (cos(math.pi * x_far) - ans) / x_far)
+
+
+# -- a reverse rule as a named function (replaceable: fromscratch._kernels) -----------------------
+
+
+@replaceable
+def tanh_vjp(g: Any, ans: Any, x: Any) -> Any:
+    r"""The reverse rule of :math:`y = \tanh x`: the adjoint of :math:`x` from the adjoint
+    :math:`g = \bar y` of the output.
+
+    .. math::
+
+        \frac{d}{dx}\tanh x = 1 - \tanh^2 x, \qquad
+        \bar x = \bar y\, \frac{\partial y}{\partial x} = g\,(1 - y^2) .
+
+    The derivative is written with the answer :math:`y` = ``ans``, which the forward pass
+    computed already: no second :math:`\tanh`. For an elementwise function the Jacobian is
+    diagonal, so the vector-Jacobian product multiplies elementwise.
+
+    Parameters
+    ----------
+    g : array-like
+        The cotangent :math:`\bar y`, shaped like ``ans``.
+    ans : array-like
+        :math:`y = \tanh x`.
+    x : array-like
+        The input.
+
+    Returns
+    -------
+    x_bar : array-like
+        :math:`g (1 - y^2)`, shaped like ``x``.
+    """
+    return g * (1 - ans * ans)
 
 
 # ==== THE TABLE: elementwise ======================================================================
@@ -251,7 +286,7 @@ cosh = Primitive("cosh", np.cosh,
     vjp=lambda g, ans, x: g * sinh(x))
 tanh = Primitive("tanh", np.tanh,
     jvp=lambda t, ans, x: t * (1 - ans * ans),
-    vjp=lambda g, ans, x: g * (1 - ans * ans))
+    vjp=tanh_vjp)
 arcsinh = Primitive("arcsinh", np.arcsinh,
     jvp=lambda t, ans, x: t / hypot(x, 1),
     vjp=lambda g, ans, x: g / hypot(x, 1))
