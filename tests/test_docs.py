@@ -22,6 +22,7 @@ BUILD_COMMAND = "python -m sphinx -W -b html docs docs/_build/html"
 pytest.importorskip("sphinx")
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 fs_apiref = importlib.import_module("fs_apiref")
+fs_build = importlib.import_module("fs_build")
 fs_mathml = importlib.import_module("fs_mathml")
 fs_pages = importlib.import_module("fs_pages")
 
@@ -115,6 +116,22 @@ def test_references_to_private_objects_become_code_and_typos_stay(api):
     assert len(lines[2]) == len(lines[1])
 
 
+def test_a_reference_broken_after_a_dot_is_joined(api):
+    _, canonical = api
+    from fromscratch.exercises import linear
+
+    lines = ["The kernels :func:`~fromscratch.optim.textbook.",
+             "    gradient_descent_update` (the update) and :func:`~fromscratch.linalg.",
+             "qr_textbook`", "end."]
+    fs_apiref.References(canonical)(None, "module", "fromscratch.exercises.linear", linear,
+                                    None, lines)
+    assert lines == [
+        "The kernels :func:`gradient_descent_update "
+        "<fromscratch.optim.textbook.gradient_descent_update>`",
+        "    (the update) and :func:`qr_textbook <fromscratch.linalg.qr_textbook>`",
+        "\\ ", "end."]
+
+
 def test_dollar_math_in_docstrings_becomes_the_math_role():
     lines = [r"Products ($ab$ but not $a^2$), ``$HOME``, $\sum_i w_i$.", "costs 5$ and $3",
              r"$\mathrm{FPR} \le$ ``max_fpr``"]
@@ -133,11 +150,36 @@ def test_the_exercises_page_lists_every_exercise_with_its_kernel(api):
     from fromscratch import exercises
 
     text = "\n".join(fs_pages.exercises_rst(canonical))
+    private = 0
     for exercise in exercises.all():
         assert f"(``{exercise.name}``)" in text
-        assert f"<{canonical[id(exercise.reference)]}>`" in text
+        reference = exercise.reference
+        if id(reference) in canonical:  # linked to its page
+            assert f"<{canonical[id(reference)]}>`" in text
+        else:  # a private kernel has no page: its path, as code
+            private += 1
+            assert f"``{reference.__module__}.{reference.__qualname__}``" in text
+    assert 0 < private < len(exercises.all())
     chapters = {exercise.chapter[0] for exercise in exercises.all()}
     assert all(f"{letter}. {exercises.CHAPTERS[letter]}" in text for letter in chapters)
+
+
+def test_every_notebook_is_on_the_site_without_touching_docs(tmp_path, monkeypatch):
+    """The notebooks are found by a glob, never a list: one added to ``notebooks/`` (09, out
+    of core) is copied, executed and listed by the curriculum page; a removed one disappears."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for stem in ("01_linear_regression", "09_out_of_core"):
+        (notebooks / f"{stem}.ipynb").write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(fs_build, "NOTEBOOKS", notebooks)
+    site = tmp_path / "docs"
+    (site / "notebooks").mkdir(parents=True)
+    (site / "notebooks" / "02_removed.ipynb").write_text("{}", encoding="utf-8")
+    fs_build.copy_notebooks(site)
+    assert sorted(p.name for p in (site / "notebooks").iterdir()) == [
+        "01_linear_regression.ipynb", "09_out_of_core.ipynb"]
+    toctree = (ROOT / "docs" / "curriculum.md").read_text(encoding="utf-8").split("{toctree}")[1]
+    assert ":glob:" in toctree and "\nnotebooks/*\n" in toctree
 
 
 def test_cli_help_is_the_parsers_own():

@@ -284,6 +284,24 @@ _XREF = re.compile(r":(?:py:)?(func|class|meth|mod|attr|data|obj|exc):`(!?)([^`<
                    r"(?:<([^`>]+)>)?`")
 
 
+#: A reference whose target the line breaks after a dot (``:func:`~a.b.`` / ``c``` on the
+#: next line): reStructuredText would look up ``a.b. c``.
+_BROKEN_XREF = re.compile(r":(?:py:)?[a-z]+:`[^`]*\.$")
+#: The rest of such a target at the start of the next line, and what follows it.
+_XREF_TAIL = re.compile(r"(\s*)([^`\s]+`)(.*)")
+
+
+def join_broken_references(lines: list[str]) -> None:
+    """Move the rest of a target that a line break split back onto the reference's line."""
+    for index in range(len(lines) - 1):
+        tail = _XREF_TAIL.fullmatch(lines[index + 1])
+        if tail and _BROKEN_XREF.search(lines[index].rstrip()):
+            indent, rest_of_target, after = tail.groups()
+            lines[index] = lines[index].rstrip() + rest_of_target
+            # A line left empty would end the paragraph: keep a backslash-escaped space.
+            lines[index + 1] = indent + (after.lstrip() or "\\ ")
+
+
 _UNDERLINE = re.compile(r"([=\-~^\"'`#*+:.])\1+")
 
 
@@ -354,6 +372,7 @@ class References:
 
     def __call__(self, app, what, name, obj, options, lines) -> None:
         scopes = self.scopes(what, name, obj)
+        join_broken_references(lines)
         for index, line in enumerate(lines):
             lines[index] = _XREF.sub(lambda m: self.rewrite(m, scopes), line)
             # A section title that grew keeps an underline as long as itself.
@@ -403,8 +422,8 @@ def _primitive_signature(app, what, name, obj, options, signature, return_annota
 
 
 def _primitive_doc(app, what, name, obj, options, lines) -> None:
-    """A primitive without a docstring of its own carries NumPy's, written for NumPy's site;
-    the reference says what the primitive is instead."""
+    """A primitive without a docstring of its own carries NumPy's, written for NumPy's site, or
+    none; the reference says what the primitive is instead."""
     numpy_function = _numpy_function(obj)
     if numpy_function is not None:
         numpy_name = f"numpy.{numpy_function.__name__}"
@@ -419,13 +438,14 @@ def _primitive_doc(app, what, name, obj, options, lines) -> None:
 
 
 def _numpy_function(obj: Any) -> Any:
-    """The NumPy function whose docstring the primitive ``obj`` carries, else None."""
+    """The NumPy function whose docstring the primitive ``obj`` carries, or that it is named
+    after when it has no docstring of its own (``var``); else None."""
     if not isinstance(obj, Primitive):
         return None
     import numpy
 
     function = getattr(numpy, obj.__name__, None)
-    return function if function is not None and obj.__doc__ == function.__doc__ else None
+    return function if function is not None and obj.__doc__ in (None, function.__doc__) else None
 
 
 def _data_doc(app, what, name, obj, options, lines) -> None:

@@ -74,14 +74,16 @@ def exercises_rst(canonical: dict[int, str]) -> list[str]:
                   "     - Mistakes it names"]
         for exercise in by_chapter[letter]:
             reference = exercise.reference
-            target = canonical.get(id(reference),
-                                   f"{reference.__module__}.{reference.__qualname__}")
-            label = ".".join(target.split(".")[-2:])
+            target = canonical.get(id(reference))
+            if target is None:  # a private kernel (``linear_model._cd.soft_threshold``): code
+                kernel = f"``{reference.__module__}.{reference.__qualname__}``"
+            else:
+                kernel = f":func:`{'.'.join(target.split('.')[-2:])} <{target}>`"
             mistakes = ", ".join(f"``{m.name}``" for m in exercise.mistakes) or "—"
             lines += [
                 f"   * - {exercise.chapter}",
                 f"     - {_cell(exercise.title)} (``{exercise.name}``)",
-                f"     - :func:`{label} <{target}>`",
+                f"     - {kernel}",
                 f"     - {mistakes}",
             ]
         lines.append("")

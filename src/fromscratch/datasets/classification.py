@@ -633,6 +633,7 @@ def _lazy_classification(
     )
 
 
+#: name -> (generator, its DatasetInfo), for every synthetic classification data set.
 CLASSIFICATION_GENERATORS = {
     info.name: (generator, info)
     for generator, info in [

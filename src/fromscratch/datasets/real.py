@@ -401,6 +401,7 @@ def _image_bunch(info: DatasetInfo, X: np.ndarray, labels: np.ndarray, *, side: 
     )
 
 
+#: name -> (loader, its DatasetInfo), for every real data set.
 REAL_DATASETS = {
     BREAST_CANCER.name: (load_breast_cancer, BREAST_CANCER),
     DIABETES.name: (load_diabetes, DIABETES),

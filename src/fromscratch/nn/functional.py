@@ -46,6 +46,7 @@ __all__ = [
     "REDUCTIONS",
 ]
 
+#: The values of the losses' ``reduction`` argument, as in ``torch.nn.functional``.
 REDUCTIONS = ("mean", "sum", "none")
 
 
@@ -150,6 +151,7 @@ def sigmoid(x: Any) -> Any:
 
 
 def tanh(x: Any) -> Any:
+    r""":math:`\tanh x = (e^x - e^{-x})/(e^x + e^{-x})`."""
     return anp.tanh(x)
 
 
