@@ -121,14 +121,14 @@ def test_a_reference_broken_after_a_dot_is_joined(api):
     from fromscratch.exercises import linear
 
     lines = ["The kernels :func:`~fromscratch.optim.textbook.",
-             "    gradient_descent_update` (the update) and :func:`~fromscratch.linalg.",
+             "    gradient_descent_update`), the update, and :func:`~fromscratch.linalg.",
              "qr_textbook`", "end."]
     fs_apiref.References(canonical)(None, "module", "fromscratch.exercises.linear", linear,
                                     None, lines)
     assert lines == [
         "The kernels :func:`gradient_descent_update "
-        "<fromscratch.optim.textbook.gradient_descent_update>`",
-        "    (the update) and :func:`qr_textbook <fromscratch.linalg.qr_textbook>`",
+        "<fromscratch.optim.textbook.gradient_descent_update>`),",
+        "    the update, and :func:`qr_textbook <fromscratch.linalg.qr_textbook>`",
         "\\ ", "end."]
 
 

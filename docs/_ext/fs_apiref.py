@@ -287,8 +287,9 @@ _XREF = re.compile(r":(?:py:)?(func|class|meth|mod|attr|data|obj|exc):`(!?)([^`<
 #: A reference whose target the line breaks after a dot (``:func:`~a.b.`` / ``c``` on the
 #: next line): reStructuredText would look up ``a.b. c``.
 _BROKEN_XREF = re.compile(r":(?:py:)?[a-z]+:`[^`]*\.$")
-#: The rest of such a target at the start of the next line, and what follows it.
-_XREF_TAIL = re.compile(r"(\s*)([^`\s]+`)(.*)")
+#: The rest of such a target at the start of the next line (with the punctuation that sticks
+#: to it: ``c`),``), and what follows it.
+_XREF_TAIL = re.compile(r"(\s*)([^`\s]+`\S*)(.*)")
 
 
 def join_broken_references(lines: list[str]) -> None:
