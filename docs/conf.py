@@ -72,6 +72,8 @@ nb_execution_raise_on_error = True
 nb_merge_streams = True
 nb_ipywidgets_js = {}  # no widget scripts from a CDN
 myst_enable_extensions = ["dollarmath", "amsmath"]
+# ``$$...$$`` inside a paragraph or a list item is display math, as Jupyter shows it.
+myst_dmath_double_inline = True
 
 # Offline: math as MathML, no external links in the navigation bar.
 html_math_renderer = "mathml"

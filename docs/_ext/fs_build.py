@@ -3,8 +3,9 @@
 * The notebooks of ``notebooks/`` are copied into ``docs/notebooks/`` (generated, not in git)
   when the configuration is read, so myst-nb executes and renders the curriculum as it is now; a
   notebook added there appears on the site without touching ``docs/``.
-* The tour (``fromscratch tour --quick``) is run into the cache and copied into the built site as
-  ``tour/index.html`` (``fs_tour = "quick"``; ``-D fs_tour=off`` leaves it out).
+* The tour (``fromscratch tour --quick``) is run into the cache, in the background while Sphinx
+  works, and copied into the built site as ``tour/index.html`` (``fs_tour = "quick"``;
+  ``-D fs_tour=off`` leaves it out).
 * ``-D fs_execute_only=STEM,...`` executes only the notebooks named (the tests' small build).
 
 Executing the notebooks and running the tour take most of the build, so both are cached
@@ -103,37 +104,53 @@ def execute_only(app, config) -> None:
         ]
 
 
-def build_tour(app) -> None:
-    """Run the quick tour into the cache unless it is there already."""
-    app.fs_tour_page = None
+def start_tour(app) -> None:
+    """Start ``fromscratch tour --quick`` in the background unless the cache has its report: it
+    runs on the second core while Sphinx reads the sources and executes the notebooks."""
+    app.fs_tour = None
     if app.config.fs_tour == "off" or app.builder.format != "html":
         return
-    out = Path(app.config.fs_cache_dir) / "tour"
-    page = out / "index.html"
-    if not page.exists():
-        logger.info("running fromscratch tour --quick (cached in %s)", out)
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
-        run = subprocess.run(
+    page = Path(app.config.fs_cache_dir) / "tour" / "index.html"
+    if page.exists():
+        app.fs_tour = (page, None)
+        return
+    partial = page.parent.with_name("tour-partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir()
+    logger.info("running fromscratch tour --quick in the background (cached in %s)", page.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))}
+    with open(partial / "run.log", "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
             [sys.executable, "-m", "fromscratch", "tour", "--quick", "--no-progress",
-             "--out", str(out.with_name("tour-partial"))],
-            env=env, capture_output=True, text=True, check=False,
-        )
-        if run.returncode != 0:
-            logger.warning("fromscratch tour --quick failed (exit %d):\n%s", run.returncode,
-                           run.stdout[-3000:] + run.stderr[-3000:], type="fromscratch",
-                           subtype="tour")
+             "--out", str(partial)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    app.fs_tour = (page, process)
+
+
+def finish_tour(app, exception) -> None:
+    """Wait for the tour, keep its report in the cache, and copy it into the built site."""
+    run = getattr(app, "fs_tour", None)
+    if run is None:
+        return
+    page, process = run
+    if process is not None:
+        if exception is not None:  # the build failed: nothing to wait for
+            process.kill()
+            process.wait()
             return
-        shutil.rmtree(out, ignore_errors=True)
-        out.with_name("tour-partial").rename(out)
-    app.fs_tour_page = page
-
-
-def copy_tour(app, exception) -> None:
-    if exception is None and getattr(app, "fs_tour_page", None):
+        partial = page.parent.with_name("tour-partial")
+        if process.wait() != 0:
+            log = (partial / "run.log").read_text(encoding="utf-8", errors="replace")
+            logger.warning("fromscratch tour --quick failed (exit %d):\n%s", process.returncode,
+                           log[-6000:], type="fromscratch", subtype="tour")
+            return
+        (partial / "run.log").unlink()
+        shutil.rmtree(page.parent, ignore_errors=True)
+        partial.rename(page.parent)
+    if exception is None:
         target = Path(app.outdir) / "tour"
         target.mkdir(exist_ok=True)
-        shutil.copyfile(app.fs_tour_page, target / "index.html")
+        shutil.copyfile(page, target / "index.html")
 
 
 def setup(app):
@@ -142,6 +159,6 @@ def setup(app):
     app.add_config_value("fs_execute_only", "", "env", types=frozenset({str}))
     app.connect("config-inited", lambda app, config: copy_notebooks(Path(app.srcdir)))
     app.connect("config-inited", execute_only)
-    app.connect("builder-inited", build_tour)
-    app.connect("build-finished", copy_tour)
+    app.connect("builder-inited", start_tour)
+    app.connect("build-finished", finish_tour)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
