@@ -182,6 +182,27 @@ def test_every_notebook_is_on_the_site_without_touching_docs(tmp_path, monkeypat
     assert ":glob:" in toctree and "\nnotebooks/*\n" in toctree
 
 
+def test_the_site_takes_a_tour_report_already_written(tmp_path):
+    from sphinx.errors import ConfigError
+
+    def app(fs_tour: str) -> types.SimpleNamespace:
+        config = types.SimpleNamespace(fs_tour=fs_tour, fs_cache_dir=str(tmp_path / "cache"))
+        return types.SimpleNamespace(config=config, builder=types.SimpleNamespace(format="html"),
+                                     outdir=str(tmp_path / "site"))
+
+    report = tmp_path / "wheel-tour" / "index.html"
+    report.parent.mkdir()
+    report.write_text("<html>the tour</html>", encoding="utf-8")
+    given = app(str(report))
+    fs_build.start_tour(given)
+    assert given.fs_tour == (report, None)  # nothing is run
+    (tmp_path / "site").mkdir()
+    fs_build.finish_tour(given, None)
+    assert (tmp_path / "site" / "tour" / "index.html").read_text() == "<html>the tour</html>"
+    with pytest.raises(ConfigError, match="index.html of a tour"):
+        fs_build.start_tour(app(str(tmp_path / "missing" / "index.html")))
+
+
 def test_cli_help_is_the_parsers_own():
     text = fs_pages.cli_help(["exercises", "start"])
     assert text.startswith("usage: fromscratch exercises start")

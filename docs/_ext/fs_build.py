@@ -5,7 +5,8 @@
   notebook added there appears on the site without touching ``docs/``.
 * The tour (``fromscratch tour --quick``) is run into the cache, in the background while Sphinx
   works, and copied into the built site as ``tour/index.html`` (``fs_tour = "quick"``;
-  ``-D fs_tour=off`` leaves it out).
+  ``-D fs_tour=off`` leaves it out; ``-D fs_tour=PATH/index.html`` takes a report already
+  written, as CI does with the one the installed wheel wrote).
 * ``-D fs_execute_only=STEM,...`` executes only the notebooks named (the tests' small build).
 
 Executing the notebooks and running the tour take most of the build, so both are cached
@@ -29,6 +30,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -109,6 +111,13 @@ def start_tour(app) -> None:
     runs on the second core while Sphinx reads the sources and executes the notebooks."""
     app.fs_tour = None
     if app.config.fs_tour == "off" or app.builder.format != "html":
+        return
+    if app.config.fs_tour != "quick":
+        given = Path(app.config.fs_tour)
+        if given.name != "index.html" or not given.is_file():
+            raise ConfigError(f"fs_tour = {app.config.fs_tour!r}: give 'quick', 'off' or the "
+                              "index.html of a tour's report")
+        app.fs_tour = (given, None)
         return
     page = Path(app.config.fs_cache_dir) / "tour" / "index.html"
     if page.exists():
