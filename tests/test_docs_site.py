@@ -20,7 +20,6 @@ import inspect
 import os
 import pkgutil
 import re
-import shutil
 import subprocess
 import sys
 import zlib
@@ -29,7 +28,11 @@ from pathlib import Path
 
 import pytest
 
+from chromium import start_chromium
+
 ROOT = Path(__file__).resolve().parents[1]
+# The site's extensions: ``fs_apiref`` resolves the inventory's names as the build did.
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 #: The notebook the small build executes (a short one that draws figures).
 EXECUTED_IN_SMALL_BUILD = "01_linear_regression"
 #: Notebooks whose pages show no figure (none: every notebook draws). An entry is checked: the
@@ -95,16 +98,8 @@ def public_all() -> list[tuple[str, str]]:
 
 def resolve(dotted: str):
     """The object a dotted name of the inventory stands for (None if it names nothing)."""
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr, None)
-        return obj
-    return None
+    chain = importlib.import_module("fs_apiref").objects_along(dotted)
+    return chain[0][0] if chain else None
 
 
 def test_every_public_name_has_a_page(site):
@@ -160,31 +155,13 @@ def test_the_tour_is_part_of_the_site(site):
 
 # --- in the browser -----------------------------------------------------------------------
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-
 @pytest.fixture(scope="module")
 def offline_browser():
     """Headless Chromium that cannot reach any host: names do not resolve and every request
     goes to a closed proxy port. The performance log records each request it tried."""
-    if not (CHROMIUM and CHROMEDRIVER):
-        if os.environ.get("FROMSCRATCH_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium and chromedriver are required (FROMSCRATCH_REQUIRE_BROWSER=1)")
-        pytest.skip("chromium / chromedriver not installed")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", "--disable-sync",
-                 "--disable-component-update", "--window-size=1280,900",
-                 "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
-                 "--allow-file-access-from-files"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium(["--window-size=1280,900", "--host-resolver-rules=MAP * ~NOTFOUND",
+                             "--proxy-server=127.0.0.1:9", "--allow-file-access-from-files"],
+                            logs=("browser", "performance"))
     driver.set_page_load_timeout(60)
     yield driver
     driver.quit()

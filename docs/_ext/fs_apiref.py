@@ -259,7 +259,7 @@ def write_pages(outdir: Path) -> dict[int, str]:
     return canonical_names(entries)
 
 
-def _objects_along(dotted: str) -> list[tuple[Any, list[str]]]:
+def objects_along(dotted: str) -> list[tuple[Any, list[str]]]:
     """Each object on the import path ``dotted``, deepest first, with the names after it
     (empty if ``dotted`` does not name an object)."""
     parts = dotted.split(".")
@@ -324,7 +324,7 @@ class References:
     def page_of(self, dotted: str) -> str | None:
         """The documented full name of the object at ``dotted`` ('' if it has no page, None
         if ``dotted`` names nothing)."""
-        chain = _objects_along(dotted)
+        chain = objects_along(dotted)
         if not chain:
             return None
         for obj, rest in chain:
