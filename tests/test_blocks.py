@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from designs import ill_conditioned_design
 from tolerance import assert_close_to_scale
 
 da = pytest.importorskip("dask.array")
@@ -245,11 +246,8 @@ def test_tsqr_keeps_the_accuracy_of_qr_on_an_ill_conditioned_design():
     # kappa(X) ~ 1e8: QR's error grows like kappa*eps ~ 1e-8, the normal equations' like
     # kappa^2*eps ~ 1 (no digits left).
     rng = np.random.default_rng(5)
-    n, p = 2000, 5
-    U = np.linalg.qr(rng.standard_normal((n, p)))[0]
-    V = np.linalg.qr(rng.standard_normal((p, p)))[0]
-    X = U @ np.diag(np.logspace(0, -8, p)) @ V.T
-    w_true = rng.standard_normal(p)
+    X = ill_conditioned_design(2000, 5, 1e8, rng)
+    w_true = rng.standard_normal(5)
     y = X @ w_true  # zero residual: the error is the solver's alone
     coef, _ = _solve(blocks.tsqr(blocks.row_blocks(_dask(X, 250), _dask(y, 250)),
                                  fit_intercept=False), fit_intercept=False)

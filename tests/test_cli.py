@@ -24,13 +24,14 @@ def test_no_command_prints_help(capsys):
 
 def test_list_chapters(capsys):
     assert main(["tour", "--list"]) == 0
-    assert capsys.readouterr().out.splitlines()[0].startswith("datasets")
+    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert names[:2] == ["intro", "datasets"]  # the introduction first, then the data
 
 
 def test_unknown_chapter_is_one_line_with_the_valid_names(capsys):
     assert main(["tour", "--chapter", "nope"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "valid chapters are: datasets" in err
+    assert err.count("\n") == 1 and "valid chapters are: intro, datasets" in err
     assert "Traceback" not in err
 
 

@@ -8,7 +8,7 @@ NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.i
 EXPECTED = [
     "01_linear_regression", "02_regularization", "03_logistic_regression",
     "04_autodiff_forward_mode", "05_autodiff_reverse_mode", "06_optimizers",
-    "07_test_functions", "08_neural_networks",
+    "07_test_functions", "08_neural_networks", "09_out_of_core",
 ]
 
 

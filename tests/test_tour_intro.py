@@ -85,8 +85,35 @@ def test_the_introduction_alone_passes_and_marks_the_other_chapters_not_run(tmp_
     (intro,) = outcomes
     assert intro.error is None, intro.error
     assert [c.status for c in intro.chapter.checks] == ["pass", "pass", "pass"]
-    table = next(b for b in intro.chapter.blocks if b.kind == "table")
+    (table,) = [b for b in intro.chapter.blocks
+                if b.kind == "table" and b.caption == "The curriculum"]
     assert sum(row[3] == "not run" for row in table.payload[1]) == 55  # all but A1, A2
+
+
+def test_the_introduction_lists_every_exercise_by_chapter_and_says_how_to_start():
+    """The section is generated from the registry: one row per chapter with exercises, each
+    exercise's title, topic and name in its chapter's row, the notebook that ends with them."""
+    from fromscratch import exercises
+
+    ch = Chapter("intro", "Introduction")
+    ch_intro._exercises(ch)
+    headings = [b.payload for b in ch.blocks if b.kind == "heading"]
+    assert headings == [ch_intro.HEADING_EXERCISES]
+    text = "\n".join(b.payload for b in ch.blocks if b.kind == "text")
+    for command in ("list", "start NAME", "check NAME", "hint NAME"):
+        assert f"`fromscratch exercises {command}`" in text
+    assert f"The chapter *{CHAPTERS[chapter_names().index('exercises')].title}*, " in text
+    assert f"Each of the {len(exercises.all())} is" in text
+    (table,) = [b for b in ch.blocks if b.kind == "table"]
+    columns, rows = table.payload
+    letters = sorted({e.chapter[0] for e in exercises.all()})
+    assert [row[0].split(".")[0] for row in rows] == letters
+    notebook_of = {t.id: t.notebook for t in TOPICS}
+    for exercise in exercises.all():
+        (row,) = [r for r in rows if r[0].startswith(f"{exercise.chapter[0]}. ")]
+        assert f"{exercise.title} ({exercise.chapter}, `{exercise.name}`)" in row[1]
+        assert row[2] == notebook_of[exercise.chapter]
+    assert sum(row[1].count("`") // 2 for row in rows) == len(exercises.all())
 
 
 def test_every_topic_is_taught_with_all_four_parts(whole_tour):
@@ -103,6 +130,7 @@ def test_the_topic_table_is_in_the_report(whole_tour):
     path, _ = whole_tour
     page = path.read_text(encoding="utf-8")
     assert "The curriculum, topic by topic" in page
+    assert ch_intro.HEADING_EXERCISES in page
     for topic in TOPICS:
         assert f"<td>{topic.id}</td>" in page
 

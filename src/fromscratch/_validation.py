@@ -39,6 +39,8 @@ __all__ = [
     "encode_class_labels",
     "check_sample_weight",
     "check_weighted_classes",
+    "class_weights",
+    "class_sample_weight",
     "feature_names_of",
     "is_pandas",
 ]
@@ -557,6 +559,70 @@ def check_weighted_classes(
             f"weight (sample_weight, and class_weight where given); {estimator} needs samples "
             "of at least two classes with positive weight."
         )
+
+
+def class_weights(class_weight: Any, classes: np.ndarray, totals: np.ndarray
+                  ) -> np.ndarray | None:
+    r"""The weight of each class (in the order of ``classes``) by a ``class_weight``
+    parameter, or ``None`` for ``None``; ``totals`` is each class's total sample weight
+    :math:`\sum_{i: y_i = k} \mathrm{sw}_i` (its count without sample weights).
+
+    ``"balanced"``: :math:`\sum_i \mathrm{sw}_i / (K \sum_{i: y_i = k} \mathrm{sw}_i)` — with
+    unit sample weights :math:`n / (K n_k)`, scikit-learn's ``compute_class_weight`` — so that
+    after weighting every class has the same total weight. A dict gives weights by class
+    label; classes it does not name weigh 1.
+
+    Raises
+    ------
+    TypeError
+        ``class_weight`` is neither ``None``, a string nor a dict.
+    ValueError
+        A string other than ``"balanced"``; a dict naming a label that is not a class of
+        ``y``, or a weight that is negative or not a number.
+    """
+    if class_weight is None:
+        return None
+    if isinstance(class_weight, str):
+        check_choice(class_weight, "class_weight", ("balanced",))
+        with np.errstate(divide="ignore"):  # a class without weight: its weight does not matter
+            return np.where(totals > 0, totals.sum() / (classes.size * totals), 1.0)
+    if not isinstance(class_weight, dict):
+        raise TypeError(
+            "class_weight must be None, 'balanced' or a dict {class label: weight}; got "
+            f"{type(class_weight).__name__} {class_weight!r}."
+        )
+    weights = np.ones(classes.size)
+    listed = classes.tolist()
+    for label, weight in class_weight.items():
+        if label not in listed:
+            raise ValueError(
+                f"class_weight names the class {label!r}, which is not a class of y (the "
+                f"classes are {listed}); give weights only for the labels in y."
+            )
+        weights[listed.index(label)] = check_scalar(weight, f"class_weight[{label!r}]",
+                                                    min_val=0.0)
+    return weights
+
+
+def class_sample_weight(
+    class_weight: Any, classes: np.ndarray, index: np.ndarray,
+    sample_weight: np.ndarray | None, estimator: str, dtype: Any = np.float64,
+) -> np.ndarray | None:
+    r"""Each sample's weight in a classifier's objective: its sample weight times its class's
+    weight, :math:`s_i = \mathrm{sw}_i\, c_{y_i}` (:func:`class_weights`); ``None`` when every
+    sample weighs 1. ``index`` is each sample's class index in ``classes``, ``sample_weight``
+    already checked (:func:`check_sample_weight`); the weights have the ``dtype`` of the data.
+    At least two classes must keep a positive weight (:func:`check_weighted_classes`)."""
+    totals = np.bincount(index, weights=sample_weight, minlength=classes.size)
+    per_class = class_weights(class_weight, classes, totals)
+    if per_class is None:
+        weight = sample_weight
+    else:
+        weight = per_class.astype(dtype)[index]
+        if sample_weight is not None:
+            weight *= sample_weight
+    check_weighted_classes(classes, index, weight, estimator)
+    return weight
 
 
 _BIT_GENERATORS = ("MT19937", "PCG64", "PCG64DXSM", "Philox", "SFC64")

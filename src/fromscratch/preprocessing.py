@@ -29,6 +29,7 @@ from fromscratch._validation import (
     is_pandas,
 )
 from fromscratch.base import BaseEstimator, TransformerMixin, check_is_fitted
+from fromscratch.blocks import is_dask_array, map_method
 
 __all__ = ["StandardScaler", "PolynomialFeatures", "OneHotEncoder"]
 
@@ -110,29 +111,55 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         self.with_std = with_std
 
     def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> StandardScaler:
-        """Compute $\\mu$ and $\\sigma$ of each feature; ``y`` is ignored."""
+        """Compute $\\mu$ and $\\sigma$ of each feature; ``y`` is ignored.
+
+        ``X`` may be a row-chunked Dask array: then one pass computes both statistics, block
+        by block, merged by Chan et al.'s stable update (:func:`fromscratch.blocks.moments`),
+        without gathering ``X``.
+        """
+        if is_dask_array(X):
+            from fromscratch._preprocessing_blocks import scaler_statistics
+
+            statistics = scaler_statistics(self, X, sample_weight)
+            self._record_features(X, X)  # after the pass: a failed fit stores nothing
+            return self._set_statistics(*statistics)
         X = self._validate_fit(X)
         w = check_sample_weight(sample_weight, X.shape[0])
-        self.n_samples_seen_ = float(X.shape[0] if w is None else w.sum())
+        weight = float(X.shape[0] if w is None else w.sum())
+        mean = var = None
+        if self.with_mean or self.with_std:
+            X64 = X.astype(np.float64)
+            mean = np.average(X64, axis=0, weights=w)
+            if self.with_std:
+                var = np.average((X64 - mean) ** 2, axis=0, weights=w)
+        return self._set_statistics(X.shape[0], weight, mean, var)
+
+    def _set_statistics(self, n_rows: int, weight: float, mean: np.ndarray | None,
+                        var: np.ndarray | None) -> StandardScaler:
+        """Store what ``fit`` computed: the rows and their total weight, $\\mu$ and
+        $\\sigma^2$ (``None`` where not needed), and the scales."""
+        self.n_samples_seen_ = weight
         if not (self.with_mean or self.with_std):
             self.mean_ = self.var_ = self.scale_ = None
             return self
-        X64 = X.astype(np.float64)
-        self.mean_ = np.average(X64, axis=0, weights=w)
+        self.mean_ = mean
         if not self.with_std:
             self.var_ = self.scale_ = None
             return self
-        self.var_ = np.average((X64 - self.mean_) ** 2, axis=0, weights=w)
+        self.var_ = var
         # Rounding grows with the number of terms summed, not with their weights: with weights
         # below 1 the weight sum would understate it (scikit-learn passes the weight sum).
-        terms = max(float(X.shape[0]), self.n_samples_seen_)
+        terms = max(float(n_rows), self.n_samples_seen_)
         self.scale_ = np.where(
             _is_constant(self.var_, self.mean_, terms), 1.0, np.sqrt(self.var_)
         )
         return self
 
     def transform(self, X: Any, copy: bool | None = None) -> np.ndarray:
-        """Return $(X - \\mu) / \\sigma$ (each step only if enabled)."""
+        """Return $(X - \\mu) / \\sigma$ (each step only if enabled); lazily, with the same
+        row chunks, for a row-chunked Dask array."""
+        if is_dask_array(X):
+            return map_method(self, "transform", X)
         X = self._validate_predict(X)
         if self.copy if copy is None else copy:
             X = X.copy()
@@ -143,7 +170,9 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         return X
 
     def inverse_transform(self, X: Any, copy: bool | None = None) -> np.ndarray:
-        """Return $Z \\sigma + \\mu$, undoing :meth:`transform`."""
+        """Return $Z \\sigma + \\mu$, undoing :meth:`transform` (lazily for a Dask array)."""
+        if is_dask_array(X):
+            return map_method(self, "inverse_transform", X)
         check_is_fitted(self)
         X = check_array(X)
         if X.shape[1] != self.n_features_in_:

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 import threading
 import time
+import warnings
 
 import numpy as np
 import pytest
 
 from fromscratch import exercises, optim
+from fromscratch._kernels import is_replaceable, replaced
 from fromscratch.autodiff import Tensor
 from fromscratch.exercises._registry import CHAPTERS, topic_order
 from fromscratch.exercises._sandbox import LoadError, load_function
@@ -33,6 +35,25 @@ def test_the_registry():
         for required in e.requires:  # earlier ones of the same chapter only
             assert position[required] < position[e.name], (e.name, required)
             assert exercises.get(required).chapter[0] == e.chapter[0]
+        imported = {name for line in e.imports for name in re.findall(r"\w+", line)
+                    if name in position and name != e.name}
+        for name in imported:  # a stub builds on earlier exercises' functions only
+            assert position[name] < position[e.name], (e.name, name)
+
+
+def test_every_exercise_runs_inside_the_library():
+    """Besides the comparison with the reference, each exercise's function is run by the
+    library where it belongs (an estimator, solver, network, optimizer or the autodiff
+    engine) and compared with the library's own result."""
+    for e in exercises.all():
+        assert any(c.name.startswith(("in the library:", "in the engine:")) for c in e.checks), \
+            e.name
+
+
+def test_each_grading_draws_fresh_inputs():
+    reference = exercises.get("sigmoid").reference
+    seeds = {exercises.check("sigmoid", reference).seed for _ in range(3)}
+    assert len(seeds) == 3
 
 
 def test_every_chapter_with_algorithms_has_exercises():
@@ -230,23 +251,84 @@ def _autodiff():
 
     f = lambda x, y: anp.sum(anp.tanh(x * y) / (1 + y * y))  # noqa: E731
     x, y = np.array([0.5, -1.0]), np.array([2.0, 0.3])
-    t = trace(f, x, y)
+    t = trace(f, x, y, tangents=(y, x))  # both inputs move: every parent's term counts
     return [grad(f)(x, y), *jvp(f, (x, y), (y, x)), *(v.tangent for v in t.variables),
             *(v.adjoint for v in t.variables)]
 
 
-@pytest.mark.parametrize("name", ["ols_gradient", "ridge_gradient", "soft_threshold",
-                                  "coordinate_descent_sweep", "back_substitution",
-                                  "householder_reflector", "logistic_gradient", "irls_step",
-                                  "dual_multiply", "dual_divide", "forward_sweep", "tanh_vjp",
-                                  "reverse_sweep"])
+def _optimizer_paths():
+    """Twenty steps of every optimizer of the curriculum on 2|w|^2 (the exercises' G topics)."""
+    paths = []
+    for make in (lambda p: optim.SGD(p, lr=0.1), lambda p: optim.SGD(p, lr=0.1, momentum=0.9),
+                 lambda p: optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
+                 lambda p: optim.Adam(p, lr=0.1), lambda p: optim.RMSprop(p, lr=0.1),
+                 lambda p: optim.Adagrad(p, lr=0.1), lambda p: optim.Adadelta(p),
+                 lambda p: optim.Adamax(p, lr=0.1), lambda p: optim.NAdam(p, lr=0.1),
+                 lambda p: optim.AdamW(p, lr=0.1)):
+        w = Tensor(np.array([1.0, -2.0]), requires_grad=True)
+        opt = make([w])
+        for _ in range(20):
+            w.grad = 4 * w.data
+            opt.step()
+        paths.append(w.data.copy())
+    return paths
+
+
+def _test_functions():
+    from fromscratch import benchfunctions
+    from fromscratch.autodiff import grad
+
+    point = np.array([-1.2, 1.0])
+    return [grad(benchfunctions.get(name))(point) for name in ("rosenbrock", "himmelblau")]
+
+
+def _kernel_results():
+    """Every exercise's library function, called directly on one fixed draw of its inputs."""
+    results = []
+    for exercise in exercises.all():
+        out = exercise.sample(np.random.default_rng(0)).call(exercise.reference)
+        for value in out if isinstance(out, tuple | list) else (out,):
+            results += list(value) if isinstance(value, list) else [value]
+    return results
+
+
+def _library():
+    return [*_linear_models(), *_solvers(), *_autodiff(), *_network_results(),
+            *_optimizer_paths(), *_test_functions(), *_kernel_results()]
+
+
+def _differs(a, b):
+    return len(a) != len(b) or any(
+        np.shape(x) != np.shape(y) or not np.array_equal(x, y, equal_nan=True)
+        for x, y in zip(a, b, strict=True))
+
+
+@pytest.mark.parametrize("name", [n for n in exercises.names()
+                                  if is_replaceable(exercises.get(n).reference)])
+def test_the_library_snapshot_would_see_a_replacement_left_behind(name):
+    """The next test can fail: were a kernel's replacement by the mistake left in place, the
+    snapshot of the library would change (or the library would refuse to run)."""
+    exercise = exercises.get(name)
+    before = _library()
+    with (np.errstate(all="ignore"), warnings.catch_warnings(),
+          replaced(exercise.reference, exercise.mistakes[0].func)):
+        warnings.simplefilter("ignore")  # a solver run on a mistake may not converge
+        try:
+            after = _library()
+        except Exception:  # noqa: BLE001 - the library refusing the mistake shows it too
+            return
+    assert _differs(after, before)
+
+
+@pytest.mark.parametrize("name", exercises.names())
 def test_a_failed_grading_leaves_the_library_as_it_was(name):
     """After grading a known mistake (whose in-library check ran the library on it), the
-    estimators, solvers and the autodiff engine compute what they computed before."""
-    before = [*_linear_models(), *_solvers(), *_autodiff()]
+    estimators, solvers, networks, optimizers and the autodiff engine compute what they
+    computed before."""
+    before = _library()
     exercise = exercises.get(name)
     assert not exercise.check(exercise.mistakes[0].func, seed=0).passed
-    _assert_same([*_linear_models(), *_solvers(), *_autodiff()], before)
+    _assert_same(_library(), before)
 
 
 def test_a_timeout_inside_a_hot_loop_leaves_nothing_behind():
@@ -289,6 +371,8 @@ def test_a_failed_optimizer_grading_leaves_the_optimizers_as_they_were():
     ("adam_update", lambda theta, g, m, v, t, **h: (theta - g, m, v, t + 1), "training loss"),
     ("rosenbrock_gradient", lambda x, y: (x, y), "path"),
     ("sigmoid", lambda z: np.tanh(z), "target vs yours"),
+    ("soft_threshold", lambda v, threshold: v, "target vs yours"),
+    ("tanh_vjp", lambda g, ans, x: g * (1 - x**2), "target vs yours"),
 ])
 def test_a_figure_where_a_picture_explains_the_failure(name, wrong, title):
     from matplotlib.figure import Figure

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from fromscratch.linear_model import ElasticNet, ElasticNetCV, Lasso, LassoCV, enet_path
@@ -184,3 +186,116 @@ def test_bad_data():
                          expected_failed_checks=expected_failed_checks)
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
+
+
+# -- sample weights ----------------------------------------------------------------------------
+
+WEIGHTED_CASES = {
+    "default": {},
+    "no intercept": {"fit_intercept": False},
+    "positive": {"positive": True},
+    "explicit alphas": {"alphas": [0.5, 0.01, 0.1, 2.0]},
+}
+
+
+@pytest.mark.parametrize("case", WEIGHTED_CASES)
+@pytest.mark.parametrize(("ours_cls", "reference_cls", "extra"), [
+    (LassoCV, "LassoCV", {}),
+    (ElasticNetCV, "ElasticNetCV", {"l1_ratio": [0.3, 0.8]}),
+], ids=["lasso", "enet"])
+def test_weighted_fit_equals_sklearn(case, ours_cls, reference_cls, extra):
+    """scikit-learn >= 1.4: the weighted grid (alpha_max from the weighted, centered Xᵀy over
+    Σw), each training fold's weighted path, each test fold's weighted mean squared error and
+    the weighted refit."""
+    X, y, kwargs = _problem(case, seed=5)
+    sample_weight = np.random.default_rng(5).uniform(0.1, 3.0, size=y.size)
+    ours = ours_cls(**TIGHT, **extra, **kwargs).fit(X, y, sample_weight=sample_weight)
+    reference = getattr(sk, reference_cls)(**TIGHT, **extra, **kwargs).fit(
+        X, y, sample_weight=sample_weight)
+    _assert_same_as_sklearn(ours, reference, X)
+    unweighted = ours_cls(**TIGHT, **extra, **kwargs).fit(X, y)
+    # The weights matter: otherwise the comparison above could not tell them from none.
+    assert np.abs(ours.mse_path_ - unweighted.mse_path_).max() > 1e-3 * ours.mse_path_.max()
+
+
+def test_weighted_mse_path_is_the_weighted_error_of_brute_force_refits():
+    """Independently of scikit-learn: each entry is the weighted test-fold error of an
+    ElasticNet fitted cold, with the fold's weights, on the training fold."""
+    X, y = _data(seed=6)
+    sample_weight = np.random.default_rng(6).uniform(0.0, 2.0, size=y.size)
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    model = ElasticNetCV(l1_ratio=0.6, alphas=5, cv=folds, **TIGHT).fit(X, y, sample_weight)
+    for a, alpha in enumerate(model.alphas_):
+        for k, (train, test) in enumerate(folds):
+            fit = ElasticNet(alpha=alpha, l1_ratio=0.6, **TIGHT).fit(
+                X[train], y[train], sample_weight=sample_weight[train])
+            errors = (y[test] - fit.predict(X[test])) ** 2
+            mse = errors @ sample_weight[test] / sample_weight[test].sum()
+            np.testing.assert_allclose(model.mse_path_[a, k], mse, rtol=1e-9)
+    refit = ElasticNet(alpha=model.alpha_, l1_ratio=0.6, **TIGHT).fit(X, y, sample_weight)
+    np.testing.assert_allclose(model.coef_, refit.coef_, rtol=1e-12, atol=1e-14)
+
+
+def _repeated_folds(folds, counts):
+    """The folds of the data with row i repeated counts[i] times: each copy stays in its
+    row's fold."""
+    source = np.repeat(np.arange(counts.size), counts)
+    return [(np.flatnonzero(np.isin(source, train)), np.flatnonzero(np.isin(source, test)))
+            for train, test in folds]
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**16), counts=st.lists(st.integers(0, 3), min_size=40, max_size=40))
+def test_integer_weights_repeat_rows_and_zero_weights_drop_them(seed, counts):
+    """The splits do not see the weights, so the invariance holds fold by fold: with each
+    repeated row in its original row's fold, every fit, grid and error is the same."""
+    X, y = _data(n=40, p=6, seed=seed)
+    counts = np.asarray(counts)
+    folds = list(KFold(3, shuffle=True, random_state=seed).split(X))
+    if any(counts[part].sum() < 3 for fold in folds for part in fold):
+        return  # a fold left (nearly) empty: refused, or no meaningful fit
+    kwargs = {"l1_ratio": [0.5, 1.0], "alphas": 8, **TIGHT}
+    weighted = ElasticNetCV(cv=folds, **kwargs).fit(X, y, sample_weight=counts)
+    repeated = ElasticNetCV(cv=_repeated_folds(folds, counts), **kwargs).fit(
+        np.repeat(X, counts, axis=0), np.repeat(y, counts))
+    _assert_same_as_sklearn(weighted, repeated, X)
+    assert weighted.l1_ratio_ == repeated.l1_ratio_
+
+
+def test_a_common_factor_or_a_single_number_changes_nothing():
+    """Every step is a weighted mean: scaling the weights, or one weight for all (scikit-learn
+    then ignores it), leaves the fit as it is."""
+    X, y = _data(seed=7)
+    sample_weight = np.random.default_rng(7).uniform(0.1, 3.0, size=y.size)
+    weighted = LassoCV(cv=4, **TIGHT).fit(X, y, sample_weight=sample_weight)
+    _assert_same_as_sklearn(LassoCV(cv=4, **TIGHT).fit(X, y, 250.0 * sample_weight),
+                            weighted, X)
+    _assert_same_as_sklearn(LassoCV(cv=4, **TIGHT).fit(X, y, 3.0),
+                            LassoCV(cv=4, **TIGHT).fit(X, y), X)
+
+
+@pytest.mark.parametrize(("weights", "match"), [
+    (np.ones(5), "sample_weight has 5 entries but there are 30 samples"),
+    (np.r_[-1.0, np.ones(29)], "sample_weight must be non-negative"),
+    (np.r_[np.nan, np.ones(29)], "sample_weight contains 1 NaN"),
+    (np.zeros(30), "sample_weight sums to 0"),
+    (np.r_[np.zeros(10), np.ones(20)],
+     "sample_weight is zero on every sample of the test part of fold 0"),
+    (np.r_[np.ones(10), np.zeros(20)],
+     "sample_weight is zero on every sample of the training part of fold 0"),
+], ids=["length", "negative", "nan", "all-zero", "test-fold-zero", "training-fold-zero"])
+@pytest.mark.parametrize("model", [LassoCV(cv=3), ElasticNetCV(cv=3)], ids=["lasso", "enet"])
+def test_bad_sample_weights_are_named(model, weights, match):
+    X, y = _data(n=30)
+    with pytest.raises(ValueError, match=match):
+        model.fit(X, y, sample_weight=weights)
+
+
+def test_weighted_score_is_the_weighted_r2():
+    X, y = _data(seed=8)
+    sample_weight = np.random.default_rng(8).uniform(0.1, 3.0, size=y.size)
+    model = LassoCV(cv=3).fit(X, y, sample_weight)
+    residual = sample_weight @ (y - model.predict(X)) ** 2
+    y_mean = sample_weight @ y / sample_weight.sum()
+    expected = 1.0 - residual / (sample_weight @ (y - y_mean) ** 2)
+    assert model.score(X, y, sample_weight=sample_weight) == pytest.approx(expected, rel=1e-12)

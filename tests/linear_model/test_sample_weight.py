@@ -18,11 +18,15 @@ from fromscratch.exceptions import ConvergenceWarning
 from fromscratch.linalg import RankDeficientWarning
 from fromscratch.linear_model import (
     ElasticNet,
+    ElasticNetCV,
     Lasso,
+    LassoCV,
     LinearRegression,
     LogisticRegression,
     Ridge,
+    RidgeCV,
 )
+from fromscratch.nn import MLPClassifier, MLPRegressor
 from tolerance import assert_close_to_scale
 
 
@@ -355,15 +359,34 @@ def test_warm_start_off_ignores_the_previous_fit():
 # -- scores --------------------------------------------------------------------------------------
 
 
-def test_weighted_scores_are_scikit_learns():
-    X, y, w = regression_data()
-    model = Ridge().fit(X, y)
-    assert model.score(X, y, sample_weight=w) == pytest.approx(
-        r2_score(y, model.predict(X), sample_weight=w), rel=1e-12)
-    X, y, w = classification_data(3)
-    clf = LogisticRegression().fit(X, y)
-    assert clf.score(X, y, sample_weight=w) == pytest.approx(
-        accuracy_score(y, clf.predict(X), sample_weight=w), rel=1e-12)
+SCORED = {
+    "ols": lambda: LinearRegression(),
+    "ridge": lambda: Ridge(),
+    "lasso": lambda: Lasso(alpha=0.01),
+    "enet": lambda: ElasticNet(alpha=0.01),
+    "nnls": lambda: LinearRegression(positive=True),
+    "ridge-cv": lambda: RidgeCV(),
+    "lasso-cv": lambda: LassoCV(cv=3),
+    "enet-cv": lambda: ElasticNetCV(cv=3),
+    "mlp-regressor": lambda: MLPRegressor((5,), max_iter=30, random_state=0),
+    "logistic": lambda: LogisticRegression(),
+    "mlp-classifier": lambda: MLPClassifier((5,), max_iter=30, random_state=0),
+}
+
+
+@pytest.mark.filterwarnings("ignore::fromscratch.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("name", SCORED)
+def test_weighted_scores_are_scikit_learns(name):
+    """score(X, y, sample_weight) of every estimator that takes weights: the weighted R² of a
+    regressor, the weighted accuracy of a classifier, as scikit-learn's metrics compute them."""
+    model = SCORED[name]()
+    classifier = name in ("logistic", "mlp-classifier")
+    X, y, w = classification_data(3) if classifier else regression_data()
+    model.fit(X, y)
+    metric = accuracy_score if classifier else r2_score
+    expected = metric(y, model.predict(X), sample_weight=w)
+    assert model.score(X, y, sample_weight=w) == pytest.approx(expected, rel=1e-12)
+    assert expected != pytest.approx(metric(y, model.predict(X)), rel=1e-9)  # weights matter
 
 
 # -- bad input -----------------------------------------------------------------------------------

@@ -31,6 +31,10 @@ __all__ = [
     "import_dask",
     "RowBlocks",
     "row_blocks",
+    "training_blocks",
+    "label_counts",
+    "block_labels",
+    "check_weight_block",
     "map_reduce",
     "check_finite_block",
     "SPLIT_EVERY",
@@ -175,6 +179,116 @@ def row_blocks(X: Any, *others: Any, names: Sequence[str] = ("X", "y", "sample_w
                     f"it to match: {name} = {name}.rechunk({{0: {names[0]}.chunks[0]}})."
                 )
     return RowBlocks(bounds, (X, *others), names[: 1 + len(others)])
+
+
+def _float_columns(X: Any, name: str) -> Any:
+    """``X`` with a floating dtype: float32 and float64 kept, other real numbers converted
+    to float64 lazily (block by block, when computed), as :func:`fromscratch._validation.
+    check_array` does for NumPy input."""
+    kind = np.dtype(X.dtype).kind
+    if kind not in "fiu":
+        raise TypeError(
+            f"{name} must hold real numbers (floats or integers); got dtype {X.dtype}."
+        )
+    if X.dtype in (np.float32, np.float64):
+        return X
+    return X.astype(np.float64)
+
+
+def training_blocks(X: Any, y: Any = None, sample_weight: Any = None, *,
+                    names: Sequence[str] = ("X", "y", "sample_weight")) -> RowBlocks:
+    """The row blocks of a training set whose ``X`` is a row-chunked Dask array.
+
+    :func:`row_blocks` with the checks every fit needs first: ``X`` is 2-D with at least one
+    row and holds real numbers (integers become float64); ``y`` (optional) has one or two
+    dimensions and ``sample_weight`` (optional) one, each Dask or array-like (a list becomes
+    a NumPy array). The values themselves (NaN, infinity, negative weights) are checked block
+    by block during the passes, which name the rows of a bad block.
+    """
+    X = row_blocks(X, names=names[:1]).arrays[0]  # the type, dimensions and chunks of X
+    if X.shape[0] < 1:
+        raise ValueError(f"{names[0]} has 0 samples; at least 1 is required.")
+    others = [a if a is None or is_dask_array(a) else np.asarray(a) for a in (y, sample_weight)]
+    for array, name, allowed in zip(others, names[1:], ((1, 2), (1,)), strict=True):
+        if array is not None and array.ndim not in allowed:
+            shape = "(n_samples,)" + (" or (n_samples, n_targets)" if 2 in allowed else "")
+            raise ValueError(f"{name} must have shape {shape}; got shape {array.shape}.")
+    if others[1] is not None and np.dtype(others[1].dtype).kind not in "fiu":
+        raise TypeError(
+            f"{names[2]} must hold real numbers; got dtype {others[1].dtype}."
+        )
+    return row_blocks(_float_columns(X, names[0]), *others, names=names)
+
+
+def _block_labels(start: int, stop: int, y: Any, weights: Any, name: str
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    labels, position, counts = np.unique(np.asarray(y), return_inverse=True,
+                                         return_counts=True)
+    if weights is None:
+        return labels, counts, None
+    weights = check_weight_block(weights, name, start, stop, np.float64)
+    return labels, counts, np.bincount(position.ravel(), weights=weights,
+                                       minlength=labels.size)
+
+
+def _merge_labels(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    union, position = np.unique(np.concatenate([p[0] for p in parts]), return_inverse=True)
+    position = position.ravel()
+    counts = np.bincount(position, weights=np.concatenate([p[1] for p in parts]),
+                         minlength=union.size).astype(np.int64)
+    if parts[0][2] is None:
+        return union, counts, None
+    return union, counts, np.bincount(position, weights=np.concatenate([p[2] for p in parts]),
+                                      minlength=union.size)
+
+
+def label_counts(blocks: RowBlocks) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(labels, counts, weights)``: the sorted distinct labels of ``y``
+    (``blocks.arrays[1]``), the number of rows of each, and — when ``blocks`` has sample
+    weights (``blocks.arrays[2]``) — each label's total weight (else ``None``), from one pass
+    over the blocks (each block's ``np.unique``, merged)."""
+    weights = blocks.arrays[2] if len(blocks.arrays) > 2 else None
+    names = tuple(blocks.names) + ("sample_weight",)[len(blocks.names) - 2:]
+    labels = RowBlocks(blocks.bounds, (blocks.arrays[1], weights), (names[1], names[2]))
+    try:
+        return map_reduce(_block_labels, labels, _merge_labels, args=(names[2],))
+    except TypeError as exc:  # labels that cannot be sorted together
+        raise TypeError(
+            f"{names[1]} mixes label types that cannot be sorted (e.g. strings and "
+            "numbers); use labels of one type."
+        ) from exc
+
+
+def check_weight_block(weights: Any, name: str, start: int, stop: int, dtype: Any
+                       ) -> np.ndarray | None:
+    """A block's sample weights as an array of ``dtype`` (``None`` stays ``None``), refused
+    with the block's rows when they are not finite or negative."""
+    if weights is None:
+        return None
+    weights = np.asarray(weights, dtype=dtype)
+    check_finite_block(weights, name, start, stop)
+    if np.any(weights < 0):
+        raise ValueError(
+            f"{name} has negative values in the block of rows {start}–{stop - 1}; weights "
+            "must be >= 0."
+        )
+    return weights
+
+
+def block_labels(y: Any, classes: np.ndarray, name: str, start: int, stop: int) -> np.ndarray:
+    """Each label's index in the sorted ``classes``; a label that is not one of them is refused
+    with its row (a block of rows ``start:stop``, or a whole array with ``start=0``)."""
+    y = np.asarray(y)
+    index = np.clip(np.searchsorted(classes, y), 0, len(classes) - 1)
+    missing = classes[index] != y
+    if np.any(missing):
+        row = int(np.flatnonzero(missing)[0])
+        raise ValueError(
+            f"{name} has the label {y[row].item()!r} at row {start + row} (block of rows "
+            f"{start}–{stop - 1}), which is not one of the classes {classes.tolist()}."
+        )
+    return index
 
 
 def _tree(pieces: list[Any], combine: Callable[[list[Any]], Any], split_every: int,

@@ -3,14 +3,18 @@ iteration over blocks for streaming training."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
-from fromscratch.blocks._core import RowBlocks, import_dask
+from fromscratch.base import check_is_fitted
+from fromscratch.blocks._core import RowBlocks, import_dask, row_blocks
 
-__all__ = ["row_chunk_sizes", "block_seeds", "lazy_rows", "map_rows", "iter_blocks"]
+__all__ = ["row_chunk_sizes", "block_seeds", "lazy_rows", "map_rows", "map_method",
+           "iter_blocks", "batches", "iter_batches"]
 
 
 def row_chunk_sizes(n_rows: int, chunks: Any) -> tuple[int, ...]:
@@ -100,9 +104,90 @@ def map_rows(X: Any, function: Callable[[np.ndarray], np.ndarray], *,
                         meta=np.empty((0,) * (1 + len(shape)), dtype))
 
 
-def iter_blocks(blocks: RowBlocks, order: Sequence[int] | None = None
-                ) -> Iterator[tuple[int, int, list[Any]]]:
+def map_method(estimator: Any, method: str, X: Any) -> Any:
+    """The lazy Dask array ``estimator.method(X_b)`` block by block, with ``X``'s row chunks:
+    ``predict``, ``predict_proba``, ``decision_function``, ``transform``... of a fitted
+    estimator on a row-chunked ``X``.
+
+    The method runs on a copy of the estimator taken now, so refitting the estimator before
+    the result is computed does not change it; every block is checked as the method checks
+    a NumPy input. The shape and dtype of one row's output are found by calling the method on
+    one row of zeros (a cheap, eager check that the estimator is fitted and that ``X`` has the
+    number of features it was fitted with).
+    """
+    check_is_fitted(estimator)
+    X = row_blocks(X).arrays[0]
+    expected = getattr(estimator, "n_features_in_", X.shape[1])
+    if X.shape[1] != expected:
+        raise ValueError(
+            f"X has {X.shape[1]} features, but {type(estimator).__name__} is expecting "
+            f"{expected} features as input (the number it was fitted with)."
+        )
+    frozen = copy.deepcopy(estimator)
+    function = getattr(frozen, method)
+    probe = np.asarray(function(np.zeros((1, X.shape[1]), dtype=X.dtype)))
+    return map_rows(X, function, shape=probe.shape[1:], dtype=probe.dtype)
+
+
+def iter_blocks(blocks: RowBlocks, order: Sequence[int] | None = None, *,
+                prefetch: bool = False) -> Iterator[tuple[int, int, list[Any]]]:
     """Yield ``(start, stop, arrays)`` for every block in ``order``, one block in memory at a
-    time — the passes of streaming (mini-batch) training."""
-    for index in range(blocks.n_blocks) if order is None else order:
-        yield blocks.bounds[index], blocks.bounds[index + 1], blocks.compute_block(int(index))
+    time — the passes of streaming (mini-batch) training.
+
+    With ``prefetch`` the next block is computed (on the active scheduler) while the caller
+    works on the current one: two blocks in memory, and the time to read or generate a block
+    hidden behind the training on the previous one.
+    """
+    indices = [int(i) for i in (range(blocks.n_blocks) if order is None else order)]
+    if not prefetch:
+        for index in indices:
+            yield blocks.bounds[index], blocks.bounds[index + 1], blocks.compute_block(index)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        upcoming = pool.submit(blocks.compute_block, indices[0]) if indices else None
+        for position, index in enumerate(indices):
+            arrays = upcoming.result()
+            if position + 1 < len(indices):
+                upcoming = pool.submit(blocks.compute_block, indices[position + 1])
+            yield blocks.bounds[index], blocks.bounds[index + 1], arrays
+
+
+def batches(arrays: Sequence[Any], batch_size: int, rng: np.random.Generator | None = None
+            ) -> Iterator[list[Any]]:
+    """Mini-batches of ``batch_size`` rows of aligned arrays (``None`` entries stay ``None``),
+    in a random order of the rows when ``rng`` is given, else in order (the last batch is
+    smaller when ``batch_size`` does not divide the rows)."""
+    n = len(arrays[0])
+    order = None if rng is None else rng.permutation(n)
+    for start in range(0, n, batch_size):
+        rows = slice(start, start + batch_size) if order is None else order[start:start
+                                                                             + batch_size]
+        yield [None if a is None else a[rows] for a in arrays]
+
+
+def iter_batches(
+    blocks: RowBlocks,
+    batch_size: int,
+    rng: np.random.Generator | None = None,
+    prepare: Callable[[int, int, list[Any]], list[Any]] | None = None,
+) -> Iterator[list[Any]]:
+    r"""One pass of mini-batches over every block: the batches' arrays, computed block by
+    block (the next block while the current one is trained on: :func:`iter_blocks` with
+    ``prefetch``).
+
+    ``prepare(start, stop, arrays)``, when given, turns each block's NumPy arrays into the
+    arrays to batch, once per block (check the values and name the block's rows, encode
+    labels, append a column of ones...).
+
+    Streaming cannot shuffle all rows at once, so it shuffles at two levels: the blocks in a
+    random order, then the rows within each block (with ``rng``; in order without it). A
+    batch never straddles two blocks, so each block's last batch may be smaller. Every row
+    is visited exactly once per pass, so the pass's batch gradients still add up to the full
+    gradient; but consecutive batches come from the same block, so when the blocks differ in
+    distribution (rows sorted by time or by class) shuffle the rows across blocks once
+    beforehand.
+    """
+    order = None if rng is None else rng.permutation(blocks.n_blocks)
+    for start, stop, arrays in iter_blocks(blocks, order, prefetch=True):
+        yield from batches(arrays if prepare is None else prepare(start, stop, arrays),
+                           batch_size, rng)

@@ -29,9 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch.blocks._core import RowBlocks, check_finite_block, map_reduce
+from fromscratch.blocks._core import RowBlocks, check_finite_block, check_weight_block, map_reduce
 
-__all__ = ["Moments", "block_moments", "merge_moments", "moments"]
+__all__ = ["Moments", "block_moments", "merge_moments", "moments", "positive_weight",
+           "total_weight"]
 
 
 @dataclass(frozen=True)
@@ -113,32 +114,49 @@ def _stacked(X: np.ndarray, y: np.ndarray | None) -> np.ndarray:
 
 
 def _block(start: int, stop: int, X: np.ndarray, y: Any, weights: Any, names: tuple[str, ...],
-           full: bool) -> Moments:
-    X = np.asarray(X)
+           full: bool, dtype: Any) -> Moments:
+    X = np.asarray(X, dtype=dtype)
     check_finite_block(X, names[0], start, stop)
     if y is not None:
         y = np.asarray(y)
         check_finite_block(y, names[1], start, stop)
-    if weights is not None:
-        weights = np.asarray(weights, dtype=X.dtype)
-        check_finite_block(weights, names[2], start, stop)
-        if np.any(weights < 0):
-            raise ValueError(
-                f"{names[2]} has negative values in the block of rows {start}–{stop - 1}; "
-                "weights must be >= 0."
-            )
+    weights = check_weight_block(weights, names[2], start, stop, X.dtype)
     return block_moments(_stacked(X, y), weights, full=full)
 
 
-def moments(blocks: RowBlocks, *, full: bool = False) -> Moments:
+def moments(blocks: RowBlocks, *, full: bool = False, dtype: Any = None) -> Moments:
     """One pass over the blocks of ``X`` (and ``y``, ``sample_weight`` when present):
     the :class:`Moments` of :math:`Z = [X, y]`, merged in a tree.
 
     ``blocks.arrays`` is ``(X,)``, ``(X, y)`` or ``(X, y, sample_weight)`` (``y`` may be
     ``None``). With ``full`` the whole centered Gram matrix of :math:`Z` is accumulated
-    (:math:`O(np^2)` flops), otherwise only its diagonal (:math:`O(np)`).
+    (:math:`O(np^2)` flops), otherwise only its diagonal (:math:`O(np)`). ``dtype``: the
+    precision to accumulate in (e.g. float64 for float32 data), by default that of ``X``.
     """
     arrays = list(blocks.arrays) + [None] * (3 - len(blocks.arrays))
     names = tuple(blocks.names) + ("y", "sample_weight")[len(blocks.names) - 1:]
     padded = RowBlocks(blocks.bounds, tuple(arrays), names[:3])
-    return map_reduce(_block, padded, merge_moments, args=(names[:3], full))
+    return map_reduce(_block, padded, merge_moments, args=(names[:3], full, dtype))
+
+
+def positive_weight(weight: float, name: str = "sample_weight") -> float:
+    """The total weight of a pass, refused when it is 0 (every weight zero): the check
+    :func:`fromscratch._validation.check_sample_weight` makes on weights in memory."""
+    if not weight > 0:
+        raise ValueError(
+            f"{name} sums to 0 (every weight is zero); at least one sample needs a positive "
+            "weight."
+        )
+    return float(weight)
+
+
+def _block_weight(start: int, stop: int, weights: Any, name: str) -> float:
+    return float(np.sum(check_weight_block(weights, name, start, stop, np.float64)))
+
+
+def total_weight(blocks: RowBlocks) -> float:
+    """:math:`\\sum_i w_i` of the sample weights ``blocks.arrays[2]``, from one pass over the
+    weights alone (checked block by block), refused when it is 0."""
+    name = blocks.names[2] if len(blocks.names) > 2 else "sample_weight"
+    weights = RowBlocks(blocks.bounds, (blocks.arrays[2],), (name,))
+    return positive_weight(map_reduce(_block_weight, weights, sum, args=(name,)), name)

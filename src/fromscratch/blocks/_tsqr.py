@@ -42,8 +42,8 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch.blocks._core import RowBlocks, check_finite_block, map_reduce
-from fromscratch.linalg import qr
+from fromscratch.blocks._core import RowBlocks, check_finite_block, check_weight_block, map_reduce
+from fromscratch.linalg import HouseholderQR, qr
 
 __all__ = ["TSQRResult", "tsqr"]
 
@@ -76,12 +76,15 @@ class TSQRResult:
 
 def _design(X: np.ndarray, y: np.ndarray, weights: np.ndarray | None, shift_x: np.ndarray,
             shift_y: np.ndarray, intercept: bool) -> np.ndarray:
-    r"""The block's rows of :math:`\sqrt{w}\,[\mathbf 1, X - c, y - c_y]`."""
-    Y = y.reshape(len(y), -1).astype(X.dtype, copy=False)
-    columns = [X - shift_x, Y - shift_y]
-    if intercept:
-        columns.insert(0, np.ones((len(X), 1), dtype=X.dtype))
-    A = np.hstack(columns)
+    r"""The block's rows of :math:`\sqrt{w}\,[\mathbf 1, X - c, y - c_y]`, written once, in
+    the column-major order the Householder QR works in (so it factors them in place)."""
+    Y = y.reshape(len(y), -1)
+    first = int(intercept)
+    p = X.shape[1]
+    A = np.empty((len(X), first + p + Y.shape[1]), dtype=X.dtype, order="F")
+    A[:, :first] = 1.0
+    np.subtract(X, shift_x, out=A[:, first:first + p])
+    np.subtract(Y, shift_y, out=A[:, first + p:], casting="unsafe")
     if weights is not None:
         A *= np.sqrt(weights.astype(X.dtype, copy=False))[:, None]
     return A
@@ -92,17 +95,10 @@ def _block_r(start: int, stop: int, X: Any, y: Any, weights: Any, shift_x: np.nd
     X, y = np.asarray(X), np.asarray(y)
     check_finite_block(X, names[0], start, stop)
     check_finite_block(y, names[1], start, stop)
-    if weights is not None:
-        weights = np.asarray(weights)
-        check_finite_block(weights, names[2], start, stop)
-        if np.any(weights < 0):
-            raise ValueError(
-                f"{names[2]} has negative values in the block of rows {start}–{stop - 1}; "
-                "weights must be >= 0."
-            )
+    weights = check_weight_block(weights, names[2], start, stop, X.dtype)
     A = _design(X, y, weights, shift_x, shift_y, intercept)
     # A block shorter than it is wide has nothing to reduce: its rows travel up as they are.
-    return A if A.shape[0] <= A.shape[1] else qr(A, mode="r")
+    return A if A.shape[0] <= A.shape[1] else HouseholderQR(A, overwrite_a=True).r
 
 
 def _stack_r(parts: list[np.ndarray]) -> np.ndarray:

@@ -37,7 +37,9 @@ curriculum (``exercises.names()`` in order; each depends only on earlier ones):
 * I, neural networks (:mod:`.networks`): a dense layer forward and backward, the softmax, the
   softmax cross-entropy and its gradient.
 
-A notebook ends with its chapter's exercises through :func:`notebook_cells`.
+Every notebook of the curriculum ends with its chapter's exercises: the markdown cell of
+:func:`notebook_markdown` (a table of them and what to do), then one code cell per
+exercise from :func:`notebook_cells` (the test suite keeps the notebooks equal to them).
 
 Grading (:meth:`Exercise.check`)
 --------------------------------
@@ -150,6 +152,7 @@ __all__ = [
     "names",
     "check",
     "notebook_cells",
+    "notebook_markdown",
 ]
 
 
@@ -187,14 +190,9 @@ def notebook_cells(chapter_prefix: str) -> list[str]:
     list of str
         The cells' sources, in curriculum order. Each defines the function (its body
         ``raise NotImplementedError``, so the cell runs and reports "not implemented yet") and
-        ends with ``print(exercises.check(name, name))``. A notebook adds them with nbformat::
-
-            import nbformat
-            from fromscratch import exercises
-            nb = nbformat.read("notebooks/01_linear_regression.ipynb", as_version=4)
-            nb.cells += [nbformat.v4.new_code_cell(cell)
-                         for cell in exercises.notebook_cells("B")]
-            nbformat.write(nb, "notebooks/01_linear_regression.ipynb")
+        ends with ``print(exercises.check(name, name))``. The notebooks of the curriculum
+        end with them, after :func:`notebook_markdown`; after a change to the registry,
+        ``python tests/exercises/test_notebook_exercises.py`` writes them again.
 
     Raises
     ------
@@ -203,17 +201,8 @@ def notebook_cells(chapter_prefix: str) -> list[str]:
     """
     from fromscratch.exercises._stub import function_source
 
-    if not isinstance(chapter_prefix, str) or not re.fullmatch(r"[A-Z]\d*", chapter_prefix):
-        raise ValueError(f"chapter_prefix must be a chapter's letter ({', '.join(CHAPTERS)}) "
-                         f"or a topic id such as 'B8'; got {chapter_prefix!r}.")
-    chosen = [e for e in EXERCISES.values()
-              if e.chapter == chapter_prefix or e.chapter[0] == chapter_prefix]
-    if not chosen:
-        topics = sorted({e.chapter for e in EXERCISES.values()}, key=lambda t: (t[0], int(t[1:])))
-        raise ValueError(f"no exercise belongs to {chapter_prefix!r}; the topics with exercises "
-                         f"are {', '.join(topics)}.")
     cells = []
-    for exercise in chosen:
+    for exercise in _of_chapter(chapter_prefix):
         imports = "".join(f"{line}\n" for line in exercise.imports)
         cells.append(
             f"# Exercise {exercise.chapter}: {exercise.title}. Write the body of "
@@ -224,3 +213,51 @@ def notebook_cells(chapter_prefix: str) -> list[str]:
             f"{function_source(exercise.reference, body='raise NotImplementedError')}\n\n"
             f"print(exercises.check({exercise.name!r}, {exercise.name}))\n")
     return cells
+
+
+def notebook_markdown(chapter_prefix: str) -> str:
+    """The markdown cell before :func:`notebook_cells`: the heading ``## Exercises``, a table of
+    the chapter's exercises (topic, name, what it asks) and how to do them.
+
+    Parameters
+    ----------
+    chapter_prefix : str
+        As for :func:`notebook_cells`.
+
+    Raises
+    ------
+    ValueError
+        If ``chapter_prefix`` is not a chapter letter or topic id with exercises.
+    """
+    rows = "".join(f"| {e.chapter} | `{e.name}` | {e.title} |\n"
+                   for e in _of_chapter(chapter_prefix))
+    return (
+        "## Exercises\n\n"
+        "Prove it yourself: write the functions this chapter taught, and the library's own "
+        "checks grade them: against the library's function on fresh random inputs, by finite "
+        "differences where it is a derivative, and inside the estimator, network or engine "
+        "where the function belongs.\n\n"
+        "| topic | exercise | what it asks |\n|---|---|---|\n" + rows + "\n"
+        "Each cell below holds the function's signature and its docstring with the equations, "
+        "and `raise NotImplementedError` for a body: replace that line with your code and run "
+        "the cell. Until then the cell reports *not implemented yet*. "
+        "`exercises.get(\"NAME\").hints` gives hints.\n\n"
+        "Or work in a file, with your progress kept: `fromscratch exercises start NAME` writes "
+        "`exercises/NAME.py`, `fromscratch exercises check NAME` grades it, "
+        "`fromscratch exercises hint NAME` gives one hint at a time, and "
+        "`fromscratch exercises list` shows which exercises are done, next or locked.\n"
+    )
+
+
+def _of_chapter(chapter_prefix: str) -> list[Exercise]:
+    """The exercises of a chapter's letter or of one topic id, in curriculum order."""
+    if not isinstance(chapter_prefix, str) or not re.fullmatch(r"[A-Z]\d*", chapter_prefix):
+        raise ValueError(f"chapter_prefix must be a chapter's letter ({', '.join(CHAPTERS)}) "
+                         f"or a topic id such as 'B8'; got {chapter_prefix!r}.")
+    chosen = [e for e in EXERCISES.values()
+              if e.chapter == chapter_prefix or e.chapter[0] == chapter_prefix]
+    if not chosen:
+        topics = sorted({e.chapter for e in EXERCISES.values()}, key=lambda t: (t[0], int(t[1:])))
+        raise ValueError(f"no exercise belongs to {chapter_prefix!r}; the topics with exercises "
+                         f"are {', '.join(topics)}.")
+    return chosen

@@ -383,18 +383,25 @@ def _plain(signature: inspect.Signature) -> str:
     ))
 
 
-def elementwise_picture(lo: float, hi: float, label: str = "z") -> Callable[..., Draw | None]:
-    """A ``picture`` for a function of one array: both curves over ``[lo, hi]``."""
+def elementwise_picture(lo: float, hi: float, label: str = "z", *,
+                        call: Callable[[Callable[..., Any], np.ndarray], Any] | None = None,
+                        ) -> Callable[..., Draw | None]:
+    """A ``picture`` for an elementwise function: both curves over ``[lo, hi]``.
+
+    ``call(func, z)`` calls the exercise's function with the points ``z`` (and whatever other
+    arguments it takes, fixed); the default is ``func(z)``.
+    """
+    evaluate = call or (lambda func, z: func(z))
 
     def picture(learner: Guarded, reference: Callable[..., Any]) -> Draw | None:
         z = np.linspace(lo, hi, 401)
         try:
-            yours = np.asarray(learner(z), dtype=np.float64)
+            yours = np.asarray(evaluate(learner, z), dtype=np.float64)
         except (RaisedError, TypeError, ValueError):
             return None
         if yours.shape != z.shape:
             return None
-        target = np.asarray(reference(z), dtype=np.float64)
+        target = np.asarray(evaluate(reference, z), dtype=np.float64)
 
         def draw() -> Any:
             from fromscratch.plot._style import new_figure

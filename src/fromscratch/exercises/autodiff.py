@@ -33,6 +33,7 @@ from fromscratch.autodiff.trace import forward_sweep, reverse_sweep
 from fromscratch.exercises._checks import FD_TOLERANCE, Results, in_library, sign_flip
 from fromscratch.exercises._compare import difference, show
 from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
+from fromscratch.exercises._core import elementwise_picture as _picture
 from fromscratch.exercises._sampling import draw_dtype, draw_shape, log_uniform, normal
 from fromscratch.exercises._sandbox import Guarded
 
@@ -388,6 +389,9 @@ EXERCISES = [
     Exercise(
         reference=tanh_vjp, chapter="F5", title="A reverse rule: tanh",
         outputs=("x_bar",), sample=_tanh_case,
+        # with g = 1 the rule is the derivative itself: 1 - tanh(x)^2 against the learner's
+        picture=_picture(-3, 3, "x (the adjoint g = 1)",
+                         call=lambda func, x: func(np.ones_like(x), np.tanh(x), x)),
         hints=(
             "d/dx tanh x = 1 - tanh(x)^2, and tanh(x) is ans, already computed.",
             "The reverse rule multiplies the incoming adjoint g by that derivative.",

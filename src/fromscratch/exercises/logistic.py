@@ -229,6 +229,10 @@ def _gradient_penalty_doubled(w, X, y, lam):
     return X.T @ (sigmoid(X @ w) - y) / X.shape[0] + 2 * lam * w
 
 
+def _gradient_intercept_penalized(w, X, y, lam):
+    return X.T @ (sigmoid(X @ w) - y) / X.shape[0] + lam.max(initial=0.0) * w
+
+
 def _gradient_without_penalty(w, X, y, lam):
     return X.T @ (sigmoid(X @ w) - y) / X.shape[0]
 
@@ -356,6 +360,11 @@ EXERCISES = [
                     "½ wᵀΛw, whose ½ cancels the 2.", _gradient_penalty_doubled),
             Mistake("penalty_missing", "The penalty's gradient Λw is missing.",
                     _gradient_without_penalty),
+            Mistake("penalized_intercept", "Every coefficient gets the same penalty, the "
+                    "intercept included: lam has a 0 for the intercept (the last coefficient, "
+                    "the column of ones), which must not be pulled towards 0 — that would bias "
+                    "the predicted base rate. Multiply elementwise: lam * w.",
+                    _gradient_intercept_penalized),
             sign_flip(logistic_gradient, "The sign is flipped: Xᵀ(y − p)/n is the gradient of "
                       "the log-likelihood, which is maximized; the loss is its negative."),
         ),

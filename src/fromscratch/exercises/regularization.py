@@ -20,6 +20,7 @@ import numpy as np
 from fromscratch.exercises._checks import in_library, sign_flip
 from fromscratch.exercises._compare import difference
 from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
+from fromscratch.exercises._core import elementwise_picture as _picture
 from fromscratch.exercises._sampling import draw_dtype, draw_shape, log_uniform, normal
 from fromscratch.exercises._sandbox import Guarded
 from fromscratch.exercises.linear import (
@@ -267,6 +268,8 @@ EXERCISES = [
     Exercise(
         reference=soft_threshold, chapter="C7", title="Soft-thresholding",
         outputs=("S",), sample=_thresholding_case, imports=("import math",),
+        picture=_picture(-3, 3, "v (the threshold t = 1)",
+                         call=lambda func, v: func(v, 1.0)),
         hints=(
             "Values within t of 0 become 0; the others move towards 0 by t.",
             "np.sign(v) * np.maximum(np.abs(v) - t, 0.0) does it for every element at once "

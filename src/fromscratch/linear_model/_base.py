@@ -48,6 +48,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from fromscratch.base import BaseEstimator, RegressorMixin
+from fromscratch.blocks import is_dask_array, map_method
 from fromscratch.exceptions import ConvergenceWarning
 from fromscratch.linalg import (
     HouseholderQR,
@@ -69,8 +70,10 @@ __all__ = [
     "data_offsets",
     "intercept_from",
     "scale_rows",
+    "solve_gram",
     "solve_least_squares_qr",
     "solve_normal_equations",
+    "warn_if_only_gram_singular",
 ]
 
 
@@ -295,23 +298,43 @@ def solve_normal_equations(
         G, rhs, X_offset, y_offset = centered_normal_equations(X, y, fit_intercept,
                                                                sample_weight=sample_weight)
     name = ("XXᵀ" if dual else "XᵀX") + (" + alpha·I" if alpha > 0 else "")
+    try:
+        solution, cond = solve_gram(G, rhs, alpha=alpha, name=name, hint=hint, stacklevel=3)
+    except LinAlgError:
+        if alpha > 0:  # positive definite in exact arithmetic: the error says what to do
+            raise
+        return _normal_equations_fallback(X, y, fit_intercept, feature_names, sample_weight)
+    coef = X.T @ solution if dual else solution
+    return ExactSolution(coef, intercept_from(coef, X_offset, y_offset, fit_intercept), cond,
+                         n_features, "cholesky")
+
+
+def solve_gram(
+    G: np.ndarray, rhs: np.ndarray, *, alpha: float, name: str, hint: str, stacklevel: int = 2
+) -> tuple[np.ndarray, float]:
+    r"""Solve :math:`(G + \alpha I)\,w = r` by Cholesky: the normal equations from their
+    statistics (``G`` = :math:`X_c^\top X_c`, ``rhs`` = :math:`X_c^\top y_c`, however they
+    were accumulated), with the library's conditioning rule; ``G`` is overwritten. Returns
+    :math:`w` and the estimated condition number of :math:`G + \alpha I`.
+
+    Raises :class:`~fromscratch.linalg.LinAlgError` when the matrix is singular to working
+    precision — with ``alpha > 0`` naming the penalty (``hint`` says what to do); without one
+    the caller falls back to QR of :math:`X` (:func:`solve_normal_equations`).
+    """
     G[np.diag_indices_from(G)] += alpha
     try:
         L = cholesky(G)
         cond = cond_cholesky(G, L)
         check_condition(cond, size=G.shape[0], dtype=G.dtype, name=name, hint=hint,
-                        stacklevel=3)
+                        stacklevel=stacklevel + 1)
     except LinAlgError as exc:
         if alpha > 0:
             # the condition check's message already gives the hint; Cholesky's does not
             message = (str(exc) if hint in str(exc)
                        else f"{name} is not positive definite. {hint} ({exc})")
             raise LinAlgError(message) from exc
-        return _normal_equations_fallback(X, y, fit_intercept, feature_names, sample_weight)
-    solution = cho_solve(L, rhs)
-    coef = X.T @ solution if dual else solution
-    return ExactSolution(coef, intercept_from(coef, X_offset, y_offset, fit_intercept), cond,
-                         n_features, "cholesky")
+        raise
+    return cho_solve(L, rhs), cond
 
 
 def _normal_equations_fallback(
@@ -324,15 +347,22 @@ def _normal_equations_fallback(
     """QR of X when XᵀX is singular to working precision (see solve_normal_equations)."""
     solution = solve_least_squares_qr(X, y, fit_intercept=fit_intercept,
                                       feature_names=feature_names, sample_weight=sample_weight)
-    if solution.rank == X.shape[1]:  # X has full rank: only squaring κ made XᵀX singular
+    warn_if_only_gram_singular(solution, X.shape[1], stacklevel=4)
+    return solution
+
+
+def warn_if_only_gram_singular(solution: ExactSolution, n_features: int,
+                               stacklevel: int) -> None:
+    r"""After the QR fallback of the normal equations: warn when :math:`X` has full rank, so
+    that only squaring its condition number made :math:`X^\top X` singular."""
+    if solution.rank == n_features:
         warnings.warn(
             "XᵀX is singular to working precision although X has full rank (estimated "
             f"condition number of X {solution.condition_number:.3g}; XᵀX squares it): the "
             "coefficients were computed by Householder QR of X instead, as solver='qr' does.",
             IllConditionedWarning,
-            stacklevel=4,
+            stacklevel=stacklevel + 1,
         )
-    return solution
 
 
 class LinearModel(RegressorMixin, BaseEstimator):
@@ -351,6 +381,9 @@ class LinearModel(RegressorMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """Predicted targets :math:`Xw + b`: shape (n_samples,), or (n_samples, n_targets)
-        when the model was fitted on a 2-D ``y`` (``coef_`` then has a row per target)."""
+        when the model was fitted on a 2-D ``y`` (``coef_`` then has a row per target);
+        lazily, with the same row chunks, for a Dask array."""
+        if is_dask_array(X):
+            return map_method(self, "predict", X)
         X = self._validate_predict(X)
         return X @ self.coef_.T + self.intercept_

@@ -454,6 +454,7 @@ class GramCache:
         n_features = X.shape[1]
         self.X = X
         self.Xty = X.T @ y
+        self.yy = float(y @ y)
         if X.shape[0] >= n_features:
             # Tall data: the whole of G costs about as much as a few epochs, and the symmetric
             # product XᵀX takes half the flops of computing its rows piecemeal.
@@ -466,13 +467,28 @@ class GramCache:
             self.col_sq = np.einsum("ij,ij->j", X, X)
         self._last: tuple[np.ndarray, np.ndarray] | None = None  # a solution w and its Gw
 
+    @classmethod
+    def from_statistics(cls, G: np.ndarray, Xty: np.ndarray, yy: float) -> GramCache:
+        r"""The cache of a problem known only by its statistics :math:`X^\top X`,
+        :math:`X^\top y` and :math:`y^\top y` (accumulated in one pass over data that never
+        sat in memory at once, :mod:`._dask`): every row of :math:`G` is known, and no
+        :math:`X` is kept."""
+        gram = cls.__new__(cls)
+        gram.X, gram.G, gram.Xty, gram.yy = None, G, Xty, float(yy)
+        gram.known = np.ones(G.shape[0], dtype=bool)
+        gram.col_sq = np.diagonal(G).copy()
+        gram._last = None
+        return gram
+
     def times(self, w: np.ndarray) -> np.ndarray:
         """:math:`Gw`, without needing :math:`G`'s rows: remembered for the last solution
         (the warm start of the next alpha along a path), zero at :math:`w = 0`, else
-        :math:`X^\top(Xw)`."""
+        :math:`X^\top(Xw)` (or :math:`Gw` when only the statistics are known)."""
         if self._last is not None and np.array_equal(self._last[0], w):
             return self._last[1].copy()
-        return self.X.T @ (self.X @ w) if w.any() else np.zeros_like(w)
+        if not w.any():
+            return np.zeros_like(w)
+        return self.G @ w if self.X is None else self.X.T @ (self.X @ w)
 
     def remember(self, w: np.ndarray, q: np.ndarray) -> None:
         self._last = (w.copy(), q.copy())
@@ -492,8 +508,8 @@ class GramCache:
 
 
 def enet_coordinate_descent(
-    X: np.ndarray,
-    y: np.ndarray,
+    X: np.ndarray | None,
+    y: np.ndarray | None,
     w: np.ndarray,
     l1: float,
     l2: float,
@@ -519,7 +535,8 @@ def enet_coordinate_descent(
 
     Parameters
     ----------
-    X, y : centered data; w : initial coefficients (updated in place)
+    X, y : centered data, or ``None`` when ``gram`` holds the problem's statistics
+        (:meth:`GramCache.from_statistics`); w : initial coefficients (updated in place)
     l1, l2 : :math:`\lambda_1 = \alpha\rho n`, :math:`\lambda_2 = \alpha(1-\rho)n`
     max_iter : maximum number of epochs (over working sets) in total
     tol : the gap must fall to ``tol * ||y||²``
@@ -529,20 +546,20 @@ def enet_coordinate_descent(
     w, gap, gap_tol, n_iter
     """
     rng = np.random.default_rng(0) if rng is None else rng
-    n_features = X.shape[1]
-    covariance = n_features <= GRAM_MAX_FEATURES
-    yy = float(y @ y)
-    gap_tol = tol * yy
+    n_features = w.size
+    covariance = gram is not None or n_features <= GRAM_MAX_FEATURES
     size = n_features if l1 == 0 else WORKING_SET_START  # no L1: every coordinate is active
     if covariance:
         gram = GramCache(X, y) if gram is None else gram
-        Xty, col_sq = gram.Xty, gram.col_sq
+        Xty, col_sq, yy = gram.Xty, gram.col_sq, gram.yy
         q = gram.times(w)
     else:
+        yy = float(y @ y)
         X = np.asfortranarray(X)  # contiguous columns to gather the working sets from
         R = y - X @ w
         col_sq = np.einsum("ij,ij->j", X, X)
         Xty = X.T @ y
+    gap_tol = tol * yy
     n_iter = 0
 
     def gram_gap() -> tuple[float, np.ndarray]:

@@ -46,6 +46,7 @@ from fromscratch._validation import (
     check_scalar,
     check_X_y,
 )
+from fromscratch.blocks import is_dask_array
 from fromscratch.linear_model._base import LinearModel, center_data, intercept_from
 from fromscratch.linear_model._cd import (
     GRAM_MAX_FEATURES,
@@ -54,6 +55,7 @@ from fromscratch.linear_model._cd import (
     enet_coordinate_descent,
     warn_if_not_converged,
 )
+from fromscratch.linear_model._dask import fit_elastic_net
 from fromscratch.linear_model._fista import SINGLE_PRECISION_MIN_ENTRIES, enet_fista
 
 __all__ = ["Lasso", "ElasticNet", "lasso_path", "enet_path"]
@@ -224,11 +226,16 @@ class ElasticNet(LinearModel):
 
         ``y`` may have one column per target; ``sample_weight`` (shape (n_samples,),
         optional) weighs each sample's squared error (module docstring).
+        ``X`` may be a row-chunked Dask array (``solver="auto"`` or ``"cd"``: one pass for
+        the Gram statistics, then coordinate descent in memory — for tall data,
+        :math:`n \\gg p`; :mod:`._dask`).
         """
         _check_enet_params(
             self.alpha, self.l1_ratio, self.max_iter, self.tol, self.selection, self.solver,
             fit_intercept=self.fit_intercept, warm_start=self.warm_start, positive=self.positive,
         )
+        if is_dask_array(X):
+            return fit_elastic_net(self, X, y, sample_weight)
         X, y = self._validate_fit(X, y)
         n_samples, n_features = X.shape
         sample_weight = check_sample_weight(sample_weight, n_samples, dtype=X.dtype)

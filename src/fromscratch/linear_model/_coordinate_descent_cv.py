@@ -25,7 +25,16 @@ held-out fold (scikit-learn's ``LassoCV`` / ``ElasticNetCV``):
    penalty, and the first ``l1_ratio`` given, on a tie).
 4. **The refit** of :class:`~fromscratch.linear_model.ElasticNet` with the chosen penalty on
    all the data gives ``coef_``, ``intercept_``, ``dual_gap_`` and ``n_iter_``.
-"""
+
+**Sample weights** :math:`s_i` (scikit-learn's, >= 1.4) enter every step as the weighted
+elastic net's weighted *mean* squared error (:mod:`._coordinate_descent`): the grid's
+correlations become :math:`\sum_i s_i x_{c,i} y_{c,i}` of the data centered at the weighted
+means, divided by :math:`\sum_i s_i` instead of :math:`n`; each training fold is fitted with
+its weights (rescaled to sum to its size, which changes nothing but the rounding); the error
+of a test fold is the weighted mean :math:`\sum_{i \in V_k} s_i r_i^2 / \sum_{i \in V_k} s_i`;
+the refit takes the weights. The folds' errors are still averaged with equal weight, as in
+scikit-learn. So a zero weight is a row left out and an integer weight a row repeated (in
+its fold): the splits themselves do not see the weights."""
 
 from __future__ import annotations
 
@@ -34,8 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch._validation import check_array, check_choice, check_scalar
-from fromscratch.linear_model._base import LinearModel
+from fromscratch._validation import check_array, check_choice, check_sample_weight, check_scalar
+from fromscratch.linear_model._base import LinearModel, center_data
 from fromscratch.linear_model._coordinate_descent import (
     ElasticNet,
     enet_path,
@@ -48,27 +57,48 @@ __all__ = ["LassoCV", "ElasticNetCV"]
 
 def _alpha_grid(
     X: np.ndarray, y: np.ndarray, *, l1_ratio: float, fit_intercept: bool, eps: float,
-    n_alphas: int, positive: bool,
+    n_alphas: int, positive: bool, sample_weight: np.ndarray | None = None,
 ) -> np.ndarray:
     r"""``n_alphas`` penalties from :math:`\alpha_{\max} = \|X_c^\top y_c\|_\infty / (n\rho)`
     down to :math:`\varepsilon\alpha_{\max}`, evenly spaced on a log scale (see the module
-    docstring)."""
+    docstring). With ``sample_weight`` :math:`s`, :math:`X_c^\top S y_c / (\sum_i s_i\,\rho)`
+    on the data centered at the weighted means."""
     if l1_ratio == 0:
         raise ValueError(
             "l1_ratio=0 (ridge) has no alpha_max: no penalty makes every coefficient zero. "
             "Give the penalties explicitly with alphas=[...]."
         )
-    if fit_intercept:
-        X, y = X - X.mean(axis=0), y - y.mean()
-    correlation = X.T @ y
+    # center_data scales the centered rows of X and y by √s each: their product weighs s.
+    Xc, yc, _, _ = center_data(X, y, fit_intercept, sample_weight)
+    correlation = Xc.T @ yc
     largest = max(float(correlation.max()), 0.0) if positive else float(np.abs(correlation).max())
-    alpha_max = largest / (X.shape[0] * l1_ratio)
+    total_weight = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+    alpha_max = largest / (total_weight * l1_ratio)
     # y uncorrelated with every feature: any penalty gives w = 0; scikit-learn then uses the
     # float64 resolution for every alpha, and so do we, to keep the grids equal.
     resolution = np.finfo(np.float64).resolution
     if alpha_max <= resolution:
         return np.full(n_alphas, resolution)
     return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
+
+
+def _fold_weights(
+    sample_weight: np.ndarray | None, fold: int, train: np.ndarray, test: np.ndarray
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The weights of a training fold, rescaled to sum to its size (scikit-learn's choice:
+    the weighted mean objective is unchanged), and those of its test fold; ``None``
+    without weights. A fold whose weights are all zero has no mean: refused by name."""
+    if sample_weight is None:
+        return None, None
+    sw_train, sw_test = sample_weight[train], sample_weight[test]
+    for part, weights in (("training", sw_train), ("test", sw_test)):
+        if not weights.sum() > 0:
+            raise ValueError(
+                f"sample_weight is zero on every sample of the {part} part of fold {fold}, "
+                "and a weighted mean over it is undefined; give some of its samples a positive "
+                "weight or choose other folds (cv)."
+            )
+    return sw_train * (sw_train.size / sw_train.sum()), sw_test
 
 
 class _PathCV(LinearModel):
@@ -86,14 +116,15 @@ class _PathCV(LinearModel):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False; got {getattr(self, name)!r}.")
 
-    def _grids(self, X: np.ndarray, y: np.ndarray, l1_ratios: np.ndarray) -> np.ndarray:
+    def _grids(self, X: np.ndarray, y: np.ndarray, l1_ratios: np.ndarray,
+               sample_weight: np.ndarray | None) -> np.ndarray:
         """The alphas of each l1_ratio, one row each, decreasing."""
         if isinstance(self.alphas, numbers.Integral) and not isinstance(self.alphas, bool):
             n_alphas = check_scalar(self.alphas, "alphas", kind=int, min_val=1)
             return np.array([
                 _alpha_grid(X, y, l1_ratio=float(l1_ratio), fit_intercept=self.fit_intercept,
                             eps=float(self.eps), n_alphas=n_alphas,
-                            positive=bool(self.positive))
+                            positive=bool(self.positive), sample_weight=sample_weight)
                 for l1_ratio in l1_ratios])
         alphas = check_array(self.alphas, name="alphas", ensure_2d=False)
         if alphas.ndim != 1 or (alphas < 0).any():
@@ -103,33 +134,37 @@ class _PathCV(LinearModel):
             )
         return np.tile(np.sort(alphas)[::-1], (l1_ratios.shape[0], 1))
 
-    def _fold_mse(self, X: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray,
-                  alphas: np.ndarray, l1_ratio: float) -> np.ndarray:
-        """The test-fold mean squared error of the path fitted on the training fold."""
-        X_train, y_train = X[train], y[train]
-        if self.fit_intercept:
-            x_mean, y_mean = X_train.mean(axis=0), y_train.mean()
-        else:
-            x_mean, y_mean = np.zeros(X.shape[1], dtype=X.dtype), X.dtype.type(0)
+    def _fold_mse(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None,
+                  fold: int, train: np.ndarray, test: np.ndarray, alphas: np.ndarray,
+                  l1_ratio: float) -> np.ndarray:
+        """The test-fold (weighted) mean squared error of the path fitted on the training fold."""
+        sw_train, sw_test = _fold_weights(sample_weight, fold, train, test)
+        Xc, yc, x_mean, y_mean = center_data(X[train], y[train], self.fit_intercept, sw_train)
         _, coefs, _ = enet_path(
-            X_train - x_mean, y_train - y_mean, l1_ratio=l1_ratio, alphas=alphas,
-            fit_intercept=False, max_iter=self.max_iter, tol=self.tol,
-            positive=self.positive, random_state=self.random_state, selection=self.selection,
+            Xc, yc, l1_ratio=l1_ratio, alphas=alphas, fit_intercept=False,
+            max_iter=self.max_iter, tol=self.tol, positive=self.positive,
+            random_state=self.random_state, selection=self.selection,
         )
         intercepts = y_mean - x_mean @ coefs
         residuals = X[test] @ coefs + intercepts - y[test][:, None]
-        return (residuals**2).mean(axis=0)
+        return np.average(residuals**2, axis=0, weights=sw_test)
 
-    def fit(self, X: Any, y: Any) -> _PathCV:
-        """Choose the penalty by cross-validation on the path, then refit on all the data."""
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> _PathCV:
+        """Choose the penalty by cross-validation on the path, then refit on all the data.
+
+        ``sample_weight`` (shape (n_samples,) or a number, optional) weighs each sample's
+        squared error in the fits and in the folds' errors (module docstring).
+        """
         self._check_params()
         X, y = self._validate_fit(X, y)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
         l1_ratios = self._l1_ratios()
-        grids = self._grids(X, y, l1_ratios)
+        grids = self._grids(X, y, l1_ratios, sample_weight)
         folds = list(check_cv(self.cv).split(X, y))
         # mse[r, k, a]: l1_ratio r, fold k, alpha a.
-        mse = np.array([[self._fold_mse(X, y, train, test, alphas, float(l1_ratio))
-                         for train, test in folds]
+        mse = np.array([[self._fold_mse(X, y, sample_weight, k, train, test, alphas,
+                                        float(l1_ratio))
+                         for k, (train, test) in enumerate(folds)]
                         for l1_ratio, alphas in zip(l1_ratios, grids, strict=True)])
         mean_mse = mse.mean(axis=1)
         best = np.argmin(mean_mse, axis=1)  # the first minimum of each l1_ratio's curve
@@ -144,7 +179,7 @@ class _PathCV(LinearModel):
             alpha=self.alpha_, l1_ratio=self.l1_ratio_, fit_intercept=self.fit_intercept,
             max_iter=self.max_iter, tol=self.tol, positive=self.positive,
             random_state=self.random_state, selection=self.selection,
-        ).fit(X, y)
+        ).fit(X, y, sample_weight=sample_weight)
         self._set_coef(model.coef_, model.intercept_)
         self.dual_gap_, self.n_iter_ = model.dual_gap_, model.n_iter_
         return self
@@ -193,8 +228,7 @@ class ElasticNetCV(_PathCV):
     For each ``l1_ratio`` the elastic-net path is computed on every training fold and scored
     on the held-out fold (see :mod:`._coordinate_descent_cv`); the pair with the lowest mean
     squared error over the folds is refitted on all the data. scikit-learn's
-    ``ElasticNetCV`` (without ``precompute``, ``copy_X``, ``verbose``, ``n_jobs`` and
-    ``sample_weight``).
+    ``ElasticNetCV`` (without ``precompute``, ``copy_X``, ``verbose`` and ``n_jobs``).
 
     Parameters
     ----------
@@ -257,7 +291,7 @@ class LassoCV(_PathCV):
     The lasso path is computed on every training fold and scored on the held-out fold (see
     :mod:`._coordinate_descent_cv`); the penalty with the lowest mean squared error over the
     folds is refitted on all the data. scikit-learn's ``LassoCV`` (without ``precompute``,
-    ``copy_X``, ``verbose``, ``n_jobs`` and ``sample_weight``).
+    ``copy_X``, ``verbose`` and ``n_jobs``).
 
     Parameters
     ----------""" + _SHARED_PARAMETERS + """
@@ -300,8 +334,9 @@ class LassoCV(_PathCV):
     def _l1_ratios(self) -> np.ndarray:
         return np.ones(1)
 
-    def fit(self, X: Any, y: Any) -> LassoCV:
-        """Choose ``alpha`` by cross-validation on the lasso path; refit on all the data."""
-        super().fit(X, y)
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LassoCV:
+        """Choose ``alpha`` by cross-validation on the lasso path; refit on all the data
+        (``sample_weight`` as in :meth:`ElasticNetCV.fit`)."""
+        super().fit(X, y, sample_weight=sample_weight)
         del self.l1_ratio_  # always 1: the lasso has no mixing parameter (as in scikit-learn)
         return self

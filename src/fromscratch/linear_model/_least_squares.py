@@ -54,6 +54,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_choice, check_sample_weight
+from fromscratch.blocks import is_dask_array
 from fromscratch.linalg import HouseholderQR, lawson_hanson
 from fromscratch.linear_model._base import (
     ExactSolution,
@@ -63,10 +64,12 @@ from fromscratch.linear_model._base import (
     solve_least_squares_qr,
     solve_normal_equations,
 )
+from fromscratch.linear_model._dask import fit_linear_regression
 from fromscratch.linear_model._iterative import (
     check_gradient_solver_params,
     least_squares_solver,
 )
+from fromscratch.linear_model._streaming import partial_fit_regression
 
 __all__ = ["LinearRegression", "SOLVERS"]
 
@@ -100,17 +103,23 @@ def solve_nonnegative(estimator: LinearRegression, X: np.ndarray, y: np.ndarray,
     Xc, yc, X_offset, y_offset = center_data(X, y, estimator.fit_intercept, sample_weight)
     fact = HouseholderQR(Xc)
     R = fact.r
-    targets = yc.reshape(len(yc), -1)
-    C = fact.apply_qt(targets)[: R.shape[0]]
-    coef = np.empty((X.shape[1], targets.shape[1]), dtype=X.dtype)
+    C = fact.apply_qt(yc.reshape(len(yc), -1))[: R.shape[0]]
+    return nonnegative_from_qr(R, C, X_offset, y_offset, estimator.fit_intercept, y.ndim)
+
+
+def nonnegative_from_qr(R: np.ndarray, C: np.ndarray, X_offset: np.ndarray, y_offset: Any,
+                        fit_intercept: bool, y_ndim: int) -> dict[str, Any]:
+    r"""The fitted attributes of non-negative least squares from the :math:`R` and
+    :math:`C = Q^\top y_c` (a column per target) of the centered design, however they were
+    computed (in memory, or by TSQR over blocks)."""
+    coef = np.empty((R.shape[1], C.shape[1]), dtype=R.dtype)
     n_iter = []
-    for k in range(targets.shape[1]):
+    for k in range(C.shape[1]):
         coef[:, k], passes = lawson_hanson(R, C[:, k])
         n_iter.append(passes)
-    coef = coef[:, 0] if y.ndim == 1 else coef
-    return {"coef_": coef, "intercept_": intercept_from(coef, X_offset, y_offset,
-                                                        estimator.fit_intercept),
-            "n_iter_": n_iter[0] if y.ndim == 1 else n_iter, "solver_": "nnls"}
+    coef = coef[:, 0] if y_ndim == 1 else coef
+    return {"coef_": coef, "intercept_": intercept_from(coef, X_offset, y_offset, fit_intercept),
+            "n_iter_": n_iter[0] if y_ndim == 1 else n_iter, "solver_": "nnls"}
 
 
 #: Solver name -> ``solve(estimator, X, y, sample_weight) -> dict of fitted attributes``.
@@ -282,7 +291,11 @@ class LinearRegression(LinearModel):
 
         ``y`` may have a column per target (exact solvers); ``sample_weight`` (shape
         (n_samples,), optional) weighs each squared error (module docstring).
+        ``X`` may be a row-chunked Dask array (``"qr"``, ``"cholesky"``, ``"minibatch"``;
+        :mod:`._dask`).
         """
+        if is_dask_array(X):
+            return fit_linear_regression(self, X, y, sample_weight)
         solve = self._check_params()
         X, y = self._validate_fit(X, y)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
@@ -292,3 +305,13 @@ class LinearRegression(LinearModel):
                 setattr(self, name, value)
         self._set_coef(fitted["coef_"].T, fitted["intercept_"])
         return self
+
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> LinearRegression:
+        """One pass of mini-batch gradient descent over ``(X, y)``, continuing from the
+        previous call (scikit-learn's ``partial_fit``; the ``"minibatch"`` solver's
+        hyper-parameters, whatever ``solver`` ``fit`` uses): the coefficients, the intercept
+        (learned as a coefficient: a stream cannot be centered) and the optimizer's state
+        carry over. ``X`` is a NumPy array or a row-chunked Dask array (then the pass is over
+        its blocks, shuffled at block level and within each block). ``sample_weight``
+        multiplies each row's squared error. See :mod:`._streaming`; returns ``self``."""
+        return partial_fit_regression(self, X, y, sample_weight)

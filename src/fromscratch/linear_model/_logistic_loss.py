@@ -70,6 +70,7 @@ __all__ = [
     "MultinomialLogisticLoss",
     "logistic_loss",
     "split_intercept",
+    "separates",
 ]
 
 #: The binary Hessian is accumulated over blocks of rows of about this many bytes (see
@@ -554,3 +555,17 @@ def logistic_loss(n_features: int, n_classes: int, *, fit_intercept: bool, l2: f
         return BinaryLogisticLoss(n_features, fit_intercept=fit_intercept, l2=l2, l1=l1)
     return MultinomialLogisticLoss(n_features, n_classes, fit_intercept=fit_intercept, l2=l2,
                                    l1=l1)
+
+
+def separates(z: np.ndarray, index: np.ndarray) -> bool:
+    r"""Whether the scores ``z`` put every sample strictly on its own class's side: the sign of
+    the log-odds :math:`z_i` (binary, ``index`` 0/1), or the class's own score above every
+    other (multinomial, one column per class). Then, without a penalty, the likelihood keeps
+    growing along the coefficients and its maximum does not exist."""
+    if z.ndim == 1:
+        return bool(np.all(np.where(index == 1, z, -z) > 0))
+    rows = np.arange(z.shape[0])
+    own = z[rows, index]
+    others = z.copy()
+    others[rows, index] = -np.inf
+    return bool(np.all(own > others.max(axis=1)))

@@ -38,6 +38,7 @@ from fromscratch._validation import (
     check_scalar,
     check_X_y,
 )
+from fromscratch.blocks import is_dask_array
 from fromscratch.linalg import cho_solve, cholesky
 from fromscratch.linear_model._base import (
     LinearModel,
@@ -46,6 +47,7 @@ from fromscratch.linear_model._base import (
     solve_least_squares_qr,
     solve_normal_equations,
 )
+from fromscratch.linear_model._dask import fit_ridge
 from fromscratch.linear_model._iterative import check_gradient_solver_params, least_squares_solver
 
 __all__ = ["Ridge", "ridge_path"]
@@ -172,12 +174,15 @@ class Ridge(LinearModel):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Ridge:
         """Fit by the closed form (or by gradient descent); returns ``self``. ``y`` may have a
         column per target (exact solvers); ``sample_weight`` (shape (n_samples,), optional)
-        weighs each squared error."""
+        weighs each squared error. ``X`` may be a row-chunked Dask array (``"auto"``,
+        ``"cholesky"``, ``"qr"``; :mod:`._dask`)."""
         alpha = check_scalar(self.alpha, "alpha", min_val=0.0)
         solver = check_choice(self.solver, "solver", (*_SOLVERS, *_GRADIENT_SOLVERS))
         if not isinstance(self.fit_intercept, (bool, np.bool_)):
             raise TypeError(f"fit_intercept must be a bool; got {self.fit_intercept!r}.")
         check_gradient_solver_params(self)
+        if is_dask_array(X):
+            return fit_ridge(self, X, y, alpha, sample_weight)
         X, y = self._validate_fit(X, y)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
         if solver in _GRADIENT_SOLVERS:

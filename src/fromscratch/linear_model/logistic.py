@@ -57,11 +57,14 @@ from fromscratch._validation import (
     check_choice,
     check_sample_weight,
     check_scalar,
-    check_weighted_classes,
+    class_sample_weight,
+    class_weights,
     encode_class_labels,
 )
 from fromscratch.base import BaseEstimator, ClassifierMixin, check_is_fitted
+from fromscratch.blocks import is_dask_array, map_method
 from fromscratch.linalg import LinAlgError, cholesky, solve_triangular
+from fromscratch.linear_model._dask_logistic import fit_logistic_blocks
 from fromscratch.linear_model._iterative import (
     FitResult,
     Objective,
@@ -78,10 +81,12 @@ from fromscratch.linear_model._logistic_loss import (
     log_sigmoid,
     log_softmax,
     logistic_loss,
+    separates,
     sigmoid,
     softmax,
     split_intercept,
 )
+from fromscratch.linear_model._streaming import partial_fit_logistic
 from fromscratch.linear_model._summary import LogitSummary
 
 __all__ = [
@@ -103,36 +108,6 @@ SOLVERS = ("newton", "lbfgs", "gd", "sgd", "minibatch")
 
 class PerfectSeparationWarning(UserWarning):
     """The classes are perfectly separated: without a penalty the MLE does not exist."""
-
-
-def _class_weights(class_weight: Any, classes: np.ndarray, index: np.ndarray,
-                   sample_weight: np.ndarray | None) -> np.ndarray | None:
-    r"""The weight of each class (in the order of ``classes``), or ``None`` for ``None``;
-    ``class_weight`` is ``None``, ``"balanced"`` or a dict (checked by the estimator).
-
-    ``"balanced"``: :math:`\sum_i \mathrm{sw}_i / (K \sum_{i: y_i = k} \mathrm{sw}_i)` — with
-    unit sample weights :math:`n / (K n_k)`, scikit-learn's rule — so that after weighting
-    every class has the same total weight. A dict gives weights by class label; classes it does
-    not name weigh 1, and a label that is not a class of ``y`` is an error.
-    """
-    if class_weight is None:
-        return None
-    if class_weight == "balanced":
-        totals = np.bincount(index, weights=sample_weight, minlength=classes.size)
-        with np.errstate(divide="ignore"):  # a class without weight: its weight does not matter
-            weights = np.where(totals > 0, totals.sum() / (classes.size * totals), 1.0)
-        return weights
-    weights = np.ones(classes.size)
-    listed = classes.tolist()
-    for label, weight in class_weight.items():
-        if label not in listed:
-            raise ValueError(
-                f"class_weight names the class {label!r}, which is not a class of y (the "
-                f"classes are {listed}); give weights only for the labels in y."
-            )
-        weights[listed.index(label)] = check_scalar(weight, f"class_weight[{label!r}]",
-                                                    min_val=0.0)
-    return weights
 
 
 def _mean_one(weight: np.ndarray | None, n_samples: int) -> tuple[np.ndarray | None, float]:
@@ -364,20 +339,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         """Each sample's weight, its sample weight times its class's weight; ``None`` when
         every sample weighs 1. At least two classes must keep a positive weight."""
         sample_weight = check_sample_weight(sample_weight, index.size, dtype=dtype)
-        class_weight = _class_weights(self.class_weight, self.classes_, index, sample_weight)
-        if class_weight is None:
-            weight = sample_weight
-        else:
-            weight = class_weight.astype(dtype)[index]
-            if sample_weight is not None:
-                weight *= sample_weight
-        check_weighted_classes(self.classes_, index, weight, type(self).__name__)
-        return weight
+        return class_sample_weight(self.class_weight, self.classes_, index, sample_weight,
+                                   type(self).__name__, dtype)
 
-    def _start(self, loss: LogisticLoss, index: np.ndarray, weight: np.ndarray | None,
-               dtype: np.dtype) -> np.ndarray:
+    def _start(self, loss: LogisticLoss, frequency: np.ndarray, dtype: np.dtype) -> np.ndarray:
         """The solver's starting coefficients: the previous fit's under ``warm_start`` when
-        their shape fits, else zero coefficients with the intercept-only MLE."""
+        their shape fits, else zero coefficients with the intercept-only MLE of the classes'
+        total weights ``frequency``."""
         if self.warm_start and hasattr(self, "coef_"):
             previous = (np.column_stack([self.coef_, self.intercept_]) if self.fit_intercept
                         else self.coef_)
@@ -385,7 +353,6 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
             if previous.shape == loss.shape:
                 return previous.astype(dtype, copy=True)
         w0 = np.zeros(loss.shape, dtype=dtype)
-        frequency = np.bincount(index, weights=weight, minlength=self.classes_.size)
         if self.fit_intercept and np.all(frequency > 0):
             # Start from the intercept-only MLE (the class frequencies), as glmnet does: the
             # first step then only has to find the coefficients. (A class without weight has
@@ -402,8 +369,14 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
         ``sample_weight`` (array of shape (n_samples,), optional) weighs each sample's
         log-loss; ``class_weight`` multiplies it (module docstring).
+
+        ``X`` may be a row-chunked Dask array (``"newton"`` and ``"lbfgs"``: one pass over the
+        data per evaluation, :mod:`._dask_logistic`; ``"minibatch"``: passes of streaming
+        mini-batch steps, :mod:`._streaming`).
         """
         solver = self._check_params()
+        if is_dask_array(X):
+            return fit_logistic_blocks(self, X, y, solver, sample_weight)
         X, y = self._validate_fit(X, y, y_numeric=False)
         n_samples, n_features = X.shape
         index = self._encode(y)
@@ -411,11 +384,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         s, total = _mean_one(weight, n_samples)
         n_classes = self.classes_.size
         binary = n_classes == 2
-        strength = 0.0 if math.isinf(self.C) else 1.0 / (self.C * total)
+        strength = self._strength(total)
         loss = logistic_loss(n_features, n_classes, fit_intercept=self.fit_intercept,
                              l2=(1.0 - self.l1_ratio) * strength, l1=self.l1_ratio * strength)
         target = index.astype(X.dtype) if binary else np.eye(n_classes, dtype=X.dtype)[index]
-        w0 = self._start(loss, index, weight, X.dtype)
+        frequency = np.bincount(index, weights=weight, minlength=n_classes)
+        w0 = self._start(loss, frequency, X.dtype)
 
         separated = []
         callback = None
@@ -431,6 +405,35 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
 
         result = self._solve(solver, loss.objective(self.gradient), w0, X, target, index,
                              callback, s)
+        data = (X, target) if s is None else (X, target, s)
+        return self._finish(result, bool(separated), loss, data, frequency, strength)
+
+    def partial_fit(self, X: Any, y: Any, classes: Any = None,
+                    sample_weight: Any = None) -> LogisticRegression:
+        """One pass of mini-batch gradient descent over ``(X, y)``, continuing from the
+        previous call (scikit-learn's ``partial_fit``; the ``"minibatch"`` solver's
+        hyper-parameters, whatever ``solver`` ``fit`` uses): ``classes`` (every label the
+        stream may hold) is required on the first call; the coefficients and the optimizer's
+        state carry over. ``X`` is a NumPy array or a row-chunked Dask array (a pass over its
+        blocks, shuffled at block level and within each block). See :mod:`._streaming`;
+        returns ``self``."""
+        return partial_fit_logistic(self, X, y, classes, sample_weight)
+
+    def _class_weights(self, classes: np.ndarray, totals: np.ndarray) -> np.ndarray | None:
+        """The weight of each of ``classes`` by ``class_weight``, from their total sample
+        weights ``totals`` (``None``: no class weights)."""
+        return class_weights(self.class_weight, classes, totals)
+
+    def _strength(self, total_weight: float) -> float:
+        r"""The penalty per unit of sample weight on the mean scale, :math:`1/(C\sum_i
+        \mathrm{sw}_i)` (:math:`1/(Cn)` without weights; 0 for ``C = inf``)."""
+        return 0.0 if math.isinf(self.C) else 1.0 / (self.C * total_weight)
+
+    def _finish(self, result: FitResult, separated: bool, loss: Any, data: tuple[Any, ...],
+                frequency: np.ndarray, strength: float, stacklevel: int = 3
+                ) -> LogisticRegression:
+        """Warn if the solver stopped because the classes are separated, store the fit
+        (:meth:`_store`), return ``self``."""
         if separated:
             warnings.warn(
                 "The classes are perfectly separated by a hyperplane: every training sample "
@@ -439,9 +442,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 "Fitting stopped at finite coefficients; use a penalty (finite C) for a "
                 "well-defined solution.",
                 PerfectSeparationWarning,
-                stacklevel=2,
+                stacklevel=stacklevel,
             )
-        self._store(result, loss, X, target, index, weight, strength)
+        self._store(result, loss, data, frequency, strength)
         return self
 
     def _solve(self, solver: str, objective: Objective, w0: np.ndarray, X: np.ndarray,
@@ -471,22 +474,35 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def _separates(self, w: np.ndarray, X: np.ndarray, index: np.ndarray) -> bool:
         """Whether ``w`` puts every training sample strictly on its own class's side."""
         coef, intercept = split_intercept(w, self.fit_intercept)
-        if w.ndim == 1:
-            z = X @ coef + intercept
-            return bool(np.all(np.where(index == 1, z, -z) > 0))
-        Z = X @ coef.T + intercept
-        own = Z[np.arange(Z.shape[0]), index]
-        Z[np.arange(Z.shape[0]), index] = -np.inf
-        return bool(np.all(own > Z.max(axis=1)))
+        return separates(X @ coef.T + intercept, index)
 
-    def _store(self, result: FitResult, loss: LogisticLoss, X: np.ndarray,
-               target: np.ndarray, index: np.ndarray, weight: np.ndarray | None,
+    def _store(self, result: FitResult, loss: Any, data: tuple[Any, ...], frequency: np.ndarray,
                strength: float) -> None:
+        """Store a fit: the coefficients (:meth:`_store_coefficients`), the log-likelihoods,
+        and for an unpenalized binary fit the covariance of the estimates. ``loss`` answers
+        ``mean_log_loss`` and ``hessian`` on ``data`` = ``(X, target[, s])`` (the loss in
+        memory, or the passes of :mod:`._dask_logistic`); ``frequency`` is each class's total
+        weight."""
         w = result.coef
-        s, total = _mean_one(weight, X.shape[0])
+        total = float(frequency.sum())
         # From the scores the solver left cached, before the centring below changes w:
         # -Σ sw_i ℓ_i = -(Σ sw_i) · (the weighted mean log-loss).
-        self.log_likelihood_ = -total * loss.mean_log_loss(w, X, target, s)
+        self.log_likelihood_ = -total * loss.mean_log_loss(w, *data)
+        self._store_coefficients(result, strength, data[0].dtype)
+
+        frequencies = frequency / total
+        frequencies = frequencies[frequencies > 0]  # 0 log 0 = 0
+        self.null_log_likelihood_ = float(total * np.sum(frequencies * np.log(frequencies)))
+
+        if hasattr(self, "cov_params_"):
+            del self.cov_params_
+        if w.ndim == 1 and strength == 0.0:
+            self._store_covariance(loss, w, data, total)
+
+    def _store_coefficients(self, result: FitResult, strength: float, dtype: Any) -> None:
+        """``coef_``, ``intercept_`` (from ``result.coef``, centred in place for the
+        multinomial model) and the solver's record."""
+        w = result.coef
         if w.ndim == 2:
             # The softmax is unchanged when the same vector is added to every class. The
             # unpenalized intercepts are reported centred (sum 0 over the classes). So are the
@@ -500,8 +516,8 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 w[:, -1] -= w[:, -1].mean()
         coef, intercept = split_intercept(w, self.fit_intercept)
         self.coef_ = np.atleast_2d(coef).copy()
-        self.intercept_ = (np.atleast_1d(intercept).astype(X.dtype) if self.fit_intercept
-                           else np.zeros(self.coef_.shape[0], dtype=X.dtype))
+        self.intercept_ = (np.atleast_1d(intercept).astype(dtype) if self.fit_intercept
+                           else np.zeros(self.coef_.shape[0], dtype=dtype))
         self.n_iter_ = result.n_iter
         self.converged_ = result.converged
         self.loss_curve_ = result.loss_curve
@@ -511,21 +527,12 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         elif hasattr(self, "validation_loss_curve_"):
             del self.validation_loss_curve_
 
-        frequencies = np.bincount(index, weights=weight) / total
-        frequencies = frequencies[frequencies > 0]  # 0 log 0 = 0
-        self.null_log_likelihood_ = float(total * np.sum(frequencies * np.log(frequencies)))
-
-        if hasattr(self, "cov_params_"):
-            del self.cov_params_
-        if w.ndim == 1 and strength == 0.0:
-            self._store_covariance(loss, w, X, target, total, s)
-
-    def _store_covariance(self, loss: LogisticLoss, w: np.ndarray, X: np.ndarray,
-                          target: np.ndarray, total: float, s: np.ndarray | None) -> None:
+    def _store_covariance(self, loss: Any, w: np.ndarray, data: tuple[Any, ...],
+                          total: float) -> None:
         r"""``cov_params_`` = (observed information)⁻¹ = :math:`(\textstyle\sum_i
         \mathrm{sw}_i\,\nabla^2 F)^{-1}`, by Cholesky: :math:`I = LL^\top \Rightarrow I^{-1} =
         L^{-\top}L^{-1}`."""
-        information = total * loss.hessian(w, X, target, s)
+        information = total * loss.hessian(w, *data)
         if self.fit_intercept:  # the solver orders (coef, intercept); the table intercept first
             order = np.r_[w.size - 1, : w.size - 1]
             information = information[np.ix_(order, order)]
@@ -541,24 +548,34 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     def decision_function(self, X: Any) -> np.ndarray:
         r"""Scores :math:`z = Xw + b`: the log-odds of ``classes_[1]`` (shape (n,)) for two
         classes, else one column per class (shape (n, K))."""
+        if is_dask_array(X):
+            return map_method(self, "decision_function", X)
         X = self._validate_predict(X)
         scores = X @ self.coef_.T + self.intercept_
         return scores[:, 0] if self.classes_.size == 2 else scores
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
         r"""Log-probabilities, computed stably: :math:`(\log\sigma(-z), \log\sigma(z))`, or the
-        log-softmax."""
+        log-softmax (lazily, with the row chunks, for a Dask array)."""
+        if is_dask_array(X):
+            return map_method(self, "predict_log_proba", X)
         z = self.decision_function(X)
         if z.ndim == 1:
             return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
         return log_softmax(z)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities, one column per entry of ``classes_``."""
+        """Class probabilities, one column per entry of ``classes_`` (lazily for a Dask
+        array)."""
+        if is_dask_array(X):
+            return map_method(self, "predict_proba", X)
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X: Any) -> np.ndarray:
-        """The most probable class: ``classes_[1]`` where :math:`z > 0` for two classes."""
+        """The most probable class: ``classes_[1]`` where :math:`z > 0` for two classes
+        (lazily for a Dask array)."""
+        if is_dask_array(X):
+            return map_method(self, "predict", X)
         z = self.decision_function(X)
         best = (z > 0).astype(int) if z.ndim == 1 else np.argmax(z, axis=1)
         return self.classes_[best]

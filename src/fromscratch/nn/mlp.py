@@ -30,6 +30,19 @@ uniform initialisation, :math:`W, b \sim \mathcal U(-r, r)` with
 :math:`r = \sqrt{6/(n_\mathrm{in} + n_\mathrm{out})}` (:math:`\sqrt{2/(n_\mathrm{in} +
 n_\mathrm{out})}` for the logistic activation).
 
+**Class weights** (``MLPClassifier(class_weight=...)``; scikit-learn's MLP has none, its other
+classifiers do): sample :math:`i` weighs :math:`s_i = \mathrm{sw}_i\, c_{y_i}`, its sample
+weight times its class's weight (``"balanced"``: :math:`c_k = \sum_i \mathrm{sw}_i / (K
+\sum_{i: y_i = k}\mathrm{sw}_i)`, scikit-learn's ``compute_class_weight``), and :math:`s_i`
+enters :math:`J_B` above as a sample weight: a class weight *is* the equivalent sample weight.
+The weighted mean divides by the batch's total weight :math:`\sum_{i\in B} s_i`, which is
+PyTorch's ``CrossEntropyLoss(weight=c)`` normalisation, and not by :math:`|B|`: so the scale of
+the data term, and with it the step the learning rate makes, does not change with the class
+weights (multiplying them all by a constant only divides the penalty by it, as it does for
+sample weights). The validation score of early stopping is weighted by the same :math:`s_i`
+(with ``"balanced"`` and the stratified split, about the balanced accuracy), so training and
+stopping judge by one criterion.
+
 Stopping (scikit-learn's MLP rule, :class:`~fromscratch.optim.training.EarlyStopping` with
 ``rule="mlp"``): an epoch *improves* when the training loss falls by more than ``tol`` below the
 best so far (or, with ``early_stopping``, the validation score — accuracy or :math:`R^2` — rises
@@ -61,13 +74,16 @@ from fromscratch._validation import (
     check_sample_weight,
     check_scalar,
     check_weighted_classes,
+    class_sample_weight,
     encode_class_labels,
 )
 from fromscratch.autodiff import no_grad
 from fromscratch.base import BaseEstimator, ClassifierMixin, RegressorMixin, check_is_fitted
+from fromscratch.blocks import block_labels, check_finite_block, is_dask_array, map_method
 from fromscratch.exceptions import ConvergenceWarning
 from fromscratch.nn import functional as F
 from fromscratch.nn import init
+from fromscratch.nn._streaming import fit_mlp_blocks, partial_fit_mlp
 from fromscratch.nn.activations import ReLU, Sigmoid, Tanh
 from fromscratch.nn.data import DataLoader
 from fromscratch.nn.layers import Identity, Linear
@@ -161,6 +177,12 @@ class _BaseMLP(BaseEstimator):
     def _validation_score(self, X: np.ndarray, y: np.ndarray,
                           weight: np.ndarray | None) -> float:  # pragma: no cover
         raise NotImplementedError
+
+    def _weigh_samples(self, target: np.ndarray, sample_weight: np.ndarray | None,
+                       dtype: np.dtype) -> np.ndarray | None:
+        """Each sample's weight in the loss: ``sample_weight`` (the classifier multiplies in
+        its class weights)."""
+        return sample_weight
 
     # -- checks -------------------------------------------------------------------------------
 
@@ -257,23 +279,21 @@ class _BaseMLP(BaseEstimator):
         """Train the network on ``(X, y)``; returns ``self``.
 
         ``sample_weight`` (array of shape (n_samples,), optional) weighs each sample's loss
-        (module docstring).
+        (module docstring). ``X`` may be a row-chunked Dask array: the epochs are then passes
+        over its blocks (:mod:`._streaming`).
         """
         params = self._check_params()
+        if is_dask_array(X):
+            return fit_mlp_blocks(self, X, y, params, sample_weight)
         X, y = self._validate_fit(X, y, y_numeric=isinstance(self, RegressorMixin))
         sample_weight = check_sample_weight(sample_weight, X.shape[0], dtype=X.dtype)
         target = self._encode_targets(y, sample_weight)
+        sample_weight = self._weigh_samples(target, sample_weight, X.dtype)
         rng = check_random_state(self.random_state)
         sizes = [X.shape[1], *params["hidden"], self.n_outputs_]
         coefs, intercepts = self._initial_parameters(sizes, params["activation"], rng, X.dtype)
         model = self._build(coefs, intercepts, params["activation"])
-
-        options = {"lr": params["lr"], **(self.optimizer_params or {})}
-        try:
-            optimizer = params["optimizer"](model.parameters(), **options)
-        except TypeError as exc:
-            name = params["optimizer"].__name__
-            raise TypeError(f"optimizer_params do not fit {name}: {exc}") from None
+        optimizer = self._make_optimizer(params, model)
         X_train, target_train, weight_train = X, target, sample_weight
         if self.early_stopping:
             train, val = validation_split(
@@ -314,26 +334,48 @@ class _BaseMLP(BaseEstimator):
                 converged = True
                 break
         if not converged:
-            monitored = "validation score" if self.early_stopping else "training loss"
-            not_converged_warning(
-                type(self).__name__, f"max_iter={params['max_iter']} epochs",
-                f"the {monitored} improved by more than tol={params['tol']:g} within the last "
-                f"{params['n_iter_no_change'] + 1} epochs",
-                "increase max_iter or learning_rate_init")
+            self._warn_not_converged(params)
         if best_state is not None:
             model.load_state_dict(best_state)
+        return self._store_training(model, self.loss_curve_, len(self.loss_curve_) * len(X_train),
+                                    validation_scores if self.early_stopping else None)
+
+    def _make_optimizer(self, params: dict[str, Any], model: Sequential) -> Any:
+        """The optimizer of ``model``'s parameters, with ``learning_rate_init`` and
+        ``optimizer_params``."""
+        options = {"lr": params["lr"], **(self.optimizer_params or {})}
+        try:
+            return params["optimizer"](model.parameters(), **options)
+        except TypeError as exc:
+            name = params["optimizer"].__name__
+            raise TypeError(f"optimizer_params do not fit {name}: {exc}") from None
+
+    def _warn_not_converged(self, params: dict[str, Any], stacklevel: int = 3) -> None:
+        """The ConvergenceWarning of a training that ran out of ``max_iter`` epochs
+        (``stacklevel`` counts from here: 3 is the caller of ``fit``)."""
+        monitored = "validation score" if self.early_stopping else "training loss"
+        not_converged_warning(
+            type(self).__name__, f"max_iter={params['max_iter']} epochs",
+            f"the {monitored} improved by more than tol={params['tol']:g} within the last "
+            f"{params['n_iter_no_change'] + 1} epochs",
+            "increase max_iter or learning_rate_init", stacklevel=stacklevel)
+
+    def _store_training(self, model: Sequential, loss_curve: list[float], n_seen: int,
+                        validation_scores: list[float] | None) -> _BaseMLP:
+        """Store the trained network and its record: the losses of the epochs, the samples
+        seen, the validation scores (with early stopping, else ``None``)."""
+        self.loss_curve_ = loss_curve
         self.coefs_, self.intercepts_ = self._arrays(model)
-        self.n_iter_ = len(self.loss_curve_)
-        self.t_ = self.n_iter_ * len(X_train)
-        self.n_layers_ = len(sizes)
-        if self.early_stopping:
-            self.validation_scores_ = validation_scores
+        self.n_iter_ = len(loss_curve)
+        self.t_ = n_seen
+        self.n_layers_ = len(self.coefs_) + 1
+        self.validation_scores_ = validation_scores
+        if validation_scores is not None:
             self.best_validation_score_ = float(max(validation_scores))
             self.best_loss_ = None
         else:
-            self.validation_scores_ = None
             self.best_validation_score_ = None
-            self.best_loss_ = float(min(self.loss_curve_))
+            self.best_loss_ = float(min(loss_curve))
         return self
 
     @staticmethod
@@ -381,6 +423,11 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         improving; keep the best epoch's weights.
     validation_fraction : float, default=0.1
     n_iter_no_change : int, default=10
+    class_weight : None, "balanced" or dict, default=None
+        Weights of the classes, multiplying the samples' weights in the loss (module
+        docstring): ``{label: weight}`` (classes not named weigh 1), or ``"balanced"``, which
+        weighs each class inversely to its total weight, :math:`n/(K n_k)` without sample
+        weights, so that a rare class is not ignored.
 
     Attributes
     ----------
@@ -410,14 +457,74 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     True
     """
 
+    def __init__(
+        self,
+        hidden_layer_sizes: Any = (100,),
+        activation: str = "relu",
+        *,
+        optimizer: Any = "adam",
+        optimizer_params: dict[str, Any] | None = None,
+        alpha: float = 1e-4,
+        batch_size: Any = "auto",
+        learning_rate_init: float = 1e-3,
+        max_iter: int = 200,
+        shuffle: bool = True,
+        random_state: Any = None,
+        tol: float = 1e-4,
+        verbose: bool = False,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        class_weight: Any = None,
+    ) -> None:
+        super().__init__(
+            hidden_layer_sizes, activation, optimizer=optimizer,
+            optimizer_params=optimizer_params, alpha=alpha, batch_size=batch_size,
+            learning_rate_init=learning_rate_init, max_iter=max_iter, shuffle=shuffle,
+            random_state=random_state, tol=tol, verbose=verbose, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
+        )
+        self.class_weight = class_weight
+
     def _encode_targets(self, y: np.ndarray, sample_weight: np.ndarray | None) -> np.ndarray:
         classes, index = encode_class_labels(y, type(self).__name__)
         check_weighted_classes(classes, index, sample_weight, type(self).__name__)
+        self._set_outputs(classes)
+        return self._as_target(index)
+
+    def _set_outputs(self, classes: np.ndarray) -> None:
+        """The output layer for ``classes``: one sigmoid unit for two, a softmax unit each
+        for more."""
         self.classes_ = classes
         binary = classes.size == 2
         self.n_outputs_ = 1 if binary else classes.size
         self.out_activation_ = "logistic" if binary else "softmax"
-        return index.reshape(-1, 1).astype(np.float64) if binary else index
+
+    def _as_target(self, index: np.ndarray) -> np.ndarray:
+        """The loss's target for class indices: a 0/1 column (two classes) or the indices."""
+        return index.reshape(-1, 1).astype(np.float64) if self.n_outputs_ == 1 else index
+
+    def _block_target(self, y: Any, start: int, stop: int) -> np.ndarray:
+        """The target of one block of labels (a label outside ``classes_`` is refused with its
+        row)."""
+        return self._as_target(block_labels(y, self.classes_, "y", start, stop))
+
+    def partial_fit(self, X: Any, y: Any, classes: Any = None,
+                    sample_weight: Any = None) -> MLPClassifier:
+        """One pass (epoch) of mini-batches over ``(X, y)``, continuing from the previous
+        call (scikit-learn's ``partial_fit``): ``classes`` (every label the stream may hold) is
+        required on the first call; the weights and the optimizer's state carry over. ``X`` is
+        a NumPy array or a row-chunked Dask array (a pass over its blocks, shuffled at block
+        level and within each block). See :mod:`._streaming`; returns ``self``."""
+        return partial_fit_mlp(self, X, y, sample_weight, classes)
+
+    def _weigh_samples(self, target: np.ndarray, sample_weight: np.ndarray | None,
+                       dtype: np.dtype) -> np.ndarray | None:
+        """Each sample's weight in the loss: its sample weight times its class's weight
+        (:func:`~fromscratch._validation.class_sample_weight`, LogisticRegression's rule)."""
+        index = target.reshape(-1).astype(np.intp)  # the class indices (a 0/1 column for two)
+        return class_sample_weight(self.class_weight, self.classes_, index, sample_weight,
+                                   type(self).__name__, dtype)
 
     def _data_loss(self, output: Any, target: np.ndarray, weight: np.ndarray | None) -> Any:
         if weight is None:
@@ -435,7 +542,10 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return self.score(X, y, sample_weight=weight)
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities, shape ``(n_samples, n_classes)``, columns in ``classes_``."""
+        """Class probabilities, shape ``(n_samples, n_classes)``, columns in ``classes_``
+        (lazily, with the row chunks, for a Dask array)."""
+        if is_dask_array(X):
+            return map_method(self, "predict_proba", X)
         X = self._validate_predict(X)
         logits = self._forward(X)
         if self.out_activation_ == "logistic":
@@ -444,10 +554,14 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return F.softmax(logits, dim=1)
 
     def predict_log_proba(self, X: Any) -> np.ndarray:
+        if is_dask_array(X):
+            return map_method(self, "predict_log_proba", X)
         return np.log(self.predict_proba(X))
 
     def predict(self, X: Any) -> np.ndarray:
-        """The most probable class of each sample."""
+        """The most probable class of each sample (lazily for a Dask array)."""
+        if is_dask_array(X):
+            return map_method(self, "predict", X)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
@@ -471,10 +585,38 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     """
 
     def _encode_targets(self, y: np.ndarray, sample_weight: np.ndarray | None) -> np.ndarray:
+        self._set_outputs(1 if y.ndim == 1 else y.shape[1])
+        return self._as_target(y)
+
+    def _set_outputs(self, n_outputs: int) -> None:
+        """The output layer: ``n_outputs`` identity units."""
         self.out_activation_ = "identity"
-        target = y.reshape(len(y), -1)
-        self.n_outputs_ = target.shape[1]
+        self.n_outputs_ = n_outputs
+
+    @staticmethod
+    def _as_target(y: np.ndarray) -> np.ndarray:
+        """The loss's target: a column per output."""
+        return y.reshape(len(y), -1)
+
+    def _block_target(self, y: Any, start: int, stop: int) -> np.ndarray:
+        """The target of one block of ``y`` (NaN or infinity refused with the block's rows)."""
+        y = np.asarray(y, dtype=np.float64)
+        check_finite_block(y, "y", start, stop)
+        target = self._as_target(y)
+        if target.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {target.shape[1]} outputs, but {type(self).__name__} has "
+                f"{self.n_outputs_}; partial_fit continues the same network."
+            )
         return target
+
+    def partial_fit(self, X: Any, y: Any, sample_weight: Any = None) -> MLPRegressor:
+        """One pass (epoch) of mini-batches over ``(X, y)``, continuing from the previous
+        call (scikit-learn's ``partial_fit``): the weights and the optimizer's state carry
+        over. ``X`` is a NumPy array or a row-chunked Dask array (a pass over its blocks,
+        shuffled at block level and within each block). See :mod:`._streaming`; returns
+        ``self``."""
+        return partial_fit_mlp(self, X, y, sample_weight)
 
     _multi_output = True  # y may have several columns, one per output
 
@@ -489,7 +631,10 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         return self.score(X, y, sample_weight=weight)
 
     def predict(self, X: Any) -> np.ndarray:
-        """Predicted targets, shape ``(n_samples,)`` (or ``(n_samples, n_outputs)``)."""
+        """Predicted targets, shape ``(n_samples,)`` (or ``(n_samples, n_outputs)``); lazily,
+        with the row chunks, for a Dask array."""
+        if is_dask_array(X):
+            return map_method(self, "predict", X)
         X = self._validate_predict(X)
         output = self._forward(X)
         return output.ravel() if self.n_outputs_ == 1 else output  # as scikit-learn

@@ -190,6 +190,14 @@ class _StateByIdentity(MutableMapping):
     def __len__(self) -> int:
         return len(self._items)
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> _StateByIdentity:
+        """A copy keyed by the identities of the *copied* parameters: ``copy.deepcopy`` of an
+        optimizer (with its parameters) gives one whose state follows the copies."""
+        copied = _StateByIdentity()
+        for p, value in self._items.values():
+            copied[copy.deepcopy(p, memo)] = copy.deepcopy(value, memo)
+        return copied
+
 
 class Optimizer:
     """Base class of the optimizers (``torch.optim.Optimizer``'s contract).

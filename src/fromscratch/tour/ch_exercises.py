@@ -29,8 +29,9 @@ def run(ch: Chapter) -> None:
         "`raise NotImplementedError` for a body;\n"
         "- `fromscratch exercises check NAME` grades it (exit 0 when it passes), and "
         "`fromscratch exercises hint NAME` gives one hint at a time.\n\n"
-        "From Python or a notebook: `exercises.check(\"adam_update\", my_adam_update)`, and "
-        "`exercises.notebook_cells(\"B\")` gives a chapter's exercises as notebook cells."
+        "From Python or a notebook: `exercises.check(\"adam_update\", my_adam_update)`. Every "
+        "notebook of the curriculum ends with its chapter's exercises, a cell for each with the "
+        "function to fill in and its grading (`exercises.notebook_cells(\"B\")` makes them)."
     )
     ch.text(
         "Grading runs four kinds of checks. **The call**: your function takes the library's "

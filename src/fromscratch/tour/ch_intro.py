@@ -1,5 +1,6 @@
-"""Chapter: the introduction — what the project is, its rule, how to read the tour, and the table
-of every topic of the curriculum with where it is taught, its figure and its check.
+"""Chapter: the introduction — what the project is, its rule, how to read the tour, the exercises
+by chapter, and the table of every topic of the curriculum with where it is taught, its figure
+and its check.
 
 The topic table is filled in after every chapter has run (:func:`finalize`): it reads each
 chapter module's ``TOPICS`` declaration and looks for the section, narrative, library code,
@@ -42,6 +43,7 @@ def run(ch) -> None:
     _why(ch)
     _rule(ch)
     _how_to_read(ch)
+    _exercises(ch)
 
 
 def _why(ch) -> None:
@@ -202,6 +204,47 @@ def _how_to_read(ch) -> None:
         "chapters; `fromscratch exercises list` starts the exercises, where you write the "
         "algorithm and the same checks grade it."
     )
+
+
+HEADING_EXERCISES = "Exercises: prove it yourself"
+
+
+def _exercises(ch) -> None:
+    """The exercises by chapter, from the registry: where to find them and how to start."""
+    from fromscratch import exercises
+    from fromscratch.tour.registry import CHAPTERS, chapter_names
+
+    slugs = chapter_names()
+    where = slugs.index("exercises")
+    position = ("at the end of the tour" if where == len(slugs) - 1
+                else f"after *{CHAPTERS[where - 1].title}*")
+    notebooks = {topic.id: topic.notebook for topic in CURRICULUM}
+    by_chapter: dict[str, list[exercises.Exercise]] = {}
+    for exercise in exercises.all():
+        by_chapter.setdefault(exercise.chapter[0], []).append(exercise)
+    ch.heading(HEADING_EXERCISES)
+    ch.text(
+        "The tour shows the library proving itself; the exercises let you prove *yourself*. "
+        f"Each of the {len(exercises.all())} is a small function a chapter teaches: you write "
+        "its body, and the checks of this tour grade it — against the library's own function "
+        "on fresh random inputs, by finite differences where it is a derivative, and inside "
+        "the estimator, network or autodiff engine where the function belongs. Each builds "
+        f"only on earlier ones. The chapter *{CHAPTERS[where].title}*, {position}, shows how "
+        "grading works and proves that every grader passes the library's own function.\n\n"
+        "- `fromscratch exercises list`: the exercises, each done, next or locked;\n"
+        "- `fromscratch exercises start NAME` writes `exercises/NAME.py`: the signature, the "
+        "docstring with the equations, and `raise NotImplementedError` for a body;\n"
+        "- `fromscratch exercises check NAME` grades it, `fromscratch exercises hint NAME` "
+        "gives one hint at a time;\n"
+        "- in Python, `exercises.check(\"adam_update\", my_adam_update)`; and every notebook "
+        "ends with its chapter's exercises, a cell to fill in for each."
+    )
+    rows = [[f"{letter}. {exercises.CHAPTERS[letter]}",
+             "; ".join(f"{e.title} ({e.chapter}, `{e.name}`)" for e in chosen),
+             notebooks[chosen[0].chapter]]
+            for letter, chosen in by_chapter.items()]
+    ch.table(["chapter", "what each exercise asks (topic, name)", "notebook"], rows,
+             caption="The exercises by chapter of the curriculum")
 
 
 def finalize(ch, outcomes: list[Any]) -> None:

@@ -33,7 +33,6 @@ class ChapterSpec:
 CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("intro", "ch_intro"),
     ChapterSpec("datasets", "ch_datasets"),
-    ChapterSpec("exercises", "ch_exercises"),
     ChapterSpec("linreg", "ch_linreg"),
     ChapterSpec("regularization", "ch_regularization"),
     ChapterSpec("logistic", "ch_logistic"),
@@ -41,6 +40,8 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("optimizers", "ch_optimizers"),
     ChapterSpec("testfunctions", "ch_testfunctions"),
     ChapterSpec("nn", "ch_nn"),
+    ChapterSpec("out-of-core", "ch_out_of_core"),
+    ChapterSpec("exercises", "ch_exercises"),
 )
 
 
