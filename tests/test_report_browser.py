@@ -5,32 +5,14 @@ Needs Debian's ``chromium`` and ``chromium-driver`` (``.ci/run`` installs them).
 the test is skipped, unless ``FROMSCRATCH_REQUIRE_BROWSER=1`` (set by CI) makes that a failure.
 """
 
-import os
-import shutil
-
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
+from chromium import start_chromium
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not (CHROMIUM and CHROMEDRIVER):
-        if os.environ.get("FROMSCRATCH_REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium and chromedriver are required (FROMSCRATCH_REQUIRE_BROWSER=1)")
-        pytest.skip("chromium / chromedriver not installed")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--no-first-run", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=420,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver = start_chromium(["--window-size=420,900"])
     yield driver
     driver.quit()
 

@@ -25,6 +25,7 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of the ``fromscratch`` command line and its subcommands."""
     parser = argparse.ArgumentParser(
         prog="fromscratch",
         description="Machine learning from scratch on NumPy: run the tour of the curriculum.",
@@ -360,6 +361,7 @@ def _open_exercises(progress) -> list:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line on ``argv`` (``sys.argv[1:]`` if None); return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -40,6 +40,8 @@ import numpy as np
 
 __all__ = ["save", "load", "FORMAT_VERSION"]
 
+#: The version of the file format that :func:`save` writes; :func:`load` refuses files of a
+#: later version.
 FORMAT_VERSION = 2
 _MAGIC = "fromscratch"
 _HEADER = "__header__"

@@ -265,7 +265,7 @@ class PolynomialFeatures(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
-    powers_ : ndarray of shape (n_output_features_, n_features_in_)
+    powers_ : ndarray of shape ``(n_output_features_, n_features_in_)``
         ``powers_[k, j]`` is the exponent of feature $j$ in output column $k$.
     n_output_features_ : int
     """

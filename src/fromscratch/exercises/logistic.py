@@ -274,6 +274,7 @@ def _step_hessian_not_averaged(w, X, y, lam):
 
 _FROM_BACKPROP = ("from fromscratch.nn.backprop import sigmoid",)
 
+#: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
     Exercise(
         reference=sigmoid, chapter="D4", title="The sigmoid, stable for every z",

@@ -184,6 +184,7 @@ def _ce_sign(Z, Y):
 _TRANSPOSED = ("transposed_weight", "The weight is used transposed: with W of shape "
                "(n_out, n_in), Z = A Wᵀ + b.")
 
+#: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
     Exercise(
         reference=dense_forward, chapter="I3", title="A dense layer's forward pass",

@@ -367,6 +367,7 @@ def update_exercise(reference: Callable[..., Any], chapter: str, title: str,
     )
 
 
+#: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
     update_exercise(
         textbook.momentum_update, "G2", "SGD with momentum", ("signed",), ("lr", "mu"),

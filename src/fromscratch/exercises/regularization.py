@@ -230,6 +230,7 @@ def _sweep_zero_column(X, w, r, l1, l2):
     return _sweep_with(X, w, r, l1, l2, skip_zero_columns=False)
 
 
+#: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
     Exercise(
         reference=ridge_gradient, chapter="C4", title="The ridge gradient by hand",

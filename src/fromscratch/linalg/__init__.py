@@ -16,8 +16,7 @@ Contents
     The same factorization column by column, as it is taught: the reference the fast one is
     tested against, and the reflector it makes for each column.
 :class:`PivotedHouseholderQR`, :func:`qr_pivoted`, :class:`CompleteOrthogonalDecomposition`
-(``_pivoted``)
-    :math:`A\Pi = QR` with column pivoting (rank-revealing), and
+    (``_pivoted``) :math:`A\Pi = QR` with column pivoting (rank-revealing), and
     :math:`A\Pi = Q\,\mathrm{diag}(T, 0)\,Z^\top` for the minimum-norm least-squares solution.
 :func:`solve_triangular`, :func:`back_substitution` (``_triangular``)
     Forward / back substitution, recursive so that it runs as matrix products; its small

@@ -46,6 +46,7 @@ __all__ = [
     "REDUCTIONS",
 ]
 
+#: The values of the losses' ``reduction`` argument, as in ``torch.nn.functional``.
 REDUCTIONS = ("mean", "sum", "none")
 
 
@@ -127,7 +128,7 @@ bce_with_logits = Primitive(
         lambda g, ans, z, y: g * (anp.sigmoid(z) - y),
         lambda g, ans, z, y: -g * z,
     ),
-    doc="Elementwise max(z, 0) - z*y + log(1 + exp(-|z|)): binary cross-entropy of a logit z.",
+    doc="Elementwise ``max(z, 0) - z*y + log(1 + exp(-|z|))``: binary cross-entropy of a logit z.",
 )
 
 
@@ -150,6 +151,7 @@ def sigmoid(x: Any) -> Any:
 
 
 def tanh(x: Any) -> Any:
+    r""":math:`\tanh x = (e^x - e^{-x})/(e^x + e^{-x})`."""
     return anp.tanh(x)
 
 

@@ -54,7 +54,7 @@ for the classifier, as scikit-learn does
 
 The learned state is plain arrays (``coefs_``, ``intercepts_``, in scikit-learn's layout
 ``(n_in, n_out)``), so ``fromscratch.save`` stores a fitted estimator without pickle; the
-module is rebuilt from them when needed (:meth:`to_module`).
+module is rebuilt from them when needed (:meth:`MLPClassifier.to_module`).
 """
 
 from __future__ import annotations

@@ -163,7 +163,7 @@ class EarlyStopping:
     with ``min_delta=0``, where scikit-learn never stops on a loss that no longer changes at
     all; here such a run stops.
 
-    :attr:`best` and :attr:`best_epoch` always track the best value seen (strictly better than
+    ``best`` and ``best_epoch`` always track the best value seen (strictly better than
     the previous best, whatever ``min_delta``), for restoring the best epoch's parameters.
 
     Parameters
@@ -184,7 +184,7 @@ class EarlyStopping:
         The best value so far (``inf`` in mode ``"min"``, ``-inf`` in mode ``"max"`` before
         the first update).
     best_epoch : int
-        The epoch (counted from 1) of :attr:`best`; 0 before the first update.
+        The epoch (counted from 1) of ``best``; 0 before the first update.
     epochs : int
         Updates so far.
     bad_epochs : int

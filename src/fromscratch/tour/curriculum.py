@@ -28,6 +28,9 @@ __all__ = ["Topic", "TOPICS", "TopicStatus", "topic_status", "library_names"]
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic of the curriculum: its id (chapter letter and number), name, tour chapter and
+    notebook."""
+
     id: str
     name: str
     chapter: str  # the tour chapter's slug

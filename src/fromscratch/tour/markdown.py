@@ -59,7 +59,8 @@ def render_inline(text: str) -> str:
 
 
 def render_markdown(markdown: str) -> str:
-    """Paragraphs (separated by blank lines), ``- `` bullet lists and inline markup."""
+    """Paragraphs (separated by blank lines), bullet lists (lines that start with ``-``) and
+    inline markup."""
     out = []
     for block in re.split(r"\n\s*\n", markdown.strip()):
         lines = [line.strip() for line in block.strip().splitlines()]

@@ -16,6 +16,8 @@ __all__ = ["ChapterSpec", "CHAPTERS", "get_chapters", "chapter_names"]
 
 @dataclass(frozen=True)
 class ChapterSpec:
+    """A chapter of the tour: its ``slug`` (for ``--chapter``) and the module that runs it."""
+
     slug: str
     module: str
 
@@ -27,6 +29,7 @@ class ChapterSpec:
         return self.load().TITLE
 
 
+#: Every chapter, in reading order.
 CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("intro", "ch_intro"),
     ChapterSpec("datasets", "ch_datasets"),
@@ -43,6 +46,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
 
 
 def chapter_names() -> list[str]:
+    """The slugs of every chapter, in reading order."""
     return [spec.slug for spec in CHAPTERS]
 
 

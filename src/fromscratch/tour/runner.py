@@ -15,6 +15,8 @@ __all__ = ["ChapterOutcome", "run_tour"]
 
 @dataclass
 class ChapterOutcome:
+    """A chapter after its run: its content, how long it took, and the traceback if it crashed."""
+
     chapter: Chapter
     seconds: float
     error: str | None = None  # the traceback, when the chapter itself crashed

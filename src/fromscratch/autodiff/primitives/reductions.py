@@ -64,11 +64,15 @@ def _logsumexp(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.nd
 
 
 def _softmax(x: np.ndarray, axis: Any = -1) -> np.ndarray:
+    r"""Softmax along ``axis``, :math:`s_i = e^{x_i - m} / \sum_j e^{x_j - m}` with
+    :math:`m = \max_j x_j` (the shift changes nothing but keeps the exponentials finite)."""
     e = np.exp(x - np.max(x, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
 def _log_softmax(x: np.ndarray, axis: Any = -1) -> np.ndarray:
+    r"""Log-softmax along ``axis``, :math:`x_i - \log \sum_j e^{x_j}`, through ``logsumexp``
+    (never the logarithm of a softmax that underflowed to 0)."""
     return x - _logsumexp(x, axis=axis, keepdims=True)
 
 
