@@ -157,12 +157,13 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         if not self.with_std:
             self.var_ = self.scale_ = None
             return self
+        assert mean is not None and var is not None  # fit computes both when it scales
         self.var_ = var
         # Rounding grows with the number of terms summed, not with their weights: with weights
         # below 1 the weight sum would understate it (scikit-learn passes the weight sum).
         terms = max(float(n_rows), self.n_samples_seen_)
         self.scale_ = np.where(
-            _is_constant(self.var_, self.mean_, terms), 1.0, np.sqrt(self.var_)
+            _is_constant(var, mean, terms), 1.0, np.sqrt(var)
         )
         return self
 

@@ -4,7 +4,7 @@ iteration over blocks for streaming training."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -129,7 +129,7 @@ def map_method(estimator: Any, method: str, X: Any) -> Any:
     return map_rows(X, function, shape=probe.shape[1:], dtype=probe.dtype)
 
 
-def iter_blocks(blocks: RowBlocks, order: Sequence[int] | None = None, *,
+def iter_blocks(blocks: RowBlocks, order: Iterable[int] | None = None, *,
                 prefetch: bool = False) -> Iterator[tuple[int, int, list[Any]]]:
     """Yield ``(start, stop, arrays)`` for every block in ``order``, one block in memory at a
     time — the passes of streaming (mini-batch) training.
@@ -143,8 +143,10 @@ def iter_blocks(blocks: RowBlocks, order: Sequence[int] | None = None, *,
         for index in indices:
             yield blocks.bounds[index], blocks.bounds[index + 1], blocks.compute_block(index)
         return
+    if not indices:
+        return
     with ThreadPoolExecutor(max_workers=1) as pool:
-        upcoming = pool.submit(blocks.compute_block, indices[0]) if indices else None
+        upcoming = pool.submit(blocks.compute_block, indices[0])
         for position, index in enumerate(indices):
             arrays = upcoming.result()
             if position + 1 < len(indices):

@@ -151,7 +151,9 @@ def positive_weight(weight: float, name: str = "sample_weight") -> float:
 
 
 def _block_weight(start: int, stop: int, weights: Any, name: str) -> float:
-    return float(np.sum(check_weight_block(weights, name, start, stop, np.float64)))
+    checked = check_weight_block(weights, name, start, stop, np.float64)
+    assert checked is not None  # total_weight is asked only for weights that are given
+    return float(np.sum(checked))
 
 
 def total_weight(blocks: RowBlocks) -> float:

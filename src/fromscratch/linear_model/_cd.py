@@ -452,7 +452,7 @@ class GramCache:
 
     def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
         n_features = X.shape[1]
-        self.X = X
+        self.X: np.ndarray | None = X  # None when only the statistics are known
         self.Xty = X.T @ y
         self.yy = float(y @ y)
         if X.shape[0] >= n_features:
@@ -502,6 +502,7 @@ class GramCache:
         """:math:`G`, with at least the rows ``W`` filled in."""
         new = W[~self.known[W]]
         if new.size:
+            assert self.X is not None  # from_statistics knows every row
             self.G[new] = self.X[:, new].T @ self.X
             self.known[new] = True
         return self.G
@@ -550,10 +551,13 @@ def enet_coordinate_descent(
     covariance = gram is not None or n_features <= GRAM_MAX_FEATURES
     size = n_features if l1 == 0 else WORKING_SET_START  # no L1: every coordinate is active
     if covariance:
-        gram = GramCache(X, y) if gram is None else gram
+        if gram is None:
+            assert X is not None and y is not None  # without statistics the data are given
+            gram = GramCache(X, y)
         Xty, col_sq, yy = gram.Xty, gram.col_sq, gram.yy
         q = gram.times(w)
     else:
+        assert X is not None and y is not None  # gram is None here: the data are given
         yy = float(y @ y)
         X = np.asfortranarray(X)  # contiguous columns to gather the working sets from
         R = y - X @ w
@@ -583,6 +587,7 @@ def enet_coordinate_descent(
                 q = gram.exact_product(w)
                 gap, XtR = gram_gap()
         else:  # the residual R = y - Xw is kept exact
+            assert X is not None
             XtR = X.T @ R
             gap = duality_gap(w, float(R @ R), float(R @ y), XtR, l1, l2, positive)
         if gap <= gap_tol or n_iter >= max_iter:
@@ -605,6 +610,7 @@ def enet_coordinate_descent(
             assert gram is not None
             n_iter += _cd_epochs_covariance(gram.rows(W), Xty, q, w, W, yy, l1, l2, solve)
         else:
+            assert X is not None and y is not None
             X_W, w_W = X[:, W], w[W]
             if W.size <= GRAM_MAX_FEATURES:
                 # The working set's own Gram matrix (n|W|² flops, cheap when n is small)

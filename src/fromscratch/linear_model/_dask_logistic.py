@@ -135,12 +135,12 @@ class _Sums:
 
 
 def _merge_sums(parts: list[_Sums]) -> _Sums:
-    hessians = [p.hessian for p in parts]
+    hessians = [p.hessian for p in parts if p.hessian is not None]  # every part's, or none
     flags = [p.separated for p in parts]
     return _Sums(
         loss=float(sum(p.loss for p in parts)),
         gradient=sum(p.gradient for p in parts[1:]) + parts[0].gradient,
-        hessian=None if hessians[0] is None else sum(hessians[1:]) + hessians[0],
+        hessian=sum(hessians[1:]) + hessians[0] if hessians else None,
         kind=parts[0].kind,
         separated=None if flags[0] is None else all(flags),
     )
@@ -266,20 +266,21 @@ class BlockLogisticObjective:
     def gradient(self, w: np.ndarray, *data: Any) -> np.ndarray:
         return self.loss._penalized_gradient(self.evaluate(w).gradient, w, self.n)
 
-    def _penalized_hessian(self, H: np.ndarray) -> np.ndarray:
-        H = H / self.n
+    def _penalized_hessian(self, sums: _Sums) -> np.ndarray:
+        assert sums.hessian is not None  # evaluate was asked for a Hessian
+        H = sums.hessian / self.n
         H[np.diag_indices_from(H)] += self.loss.l2 * self.loss.penalized.ravel()
         return H
 
     def gradient_and_hessian(self, w: np.ndarray, *data: Any) -> tuple[np.ndarray, np.ndarray]:
         sums = self.evaluate(w, "steps")
         return (self.loss._penalized_gradient(sums.gradient, w, self.n),
-                self._penalized_hessian(sums.hessian))
+                self._penalized_hessian(sums))
 
     def hessian(self, w: np.ndarray, *data: Any) -> np.ndarray:
         r"""The float64 Hessian :math:`\nabla^2 f(w)` (standard errors; a pass of its own when
         the cached one was accumulated for the steps)."""
-        return self._penalized_hessian(self.evaluate(w, "exact").hessian)
+        return self._penalized_hessian(self.evaluate(w, "exact"))
 
     def line(self, w: np.ndarray, d: np.ndarray, *data: Any):
         r"""``phi(t)`` = :math:`(f(w + td),\ d^\top\nabla f(w + td))`, a pass per new

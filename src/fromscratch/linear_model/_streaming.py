@@ -251,6 +251,7 @@ def _training_data(X: Any, y: Any, sample_weight: Any, regression: bool
     """``(data, n_features, dtype)`` for :func:`batch_source`: the blocks of a Dask ``X``
     (values checked later, per block), or NumPy arrays ``[X, y, sample_weight]`` checked as in
     memory (:func:`~fromscratch._validation.check_X_y`)."""
+    data: RowBlocks | list[Any]
     if is_dask_array(X):
         data = (regression_blocks(X, y, sample_weight) if regression
                 else training_blocks(X, y, sample_weight))
@@ -367,7 +368,7 @@ def partial_fit_logistic(estimator: Any, X: Any, y: Any, classes: Any = None,
     classes = partial_fit_classes(estimator, classes)
     data, n_features, dtype = _training_data(X, y, sample_weight, regression=False)
     check_same_features(estimator, n_features)
-    shape = (n_features + bool(estimator.fit_intercept),)
+    shape: tuple[int, ...] = (n_features + bool(estimator.fit_intercept),)
     if classes.size > 2:
         shape = (classes.size, *shape)
 

@@ -146,6 +146,7 @@ def _data(estimator: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, int,
     """``(data, n_features, dtype)``: the blocks of a Dask ``X``, or NumPy arrays
     ``[X, y, sample_weight]`` checked as in memory."""
     regressor = not isinstance(estimator, ClassifierMixin)
+    data: RowBlocks | list[Any]
     if is_dask_array(X):
         data = training_blocks(X, y, sample_weight)
         X, y = data.arrays[0], data.arrays[1]
@@ -161,7 +162,8 @@ def _set_outputs(estimator: Any, data: Any, classes: Any) -> None:
     """The output layer of a ``partial_fit`` call: the classes (given on the first call,
     the same ones later), or the width of ``y`` (kept from the first call)."""
     if isinstance(estimator, ClassifierMixin):
-        estimator._set_outputs(partial_fit_classes(estimator, classes))
+        estimator._set_outputs(  # type: ignore[attr-defined]  # an MLPClassifier
+            partial_fit_classes(estimator, classes))
     elif not hasattr(estimator, "n_outputs_"):
         y = data.arrays[1] if isinstance(data, RowBlocks) else data[1]
         estimator._set_outputs(1 if y.ndim == 1 else y.shape[1])
@@ -208,7 +210,7 @@ def fit_mlp_blocks(estimator: Any, X: Any, y: Any, params: dict[str, Any],
         classes, counts, weights = label_counts(data)
         encode_class_labels(classes, type(work).__name__)
         totals = counts if weights is None else weights
-        work._set_outputs(classes)
+        work._set_outputs(classes)  # type: ignore[attr-defined]  # an MLPClassifier
         class_scale = _class_scale(work, totals)
         # one pseudo-sample per class, carrying the class's total weight
         check_weighted_classes(classes, np.arange(classes.size),

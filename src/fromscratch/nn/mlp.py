@@ -62,7 +62,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -134,6 +134,9 @@ def _hidden_sizes(hidden_layer_sizes: Any) -> list[int]:
             )
     return [int(s) for s in sizes]
 
+
+#: ``fit`` returns the estimator it was called on: an MLPClassifier stays an MLPClassifier.
+_MLP = TypeVar("_MLP", bound="_BaseMLP")
 
 #: scikit-learn's MLPs take an int (0 or 1) where a bool is meant, and so do ours.
 _TRUE_OR_FALSE = InstanceOf((bool, np.bool_, numbers.Integral), "True or False")
@@ -290,7 +293,7 @@ class _BaseMLP(BaseEstimator):
 
         return loss
 
-    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> _BaseMLP:
+    def fit(self: _MLP, X: Any, y: Any, sample_weight: Any = None) -> _MLP:
         """Train the network on ``(X, y)``; returns ``self``.
 
         ``sample_weight`` (array of shape (n_samples,), optional) weighs each sample's loss
@@ -375,8 +378,8 @@ class _BaseMLP(BaseEstimator):
             f"{params['n_iter_no_change'] + 1} epochs",
             "increase max_iter or learning_rate_init", stacklevel=stacklevel)
 
-    def _store_training(self, model: Sequential, loss_curve: list[float], n_seen: int,
-                        validation_scores: list[float] | None) -> _BaseMLP:
+    def _store_training(self: _MLP, model: Sequential, loss_curve: list[float], n_seen: int,
+                        validation_scores: list[float] | None) -> _MLP:
         """Store the trained network and its record: the losses of the epochs, the samples
         seen, the validation scores (with early stopping, else ``None``)."""
         self.loss_curve_ = loss_curve

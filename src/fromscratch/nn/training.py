@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,7 +60,7 @@ def train_epoch(
     model: Module,
     loss_fn: Callable[[Any, Any], Any],
     optimizer: Any,
-    batches: Iterable[tuple[np.ndarray, np.ndarray]],
+    batches: Iterable[Sequence[np.ndarray]],
     *,
     epoch: int = 0,
 ) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+from functools import partial
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -252,7 +253,7 @@ def _rule_sources(module: ModuleType, name: str) -> tuple[str, str]:
     for node in ast.parse(source).body:
         if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
                 and [getattr(t, "id", None) for t in node.targets] == [name]):
-            rules = {k.arg: " ".join(ast.get_source_segment(source, k.value).split())
+            rules = {k.arg: " ".join(str(ast.get_source_segment(source, k.value)).split())
                      for k in node.value.keywords}
             return rules["jvp"], rules["vjp"]
     raise LookupError(f"{module.__name__} has no table entry {name!r}.")
@@ -471,10 +472,8 @@ def pros_and_cons(ch: Chapter, rng: np.random.Generator) -> None:
             n, m = (k, big) if varying == "inputs n" else (big, k)
             W, x = rng.normal(size=(m, n)), rng.normal(size=n)
             fn = lambda x, W=W: anp.tanh(W @ x)  # noqa: E731
-            forward.append(median_time(lambda fn=fn, x=x: jacobian(fn, mode="forward")(x),
-                                       repeats))
-            reverse.append(median_time(lambda fn=fn, x=x: jacobian(fn, mode="reverse")(x),
-                                       repeats))
+            forward.append(median_time(partial(jacobian(fn, mode="forward"), x), repeats))
+            reverse.append(median_time(partial(jacobian(fn, mode="reverse"), x), repeats))
             times[n, m] = forward[-1], reverse[-1]
         fixed = f"m = {big}" if varying == "inputs n" else f"n = {big}"
         plot_jacobian_cost(sizes, forward, reverse, varying=varying, fixed=fixed, ax=ax)
@@ -482,8 +481,8 @@ def pros_and_cons(ch: Chapter, rng: np.random.Generator) -> None:
     depths = [4, 16, 64] if ch.quick else [4, 8, 16, 32, 64, 128, 256]
     x, v = rng.normal(size=width), rng.normal(size=width)
     array = 8 * width  # bytes of one float64 array of the input's size
-    memory_reverse = np.array([peak_bytes(lambda d=d: grad(_tanh_layers(d))(x)) for d in depths])
-    memory_forward = np.array([peak_bytes(lambda d=d: jvp(_tanh_layers(d), (x,), (v,)))
+    memory_reverse = np.array([peak_bytes(partial(grad(_tanh_layers(d)), x)) for d in depths])
+    memory_forward = np.array([peak_bytes(partial(jvp, _tanh_layers(d), (x,), (v,)))
                                for d in depths])
     plot_scaling(depths, {"reverse mode (grad)": memory_reverse / array,
                           "forward mode (jvp)": memory_forward / array},

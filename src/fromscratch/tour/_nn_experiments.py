@@ -5,6 +5,7 @@ harder variant that shows what hidden layers buy, and handwritten digits."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -17,8 +18,8 @@ HEADING_BLOG = "The post's experiment: a sigmoid network (8, 3) on make_classifi
 CHECK_BLOG = "test AUC of the (8, 3) sigmoid network"
 
 #: The post's part-3 data: make_classification with these arguments, and its reported AUC.
-BLOG_DATA = {"n_samples": 5000, "n_features": 20, "n_informative": 15, "n_redundant": 3,
-             "flip_y": 0.05, "random_state": 42}
+BLOG_DATA: dict[str, Any] = {"n_samples": 5000, "n_features": 20, "n_informative": 15,
+                             "n_redundant": 3, "flip_y": 0.05, "random_state": 42}
 BLOG_AUC = 0.96
 
 
@@ -207,18 +208,18 @@ def blog_experiment(ch) -> None:
     every = 25 if ch.quick else 50  # divides epochs // 2, quoted below
     network = FeedForwardNetwork([20, 8, 3, 1], "logistic", "binary_cross_entropy",
                                  random_state=0)
-    curve = ([], [])
+    curve: tuple[list[int], list[float]] = ([], [])
 
     def record(epoch, net):
         if epoch % every == 0:
             curve[0].append(epoch)
-            curve[1].append(roc_auc_score(y_test, net.forward(X_test).ravel()))
+            curve[1].append(float(roc_auc_score(y_test, net.forward(X_test).ravel())))
 
     losses = network.gradient_descent(X_train, y_train, learning_rate=1.5, epochs=epochs,
                                       callback=record)
     auc = curve[1][-1]
     linear = LogisticRegression().fit(X_train, y_train)
-    linear_auc = roc_auc_score(y_test, linear.predict_proba(X_test)[:, 1])
+    linear_auc = float(roc_auc_score(y_test, linear.predict_proba(X_test)[:, 1]))
     n_positive = int(np.sum(y_test == 1))
     se = auc_standard_error(auc, n_positive, len(y_test) - n_positive)
     ch.figure(plot_curves(
@@ -283,7 +284,7 @@ def hidden_layer_experiment(ch) -> None:
             clf = MLPClassifier(hidden, learning_rate_init=0.01,
                                 max_iter=60 if ch.quick else 200, random_state=0)
             clf.fit(X_train, y_train)
-            auc[hidden] = roc_auc_score(y_test, clf.predict_proba(X_test)[:, 1])
+            auc[hidden] = float(roc_auc_score(y_test, clf.predict_proba(X_test)[:, 1]))
             sizes[hidden] = sum(W.size + b.size for W, b in zip(clf.coefs_, clf.intercepts_,
                                                                 strict=True))
         gains.append(auc[(8, 3)] - auc[()])

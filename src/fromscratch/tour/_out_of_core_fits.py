@@ -255,7 +255,8 @@ def _streaming_run(ch) -> None:
     H = X1.T @ X1 / n
     excess = eta * sigma**2 * float(np.trace(H)) / (4 * batch)
     distance = float(np.sqrt(eta * sigma**2 * (p + 1) / (2 * batch)))
-    settings = dict(solver="minibatch", learning_rate=eta, batch_size=batch, random_state=0)
+    settings: dict[str, Any] = dict(solver="minibatch", learning_rate=eta, batch_size=batch,
+                                    random_state=0)
     streamed = LinearRegression(max_iter=epochs, tol=None, **settings).fit(data.X, data.y)
     model, distances = LinearRegression(**settings), []
     for _ in range(4):
@@ -330,7 +331,7 @@ def _verification_run(ch, verification: Verification) -> None:
         "them (each block from its own seed, so every read gives the same numbers)."
     )
     X, y = data.X.compute(), data.y.compute()
-    estimators = [
+    estimators: list[tuple[str, LinearRegression | Ridge | Lasso | ElasticNet, float]] = [
         ("LinearRegression(solver='qr')", LinearRegression(solver="qr"), 1e-10),
         ("LinearRegression(solver='cholesky')", LinearRegression(solver="cholesky"), 1e-10),
         ("Ridge(alpha=100)", Ridge(alpha=100.0), 1e-10),
@@ -355,7 +356,7 @@ def _verification_run(ch, verification: Verification) -> None:
                          np.r_[scaler.mean_, scaler.scale_],
                          np.r_[X.mean(axis=0), X.std(axis=0)], 1e-12)
     model = LinearRegression().fit(data.X, data.y)
-    predictions = model.predict(data.X)
+    predictions: Any = model.predict(data.X)  # a Dask array, for the Dask array data.X
     ch.check("predict on the lazy array: row chunks", "X's row chunks",
              float(predictions.chunks[0] != data.X.chunks[0]), 0.0)
     ch.check_close("predict on the lazy array: values", "predict on the gathered array",

@@ -235,7 +235,8 @@ def one_pass_statistics(ch, missing: str | None) -> None:
     noise = rng.standard_normal(100_000)
     means = 10.0 ** np.arange(0, 9)
     eps = np.finfo(np.float64).eps
-    rows, errors = [], {"naive": [], "merge": []}
+    rows = []
+    errors: dict[str, list[float]] = {"naive": [], "merge": []}
     for mean in means:
         x = mean + noise  # the data as stored: its exact variance is np.var's to ~ε
         reference = float(np.var(x))  # two passes: mean first, then squared deviations
@@ -287,6 +288,7 @@ def _scaler_on_a_lazy_array(ch) -> None:
     data = make_linear(200_000, 3, chunks=10_000, random_state=3)
     shifted = data.X * [1.0, 2.0, 0.5] + [1e8, -3e6, 10.0]  # lazy: still nothing computed
     scaler = StandardScaler().fit(shifted)
+    assert scaler.var_ is not None  # with_std=True (the default) keeps the variances
     # The references: np.mean and np.var of each column as a contiguous vector, which NumPy
     # sums pairwise. (X.mean(axis=0) sums a row-major array one row after another: its mean
     # of the 10^8 column is off by ~1e-6, an error of the reference, not of the scaler.)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -49,7 +50,7 @@ def _half_mse(model, X, y) -> float:
     library's metric (independent of the solvers' own ``loss_curve_``)."""
     from fromscratch.metrics import mean_squared_error
 
-    return 0.5 * mean_squared_error(y, model.predict(X))
+    return 0.5 * float(mean_squared_error(y, model.predict(X)))
 
 
 def _with_ones(X: np.ndarray) -> np.ndarray:
@@ -190,7 +191,7 @@ def _calculus(ch) -> None:
 
 def _gradient_by_hand(ch) -> None:
     import fromscratch.autodiff.numpy as anp
-    from fromscratch.autodiff import grad
+    from fromscratch.autodiff import grad, hessian
     from fromscratch.datasets import make_linear
     from fromscratch.linear_model._iterative import least_squares_objective
 
@@ -220,8 +221,9 @@ def _gradient_by_hand(ch) -> None:
     data = make_linear(100, coef=[1.0, -2.0, 0.5], intercept=3.0, noise=0.3, random_state=2)
     X1, y = _with_ones(data.X), data.y
     n = len(y)
-    theta = np.random.default_rng(3).standard_normal(X1.shape[1])
+    theta = np.random.default_rng(3).standard_normal(X1.shape[1:])
     objective = least_squares_objective()
+    assert objective.hessian is not None  # least squares has its Hessian by hand
     by_hand = objective.gradient(theta, X1, y)
 
     def loss(t):
@@ -243,13 +245,7 @@ def _gradient_by_hand(ch) -> None:
                    by_hand, finite, rtol=1e-6)
     ch.check_close("hand-derived Hessian X̃ᵀX̃/n", "autodiff Hessian (fromscratch.autodiff"
                    ".hessian)", objective.hessian(theta, X1, y),
-                   _autodiff_hessian(loss, theta), rtol=1e-12)
-
-
-def _autodiff_hessian(loss, theta):
-    from fromscratch.autodiff import hessian
-
-    return np.asarray(hessian(loss)(theta))
+                   np.asarray(hessian(loss)(theta)), rtol=1e-12)
 
 
 # -- gradient descent ---------------------------------------------------------------------------
@@ -292,7 +288,7 @@ def _gradient_descent(ch, line) -> None:
     exact = LinearRegression().fit(line.X, line.y)
     optimum = _half_mse(exact, line.X, line.y)
     start = 0.5 * float(np.mean((line.y - line.y.mean()) ** 2))  # L at w = 0 (centered)
-    results: dict[float, object] = {}
+    results: dict[float, LinearRegression | DivergenceError] = {}
     for eta_lambda in (0.05, 0.5, 1.8, 4.0):
         eta = eta_lambda / curvature
         try:
@@ -312,7 +308,9 @@ def _gradient_descent(ch, line) -> None:
              0.0 if isinstance(diverged, DivergenceError) else 1.0, 0.0)
     # The loss curve against the closed form, while the gap is well above rounding.
     for eta_lambda in (0.05, 1.8):
-        curve = results[eta_lambda / curvature].loss_curve_
+        converged = results[eta_lambda / curvature]
+        assert isinstance(converged, LinearRegression)  # ηλ < 2: no DivergenceError
+        curve = converged.loss_curve_
         k = np.arange(1, len(curve) + 1)
         predicted = optimum + (1 - eta_lambda) ** (2 * k) * (start - optimum)
         keep = predicted - optimum > 1e-8 * optimum
@@ -455,8 +453,9 @@ def _qr_versus_normal_equations(ch) -> None:
     x = np.linspace(0.0, 1.0, 200)
     degrees = list(range(1, 13))
     qr_label, chol_label = "QR (solver='qr')", "normal equations (solver='cholesky')"
-    kappa, errors = [], {qr_label: [], chol_label: []}
-    rows, messages = [], {}
+    kappa, rows = [], []
+    errors: dict[str, list[float]] = {qr_label: [], chol_label: []}
+    messages: dict[str, tuple[int, Warning | str]] = {}
     for d in degrees:
         X = x[:, None] ** np.arange(1, d + 1)
         y = X @ np.ones(d) + 1.0
@@ -706,7 +705,7 @@ def _diabetes(ch) -> None:
     ch.check_close("diabetes QR coefficients on z-scores × √n", "Efron et al. (2004), Table 1",
                    reference.coef_ * math.sqrt(n), EFRON_OLS, atol=0.005 + 1e-9, rtol=0.0)
     epochs = 25 if ch.quick else 100
-    solvers = {
+    solvers: dict[str, dict[str, Any]] = {
         "QR": dict(solver="qr"),
         "Cholesky": dict(solver="cholesky"),
         "Newton": dict(solver="newton"),

@@ -190,22 +190,21 @@ def _train_test_split(ch) -> None:
     n_repetitions = 100 if ch.quick else 300
     sigma, degree, n_samples = 0.3, 3, 40
     grid = (np.arange(20_000) + 0.5) / 20_000  # midpoints: E_x over x ~ U(0, 1)
-    train_error, test_error, true_error, in_sample_error = [], [], [], []
+    train_error, test_error, true_error, in_sample_error = (np.empty(n_repetitions)
+                                                            for _ in range(4))
     for r in range(n_repetitions):
         data = make_sine(n_samples, noise=sigma, random_state=1000 + r)
         X_train, X_test, y_train, y_test = train_test_split(
             data.X, data.y, test_size=0.5, random_state=r)
         model = polynomial(degree).fit(X_train, y_train)
-        train_error.append(np.mean((y_train - model.predict(X_train)) ** 2))
-        test_error.append(np.mean((y_test - model.predict(X_test)) ** 2))
+        train_error[r] = np.mean((y_train - model.predict(X_train)) ** 2)
+        test_error[r] = np.mean((y_test - model.predict(X_test)) ** 2)
         # The expected squared error of this fit on a new (x, y): σ² + E_x[(f − f̂)²].
-        true_error.append(sigma**2 + np.mean((data.true_function(grid)
-                                              - model.predict(grid[:, None])) ** 2))
+        true_error[r] = sigma**2 + np.mean((data.true_function(grid)
+                                            - model.predict(grid[:, None])) ** 2)
         # ... and on new responses at the training inputs: σ² + mean_i (f(x_i) − f̂(x_i))².
-        in_sample_error.append(sigma**2 + np.mean((data.true_function(X_train[:, 0])
-                                                   - model.predict(X_train)) ** 2))
-    train_error, test_error, true_error, in_sample_error = map(
-        np.asarray, (train_error, test_error, true_error, in_sample_error))
+        in_sample_error[r] = sigma**2 + np.mean((data.true_function(X_train[:, 0])
+                                                 - model.predict(X_train)) ** 2)
     ch.text(
         f"An experiment: {n_repetitions} times, draw {n_samples} fresh points of the noisy "
         f"sine ($\\sigma = {sigma:g}$), split them in half at random, fit a cubic (the "
