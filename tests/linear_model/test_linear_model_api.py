@@ -9,7 +9,14 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from fromscratch.base import NotFittedError
-from fromscratch.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
+from fromscratch.linear_model import (
+    ElasticNet,
+    Lasso,
+    LinearRegression,
+    LogisticRegression,
+    Ridge,
+)
+from fromscratch.linear_model._iterative import GRADIENT_SOLVER_PARAMETERS, GradientSolverParams
 from sklearn_checks import expected_failed_checks
 
 ESTIMATORS = [
@@ -53,6 +60,17 @@ def test_clone_pipeline_and_grid_search(estimator):
     grid = {"model__fit_intercept": [True, False]}
     search = GridSearchCV(Pipeline([("model", clone(estimator))]), grid, cv=3).fit(X, y)
     assert search.best_params_["model__fit_intercept"] in (True, False)
+
+
+@pytest.mark.parametrize("cls", [LinearRegression, Ridge, LogisticRegression])
+def test_gradient_solver_parameters_are_stored_as_given(cls):
+    """Each shared gradient-solver hyper-parameter is stored from its own argument (a distinct
+    object each, so a swapped or dropped one shows), and the names GradientSolverParams
+    declares are exactly its rule table's."""
+    given = {name: object() for name in GRADIENT_SOLVER_PARAMETERS}
+    params = cls(**given).get_params()
+    assert all(params[name] is value for name, value in given.items())
+    assert set(GradientSolverParams.__annotations__) == set(GRADIENT_SOLVER_PARAMETERS)
 
 
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=repr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import threading
 
 import numpy as np
@@ -285,6 +286,27 @@ def test_data_is_updated_in_place(cls):
     opt.step()
     assert p.data is array
     assert np.all(array < 1)
+
+
+@pytest.mark.parametrize(
+    ("cls", "hyper"),
+    [
+        *FULL_STATE,
+        (optim.LBFGS, dict(lr=0.5, max_iter=8, max_eval=9, history_size=3, min_curvature=0.0)),
+        (optim.Newton, dict(lr=0.5, damping=1e-3, line_search_fn=None)),
+    ],
+    ids=[*FULL_STATE_IDS, "LBFGS", "Newton"],
+)
+def test_defaults_are_the_constructor_arguments(cls, hyper):
+    """``defaults`` holds every argument after ``params`` (given or default), nothing else:
+    each optimizer's hyper-parameters are read from its signature by ``_defaults_from``."""
+    signature = inspect.signature(cls).parameters
+    expected = {name: p.default for name, p in signature.items() if name != "params"} | hyper
+    if cls is optim.AdamW:  # AdamW is Adam with the decoupled decay fixed on
+        expected["decoupled_weight_decay"] = True
+    opt = cls([Tensor(np.zeros(2), requires_grad=True)], **hyper)
+    assert opt.defaults == expected
+    assert set(opt.defaults) == set(cls._rules)
 
 
 def test_adamw_is_adam_with_decoupled_decay_and_its_own_default():

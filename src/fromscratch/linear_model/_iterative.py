@@ -94,6 +94,7 @@ __all__ = [
     "lbfgs",
     "validation_split",
     "GRADIENT_SOLVER_PARAMETERS",
+    "GradientSolverParams",
     "ols_gradient",
     "ridge_gradient",
     "least_squares_objective",
@@ -485,6 +486,35 @@ GRADIENT_SOLVER_PARAMETERS: dict[str, Rule] = {
     "validation_fraction": Interval(float, 0.0, 1.0, closed="neither"),
     "n_iter_no_change": Interval(int, 1),
 }
+
+
+class GradientSolverParams:
+    """The gradient solvers' hyper-parameters (:data:`GRADIENT_SOLVER_PARAMETERS`) on an
+    estimator that offers them: their types, declared once, and one method that stores them.
+
+    The estimator's ``__init__`` keeps its explicit signature (scikit-learn's ``get_params``,
+    ``clone`` and ``check_estimator`` read it) and calls
+    ``self._set_gradient_solver_params(locals())`` instead of twelve assignments.
+    """
+
+    optimizer: Any
+    optimizer_params: dict[str, Any] | None
+    learning_rate: float
+    max_iter: int
+    tol: float | None
+    batch_size: int
+    random_state: Any
+    verbose: int
+    gradient: str
+    early_stopping: bool
+    validation_fraction: float
+    n_iter_no_change: int
+
+    def _set_gradient_solver_params(self, arguments: dict[str, Any]) -> None:
+        """Store each gradient-solver hyper-parameter from ``arguments``, the constructor's
+        ``locals()``, unchanged (validation happens in ``fit``, as scikit-learn requires)."""
+        for name in GRADIENT_SOLVER_PARAMETERS:
+            setattr(self, name, arguments[name])
 
 
 # -- least squares: the glue for LinearRegression's iterative solvers --------------------------

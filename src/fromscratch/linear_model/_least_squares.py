@@ -68,6 +68,7 @@ from fromscratch.linear_model._base import (
 from fromscratch.linear_model._dask import fit_linear_regression
 from fromscratch.linear_model._iterative import (
     GRADIENT_SOLVER_PARAMETERS,
+    GradientSolverParams,
     least_squares_solver,
 )
 from fromscratch.linear_model._streaming import partial_fit_regression
@@ -132,7 +133,7 @@ SOLVERS: dict[str, Callable[[Any, np.ndarray, np.ndarray, Any], dict[str, Any]]]
 }
 
 
-class LinearRegression(LinearModel):
+class LinearRegression(GradientSolverParams, LinearModel):
     r"""Ordinary least squares linear regression, :math:`\hat y = Xw + b`.
 
     Minimizes the residual sum of squares :math:`\|y - Xw - b\mathbf 1\|_2^2` (the intercept
@@ -268,18 +269,7 @@ class LinearRegression(LinearModel):
     ) -> None:
         self.fit_intercept = fit_intercept
         self.solver = solver
-        self.optimizer = optimizer
-        self.optimizer_params = optimizer_params
-        self.learning_rate = learning_rate
-        self.max_iter = max_iter
-        self.tol = tol
-        self.batch_size = batch_size
-        self.random_state = random_state
-        self.verbose = verbose
-        self.gradient = gradient
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
+        self._set_gradient_solver_params(locals())
         self.positive = positive
 
     def _solver(self) -> Callable[..., dict[str, Any]]:

@@ -48,7 +48,11 @@ from fromscratch.linear_model._base import (
     solve_normal_equations,
 )
 from fromscratch.linear_model._dask import fit_ridge
-from fromscratch.linear_model._iterative import GRADIENT_SOLVER_PARAMETERS, least_squares_solver
+from fromscratch.linear_model._iterative import (
+    GRADIENT_SOLVER_PARAMETERS,
+    GradientSolverParams,
+    least_squares_solver,
+)
 
 __all__ = ["Ridge", "ridge_path"]
 
@@ -59,7 +63,7 @@ _GRADIENT_SOLVERS = {name: least_squares_solver(name, ridge=True)
                      for name in ("gd", "sgd", "minibatch")}
 
 
-class Ridge(LinearModel):
+class Ridge(GradientSolverParams, LinearModel):
     r"""Linear least squares with an L2 penalty on the coefficients.
 
     Minimizes :math:`\|y - Xw - b\mathbf 1\|_2^2 + \alpha\|w\|_2^2`.
@@ -168,18 +172,7 @@ class Ridge(LinearModel):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.solver = solver
-        self.optimizer = optimizer
-        self.optimizer_params = optimizer_params
-        self.learning_rate = learning_rate
-        self.max_iter = max_iter
-        self.tol = tol
-        self.batch_size = batch_size
-        self.random_state = random_state
-        self.verbose = verbose
-        self.gradient = gradient
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
+        self._set_gradient_solver_params(locals())
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> Ridge:
         """Fit by the closed form (or by gradient descent); returns ``self``. ``y`` may have a

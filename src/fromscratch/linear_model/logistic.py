@@ -68,6 +68,7 @@ from fromscratch.linear_model._dask_logistic import fit_logistic_blocks
 from fromscratch.linear_model._iterative import (
     GRADIENT_SOLVER_PARAMETERS,
     FitResult,
+    GradientSolverParams,
     Objective,
     gradient_descent,
     lbfgs,
@@ -132,7 +133,7 @@ def _softmax_null_space(n_classes: int, width: int, dtype: np.dtype) -> np.ndarr
     return Q.reshape(n_classes * width, width)
 
 
-class LogisticRegression(ClassifierMixin, BaseEstimator):
+class LogisticRegression(GradientSolverParams, ClassifierMixin, BaseEstimator):
     r"""Logistic regression (binary) and multinomial (softmax) regression, scikit-learn's API.
 
     Minimizes scikit-learn's objective (see :mod:`fromscratch.linear_model.logistic`),
@@ -292,18 +293,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
         self.solver = solver
-        self.tol = tol
-        self.max_iter = max_iter
-        self.optimizer = optimizer
-        self.optimizer_params = optimizer_params
-        self.learning_rate = learning_rate
-        self.batch_size = batch_size
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.gradient = gradient
-        self.random_state = random_state
-        self.verbose = verbose
+        self._set_gradient_solver_params(locals())
         self.class_weight = class_weight
         self.warm_start = warm_start
 

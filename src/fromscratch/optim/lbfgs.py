@@ -376,11 +376,7 @@ class LBFGS(Optimizer):
     ) -> None:
         if max_eval is None:
             max_eval = _positive_int(max_iter, "max_iter") * 5 // 4
-        defaults = dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
-                        tolerance_grad=tolerance_grad, tolerance_change=tolerance_change,
-                        history_size=history_size, line_search_fn=line_search_fn,
-                        min_curvature=min_curvature)
-        super().__init__(params, defaults)
+        super().__init__(params, self._defaults_from(locals()))
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         if self.param_groups:

@@ -98,7 +98,7 @@ class Newton(Optimizer):
         damping: float = 0.0,
         line_search_fn: str | None = "backtracking",
     ) -> None:
-        super().__init__(params, dict(lr=lr, damping=damping, line_search_fn=line_search_fn))
+        super().__init__(params, self._defaults_from(locals()))
 
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         if self.param_groups:

@@ -13,10 +13,11 @@ It follows ``torch.optim.Optimizer`` so that code written for PyTorch reads the 
   PyTorch: ``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}`` where a
   parameter's index counts through the groups in order. Arrays are deep-copied both ways.
 
-What a subclass writes: its hyper-parameter rules (``_rules``: name -> checker), the state a
-parameter starts with (``_init_state``) and one line that calls its pure update function through
-:func:`apply_chunked` (``_update``). The math lives in that pure function, module level, with its
-equations in the docstring.
+What a subclass writes: its hyper-parameter rules (``_rules``: name -> checker, one per
+constructor argument after ``params``, whose values :meth:`Optimizer._defaults_from` collects
+into ``defaults``), the state a parameter starts with (``_init_state``) and one line that calls
+its pure update function through :func:`apply_chunked` (``_update``). The math lives in that
+pure function, module level, with its equations in the docstring.
 
 Two deliberate differences from PyTorch: a parameter listed twice is an error (PyTorch only
 warns, then updates it twice), and hyper-parameters are validated in every group, not only the
@@ -222,6 +223,14 @@ class Optimizer:
             self.add_param_group(group)
 
     # --- construction -------------------------------------------------------------------------
+
+    @classmethod
+    def _defaults_from(cls, arguments: dict[str, Any]) -> dict[str, Any]:
+        """``defaults`` from a constructor's own arguments: ``super().__init__(params,
+        self._defaults_from(locals()))`` takes the value of every hyper-parameter ``_rules``
+        names, so each is written once, in the signature (a name missing there is a KeyError).
+        """
+        return {name: arguments[name] for name in cls._rules}
 
     def _check_hyper(self, hyper: dict[str, Any], where: str) -> dict[str, Any]:
         """Validate the hyper-parameters present in ``hyper``; return them normalised."""

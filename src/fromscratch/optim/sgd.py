@@ -120,15 +120,7 @@ class SGD(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        defaults = dict(
-            lr=lr,
-            momentum=momentum,
-            dampening=dampening,
-            weight_decay=weight_decay,
-            nesterov=nesterov,
-            maximize=maximize,
-        )
-        super().__init__(params, defaults)
+        super().__init__(params, self._defaults_from(locals()))
 
     def _check_combination(self, hyper: dict[str, Any], where: str) -> None:
         if hyper.get("nesterov") and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
