@@ -11,7 +11,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 LIBRARY = ROOT / "src" / "fromscratch"
 
 #: What the README's commands write, not files of the repository.
-OUTPUTS = {"tour-out/index.html"}
+OUTPUTS = {"tour-out/index.html", "docs/_build/html/index.html"}
 
 _PATH = re.compile(r"^[\w.*-]+(/[\w.*-]*)+$|^[\w*.-]+\.(py|ipynb|md|toml|cfg|txt|json|ya?ml)$")
 

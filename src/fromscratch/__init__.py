@@ -9,8 +9,9 @@ which writes ``tour-out/index.html``. Global settings (the threads of the optimi
 changed with :func:`set_config` / :func:`config_context` and read with :func:`get_config`.
 """
 
-#: The one source of the version: pyproject.toml reads it when a wheel is built
-#: ([tool.setuptools.dynamic]), and CHANGELOG.md's latest release must equal it.
+# The one source of the version: pyproject.toml reads it when a wheel is built
+# ([tool.setuptools.dynamic]), and CHANGELOG.md's latest release must equal it. (The API
+# reference describes __version__ for users: docs/_ext/fs_apiref.py, STANDARD_DATA.)
 __version__ = "0.2.0"
 
 __all__ = ["__version__", "save", "load", "set_config", "get_config", "config_context"]
