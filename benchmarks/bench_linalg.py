@@ -73,6 +73,15 @@ def run(args: argparse.Namespace) -> None:
                lambda: linalg.lstsq(A_dependent, b),
                lambda: np.linalg.lstsq(A_dependent, b, rcond=None), args.repeats)
 
+    # Tall blocks as TSQR and the Dask estimators factor them: time should grow linearly in
+    # the rows (a thin product handed whole to a threaded BLAS once cost a thread wake-up per
+    # call, a 10x cliff from 10000 to 20000 rows on a busy machine).
+    for p in (10, 22, 50, 100):
+        for n in (10_000, 20_000) if args.quick else (10_000, 20_000, 50_000, 200_000):
+            block = rng.standard_normal((n, p))
+            report(f"qr mode='r' tall block {n}x{p}", lambda B=block: linalg.qr(B, mode="r"),
+                   lambda B=block: np.linalg.qr(B, mode="r"), args.repeats)
+
     S = rng.standard_normal((square, square))
     report(f"qr mode='r' {square}x{square}", lambda: linalg.qr(S, mode="r"),
            lambda: np.linalg.qr(S, mode="r"), args.repeats)

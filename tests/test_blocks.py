@@ -1,5 +1,7 @@
 """fromscratch.blocks: row blocks, tree reductions, one-pass moments and TSQR against NumPy."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -13,6 +15,7 @@ dask = pytest.importorskip("dask")
 
 from fromscratch import blocks  # noqa: E402
 from fromscratch.linalg import solve_triangular  # noqa: E402
+from fromscratch.preprocessing import StandardScaler  # noqa: E402
 
 
 def _dask(a, chunks):
@@ -139,6 +142,29 @@ def test_the_merge_is_stable_where_the_naive_formula_fails():
     assert abs(naive - exact) > 0.1 * exact  # the textbook one-pass formula is wrong here
     merged = blocks.moments(blocks.row_blocks(_dask(x, 333))).variance[0]
     assert merged == pytest.approx(exact, rel=1e-7)
+
+
+def _exact_variance(x, w):
+    """Weighted population variance by math.fsum: the mean rounded once, then x - mean exact
+    (Sterbenz: x and the mean are within a factor 2) and the squares summed exactly."""
+    mean = math.fsum(w * x) / math.fsum(w)  # w is 1, 2 or 4: w * x is exact
+    return math.fsum(w * (x - mean) ** 2) / math.fsum(w)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_block_and_scaler_variance_are_accurate_at_a_large_mean(weighted):
+    # Mean 1e8, spreads 1 and 0.1, in one row-major block: a plain column mean adds the rows
+    # one after another, its error (~sqrt(n) eps 1e8) enters the variance squared, ~5e-12
+    # relative here. The corrected mean leaves rounding in the squares only (~1e-14).
+    rng = np.random.default_rng(3)
+    X = 1e8 + rng.standard_normal((100_000, 2)) * [1.0, 0.1]
+    w = rng.choice([1.0, 2.0, 4.0], size=len(X)) if weighted else None
+    exact = np.array([_exact_variance(X[:, j], np.ones(len(X)) if w is None else w)
+                      for j in range(2)])
+    from_block = blocks.block_moments(X, w).variance
+    from_scaler = StandardScaler().fit(X, sample_weight=w).var_
+    for variance in (from_block, from_scaler):
+        assert np.all(np.abs(variance / exact - 1) < 1e-13), variance / exact - 1
 
 
 @settings(max_examples=40, deadline=None)

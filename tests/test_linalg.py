@@ -58,6 +58,25 @@ def test_qr_row_blocked_updates_change_nothing(monkeypatch, update_bytes, rng):
     assert np.abs(Q.T @ Q - np.eye(23)).max() < 1e-13
 
 
+@pytest.mark.parametrize(("block_rows", "block_work", "width"),
+                         [(1, 2**18, 2**10), (7, 40, 2**10), (2**13, 2**18, 0)])
+def test_qr_row_blocked_thin_products_change_nothing(monkeypatch, block_rows, block_work,
+                                                     width, rng):
+    # Norms and thin products V^T C, V W summed over blocks of one row, of a few rows (the
+    # last one partial, and blocks cut by the work limit), and done whole (nothing thin): the
+    # same factorization to rounding; the huge and tiny columns take the rescaled norm path.
+    column_scale = np.array([1e200, 1e-200] + [1.0] * 21)
+    A = rng.standard_normal((211, 23)) * column_scale
+    whole = linalg.HouseholderQR(A, block_size=8)
+    monkeypatch.setattr(qr_module, "THIN_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(qr_module, "THIN_BLOCK_WORK", block_work)
+    monkeypatch.setattr(qr_module, "THIN_WIDTH", width)
+    blocked = linalg.HouseholderQR(A, block_size=8)
+    scale = np.abs(whole.factors).max(axis=0)
+    assert np.all(np.abs(blocked.factors - whole.factors).max(axis=0) <= 1e-13 * scale)
+    assert relative_error(blocked.q() @ blocked.r / column_scale, A / column_scale) < 1e-13
+
+
 def test_qr_overwrite_a_factors_a_fortran_array_in_place(rng):
     A = np.asfortranarray(rng.standard_normal((60, 7)))
     original = A.copy()

@@ -37,7 +37,7 @@ from fromscratch._validation import (
     is_pandas,
 )
 from fromscratch.base import BaseEstimator, TransformerMixin, check_is_fitted
-from fromscratch.blocks import is_dask_array, map_method
+from fromscratch.blocks import block_moments, is_dask_array, map_method
 
 __all__ = ["StandardScaler", "PolynomialFeatures", "OneHotEncoder"]
 
@@ -139,10 +139,11 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         weight = float(X.shape[0] if w is None else w.sum())
         mean = var = None
         if self.with_mean or self.with_std:
-            X64 = X.astype(np.float64)
-            mean = np.average(X64, axis=0, weights=w)
-            if self.with_std:
-                var = np.average((X64 - mean) ** 2, axis=0, weights=w)
+            # The moments of one block, as the Dask pass computes them per block: a corrected
+            # mean (accurate when the mean is large next to the spread), then the variance.
+            statistics = block_moments(X.astype(np.float64), w)
+            mean = statistics.mean
+            var = statistics.variance if self.with_std else None
         return self._set_statistics(X.shape[0], weight, mean, var)
 
     def _set_statistics(self, n_rows: int, weight: float, mean: np.ndarray | None,

@@ -14,18 +14,42 @@ from fromscratch.linalg._common import BLOCK_SIZE, _as_matrix, _as_rhs, _common_
 #: Rows of a tall update C ← C − VW are processed in blocks of about this many bytes of C.
 UPDATE_BLOCK_BYTES = 2**19
 
+#: Thin products with a tall matrix (k·c ≤ THIN_WIDTH multiply-adds a row: a norm, Vᵀ C and
+#: V W inside a panel) go a block of at most THIN_BLOCK_ROWS rows and THIN_BLOCK_WORK
+#: multiply-adds at a time. Such a product is memory-bound, so threads gain nothing on it, but
+#: one long call crosses the size above which a multi-threaded BLAS splits it across threads
+#: (OpenBLAS: a dot over more than 10⁴ elements, a matrix product of more than 2¹⁸
+#: multiply-adds) and must wake and join them: on a busy machine a scheduler time slice
+#: (milliseconds) per call, several per reflector, which made a 20000 × 22 factorization 10×
+#: slower than a 10000 × 22 one. Blocks below those sizes run on the calling thread. Wider
+#: products are compute-bound and stay whole, for the BLAS to thread.
+THIN_WIDTH = 2**10
+THIN_BLOCK_WORK = 2**18
+THIN_BLOCK_ROWS = 2**13
+
+
+def _thin_block_rows(k: int, c: int) -> int | None:
+    """Rows per block of a product with ``k·c`` multiply-adds a row; None: not thin."""
+    width = max(1, k * c)
+    return max(1, min(THIN_BLOCK_ROWS, THIN_BLOCK_WORK // width)) if width <= THIN_WIDTH else None
+
+
+def _sum_squares(x: np.ndarray) -> float:
+    r""":math:`x^\top x`, a block of rows at a time (see ``THIN_BLOCK_ROWS``)."""
+    return sum(float(x[start : start + THIN_BLOCK_ROWS] @ x[start : start + THIN_BLOCK_ROWS])
+               for start in range(0, x.shape[0], THIN_BLOCK_ROWS))
+
 
 def _norm2(x: np.ndarray) -> float:
     """Euclidean norm, rescaled only when the plain sum of squares over- or underflows."""
     with np.errstate(over="ignore", under="ignore"):
-        sum_sq = float(x @ x)
+        sum_sq = _sum_squares(x)
     if math.isfinite(sum_sq) and sum_sq > np.finfo(x.dtype).tiny:
         return math.sqrt(sum_sq)
     scale = float(np.max(np.abs(x), initial=0.0))
     if scale == 0.0:
         return 0.0
-    x_scaled = x / scale
-    return scale * math.sqrt(float(x_scaled @ x_scaled))
+    return scale * math.sqrt(_sum_squares(x / scale))
 
 
 def _make_reflector(x: np.ndarray) -> float:
@@ -62,16 +86,24 @@ class _Reflectors:
         self.rest = panel[k:]
 
     def t_times(self, C: np.ndarray) -> np.ndarray:
-        r""":math:`V^\top C`."""
+        r""":math:`V^\top C`; a thin one summed over blocks of rows (see ``THIN_WIDTH``)."""
         k = self.top.shape[0]
-        return self.top.T @ C[:k] + self.rest.T @ C[k:]
+        rows = _thin_block_rows(k, C.shape[1])
+        if rows is None:
+            return self.top.T @ C[:k] + self.rest.T @ C[k:]
+        V_t_C = self.top.T @ C[:k]
+        for start in range(0, self.rest.shape[0], rows):
+            V_t_C += self.rest[start : start + rows].T @ C[k + start : k + start + rows]
+        return V_t_C
 
     def subtract_times(self, C: np.ndarray, W: np.ndarray) -> None:
         r""":math:`C \leftarrow C - VW`, in place, a block of rows at a time: the product of
-        each block is subtracted while it is still in the CPU cache."""
+        each block is subtracted while it is still in the CPU cache (and, when thin, runs on
+        the calling thread: see ``THIN_WIDTH``)."""
         k = self.top.shape[0]
         C[:k] -= self.top @ W
         rows = max(1, UPDATE_BLOCK_BYTES // (C.shape[1] * C.itemsize))
+        rows = min(rows, _thin_block_rows(k, C.shape[1]) or rows)
         for start in range(0, self.rest.shape[0], rows):
             C[k + start : k + start + rows] -= self.rest[start : start + rows] @ W
 
