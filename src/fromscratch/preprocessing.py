@@ -141,9 +141,9 @@ class StandardScaler(TransformerMixin, BaseEstimator):
         if self.with_mean or self.with_std:
             # The moments of one block, as the Dask pass computes them per block: a corrected
             # mean (accurate when the mean is large next to the spread), then the variance.
-            statistics = block_moments(X.astype(np.float64), w)
-            mean = statistics.mean
-            var = statistics.variance if self.with_std else None
+            moments = block_moments(X.astype(np.float64), w)
+            mean = moments.mean
+            var = moments.variance if self.with_std else None
         return self._set_statistics(X.shape[0], weight, mean, var)
 
     def _set_statistics(self, n_rows: int, weight: float, mean: np.ndarray | None,
