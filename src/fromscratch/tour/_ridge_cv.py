@@ -98,19 +98,23 @@ def ridge_cv(ch) -> None:
     ch.text(
         "Both routes solve with $X^\\top X + \\alpha I$ (or $XX^\\top + \\alpha I$), whose "
         "condition number $\\kappa = (\\lambda_{\\max} + \\alpha)/(\\lambda_{\\min} + \\alpha)$ "
-        "squares that of the data: they can only agree to about $\\kappa\\varepsilon$ — here "
-        "$10\\kappa\\varepsilon$ at the smallest penalty of each comparison is the tolerance."
+        "squares that of the data: they can only agree to about $\\kappa\\varepsilon$. A "
+        "leave-one-out error divides by $1 - h_{ii}$, so a rounding $\\delta$ in the leverage "
+        "becomes $\\delta/(1 - h_{ii})$ relative in the error: with fewer samples than features "
+        "and a small penalty every leverage is close to 1. The tolerance is "
+        "$10\\kappa\\varepsilon \\max_i 1/(1 - h_{ii})$ at the smallest penalty of each "
+        "comparison."
     )
     on_dots = RidgeCV(alphas=dots, store_cv_results=True).fit(design, y)
     ch.check_close(LOO_CHECK, f"brute force: Ridge refitted without each sample ({len(dots)} "
                    "penalties × 20 refits, 20 samples, 15 features)", on_dots.cv_results_,
-                   brute, rtol=_rounding_level(design, dots[0]))
+                   brute, rtol=_loo_rounding_level(design, dots[0]))
     few, few_dots = slice(0, 10), dots[dots >= 1e-2]  # fewer samples than features: XXᵀ
     ch.check_close("the same with 10 samples and 15 features (XXᵀ decomposed)",
                    "brute force", RidgeCV(alphas=few_dots, store_cv_results=True)
                    .fit(design[few], y[few]).cv_results_,
                    _brute_force_loo(design[few], y[few], few_dots),
-                   rtol=_rounding_level(design[few], few_dots[0]))
+                   rtol=_loo_rounding_level(design[few], few_dots[0]))
     ch.check("RidgeCV.alpha_ on those penalties: |log10 α_ − log10 of the brute-force "
              "minimizer|", "0: the same penalty", abs(np.log10(on_dots.alpha_) - np.log10(
                  dots[int(np.argmin(brute.mean(axis=0)))])), 0.0)
@@ -124,6 +128,18 @@ def ridge_cv(ch) -> None:
              "≤ 4nε: backward stable (fromscratch.linalg.eigh)",
              float(np.abs(gram @ V - V * eigenvalues).max()) / float(eigenvalues.max()),
              4 * gram.shape[0] * np.finfo(float).eps)
+
+
+def _loo_rounding_level(X: np.ndarray, alpha: float) -> float:
+    """10κε · max 1/(1 − h_ii): the rounding level of the leave-one-out errors, whose
+    division by 1 − h_ii amplifies the leverages' rounding (h_ii with the intercept's 1/n)."""
+    from fromscratch.linalg import eigh
+
+    centered = X - X.mean(axis=0)
+    eigenvalues, V = eigh(centered.T @ centered)
+    B = centered @ V
+    leverage = (B**2 / (np.maximum(eigenvalues, 0.0) + alpha)).sum(axis=1) + 1.0 / len(X)
+    return _rounding_level(X, alpha) * float(np.max(1.0 / (1.0 - leverage)))
 
 
 def _rounding_level(X: np.ndarray, alpha: float) -> float:
