@@ -61,7 +61,7 @@ def lstsq(
     :math:`A` is a solution too. Then the minimum-norm solution is returned, computed by the
     complete orthogonal decomposition (:class:`CompleteOrthogonalDecomposition`: QR with
     column pivoting, then a second QR), and :class:`RankDeficientWarning` names the dependent
-    columns. This is what ``numpy.linalg.lstsq`` returns (by the SVD).
+    columns. This is what NumPy's ``lstsq`` returns (by the SVD).
 
     The unpivoted QR is computed first in either case; its :math:`R` decides the path
     (see :func:`lstsq_from_qr`), so well-conditioned problems never pay for pivoting.

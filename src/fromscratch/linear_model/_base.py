@@ -325,16 +325,13 @@ def solve_gram(
     G[np.diag_indices_from(G)] += alpha
     try:
         L = cholesky(G)
-        cond = cond_cholesky(G, L)
-        check_condition(cond, size=G.shape[0], dtype=G.dtype, name=name, hint=hint,
-                        stacklevel=stacklevel + 1)
-    except LinAlgError as exc:
+    except LinAlgError as exc:  # the condition check below gives the hint itself; this does not
         if alpha > 0:
-            # the condition check's message already gives the hint; Cholesky's does not
-            message = (str(exc) if hint in str(exc)
-                       else f"{name} is not positive definite. {hint} ({exc})")
-            raise LinAlgError(message) from exc
+            raise LinAlgError(f"{name} is not positive definite. {hint} ({exc})") from exc
         raise
+    cond = cond_cholesky(G, L)
+    check_condition(cond, size=G.shape[0], dtype=G.dtype, name=name, hint=hint,
+                    stacklevel=stacklevel + 1)
     return cho_solve(L, rhs), cond
 
 

@@ -96,5 +96,5 @@ def linear_gradient(c: ArrayLike) -> Callable[[np.ndarray], np.ndarray]:
 
 
 def norm(v: np.ndarray) -> float:
-    """The Euclidean norm (the library's rule: no ``numpy.linalg``)."""
+    """The Euclidean norm, from array operations (the library's from-scratch rule)."""
     return float(np.sqrt(np.sum(np.asarray(v, dtype=float) ** 2)))
