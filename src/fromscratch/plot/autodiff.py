@@ -14,14 +14,10 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from fromscratch.autodiff.trace import EvaluationTrace
-from fromscratch.plot._style import new_figure
+from fromscratch.plot._style import figure_and_axes, new_figure
 
 __all__ = ["plot_trace", "plot_function_and_derivative", "plot_tangent", "plot_scaling",
            "plot_jacobian_cost"]
-
-
-def _figure_and_axes(ax: Any) -> tuple[Any, Any]:
-    return new_figure() if ax is None else (ax.figure, ax)
 
 
 def _fmt(a: Any) -> str:
@@ -75,7 +71,7 @@ def plot_trace(trace: EvaluationTrace, *, show: Sequence[str] = ("value", "tange
 def plot_function_and_derivative(x: np.ndarray, curves: dict[str, np.ndarray], *,
                                  title: str = "", xlabel: str = "x", ax: Any = None) -> Any:
     """Several curves over the same grid (e.g. f, f' by dual numbers, f' by hand)."""
-    fig, ax = _figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax)
     styles = ["-", "--", ":", "-."]
     for k, (label, y) in enumerate(curves.items()):
         ax.plot(x, y, styles[k % len(styles)], lw=2 if k == 0 else 1.6, label=label)
@@ -106,7 +102,7 @@ def plot_tangent(x: np.ndarray, y: np.ndarray, *, at: float, value: float, slope
     if x.ndim != 1 or x.shape != y.shape:
         raise ValueError(f"x and y must be 1-D arrays of the same length; got shapes {x.shape} "
                          f"and {y.shape}.")
-    fig, ax = _figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax)
     ax.plot(x, y, lw=2, label=label)
     half = (x.max() - x.min()) / 4
     line = np.array([at - half, at + half])
@@ -138,7 +134,7 @@ def plot_scaling(sizes: ArrayLike, measured: Mapping[str, ArrayLike], *,
     if unknown:
         raise ValueError(f"predicted names {sorted(unknown)}, which are not measured series; "
                          f"its keys must be among {sorted(measured)}.")
-    fig, ax = _figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax)
     markers = "osD^v<>"
     for k, (label, values) in enumerate(measured.items()):
         color = f"C{k}"

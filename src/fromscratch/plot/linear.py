@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_array, check_scalar, check_X_y
-from fromscratch.plot._style import new_figure
+from fromscratch.plot._style import figure_and_axes, new_figure
 
 __all__ = [
     "plot_fit",
@@ -40,10 +40,6 @@ __all__ = [
 
 _COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown",
            "tab:pink", "tab:olive", "tab:cyan", "tab:gray")
-
-
-def _figure_and_axes(ax: Any, **size: Any) -> tuple[Any, Any]:
-    return (ax.figure, ax) if ax is not None else new_figure(**size)
 
 
 def _check_mapping(value: Any, name: str, what: str) -> None:
@@ -179,7 +175,7 @@ def plot_loss_curves(
         raise TypeError("updates_per_epoch must be a mapping label -> updates per epoch; got "
                         f"{type(updates_per_epoch).__name__}.")
     shown, floor = _gaps(losses, optimum)
-    fig, ax = _figure_and_axes(ax, width=6.5, height=4.2)
+    fig, ax = figure_and_axes(ax, width=6.5, height=4.2)
     for color, (label, values) in zip(_COLORS * 3, shown.items(), strict=False):
         per_epoch = 1.0 if updates_per_epoch is None else float(
             updates_per_epoch.get(label, 1.0))
@@ -319,7 +315,7 @@ def plot_coefficients(
         raise ValueError(f"reference {reference!r} is not a label of coefs "
                          f"({', '.join(vectors)}).")
     bars = {k: v for k, v in vectors.items() if k != reference}
-    fig, ax = _figure_and_axes(ax, width=max(6.5, 0.8 * p + 2.5), height=4.2)
+    fig, ax = figure_and_axes(ax, width=max(6.5, 0.8 * p + 2.5), height=4.2)
     positions = np.arange(p)
     width = 0.8 / max(len(bars), 1)
     for i, (color, (label, values)) in enumerate(zip(_COLORS * 3, bars.items(),
@@ -409,7 +405,7 @@ def plot_loss_surface(
     bottom = max(float(gap[gap > 0].min()), top * 1e-6)
     levels = np.geomspace(bottom, top, 25)
 
-    fig, ax = _figure_and_axes(ax, width=6.4, height=5.0)
+    fig, ax = figure_and_axes(ax, width=6.4, height=5.0)
     filled = ax.contourf(T0, T1, np.maximum(gap, bottom), levels=levels,
                          norm=LogNorm(bottom, top), cmap="viridis")
     ax.contour(T0, T1, np.maximum(gap, bottom), levels=levels[::2], colors="white",
@@ -470,7 +466,7 @@ def plot_error_vs_condition(
             raise ValueError(f"errors[{label!r}] has {err.size} entries for {kappa.size} "
                              "condition numbers.")
         values[str(label)] = err
-    fig, ax = _figure_and_axes(ax, width=6.5, height=4.5)
+    fig, ax = figure_and_axes(ax, width=6.5, height=4.5)
     grid = np.geomspace(kappa.min(), kappa.max(), 100)
     ax.plot(grid, np.minimum(grid * eps, 1.0), color="tab:blue", ls=":", lw=1, label="κε")
     ax.plot(grid, np.minimum(grid**2 * eps, 1.0), color="tab:red", ls=":", lw=1, label="κ²ε")
@@ -531,7 +527,7 @@ def plot_weighted_fit(
     if weight is None:
         weight = np.ones(len(y))
     _check_mapping(models, "models", "label -> fitted estimator")
-    fig, ax = _figure_and_axes(ax, width=6.4, height=4.4)
+    fig, ax = figure_and_axes(ax, width=6.4, height=4.4)
     area = 4.0 + 80.0 * weight / weight.max()  # the lightest stay visible
     ax.scatter(X[:, 0], y, s=area, color="0.55", edgecolor="k", linewidth=0.3, alpha=0.7,
                label="samples (area ∝ weight)")
@@ -573,7 +569,7 @@ def plot_sampling_distributions(
     values = {str(k): check_array(v, name=f"estimates[{k!r}]", ensure_2d=False,
                                   dtype=np.float64).reshape(-1) for k, v in estimates.items()}
     bins = check_scalar(bins, "bins", kind=int, min_val=1)
-    fig, ax = _figure_and_axes(ax, width=6.0, height=4.2)
+    fig, ax = figure_and_axes(ax, width=6.0, height=4.2)
     edges = np.histogram_bin_edges(np.concatenate(list(values.values())), bins=bins)
     for color, (label, value) in zip(_COLORS, values.items(), strict=False):
         ax.hist(value, bins=edges, color=color, alpha=0.45, edgecolor=color,

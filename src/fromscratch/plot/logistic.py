@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_array, check_y
-from fromscratch.plot._style import new_figure
+from fromscratch.plot._style import figure_and_axes, new_figure
 
 __all__ = [
     "plot_sigmoid",
@@ -28,10 +28,6 @@ __all__ = [
 ]
 
 _COLORS = ("tab:blue", "tab:red", "tab:green", "tab:orange", "tab:purple", "tab:brown")
-
-
-def _figure_and_axes(ax: Any, **size: Any) -> tuple[Any, Any]:
-    return (ax.figure, ax) if ax is not None else new_figure(**size)
 
 
 def plot_sigmoid(model: Any = None, X: Any = None, y: Any = None):
@@ -102,7 +98,7 @@ def plot_decision_boundary(
     y = check_y(y, y_numeric=False)
     if X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary needs 2-D data; X has {X.shape[1]} features.")
-    fig, ax = _figure_and_axes(ax, width=6.0, height=5.0)
+    fig, ax = figure_and_axes(ax, width=6.0, height=5.0)
     margin = 0.1 * np.ptp(X, axis=0)
     x0, x1 = (np.linspace(X[:, j].min() - margin[j], X[:, j].max() + margin[j], resolution)
               for j in range(2))
@@ -154,7 +150,7 @@ def plot_roc_curves(curves: Mapping[str, tuple[Any, Any]], *, ax: Any = None,
 
     if not isinstance(curves, Mapping) or not curves:
         raise TypeError("curves must be a non-empty mapping label -> (y_true, y_score).")
-    fig, ax = _figure_and_axes(ax, width=5.5, height=5.0)
+    fig, ax = figure_and_axes(ax, width=5.5, height=5.0)
     for color, (label, (y_true, y_score)) in zip(_COLORS * 3, curves.items(), strict=False):
         fpr, tpr, _ = roc_curve(y_true, y_score)
         auc = roc_auc_score(y_true, y_score)
@@ -190,7 +186,7 @@ def plot_training_curves(models: Mapping[str, Any], *, ax: Any = None, log: bool
     """
     if not isinstance(models, Mapping) or not models:
         raise TypeError("models must be a non-empty mapping label -> fitted estimator.")
-    fig, ax = _figure_and_axes(ax, width=6.5, height=4.2)
+    fig, ax = figure_and_axes(ax, width=6.5, height=4.2)
     for color, (label, model) in zip(_COLORS * 3, models.items(), strict=False):
         curve = np.asarray(model.loss_curve_)
         epochs = np.arange(1, len(curve) + 1)
@@ -231,7 +227,7 @@ def plot_odds_ratios(summary: Any, *, ax: Any = None, include_intercept: bool = 
     keep = [i for i, n in enumerate(names) if include_intercept or n != "intercept"]
     if not keep:
         raise ValueError("the summary has no feature rows to draw.")
-    fig, ax = _figure_and_axes(ax, width=6.5, height=1.0 + 0.4 * len(keep))
+    fig, ax = figure_and_axes(ax, width=6.5, height=1.0 + 0.4 * len(keep))
     rows = np.arange(len(keep))[::-1]
     ratio = summary.odds_ratio[keep]
     lower, upper = summary.odds_ratio_lower[keep], summary.odds_ratio_upper[keep]
@@ -288,7 +284,7 @@ def plot_binned_probabilities(model: Any, X: Any, y: Any, *, true_probability: A
     share = np.bincount(which, weights=positive, minlength=bins)[filled] / counts[filled]
     centers = ((edges[:-1] + edges[1:]) / 2)[filled]
     half_width = 1.96 * np.sqrt(share * (1 - share) / counts[filled])
-    fig, ax = _figure_and_axes(ax, width=6.4, height=4.2)
+    fig, ax = figure_and_axes(ax, width=6.4, height=4.2)
     jitter = np.random.default_rng(0).uniform(-0.02, 0.02, len(x))
     ax.scatter(x, positive + jitter, s=6, alpha=0.3, color="gray", label="samples (0 or 1)")
     ax.errorbar(centers, share, yerr=half_width, fmt="s", color="k", ms=5, capsize=3,

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_array, check_scalar, check_y
-from fromscratch.plot._style import new_figure
+from fromscratch.plot._style import figure_and_axes, new_figure
 
 __all__ = [
     "plot_polynomial_fits",
@@ -46,10 +46,6 @@ __all__ = [
 
 _TRAIN, _TEST, _TRUTH = "tab:blue", "tab:red", "0.35"
 _L2, _L1 = "tab:blue", "tab:orange"
-
-
-def _figure_and_axes(ax: Any, **size: Any) -> tuple[Any, Any]:
-    return (ax.figure, ax) if ax is not None else new_figure(**size)
 
 
 def _grid_shape(n_panels: int, ncols: int | None) -> tuple[int, int]:
@@ -169,7 +165,7 @@ def plot_train_test_error(
         raise ValueError(f"param_range must be 1-D; got shape {x.shape}.")
     train = _curve(train_error, x.shape[0], "train_error")
     test = _curve(test_error, x.shape[0], "test_error")
-    fig, ax = _figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax)
     ax.plot(x, train, "o-", color=_TRAIN, ms=4, label="training")
     ax.plot(x, test, "s-", color=_TEST, ms=4, label="test")
     best = int(np.argmin(test))
@@ -209,7 +205,7 @@ def plot_split_estimates(
     train = _curve(train_error, n, "train_error") - true_error
     test = _curve(test_error, n, "test_error") - true_error
     bins = check_scalar(bins, "bins", kind=int, min_val=2)
-    fig, ax = _figure_and_axes(ax, width=6.4, height=4.0)
+    fig, ax = figure_and_axes(ax, width=6.4, height=4.0)
     edges = np.histogram_bin_edges(np.concatenate([train, test]), bins=bins)
     for values, color, label in ((train, _TRAIN, "training error − true error"),
                                  (test, _TEST, "test error − true error")):
@@ -257,7 +253,7 @@ def plot_coefficient_paths(
     if feature_names is not None and len(feature_names) != coefs.shape[0]:
         raise ValueError(f"feature_names has {len(feature_names)} names but coefs has "
                          f"{coefs.shape[0]} rows.")
-    fig, ax = _figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax)
     order = np.argsort(alphas)[::-1]
     alphas, coefs = alphas[order], coefs[:, order]
     colors = [f"C{j % 10}" for j in range(coefs.shape[0])]
@@ -349,7 +345,7 @@ def plot_ridge_descent(
     W = np.stack(np.meshgrid(ticks, ticks), axis=-1)
     J = rss(W) + alpha * np.einsum("...i,...i->...", W, W)
     J_star = float(rss(w_ridge) + alpha * w_ridge @ w_ridge)
-    fig, ax = _figure_and_axes(ax, width=5.6, height=5.2)
+    fig, ax = figure_and_axes(ax, width=5.6, height=5.2)
     ax.contour(ticks, ticks, J - J_star, levels=np.geomspace(1e-3, 1.0, 12) * float(
         (J - J_star).max()), colors="0.7", linewidths=0.7)
     ax.contour(ticks, ticks, rss(W), levels=[float(rss(w_ridge))], colors="0.2",
@@ -508,7 +504,7 @@ def plot_shrinkage(threshold: float = 1.0, *, ax: Any = None):
     it moves every value towards zero by :math:`\lambda` and stops at exactly zero.
     """
     lam = check_scalar(threshold, "threshold", min_val=0.0, include_min=False)
-    fig, ax = _figure_and_axes(ax, width=5.2, height=4.2)
+    fig, ax = figure_and_axes(ax, width=5.2, height=4.2)
     z = np.linspace(-3.0 * lam, 3.0 * lam, 601)
     ax.plot(z, z, color="0.6", ls="--", lw=1.2, label="least squares: $z$")
     ax.plot(z, z / (1.0 + lam), color=_L2, lw=2, label=r"ridge: $z/(1+\lambda)$")
@@ -552,7 +548,7 @@ def plot_alpha_cv(
     if cv.shape[0] != alphas.shape[0]:
         raise ValueError(f"cv_errors must have shape ({alphas.shape[0]}, n_splits) to match "
                          f"alphas; got {cv.shape}.")
-    fig, ax = _figure_and_axes(ax)
+    fig, ax = figure_and_axes(ax)
     mean = cv.mean(axis=1)
     stderr = cv.std(axis=1, ddof=1) / np.sqrt(cv.shape[1]) if cv.shape[1] > 1 else 0 * mean
     ax.plot(alphas, mean, "o-", color=_TEST, ms=3.5, label="cross-validation (mean)")
@@ -644,7 +640,7 @@ def plot_top_coefficients(
     top = check_scalar(top, "top", kind=int, min_val=1)
     nonzero = np.flatnonzero(coef)
     chosen = nonzero[np.argsort(-np.abs(coef[nonzero]), kind="stable")][:top][::-1]
-    fig, ax = _figure_and_axes(ax, width=6.4, height=0.8 + 0.28 * max(len(chosen), 1))
+    fig, ax = figure_and_axes(ax, width=6.4, height=0.8 + 0.28 * max(len(chosen), 1))
     values = coef[chosen]
     ax.barh(np.arange(len(chosen)), values,
             color=np.where(values > 0, "tab:blue", "tab:red"), height=0.7)
