@@ -133,6 +133,8 @@ class ArrayBox(Box):
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         value = self._concrete("np.asarray() (or np.array(), or assignment into an ndarray)",
                                to_array=True)
+        if copy is None:  # "copy only if needed"; NumPy 1.x's np.array refuses copy=None
+            return np.asarray(value, dtype=dtype)
         return np.array(value, dtype=dtype, copy=copy)
 
     def __bool__(self) -> bool:

@@ -161,6 +161,33 @@ def _reject(name: str, kwargs: dict) -> None:
 # -- other functions -------------------------------------------------------------------------------
 
 
+# NumPy's C functions carry an introspectable signature only from NumPy 2.4 on; before that,
+# ``inspect.signature`` raises for these. Their signatures as NumPy 2.4 reports them (the same
+# parameters as the documentation of NumPy 2.0 to 2.3):
+def _where(condition: Any, x: Any = None, y: Any = None, /) -> Any: ...
+def _concatenate(arrays: Any, /, axis: Any = 0, out: Any = None, *, dtype: Any = None,
+                 casting: Any = "same_kind") -> Any: ...
+def _dot(a: Any, b: Any, out: Any = None) -> Any: ...
+def _inner(a: Any, b: Any, /) -> Any: ...
+
+
+_C_SIGNATURES = {"where": _where, "concatenate": _concatenate, "dot": _dot, "inner": _inner}
+
+#: Parameters NumPy renamed: the name :data:`SIGNATURES` uses -> the name in older releases.
+_OLD_NAMES = {"shape": "newshape"}  # np.reshape before NumPy 2.1
+
+
+def _numpy_signature(name: str) -> inspect.Signature:
+    """The signature of ``np.<name>``: NumPy's own, or the stand-in above for a C function
+    without one."""
+    try:
+        return inspect.signature(getattr(np, name))
+    except ValueError:
+        if name not in _C_SIGNATURES:
+            raise
+        return inspect.signature(_C_SIGNATURES[name])
+
+
 class _Binding:
     """One NumPy function's signature and which of its parameters ours takes."""
 
@@ -169,11 +196,18 @@ class _Binding:
     def __init__(self, name: str, spec: str) -> None:
         self.name = f"np.{name}"
         self.ours = getattr(anp, name)
-        self.signature = inspect.signature(getattr(np, name))
+        self.signature = _numpy_signature(name)
         positional, _, keywords = spec.partition("|")
-        self.positional = positional.split()
-        self.keywords = keywords.split()
+        self.positional = [self._in_this_numpy(p) for p in positional.split()]
+        self.keywords = [self._in_this_numpy(k) for k in keywords.split()]
         self.taken = {p.lstrip("*") for p in self.positional} | set(self.keywords)
+
+    def _in_this_numpy(self, spec_name: str) -> str:
+        """``spec_name`` as the installed NumPy calls the parameter (``*`` kept)."""
+        name = spec_name.lstrip("*")
+        if name in self.signature.parameters or name not in _OLD_NAMES:
+            return spec_name
+        return spec_name.replace(name, _OLD_NAMES[name])
 
     def __call__(self, args: tuple, kwargs: dict) -> Any:
         """Bind the call as NumPy would, refuse what ours does not take, then call ours."""
