@@ -58,8 +58,8 @@ def qr_distributes(ch, missing: str | None) -> None:
                 r"\begin{bmatrix} R_1 \\ R_2 \end{bmatrix}"
                 r" = \underbrace{\begin{bmatrix} Q_1 & 0 \\ 0 & Q_2 \end{bmatrix} Q'}_{Q}\, R")
     ch.text(
-        "and $Q$ has orthonormal columns, $Q^\\top Q = Q'^\\top \\operatorname{diag}(Q_1^\\top "
-        "Q_1, Q_2^\\top Q_2)\\, Q' = Q'^\\top Q' = I$, while $R$ is upper triangular: $X = QR$ "
+        "and $Q$ has orthonormal columns, $Q^\\top Q = {Q'}^\\top \\operatorname{diag}(Q_1^\\top "
+        "Q_1, Q_2^\\top Q_2)\\, Q' = {Q'}^\\top Q' = I$, while $R$ is upper triangular: $X = QR$ "
         "**is** a QR factorization of $X$. For a full-rank $X$ the factor is unique up to the "
         "signs of its rows ($R^\\top R = X^\\top X$ is its Cholesky factorization once the "
         "diagonal is made positive), so the $R$ of stacked $R$'s is the $R$ of the whole "
