@@ -297,3 +297,41 @@ def test_what_numpy_cannot_do_on_a_box_is_a_clear_error():
         anp.einsum(x, [0, 1])
     with pytest.raises(ValueError, match="do not fit an operand"):
         anp.einsum("ijk", x)
+
+
+# -- older NumPy releases ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["where", "concatenate", "dot", "inner"])
+def test_the_stand_in_signatures_are_numpys(name):
+    """Before NumPy 2.4 these C functions have no introspectable signature; the dispatch then
+    binds calls to a stand-in, which must have NumPy's parameters (checked where NumPy has
+    them)."""
+    import inspect
+
+    from fromscratch.autodiff import _dispatch
+
+    stand_in = inspect.signature(_dispatch._C_SIGNATURES[name])
+    try:
+        numpys = inspect.signature(getattr(np, name))
+    except ValueError:
+        pytest.skip(f"this NumPy ({np.__version__}) has no signature for np.{name}")
+    assert [(p.name, p.kind, p.default) for p in stand_in.parameters.values()] == [
+        (p.name, p.kind, p.default) for p in numpys.parameters.values()]
+
+
+def test_a_renamed_parameter_is_bound_under_the_installed_numpys_name(monkeypatch):
+    """np.reshape's ``shape`` was ``newshape`` before NumPy 2.1: a binding made against the
+    old signature passes the shape on, and the gradient flows."""
+    import inspect
+
+    from fromscratch.autodiff import _dispatch
+
+    def old_reshape(a, newshape, order="C"): ...
+    monkeypatch.setattr(_dispatch, "_numpy_signature",
+                        lambda name: inspect.signature(old_reshape))
+    binding = _dispatch._Binding("reshape", _dispatch.SIGNATURES["reshape"])
+    assert binding.positional == ["a", "newshape"]
+    x = np.arange(6.0)
+    g = grad(lambda v: anp.sum(binding((v, (2, 3)), {}) * x.reshape(2, 3)))(np.ones(6))
+    assert np.array_equal(g, x)
