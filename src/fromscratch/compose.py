@@ -156,8 +156,9 @@ class ColumnTransformer(_NamedParts, TransformerMixin, BaseEstimator):
         ``transformer`` is an estimator with ``fit``/``transform`` (cloned in ``fit``), or
         ``"drop"`` or ``"passthrough"``. ``columns`` selects columns by name (str or list of
         str; DataFrames only), by position (int or list of int), by a slice (of positions,
-        or of names with both ends included) or by a boolean mask. Each transformer always receives a 2-D selection, even for a single column
-        (scikit-learn passes 1-D for a scalar selector; no fromscratch transformer takes 1-D).
+        or of names with both ends included) or by a boolean mask. Each transformer always
+        receives a 2-D selection, even for a single column (scikit-learn passes 1-D for a
+        scalar selector; no fromscratch transformer takes 1-D).
     remainder : {"drop", "passthrough"}, default "drop"
         What happens to the columns no transformer selects; passed-through columns must be
         numeric.
