@@ -319,6 +319,25 @@ def test_parameter_is_a_tensor_subclass_as_in_pytorch():
     assert not isinstance(Tensor(np.ones(2), requires_grad=True), nn.Parameter)
 
 
+def test_slicing_a_container_gives_a_container_as_in_pytorch():
+    """``model[:-1]`` is a Sequential of the same layers (PyTorch's feature extractor idiom);
+    it used to be a plain list, which cannot be called."""
+    ours = nn.Sequential(nn.Linear(2, 3, random_state=0), nn.Tanh(), nn.Linear(3, 1))
+    ref = torch.nn.Sequential(torch.nn.Linear(2, 3, dtype=torch.float64), torch.nn.Tanh(),
+                              torch.nn.Linear(3, 1, dtype=torch.float64))
+    with torch.no_grad():
+        for (_, p), (_, q) in zip(ours.named_parameters(), ref.named_parameters(), strict=True):
+            q.copy_(torch.tensor(p.data))
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    head, ref_head = ours[:-1], ref[:-1]
+    assert type(head) is nn.Sequential and type(ref_head) is torch.nn.Sequential
+    assert len(head) == len(ref_head) == 2 and head[0] is ours[0]  # shared, not copied
+    _assert_close(head(X), ref_head(torch.tensor(X)))
+    layers = nn.ModuleList([nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2)])
+    assert type(layers[::2]) is nn.ModuleList and list(layers[::2]) == [layers[0], layers[2]]
+    assert type(torch.nn.ModuleList([torch.nn.ReLU()] * 2)[:1]) is torch.nn.ModuleList
+
+
 def test_state_dict_round_trip_and_errors():
     model = nn.Sequential(nn.Linear(2, 3, random_state=0), nn.Tanh(), nn.Linear(3, 1))
     state = model.state_dict()
