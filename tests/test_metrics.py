@@ -423,6 +423,10 @@ def test_log_loss_equals_sklearn(n, n_classes, weighted, normalize, extreme, see
     assert ours.log_loss(y_true, proba, **kwargs) == pytest.approx(expected, rel=1e-12)
     if n_classes == 2:
         assert ours.log_loss(y_true, proba[:, 1], **kwargs) == pytest.approx(expected, rel=1e-12)
+        # one column, as brier_score_loss takes it and scikit-learn reads it (it was refused)
+        one_column = proba[:, [1]]
+        assert ours.log_loss(y_true, one_column, **kwargs) == pytest.approx(
+            sk.log_loss(y_true, one_column, **kwargs), rel=1e-12)
 
 
 def test_log_loss_labels_and_strings():
