@@ -74,6 +74,27 @@ def test_column_transformer_on_arrays_with_positions_slices_and_masks():
         assert _names(ours) == list(ref.get_feature_names_out())
 
 
+def test_column_transformer_empty_selections_and_name_slices_equal_sklearn(houses):
+    """An empty list selects no column of an array too (it was taken for a list of names and
+    refused), and a slice of names includes both ends, as in scikit-learn (it failed inside
+    NumPy)."""
+    X = houses[["area", "year", "rooms"]]
+    cases = [(X.to_numpy(), [("none", StandardScaler(), []), ("num", StandardScaler(), [0])]),
+             (X, [("num", StandardScaler(), slice("area", "year"))]),
+             (X, [("num", StandardScaler(), slice("year", None))]),
+             (X, [("num", StandardScaler(), slice(None, "area"))])]
+    for data, spec in cases:
+        ref_spec = [(name, skp.StandardScaler(), columns) for name, _, columns in spec]
+        ours = ColumnTransformer(spec, remainder="passthrough")
+        ref = SkColumnTransformer(ref_spec, remainder="passthrough")
+        np.testing.assert_allclose(ours.fit_transform(data), ref.fit_transform(data))
+        assert ours.output_indices_ == ref.output_indices_
+    with pytest.raises(ValueError, match=r"\['nope'\] are not in X"):
+        ColumnTransformer([("a", StandardScaler(), slice("area", "nope"))]).fit(X)
+    with pytest.raises(ValueError, match="by name, which needs a pandas DataFrame"):
+        ColumnTransformer([("a", StandardScaler(), slice("area", "year"))]).fit(X.to_numpy())
+
+
 def test_column_transformer_clones_and_exposes_fitted_parts(houses):
     scaler = StandardScaler()
     ct = make_column_transformer((scaler, ["area"]), (OneHotEncoder(), ["hood"]))

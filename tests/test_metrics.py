@@ -423,6 +423,10 @@ def test_log_loss_equals_sklearn(n, n_classes, weighted, normalize, extreme, see
     assert ours.log_loss(y_true, proba, **kwargs) == pytest.approx(expected, rel=1e-12)
     if n_classes == 2:
         assert ours.log_loss(y_true, proba[:, 1], **kwargs) == pytest.approx(expected, rel=1e-12)
+        # one column, as brier_score_loss takes it and scikit-learn reads it (it was refused)
+        one_column = proba[:, [1]]
+        assert ours.log_loss(y_true, one_column, **kwargs) == pytest.approx(
+            sk.log_loss(y_true, one_column, **kwargs), rel=1e-12)
 
 
 def test_log_loss_labels_and_strings():
@@ -536,6 +540,24 @@ def test_multiclass_roc_auc_with_labels():
     kwargs = {"multi_class": "ovr", "labels": ["a", "b", "c"]}
     assert ours.roc_auc_score(y_true, proba, **kwargs) == sk.roc_auc_score(
         y_true, proba, **kwargs)
+
+
+def test_multiclass_roc_auc_with_a_class_absent_from_y_true():
+    """A class of labels missing from y_true weighs 0 in the prevalence-weighted one-vs-rest
+    mean (and pools in 'micro'): scikit-learn's value. Its own AUC is undefined, so the
+    other averages raise naming it (scikit-learn returns NaN or drops its pairs); they used to
+    fail with "y_true has no positive samples", naming no class."""
+    proba = np.array([[0.5, 0.3, 0.2], [0.2, 0.5, 0.3], [0.6, 0.2, 0.2], [0.1, 0.6, 0.3],
+                      [0.3, 0.3, 0.4]])
+    y_true = [0, 1, 0, 1, 1]
+    for average in ("weighted", "micro"):
+        kwargs = {"multi_class": "ovr", "labels": [0, 1, 2], "average": average}
+        assert ours.roc_auc_score(y_true, proba, **kwargs) == pytest.approx(
+            sk.roc_auc_score(y_true, proba, **kwargs), rel=1e-12)
+    for multi_class, average in [("ovr", "macro"), ("ovr", None), ("ovo", "macro")]:
+        with pytest.raises(ValueError, match=r"classes \[2\] of labels do not occur"):
+            ours.roc_auc_score(y_true, proba, multi_class=multi_class, average=average,
+                               labels=[0, 1, 2])
 
 
 @pytest.mark.parametrize(

@@ -131,7 +131,7 @@ def test_interval():
     assert rule(3, "max_iter") == 3 and isinstance(rule(np.int64(3), "max_iter"), int)
     with pytest.raises(ValueError, match=r"^max_iter must be in \[1, inf\); got 0\.$"):
         rule(0, "max_iter")
-    with pytest.raises(TypeError, match="max_iter must be a int, got the boolean True"):
+    with pytest.raises(TypeError, match="max_iter must be an int, got the boolean True"):
         rule(True, "max_iter")
     assert rule.description == "an int in [1, inf)"
     C = rules.Interval(float, 0.0, closed="neither", allow_inf=True)

@@ -374,7 +374,8 @@ def check_scalar(
     learning rate or iteration count).
     """
     if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a {kind.__name__}, got the boolean {value!r}.")
+        article = "an" if kind is int else "a"
+        raise TypeError(f"{name} must be {article} {kind.__name__}, got the boolean {value!r}.")
     if kind is int:
         if not isinstance(value, numbers.Integral):
             raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}.")

@@ -155,9 +155,10 @@ class ColumnTransformer(_NamedParts, TransformerMixin, BaseEstimator):
     transformers : list of (name, transformer, columns)
         ``transformer`` is an estimator with ``fit``/``transform`` (cloned in ``fit``), or
         ``"drop"`` or ``"passthrough"``. ``columns`` selects columns by name (str or list of
-        str; DataFrames only), by position (int or list of int), by a slice or by a boolean
-        mask. Each transformer always receives a 2-D selection, even for a single column
-        (scikit-learn passes 1-D for a scalar selector; no fromscratch transformer takes 1-D).
+        str; DataFrames only), by position (int or list of int), by a slice (of positions,
+        or of names with both ends included) or by a boolean mask. Each transformer always
+        receives a 2-D selection, even for a single column (scikit-learn passes 1-D for a
+        scalar selector; no fromscratch transformer takes 1-D).
     remainder : {"drop", "passthrough"}, default "drop"
         What happens to the columns no transformer selects; passed-through columns must be
         numeric.
@@ -197,9 +198,11 @@ class ColumnTransformer(_NamedParts, TransformerMixin, BaseEstimator):
     def _column_indices(self, X: Any, selector: Any, n_features: int) -> np.ndarray:
         names = feature_names_of(X)
         if isinstance(selector, slice):
-            return np.arange(n_features)[selector]
+            return np.arange(n_features)[self._positional(selector, names)]
         items = [selector] if np.ndim(selector) == 0 else list(selector)
-        if all(isinstance(c, (bool, np.bool_)) for c in items) and items:
+        if not items:
+            return np.empty(0, dtype=np.int64)
+        if all(isinstance(c, (bool, np.bool_)) for c in items):
             if len(items) != n_features:
                 raise ValueError(
                     f"A boolean column mask must have one entry per column ({n_features}); "
@@ -229,6 +232,26 @@ class ColumnTransformer(_NamedParts, TransformerMixin, BaseEstimator):
             "Columns must be selected by name (str), position (int), a list of either, a "
             f"slice or a boolean mask; got {selector!r}."
         )
+
+    @staticmethod
+    def _positional(selector: slice, names: np.ndarray | None) -> slice:
+        """A slice of positions; a slice of names, ``slice("a", "c")``, includes both ends
+        (pandas' ``.loc`` and scikit-learn's rule)."""
+        ends = (selector.start, selector.stop)
+        if not any(isinstance(end, str) for end in ends):
+            return selector
+        if names is None:
+            raise ValueError(
+                f"The slice {selector} selects columns by name, which needs a pandas DataFrame "
+                "with string column names; slice the columns of an array by position."
+            )
+        known = list(names)
+        missing = [end for end in ends if end is not None and end not in known]
+        if missing:
+            raise ValueError(f"Columns {missing} are not in X; its columns are {known}.")
+        start = None if selector.start is None else known.index(selector.start)
+        stop = None if selector.stop is None else known.index(selector.stop) + 1
+        return slice(start, stop, selector.step)
 
     @staticmethod
     def _select(X: Any, index: np.ndarray) -> Any:

@@ -112,7 +112,7 @@ def test_reproducible_and_seed_dependent(generator):
         ({"n_samples": -5}, ValueError, "n_samples must be in \\[1"),
         ({"n_samples": 2.5}, TypeError, "n_samples must be an int"),
         ({"n_samples": "10"}, TypeError, "n_samples must be an int"),
-        ({"n_samples": True}, TypeError, "n_samples must be a int, got the boolean"),
+        ({"n_samples": True}, TypeError, "n_samples must be an int, got the boolean"),
         ({"noise": -0.1}, ValueError, "noise must be in \\[0"),
         ({"noise": float("nan")}, ValueError, "noise must be a number, got NaN"),
         ({"noise": "high"}, TypeError, "noise must be a real number"),

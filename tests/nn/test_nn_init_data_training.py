@@ -10,7 +10,7 @@ import pytest
 import fromscratch
 from fromscratch import nn, optim
 from fromscratch.nn import init
-from fromscratch.nn.training import EarlyStopping, evaluate
+from fromscratch.nn.training import EarlyStopping, evaluate, train_epoch
 from fromscratch.optim.training import validation_split
 
 torch = pytest.importorskip("torch")
@@ -244,6 +244,11 @@ def test_fit_argument_errors():
         nn.fit(model, nn.CrossEntropyLoss(), opt, X, y[:5])
     with pytest.raises(ValueError, match="validation_fraction"):
         nn.fit(model, nn.CrossEntropyLoss(), opt, X, y, validation_fraction=1.5)
+    # A loader with drop_last and a batch larger than the data yields nothing (as PyTorch's):
+    # the epoch has no loss (it was a ZeroDivisionError).
+    empty = nn.DataLoader(X, y, batch_size=32, drop_last=True)
+    with pytest.raises(ValueError, match="batches yielded no samples"):
+        train_epoch(model, nn.CrossEntropyLoss(), opt, empty)
 
 
 # -- saving and loading ---------------------------------------------------------------------------

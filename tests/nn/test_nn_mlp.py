@@ -199,6 +199,22 @@ def test_early_stopping_split_is_stratified_like_scikit_learns():
     MLPRegressor((3,), early_stopping=True, max_iter=3, random_state=0).fit(X, y.astype(float))
 
 
+def test_early_stopping_needs_two_validation_samples_like_scikit_learn():
+    """ceil(0.1 * 5) = 1 held-out sample: R² of one sample is undefined. scikit-learn says
+    the validation set is too small; the error used to come from r2_score, naming neither
+    early_stopping nor validation_fraction."""
+    sklearn_nn = pytest.importorskip("sklearn.neural_network")
+    X, y = _noisy_binary(5)
+    y = y.astype(float)
+    with pytest.raises(ValueError, match="validation set is too small"):
+        sklearn_nn.MLPRegressor(hidden_layer_sizes=(3,), early_stopping=True).fit(X, y)
+    with pytest.raises(ValueError, match=r"validation_fraction=0.1 of the 5 samples: 1 sample"):
+        MLPRegressor((3,), early_stopping=True, random_state=0).fit(X, y)
+    with pytest.warns(ConvergenceWarning):  # 20 samples hold out 2: enough
+        MLPRegressor((3,), early_stopping=True, max_iter=2, random_state=0).fit(
+            *_noisy_binary(20))
+
+
 def test_optimizers_by_name_and_class():
     X, y = _noisy_binary(100)
     for optimizer, params in [("sgd", {"momentum": 0.9, "nesterov": True}),

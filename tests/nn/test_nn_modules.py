@@ -113,6 +113,34 @@ def test_losses_match_pytorch(case, reduction):
     _assert_close(z_ours.grad, z_ref.grad)
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("loss, weights", [
+    ("mse_loss", {}),
+    ("binary_cross_entropy_with_logits", {}),
+    ("binary_cross_entropy_with_logits",
+     {"weight": [2.0, 0.5, 1.0], "pos_weight": [3.0, 1.0, 0.2]}),
+], ids=["mse", "bce", "bce-weighted"])
+def test_loss_gradient_reaches_a_tensor_target(loss, weights, reduction):
+    """A target that is itself a Tensor (a teacher network's output, soft labels) gets its
+    gradient, as in PyTorch; the losses used to read its values only, leaving ``grad`` None."""
+    rng = np.random.default_rng(5)
+    Z, Y = rng.normal(scale=3, size=(6, 3)), rng.uniform(size=(6, 3))
+    G = rng.normal(size=(6, 3)) if reduction == "none" else 1.0
+    z, y = Tensor(Z, requires_grad=True), Tensor(Y, requires_grad=True)
+    ours_weights = {k: np.array(v) for k, v in weights.items()}
+    out = getattr(F, loss)(z, y, reduction=reduction, **ours_weights)
+    (out * G).sum().backward()
+    z_ref, y_ref = torch.tensor(Z, requires_grad=True), torch.tensor(Y, requires_grad=True)
+    ref_weights = {k: torch.tensor(v, dtype=torch.float64) for k, v in weights.items()}
+    out_ref = getattr(torch.nn.functional, loss)(z_ref, y_ref, reduction=reduction,
+                                                 **ref_weights)
+    (out_ref * torch.as_tensor(G)).sum().backward()
+    _assert_close(out, out_ref)
+    _assert_close(z.grad, z_ref.grad)
+    assert y.grad is not None
+    _assert_close(y.grad, y_ref.grad)
+
+
 def test_losses_are_stable_for_huge_logits():
     Z = np.array([[1000.0, -1000.0, 0.0], [-800.0, 800.0, 5.0]])
     z = Tensor(Z, requires_grad=True)
@@ -289,6 +317,25 @@ def test_parameter_is_a_tensor_subclass_as_in_pytorch():
     y.backward()
     np.testing.assert_array_equal(p.grad, [3.0, 3.0])
     assert not isinstance(Tensor(np.ones(2), requires_grad=True), nn.Parameter)
+
+
+def test_slicing_a_container_gives_a_container_as_in_pytorch():
+    """``model[:-1]`` is a Sequential of the same layers (PyTorch's feature extractor idiom);
+    it used to be a plain list, which cannot be called."""
+    ours = nn.Sequential(nn.Linear(2, 3, random_state=0), nn.Tanh(), nn.Linear(3, 1))
+    ref = torch.nn.Sequential(torch.nn.Linear(2, 3, dtype=torch.float64), torch.nn.Tanh(),
+                              torch.nn.Linear(3, 1, dtype=torch.float64))
+    with torch.no_grad():
+        for (_, p), (_, q) in zip(ours.named_parameters(), ref.named_parameters(), strict=True):
+            q.copy_(torch.tensor(p.data))
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    head, ref_head = ours[:-1], ref[:-1]
+    assert type(head) is nn.Sequential and type(ref_head) is torch.nn.Sequential
+    assert len(head) == len(ref_head) == 2 and head[0] is ours[0]  # shared, not copied
+    _assert_close(head(X), ref_head(torch.tensor(X)))
+    layers = nn.ModuleList([nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2)])
+    assert type(layers[::2]) is nn.ModuleList and list(layers[::2]) == [layers[0], layers[2]]
+    assert type(torch.nn.ModuleList([torch.nn.ReLU()] * 2)[:1]) is torch.nn.ModuleList
 
 
 def test_state_dict_round_trip_and_errors():

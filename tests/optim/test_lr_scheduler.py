@@ -4,6 +4,7 @@ resuming from a state dict), and against their closed forms."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -220,6 +221,7 @@ def test_one_cycle_by_hand():
     rates = [sched.get_last_lr()[0]]
     momenta = [opt.param_groups[0]["momentum"]]
     for _ in range(10):
+        opt.step()  # no gradient: nothing moves, but the scheduler sees the optimizer stepped
         sched.step()
         rates.append(sched.get_last_lr()[0])
         momenta.append(opt.param_groups[0]["momentum"])
@@ -235,11 +237,66 @@ def test_one_cycle_by_hand():
         <= set(opt.param_groups[0])
 
 
+class _PlainGD(optim.Optimizer):
+    """A user's optimizer that writes its own ``step`` without calling the base class's."""
+
+    _rules = {"lr": lambda value, name: value}
+
+    def __init__(self, params, lr=0.1):
+        super().__init__(params, self._defaults_from(locals()))
+
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.data -= group["lr"] * p.grad
+
+
+def _lbfgs_step(opt, p):
+    def closure():
+        opt.zero_grad()
+        loss = (p * p).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+
+
+@pytest.mark.parametrize("make, optimizer_step", [
+    (lambda p: optim.SGD([p], lr=0.1), lambda opt, p: opt.step()),
+    (lambda p: optim.LBFGS([p], lr=0.1), _lbfgs_step),
+    (lambda p: _PlainGD([p]), lambda opt, p: opt.step()),
+], ids=["SGD", "LBFGS", "own step"])
+def test_stepping_the_scheduler_first_warns_as_pytorch(make, optimizer_step):
+    """``scheduler.step()`` before any ``optimizer.step()`` skips the schedule's first rate:
+    PyTorch warns once, on that first call; so do we, whichever optimizer writes ``step``."""
+    torch = pytest.importorskip("torch")
+    ref = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    ref_sched = torch.optim.lr_scheduler.StepLR(ref, step_size=1)
+    with pytest.warns(UserWarning, match="before `optimizer.step"):
+        ref_sched.step()
+
+    p = Tensor(np.ones(2), requires_grad=True)
+    p.grad = np.ones(2)
+    opt = make(p)
+    sched = lr_scheduler.StepLR(opt, step_size=1)
+    with pytest.warns(UserWarning, match=r"StepLR.step\(\) was called before optimizer.step"):
+        sched.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sched.step()  # only the first call is checked, as in PyTorch
+        opt = make(p)
+        sched = lr_scheduler.StepLR(opt, step_size=1)
+        optimizer_step(opt, p)
+        sched.step()  # the right order: no warning
+    assert opt.param_groups[0]["lr"] == pytest.approx(0.01)
+
+
 def test_one_cycle_edges():
     # One step past the end is allowed (PyTorch's rule), the next is refused.
     opt = _ours()
     sched = lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=5)
     for _ in range(5):
+        opt.step()
         sched.step()
     with pytest.raises(ValueError, match="past its total_steps=5"):
         sched.step()

@@ -495,8 +495,8 @@ def _class_probabilities(y_true: np.ndarray, p: np.ndarray, labels: Any
     """Probabilities with one column per class, and the column of each sample's true class.
 
     The columns are the sorted classes of ``labels`` (default: of ``y_true``), as
-    ``predict_proba`` orders them; a 1-D ``p`` is the probability of the greater of two
-    classes. Each row must sum to 1.
+    ``predict_proba`` orders them; a 1-D ``p`` (or one column) is the probability of the
+    greater of two classes. Each row must sum to 1.
     """
     if labels is None:
         classes = np.unique(y_true)
@@ -523,8 +523,8 @@ def _class_probabilities(y_true: np.ndarray, p: np.ndarray, labels: Any
             raise ValueError(
                 f"y_true contains labels not in labels: {np.unique(y_true[missing]).tolist()}."
             )
-    if p.ndim == 1:
-        p = np.stack([1 - p, p], axis=1)
+    if p.ndim == 1 or p.shape[1] == 1:  # P(greater class), as a vector or one column
+        p = np.stack([1 - p.ravel(), p.ravel()], axis=1)
     if p.shape[1] != classes.shape[0]:
         raise ValueError(
             f"y_proba has {p.shape[1]} columns but there are {classes.shape[0]} classes "
@@ -564,7 +564,7 @@ def log_loss(
         True labels.
     y_proba : array-like of shape (n_samples, n_classes) or (n_samples,)
         Probabilities, columns in sorted label order (``predict_proba``); rows must sum to 1.
-        A 1-D array is the probability of the greater of two labels.
+        A 1-D array (or a single column) is the probability of the greater of two labels.
     normalize : bool, default True
         ``False`` returns the (weighted) sum instead of the mean.
     sample_weight : array-like of shape (n_samples,), optional

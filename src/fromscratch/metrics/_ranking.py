@@ -167,7 +167,9 @@ def roc_auc_score(
         $\tfrac12(\mathrm{AUC}_{a|b} + \mathrm{AUC}_{b|a})$ computed on the samples of $a$
         and $b$ only.
     labels : array-like, optional
-        Multiclass only: the sorted classes that index the columns of ``y_score``.
+        Multiclass only: the sorted classes that index the columns of ``y_score``. A class
+        that ``y_true`` lacks has no AUC of its own: only ``multi_class="ovr"`` with
+        ``average="weighted"`` (weight 0) or ``"micro"`` accepts one.
 
     Raises
     ------
@@ -238,6 +240,18 @@ def _multiclass_auc(
             f"{y_score.shape[1]} columns; pass labels= if y_true lacks some classes."
         )
     index, _ = _encode(y_true, classes)
+    one_hot = index[:, None] == np.arange(classes.shape[0])
+    absent = ~one_hot.any(axis=0)
+    # A class of labels that y_true lacks has no one-vs-rest (or pairwise) AUC. Only the
+    # prevalence-weighted one-vs-rest mean is defined then: its weight is 0 (scikit-learn
+    # returns the same; elsewhere it warns and returns NaN, or drops the class's pairs).
+    if absent.any() and not (multi_class == "ovr" and average in ("weighted", "micro")):
+        raise ValueError(
+            f"The classes {classes[absent].tolist()} of labels do not occur in y_true, so "
+            f"their {'one-vs-rest' if multi_class == 'ovr' else 'pairwise'} ROC AUC is "
+            "undefined. Use multi_class='ovr' with average='weighted' (where an absent class "
+            "weighs 0) or average='micro'."
+        )
 
     if multi_class == "ovo":
         if w is not None:
@@ -253,16 +267,15 @@ def _multiclass_auc(
         weights = prevalence if average == "weighted" else None
         return float(np.average(pair_scores, weights=weights))
 
-    one_hot = index[:, None] == np.arange(classes.shape[0])
     if average == "micro":
         w_rep = None if w is None else np.repeat(w, classes.shape[0])
         return _binary_auc(one_hot.ravel(), y_score.ravel(), w_rep, None)
-    per_class = np.array([
-        _binary_auc(one_hot[:, k], y_score[:, k], w, None) for k in range(classes.shape[0])
-    ])
+    present = np.flatnonzero(~absent)
+    per_class = np.array([_binary_auc(one_hot[:, k], y_score[:, k], w, None) for k in present])
     if average is None:
         return per_class
     weights = None
     if average == "weighted":
         weights = one_hot.sum(axis=0) if w is None else (w[:, None] * one_hot).sum(axis=0)
+        weights = weights[present]
     return float(np.average(per_class, weights=weights))

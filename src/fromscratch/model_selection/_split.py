@@ -11,6 +11,7 @@ so DataFrames keep their column names through every split.
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -291,6 +292,14 @@ class StratifiedKFold(KFold):
             raise ValueError(
                 f"n_splits={self.n_splits} is greater than the number of members of every "
                 f"class (largest class: {counts.max()})."
+            )
+        if counts.min() < self.n_splits:
+            warnings.warn(
+                f"The least populated class in y has only {counts.min()} members, which is "
+                f"less than n_splits={self.n_splits}: some test folds will have no sample of "
+                "it (scikit-learn warns the same).",
+                UserWarning,
+                stacklevel=3,
             )
         # allocation[i, k]: how many samples of class k go to fold i.
         y_sorted = np.sort(y_encoded)

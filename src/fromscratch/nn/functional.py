@@ -190,18 +190,28 @@ def _reduce(loss: Any, reduction: str) -> Any:
     return loss
 
 
-def _same_shape(input: Any, target: Any, loss: str) -> np.ndarray:  # noqa: A002
-    target = np.asarray(anp.primal(target), dtype=anp.primal(input).dtype)
-    if target.shape != np.shape(input):
+def _same_shape(input: Any, target: Any, loss: str) -> Any:  # noqa: A002
+    """``target``, checked to have ``input``'s shape: an array of the input's dtype, or the
+    traced value itself (a Tensor, say another network's output), so that the loss's
+    gradient reaches the target too, as in PyTorch."""
+    if anp.primal(target) is target:
+        target = np.asarray(target, dtype=anp.primal(input).dtype)
+    if np.shape(target) != np.shape(input):
         raise ValueError(
-            f"{loss}: target has shape {target.shape} but input has shape {np.shape(input)}; "
-            "they must be equal (reshape the target, e.g. y.reshape(-1, 1) for one output)."
+            f"{loss}: target has shape {np.shape(target)} but input has shape "
+            f"{np.shape(input)}; they must be equal (reshape the target, e.g. "
+            "y.reshape(-1, 1) for one output)."
         )
     return target
 
 
 def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:  # noqa: A002
-    r"""Mean squared error :math:`\frac1N \sum_i (x_i - y_i)^2` over all :math:`N` entries."""
+    r"""Mean squared error :math:`\frac1N \sum_i (x_i - y_i)^2` over all :math:`N` entries.
+
+    ``target`` must have ``input``'s shape (PyTorch only warns, then broadcasts an ``(n,)``
+    target against an ``(n, 1)`` input into an ``(n, n)`` table of wrong differences). A
+    Tensor target is differentiated too: :math:`\partial\ell/\partial y_i = -2(x_i - y_i)/N`.
+    """
     target = _same_shape(input, target, "mse_loss")
     return _reduce(anp.square(input - target), reduction)
 
@@ -261,8 +271,10 @@ def binary_cross_entropy_with_logits(
     ----------
     input : array or Tensor
         Logits :math:`z`, any shape.
-    target : array
-        Targets :math:`y \in [0, 1]`, the shape of ``input``.
+    target : array or Tensor
+        Targets :math:`y \in [0, 1]`, the shape of ``input``; a Tensor target (soft labels
+        from another network) gets the gradient :math:`\bar y = -\bar\ell\, w z` (with
+        ``pos_weight``, :math:`\bar\ell\, w\,[(p - 1)\log(1 + e^{-z}) - z]`).
     weight : array, optional
         :math:`w \ge 0`, broadcast to ``input``'s shape: rescales each entry's loss.
     reduction : {"mean", "sum", "none"}
@@ -274,12 +286,13 @@ def binary_cross_entropy_with_logits(
         rare positive class (the gradient is :math:`\bar z = w[(1 + (p-1)y)\sigma(z) - py]`).
     """
     target = _same_shape(input, target, "binary_cross_entropy_with_logits")
-    if target.size and (target.min() < 0 or target.max() > 1):
+    y = anp.primal(target)
+    if y.size and (y.min() < 0 or y.max() > 1):
         raise ValueError(
             "binary_cross_entropy_with_logits: targets must lie in [0, 1]; got values from "
-            f"{target.min()} to {target.max()}."
+            f"{y.min()} to {y.max()}."
         )
-    shape, dtype = target.shape, target.dtype
+    shape, dtype = y.shape, anp.primal(input).dtype
     w = _check_broadcast_weight(weight, "weight", shape, dtype,
                                 "binary_cross_entropy_with_logits")
     p = _check_broadcast_weight(pos_weight, "pos_weight", shape, dtype,

@@ -317,6 +317,13 @@ class _BaseMLP(BaseEstimator):
             train, val = validation_split(
                 len(X), self.validation_fraction, rng,
                 stratify=y if isinstance(self, ClassifierMixin) else None)
+            if len(val) < 2:  # R², the regressor's validation score, needs two samples
+                raise ValueError(
+                    f"early_stopping holds out validation_fraction={self.validation_fraction} "
+                    f"of the {len(X)} samples: {len(val)} sample, too few to score (at least "
+                    "2 are needed). Increase validation_fraction, use more data, or set "
+                    "early_stopping=False."
+                )
             X_train, target_train, X_val, y_val = X[train], target[train], X[val], y[val]
             if sample_weight is not None:
                 weight_train, weight_val = sample_weight[train], sample_weight[val]

@@ -341,9 +341,18 @@ class ModuleList(Module):
     def __iter__(self) -> Iterator[Module]:
         return self.children()
 
-    def __getitem__(self, index: int) -> Module:
+    def __getitem__(self, index: int | slice) -> Module:
+        """The module at ``index``; a slice gives a new container of the same kind holding
+        the same (shared, not copied) modules, numbered from 0: ``model[:-1]`` is the network
+        without its last layer."""
         items = list(self.children())
+        if isinstance(index, slice):
+            return self._of(items[index])
         return items[index]
+
+    @classmethod
+    def _of(cls, modules: list[Module]) -> ModuleList:
+        return cls(modules)
 
 
 class Sequential(ModuleList):
@@ -355,6 +364,10 @@ class Sequential(ModuleList):
 
     def __init__(self, *modules: Module) -> None:
         super().__init__(modules)
+
+    @classmethod
+    def _of(cls, modules: list[Module]) -> Sequential:
+        return cls(*modules)
 
     def forward(self, x: Any) -> Any:
         for index, layer in enumerate(self):

@@ -71,6 +71,8 @@ def train_epoch(
     ------
     DivergenceError
         When a batch's loss is NaN or infinite.
+    ValueError
+        When ``batches`` is empty.
     """
     model.train()
     total, count = 0.0, 0
@@ -83,6 +85,11 @@ def train_epoch(
         optimizer.step()
         total += value * len(X_B)
         count += len(X_B)
+    if count == 0:
+        raise ValueError(
+            "batches yielded no samples, so there is no epoch loss; with "
+            "DataLoader(drop_last=True) the batch_size must not exceed the number of samples."
+        )
     return total / count
 
 

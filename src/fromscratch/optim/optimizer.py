@@ -27,6 +27,7 @@ defaults.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -168,6 +169,18 @@ class _StateByIdentity(MutableMapping):
         return copied
 
 
+def _records_call(step: Callable[..., Any]) -> Callable[..., Any]:
+    """``step`` that first notes that it was called (``_step_called``): a learning-rate
+    scheduler stepped before its optimizer ever was warns, since it skips its first rate."""
+
+    @functools.wraps(step)
+    def recorded(self: Optimizer, *args: Any, **kwargs: Any) -> Any:
+        self._step_called = True
+        return step(self, *args, **kwargs)
+
+    return recorded
+
+
 class Optimizer:
     """Base class of the optimizers (``torch.optim.Optimizer``'s contract).
 
@@ -192,6 +205,16 @@ class Optimizer:
 
     #: Hyper-parameter name -> checker(value, name) returning the validated value.
     _rules: dict[str, Callable[[Any, str], Any]] = {}
+
+    #: Whether ``step`` has been called (see :func:`_records_call`).
+    _step_called = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A subclass that writes its own ``step`` (L-BFGS, Newton, a user's optimizer)
+        records its calls as the base class's does."""
+        super().__init_subclass__(**kwargs)
+        if "step" in vars(cls):
+            cls.step = _records_call(vars(cls)["step"])  # type: ignore[method-assign]
 
     def __init__(self, params: Iterable[Tensor] | Iterable[dict[str, Any]], defaults: dict) -> None:
         self.defaults = self._check_hyper(defaults, where="")
@@ -307,6 +330,7 @@ class Optimizer:
                 else:
                     p.grad[...] = 0
 
+    @_records_call
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()``'s loss, if given.
 

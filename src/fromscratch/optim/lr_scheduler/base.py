@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -89,7 +90,20 @@ class LRScheduler:
         return [group["lr"] for group in self.optimizer.param_groups]
 
     def step(self) -> None:
-        """Advance one epoch and write the new learning rates into the optimizer."""
+        """Advance one epoch and write the new learning rates into the optimizer.
+
+        Call it after ``optimizer.step()``: the first call, if the optimizer has not stepped
+        yet, warns as PyTorch does, since the first learning rate of the schedule is then
+        never used.
+        """
+        if self._step_count == 1 and not self.optimizer._step_called:
+            warnings.warn(
+                f"{type(self).__name__}.step() was called before optimizer.step(), so the "
+                "first learning rate of the schedule is skipped. Call optimizer.step() "
+                "first, then scheduler.step().",
+                UserWarning,
+                stacklevel=2,
+            )
         self._step_count += 1
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
