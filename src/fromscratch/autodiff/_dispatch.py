@@ -171,7 +171,8 @@ def _dot(a: Any, b: Any, out: Any = None) -> Any: ...
 def _inner(a: Any, b: Any, /) -> Any: ...
 
 
-_C_SIGNATURES = {"where": _where, "concatenate": _concatenate, "dot": _dot, "inner": _inner}
+_C_SIGNATURES: dict[str, Callable[..., Any]] = {
+    "where": _where, "concatenate": _concatenate, "dot": _dot, "inner": _inner}
 
 #: Parameters NumPy renamed: the name :data:`SIGNATURES` uses -> the name in older releases.
 _OLD_NAMES = {"shape": "newshape"}  # np.reshape before NumPy 2.1
