@@ -528,8 +528,8 @@ class BinaryLogisticLoss(LogisticLoss):
     def _loss_sum(self, scores: Scores, y: np.ndarray,
                   sample_weight: np.ndarray | None) -> float:
         z = scores.z
-        return sum(_weighted_sum(_log_losses(z[c], _exp_minus_abs(z[c]), y[c]),
-                                 _part(sample_weight, c)) for c in _chunks(z.shape[0]))
+        return float(sum(_weighted_sum(_log_losses(z[c], _exp_minus_abs(z[c]), y[c]),
+                                       _part(sample_weight, c)) for c in _chunks(z.shape[0])))
 
     def _line_sums(self, w: np.ndarray, X: np.ndarray, u: np.ndarray, y: np.ndarray,
                    sample_weight: np.ndarray | None) -> tuple[float, float]:
