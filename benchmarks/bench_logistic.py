@@ -1,24 +1,25 @@
 """Logistic regression speed: our Newton (IRLS) and L-BFGS solvers vs scikit-learn, side by side.
 
-Run: ``python benchmarks/bench_logistic.py`` (about half a minute). One binary problem,
+Run: ``python benchmarks/bench_logistic.py`` (about a minute). One binary problem,
 100,000 samples × 50 standardized features, L2 penalty with C = 1 (scikit-learn's objective, so
 the coefficients must agree), fitted by
 
 * fromscratch ``LogisticRegression(solver="newton")`` — Newton with line search along the
-  affine scores; the Hessian :math:`X^\\top S X` accumulated as BLAS ``syrk`` products
-  :math:`(\\sqrt S X)_B^\\top(\\sqrt S X)_B` over cache-sized blocks of rows, in float32
-  while its estimated condition number allows (the gradient, from the same pass over ``X``,
-  stays float64), then a Cholesky solve;
+  affine scores; the Hessian :math:`\\tilde X^\\top S \\tilde X` accumulated as BLAS ``syrk``
+  products :math:`(\\sqrt S \\tilde X)_B^\\top(\\sqrt S \\tilde X)_B` over cache-sized blocks of
+  rows of a float32 copy of the design made once per fit (while the Hessian's estimated
+  condition number allows; the gradient stays float64), then a Cholesky solve;
 * fromscratch ``LogisticRegression(solver="lbfgs")`` — ``fromscratch.optim.LBFGS`` (10 pairs,
   strong-Wolfe line search) on the hand-derived loss and gradient: two passes over ``X`` per
   evaluation (scores, then :math:`X^\top(p - y)`), no Hessian. An extra, with no target;
 * scikit-learn ``solver="lbfgs"`` (its default) and ``solver="newton-cholesky"``.
 
-At ``tol=1e-4`` (everyone's default) and at ``tol=1e-8`` (coefficients to about 8 digits). The
-runs are interleaved and repeated; each table shows median seconds, iterations, the median
-over repeats of the ratio to scikit-learn's faster solver in the same repeat (below 1: we are
-faster) with its interquartile range, and the largest coefficient difference from a tightly
-converged reference (``newton-cholesky`` at ``tol=1e-12``).
+At ``tol=1e-4`` (everyone's default) and at ``tol=1e-8`` (coefficients to about 8 digits),
+without and with sample weights; ``--shapes 20000x50,100000x10`` repeats the tables for more
+problems (n×p). The runs are interleaved and repeated; each table shows median seconds,
+iterations, the median over repeats of the ratio to scikit-learn's faster solver in the same
+repeat (below 1: we are faster) with its interquartile range, and the largest coefficient
+difference from a tightly converged reference (``newton-cholesky`` at ``tol=1e-12``).
 
 Threads: by default every library uses its default thread pools (OpenBLAS; scikit-learn's loss
 also uses OpenMP). ``--threads 1`` limits both sides to one thread (threadpoolctl): the stable,
@@ -58,6 +59,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--threads", type=int, default=None,
                         help="limit BLAS/OpenMP threads on both sides (default: libraries' own)")
+    parser.add_argument("--shapes", type=parse_shapes, default=[],
+                        help="more problems after --n x --p, e.g. 20000x50,100000x10")
     args = parser.parse_args()
     limit = (threadpool_limits(args.threads) if args.threads is not None
              else contextlib.nullcontext())
@@ -65,19 +68,31 @@ def main() -> None:
         run(args)
 
 
+def parse_shapes(text: str) -> list[tuple[int, int]]:
+    """``"20000x50,100000x10"`` -> ``[(20000, 50), (100000, 10)]``."""
+    try:
+        return [(int(n), int(p)) for n, p in (shape.split("x") for shape in text.split(","))]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"shapes must look like 20000x50,100000x10 (n x p, comma-separated), got {text!r}"
+        ) from None
+
+
 def run(args: argparse.Namespace) -> None:
     print(f"threads: {'library defaults' if args.threads is None else args.threads}\n")
-    X, y = make_problem(args.n, args.p)
-    reference = SkLogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12,
-                                     max_iter=1000).fit(X, y)
-    for tol in (1e-4, 1e-8):
-        compare(X, y, reference, tol, args.repeats)
-        print()
-    weight = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
-    weighted_reference = SkLogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12,
-                                              max_iter=1000).fit(X, y, sample_weight=weight)
-    compare_weighted(X, y, weight, weighted_reference, 1e-4, args.repeats)
-    print()
+    for n, p in [(args.n, args.p), *args.shapes]:
+        X, y = make_problem(n, p)
+        reference = SkLogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12,
+                                         max_iter=1000).fit(X, y)
+        for tol in (1e-4, 1e-8):
+            compare(X, y, reference, tol, args.repeats)
+            print()
+        weight = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
+        weighted_reference = SkLogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12,
+                                                  max_iter=1000).fit(X, y, sample_weight=weight)
+        for tol in (1e-4, 1e-8):
+            compare_weighted(X, y, weight, weighted_reference, tol, args.repeats)
+            print()
     print("ratio: median over repeats of seconds / scikit-learn's faster solver in that repeat "
           "(below 1: fromscratch is faster), [interquartile range]")
 

@@ -1,6 +1,6 @@
 """The speed-ups of the Newton solver and the logistic objective change the cost, never the answer:
-blocked Hessian accumulation, the loss and probabilities from one exponential, and the
-lengthened (secant) Newton step."""
+blocked Hessian accumulation on a padded float32 copy of the design, the loss and probabilities
+from one exponential in chunks of samples, and the lengthened (secant) Newton step."""
 
 import warnings
 
@@ -258,3 +258,91 @@ def test_newton_computes_each_hessian_with_its_gradient(monkeypatch):
     # One Hessian per step, each with its point's gradient; the last point follows a small
     # full step, so only its gradient is needed to stop.
     assert calls == ["both"] * model.n_iter_ + ["gradient"]
+
+
+# -- the float32 design, the padded Hessian blocks and the per-sample chunks ---------------------
+
+
+@pytest.mark.parametrize(("p", "fit_intercept"), [(6, True), (7, True), (6, False), (3, False)])
+def test_padded_design_is_the_data_a_column_of_ones_and_zeros(monkeypatch, p, fit_intercept):
+    # Blocks of 5 rows (n = 23 is not a multiple); widths padded to a multiple of 4 (q = 7 -> 8,
+    # q = 8 stays, q = 6 -> 8, q = 3 -> 4).
+    X, _ = logistic_data(n=23, p=p)
+    monkeypatch.setattr(_logistic_loss, "HESSIAN_BLOCK_BYTES", 5 * 8 * 4)
+    design = _logistic_loss._padded_design(X, fit_intercept=fit_intercept, dtype=np.float32)
+    q = p + fit_intercept
+    assert design.dtype == np.float32 and design.shape == (23, -(-q // 4) * 4)
+    np.testing.assert_array_equal(design[:, :p], X.astype(np.float32))
+    if fit_intercept:
+        np.testing.assert_array_equal(design[:, p], 1.0)
+    np.testing.assert_array_equal(design[:, q:], 0.0)
+
+
+@pytest.mark.parametrize("p", [6, 7])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_hessian_for_the_steps_at_equal_and_unequal_weights(monkeypatch, p, weighted):
+    # At zero coefficients every sample has the same weight s_i = p0 (1 - p0) (times an equal
+    # sample weight): the blocks of the design are multiplied unscaled and the sum scaled once.
+    # Away from it, or with unequal sample weights, each block is scaled. Both must give the
+    # dense float64 formula to float32 rounding; blocks of 6 rows cross every boundary.
+    X, y = logistic_data(n=100, p=p)
+    monkeypatch.setattr(_logistic_loss, "HESSIAN_BLOCK_BYTES", 6 * 8 * 4)
+    rng = np.random.default_rng(3)
+    sample_weight = rng.uniform(0.5, 2.0, 100) if weighted else np.full(100, 1.0)
+    for w in (np.r_[np.zeros(p), 0.4], rng.standard_normal(p + 1) * 0.3):
+        loss = logistic_loss(p, 2, fit_intercept=True, l2=0.3)
+        X1 = np.hstack([X, np.ones((100, 1))])
+        prob = 1.0 / (1.0 + np.exp(-(X1 @ w)))
+        dense = (X1.T * (sample_weight * prob * (1 - prob))) @ X1 / 100
+        dense += np.diag(np.r_[np.full(p, 0.3), 0.0])
+        gradient, H = loss.gradient_and_hessian(w, X, y, sample_weight)
+        error = np.max(np.abs(H - dense)) / np.max(np.abs(dense))
+        assert 1e-12 < error < 1e-6  # float32 rounding, and no more
+        assert_close_to_scale(gradient, X1.T @ (sample_weight * (prob - y)) / 100
+                              + np.r_[0.3 * w[:p], 0.0], rtol=1e-13)
+        np.testing.assert_allclose(loss.hessian(w, X, y, sample_weight), dense, rtol=1e-13)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_chunks_of_samples_change_nothing(monkeypatch, weighted):
+    # The binary loss's per-sample work runs over chunks of SAMPLE_CHUNK samples; chunks of 7
+    # (n = 100 is not a multiple) must give what one chunk gives, to rounding.
+    X, y = logistic_data(n=100, p=4)
+    sample_weight = np.random.default_rng(5).uniform(0.5, 2.0, 100) if weighted else None
+    rng = np.random.default_rng(6)
+    w, d = rng.standard_normal(5), rng.standard_normal(5)
+
+    def everything():
+        loss = logistic_loss(4, 2, fit_intercept=True, l2=0.2)
+        phi = loss.line(w, d, X, y, sample_weight)
+        values = [loss.loss(w, X, y, sample_weight), loss.gradient(w, X, y, sample_weight),
+                  loss.probabilities(w, X), *phi(0.7), *phi(1.3)]
+        values += list(loss.gradient_and_hessian(w + 0.7 * d, X, y, sample_weight))
+        return values + [loss.hessian(w, X, y, sample_weight)]
+
+    monkeypatch.setattr(_logistic_loss, "SAMPLE_CHUNK", 7)
+    chunked = everything()
+    monkeypatch.setattr(_logistic_loss, "SAMPLE_CHUNK", 1000)
+    whole = everything()
+    for a, b in zip(chunked, whole, strict=True):
+        assert_close_to_scale(a, b, rtol=1e-13)
+
+
+def test_the_float32_design_is_made_once_per_fit(monkeypatch):
+    X, y = logistic_data(n=2000, p=5)
+    made = []
+    original = _logistic_loss._padded_design
+
+    def counted(X, **kwargs):
+        made.append(X)
+        return original(X, **kwargs)
+
+    monkeypatch.setattr(_logistic_loss, "_padded_design", counted)
+    model = LogisticRegression(C=1.0, tol=1e-8).fit(X, y)
+    assert model.n_iter_ >= 3 and len(made) == 1 and made[0] is X
+    loss = logistic_loss(5, 2, fit_intercept=True)
+    w = np.r_[np.full(5, 0.1), 0.0]
+    loss.gradient_and_hessian(w, X, y)
+    loss.gradient_and_hessian(2 * w, X, y)
+    loss.gradient_and_hessian(w, X.copy(), y)  # other data (equal values): a new design
+    assert len(made) == 3

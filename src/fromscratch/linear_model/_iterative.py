@@ -187,7 +187,7 @@ def newton(
 
     When the objective gives ``gradient_and_hessian``, the steps use its Hessian, and at a
     point where the run cannot stop (no full step with a small decrement has just been taken)
-    the gradient comes with it, from the same pass over ``X``.
+    the gradient comes with it, from the same call.
 
     Converged when the largest component of the (proximal) gradient is at most ``tol`` and
     half the squared Newton decrement, :math:`\tfrac12 d^\top H d`, is too (scikit-learn's

@@ -35,13 +35,16 @@ blocks :math:`\frac1n \tilde X^\top \mathrm{diag}(p_{ik}\delta_{kl} - p_{ik}p_{i
 :math:`e/(1+e)` (for :math:`z \ge 0` or :math:`z < 0`): the loss and the probabilities of the
 binary model share one exponential per sample. The softmax subtracts the row maximum before
 exponentiating. So no input overflows, and tiny probabilities keep their relative precision.
+The binary model's work per sample runs over chunks of ``SAMPLE_CHUNK`` samples, every step
+of the chain on one chunk before the next, so that its temporaries stay in the CPU cache.
 
 **The cache.** Newton's method asks for the loss, the gradient and the Hessian at the same
 point, and its line search visits points whose scores are known without a product with
 :math:`X`. A loss object therefore keeps one :class:`Scores` record, its attribute
-``scores``: the point (``X`` by identity, a copy of ``w``), its scores :math:`z`, and what is
-derived from them on first use (:math:`e^{-|z|}`, the probabilities). Asking at another point
-replaces it. The textbook form of the method, without any of this, is
+``scores``: the point (``X`` by identity, a copy of ``w``), its scores :math:`z`, and the
+probabilities, computed on first use. Asking at another point replaces it. The binary loss also
+keeps a float32 copy of the design for the Hessians of Newton's steps
+(:meth:`BinaryLogisticLoss._derivatives`). The textbook form of the method, without any of this, is
 :func:`~fromscratch.linear_model._logistic_irls.newton_irls`.
 """
 
@@ -49,7 +52,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -76,10 +79,19 @@ __all__ = [
 #: The binary Hessian is accumulated over blocks of rows of about this many bytes (see
 #: :func:`_weighted_gram`): small enough to stay in the CPU cache, large enough for BLAS.
 HESSIAN_BLOCK_BYTES = 2**20
+#: The Hessian's blocks are padded with zero columns to a multiple of this width: OpenBLAS's
+#: ``syrk`` takes up to 1.6x as long on a width that is not (e.g. 1.9 ms for 11 float32 columns
+#: of 100,000 rows, 1.0 ms for 12; 7.3 ms for 51, 5.8 ms for 52; one thread).
+GRAM_WIDTH_MULTIPLE = 4
 #: Newton's steps on float64 data use a Hessian accumulated in float32 while the Hessian scaled
 #: to unit diagonal has a condition number below this, by :func:`_condition_lower_bound` (which
 #: can underestimate it tenfold or more: a cautious threshold).
 SINGLE_PRECISION_MAX_CONDITION = 1e3
+#: The binary loss's work per sample at a point (probabilities, log-losses, their sums) runs
+#: over chunks of this many samples, all of it on one chunk before the next: the chain's
+#: temporaries stay in the CPU cache, where each operation on all 100,000 samples of the
+#: benchmark would go through main memory (the chain takes about half as long in chunks).
+SAMPLE_CHUNK = 2**14
 
 
 # -- stable building blocks ----------------------------------------------------------------
@@ -87,9 +99,28 @@ SINGLE_PRECISION_MAX_CONDITION = 1e3
 
 def _sigmoid_from(z: np.ndarray, e: np.ndarray) -> np.ndarray:
     r""":math:`\sigma(z)` from :math:`e = e^{-|z|}`: :math:`1/(1+e)` for :math:`z \ge 0`,
-    :math:`e/(1+e)` for :math:`z < 0`."""
-    r = 1.0 / (1.0 + e)
-    return np.where(z >= 0, r, e * r)
+    :math:`e/(1+e)` for :math:`z < 0`. As :math:`0 < e \le 1`, the numerator is
+    :math:`\max(e, \operatorname{sign} z)` for every :math:`z`: arithmetic instead of a choice
+    per element (NumPy's ``where`` on a mask of mixed signs takes several times as long)."""
+    p = np.maximum(e, np.sign(z))
+    p /= 1.0 + e
+    return p
+
+
+def _exp_minus_abs(z: np.ndarray) -> np.ndarray:
+    r""":math:`e^{-|z|} \le 1`, which never overflows, for an array ``z``."""
+    e = np.abs(z)
+    return np.exp(np.negative(e, out=e), out=e)
+
+
+def _log_losses(z: np.ndarray, e: np.ndarray, y: np.ndarray) -> np.ndarray:
+    r"""The binary log-losses :math:`\log(1 + e^z) - yz` from :math:`e = e^{-|z|}`, with
+    :math:`\log(1 + e^z) = \max(z, 0) + \log(1 + e^{-|z|})`."""
+    losses = np.log1p(e)
+    term = np.maximum(z, 0.0)
+    losses += term
+    losses -= np.multiply(y, z, out=term)
+    return losses
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -118,6 +149,23 @@ def softmax(Z: np.ndarray) -> np.ndarray:
     return np.exp(log_softmax(Z))
 
 
+# -- sums over the samples ---------------------------------------------------------------------
+
+
+def _chunks(n: int) -> Iterator[slice]:
+    """The samples ``0..n-1`` in consecutive slices of ``SAMPLE_CHUNK``."""
+    return (slice(start, start + SAMPLE_CHUNK) for start in range(0, n, SAMPLE_CHUNK))
+
+
+def _part(weights: np.ndarray | None, chunk: slice) -> np.ndarray | None:
+    return None if weights is None else weights[chunk]
+
+
+def _weighted_sum(values: np.ndarray, weights: np.ndarray | None) -> float:
+    r""":math:`\sum_i s_iv_i` over the first axis (:math:`s_i = 1` without weights)."""
+    return float(np.sum(values) if weights is None else weights @ values)
+
+
 # -- products with X ---------------------------------------------------------------------------
 
 
@@ -131,67 +179,93 @@ def split_intercept(w: np.ndarray, fit_intercept: bool) -> tuple[np.ndarray, np.
 
 def _scores(X: np.ndarray, coef: np.ndarray) -> np.ndarray:
     r""":math:`Xw` for a vector ``coef`` (binary), :math:`XW^\top` for one row per class."""
-    if coef.ndim == 2 or not X.flags.c_contiguous:
-        return X @ coef.T
-    # einsum's dot products along the rows of a C-ordered X read it at memory speed, where
-    # BLAS's matrix-vector product on a tall X with few columns takes about 1.5x as long (one
-    # thread; bench_logistic). For a Fortran-ordered X, BLAS is the faster.
-    return np.einsum("ij,j->i", X, coef)
+    return X @ coef.T
 
 
 def _transposed_product(residual: np.ndarray, X: np.ndarray) -> np.ndarray:
     r""":math:`X^\top r` for a vector ``residual`` (binary), :math:`R^\top X` for a matrix."""
-    if residual.ndim == 2 or not X.flags.c_contiguous:
-        return residual.T @ X
-    return np.einsum("i,ij->j", residual, X)  # faster than BLAS here, as in _scores
+    return residual.T @ X
 
 
 def _append_ones(X: np.ndarray) -> np.ndarray:
     return np.hstack([X, np.ones((X.shape[0], 1), dtype=X.dtype)])
 
 
-def _weighted_gram(
-    X: np.ndarray, s: np.ndarray, *, fit_intercept: bool, dtype: Any = None,
-    residual: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    r""":math:`\tilde X^\top S \tilde X = \sum_i s_i \tilde x_i \tilde x_i^\top` with
-    :math:`\tilde x_i = (x_i, 1)` (or :math:`x_i` without an intercept), :math:`s_i \ge 0`;
-    and :math:`\tilde X^\top r` from the same pass over ``X`` when ``residual`` is given.
+def _gram_width(columns: int) -> int:
+    """``columns`` rounded up to a multiple of ``GRAM_WIDTH_MULTIPLE``."""
+    return -(-columns // GRAM_WIDTH_MULTIPLE) * GRAM_WIDTH_MULTIPLE
 
-    The rows are taken in blocks of about ``HESSIAN_BLOCK_BYTES``. Each block :math:`X_B` is
-    copied into a small buffer in ``dtype`` and scaled, :math:`A = \sqrt{S_B}\,X_B`; it adds
-    :math:`A^\top A` to :math:`X^\top S X` (NumPy sees ``A.T @ A`` and calls BLAS ``syrk``,
-    which computes one triangle: half the work of a general product) and
-    :math:`A^\top\sqrt{s_B} = \sum_{i\in B} s_i x_i` to the intercept's column. The buffer
-    stays in the CPU cache between being written and being multiplied, where a scaled copy of
-    all of ``X`` would go through main memory; :math:`X_B^\top r_B` reads the block while it
-    is cached too, in the precision of ``X`` whatever ``dtype`` is. The sums over blocks are
-    kept in the precision of ``X``.
+
+def _padded_design(X: np.ndarray, *, fit_intercept: bool, dtype: Any) -> np.ndarray:
+    r"""The design :math:`[X, 1, 0, \dots, 0]` in ``dtype``: ``X``, a column of ones for the
+    intercept (without one, none) and zero columns up to :func:`_gram_width`; made once per fit
+    and read by every Hessian (:func:`_weighted_gram`).
+
+    It is written in blocks of rows of about ``HESSIAN_BLOCK_BYTES``, each completed while it is
+    in the CPU cache: filled column by column, the whole array would go through main memory
+    once per column group (twice as long, one thread).
+    """
+    n, p = X.shape
+    design = np.empty((n, _gram_width(p + fit_intercept)), dtype=dtype)
+    rows = max(1, HESSIAN_BLOCK_BYTES // (design.shape[1] * design.itemsize))
+    for start in range(0, n, rows):
+        block = design[start : start + rows]
+        block[:, :p] = X[start : start + rows]
+        block[:, p:] = 0.0
+        if fit_intercept:
+            block[:, p] = 1.0
+    return design
+
+
+def _weighted_gram(
+    X: np.ndarray, root_s: np.ndarray, *, fit_intercept: bool, dtype: Any = None,
+    design: np.ndarray | None = None,
+) -> np.ndarray:
+    r""":math:`\tilde X^\top S \tilde X = \sum_i s_i \tilde x_i \tilde x_i^\top` with
+    :math:`\tilde x_i = (x_i, 1)` (or :math:`x_i` without an intercept), from the row scales
+    ``root_s`` :math:`= \sqrt{s_i}`.
+
+    The rows are taken in blocks of about ``HESSIAN_BLOCK_BYTES``. Each block is written,
+    scaled, into a small buffer in ``dtype``: :math:`A = \sqrt{S_B}\,[X_B, 1, 0]`, whose
+    :math:`A^\top A` (NumPy sees ``A.T @ A`` and calls BLAS ``syrk``, which computes one
+    triangle: half the work of a general product) adds the block's share of the whole
+    Hessian, the intercept's row and column :math:`\sum_{i\in B} s_i \tilde x_i` included.
+    The buffer stays in the CPU cache between being written and being multiplied, where a
+    scaled copy of all of ``X`` would go through main memory. The zero columns round the
+    width up to a multiple of ``GRAM_WIDTH_MULTIPLE``: they add zeros to :math:`A^\top A`
+    (cut off at the end) and let ``syrk`` run its full-width kernels only.
+
+    ``design``, when given, is :func:`_padded_design` of ``X`` in ``dtype``: a block is then
+    one scaling of its rows, without converting ``X`` again at every Hessian; and where every
+    :math:`s_i` is the same :math:`s_0` (at zero coefficients without sample weights, Newton's
+    usual start), :math:`\tilde X^\top S\tilde X = s_0\tilde X^\top\tilde X` multiplies the
+    design's blocks themselves, without scaling. The sums over blocks are kept in the
+    precision of ``X``.
     """
     n, p = X.shape
     dtype = np.dtype(X.dtype if dtype is None else dtype)
     q = p + fit_intercept
-    rows = max(1, HESSIAN_BLOCK_BYTES // (p * dtype.itemsize))
-    buffer = np.empty((min(rows, n), p), dtype=dtype)
-    root_s = np.sqrt(s).astype(dtype, copy=False)
-    H = np.zeros((q, q), dtype=X.dtype)
-    product = None if residual is None else np.zeros(q, dtype=X.dtype)
+    width = _gram_width(q)
+    rows = max(1, HESSIAN_BLOCK_BYTES // (width * dtype.itemsize))
+    buffer = np.zeros((min(rows, n), width), dtype=dtype)  # the padding stays 0
+    root_s = root_s.astype(dtype, copy=False)
+    constant = design is not None and n > 0 and np.min(root_s) == np.max(root_s)
+    H = np.zeros((width, width), dtype=X.dtype)
     for start in range(0, n, rows):
         block = slice(start, start + rows)
-        if product is not None and residual is not None:  # (one is None with the other)
-            product[:p] += _transposed_product(residual[block], X[block])
         A = buffer[: min(rows, n - start)]
-        A[...] = X[block]
-        A *= root_s[block, None]
-        H[:p, :p] += A.T @ A
-        if fit_intercept:
-            H[:p, p] += A.T @ root_s[block]
-    if fit_intercept:
-        H[p, :p] = H[:p, p]
-        H[p, p] = np.sum(s)
-        if product is not None and residual is not None:
-            product[p] = np.sum(residual)
-    return H, product
+        if constant:
+            A = design[block]
+        elif design is not None:
+            np.multiply(design[block], root_s[block, None], out=A)
+        else:
+            np.multiply(X[block], root_s[block, None], out=A[:, :p])
+            if fit_intercept:
+                A[:, p] = root_s[block]
+        H += A.T @ A
+    if constant:
+        H *= np.square(root_s[0], dtype=H.dtype)
+    return H[:q, :q].copy()
 
 
 def _condition_lower_bound(H: np.ndarray) -> float:
@@ -230,8 +304,6 @@ class Scores:
         A copy of the point.
     z : ndarray
         The scores :math:`\tilde X w`: shape (n,) (binary) or (n, K).
-    e : ndarray or None
-        Binary only: :math:`e^{-|z|}`, shared by the loss and the probabilities.
     p : ndarray or None
         The probabilities :math:`\sigma(z)` or :math:`\mathrm{softmax}(z)`.
     """
@@ -239,7 +311,6 @@ class Scores:
     X: np.ndarray
     w: np.ndarray
     z: np.ndarray
-    e: np.ndarray | None = None
     p: np.ndarray | None = None
 
     def describes(self, w: np.ndarray, X: np.ndarray) -> bool:
@@ -276,7 +347,7 @@ class LogisticLoss(ABC):
         The cache: the scores of the last point asked about (module docstring).
     """
 
-    #: Both derivatives from one pass over ``X``, for the solver's steps; None: not available.
+    #: Both derivatives at one point, for the solver's steps; None: not available.
     gradient_and_hessian: ClassVar[Any] = None
 
     def __init__(self, n_features: int, *, fit_intercept: bool, l2: float = 0.0,
@@ -297,8 +368,9 @@ class LogisticLoss(ABC):
         """The probabilities from the scores."""
 
     @abstractmethod
-    def _log_losses(self, scores: Scores, y: np.ndarray) -> np.ndarray:
-        r"""The per-sample log-losses :math:`\ell_i` from the scores, shape (n,)."""
+    def _loss_sum(self, scores: Scores, y: np.ndarray,
+                  sample_weight: np.ndarray | None) -> float:
+        r""":math:`\sum_i s_i\ell_i` from the scores (:math:`s_i = 1` without weights)."""
 
     @abstractmethod
     def _differentiable_log_losses(self, z: Any, y: np.ndarray) -> Any:
@@ -318,7 +390,8 @@ class LogisticLoss(ABC):
             if not np.any(coef):  # e.g. the starting point: the scores are the intercepts
                 z = np.zeros((X.shape[0], *coef.shape[:-1]), dtype=X.dtype) + intercept
             else:
-                z = _scores(X, coef) + intercept
+                z = _scores(X, coef)
+                z += intercept
             self.scores = Scores(X=X, w=w.copy(), z=z)
         return self.scores
 
@@ -339,10 +412,7 @@ class LogisticLoss(ABC):
                       sample_weight: np.ndarray | None = None) -> float:
         r""":math:`\frac1n\sum_i s_i\ell_i`, the mean negative log-likelihood (no penalty);
         :math:`s_i = 1` without weights."""
-        losses = self._log_losses(self.at(w, X), y)
-        if sample_weight is None:
-            return float(np.mean(losses))
-        return float(sample_weight @ losses) / losses.shape[0]
+        return self._loss_sum(self.at(w, X), y, sample_weight) / X.shape[0]
 
     def loss(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
              sample_weight: np.ndarray | None = None) -> float:
@@ -366,12 +436,16 @@ class LogisticLoss(ABC):
         r""":math:`\nabla f(w) = \frac1n\tilde X^\top(s \odot (p - y)) + l_2 w` (intercept
         unpenalized)."""
         residual = self._residual(w, X, y, sample_weight)  # dl/dz = p - y, weighted
+        return self._penalized_gradient(self._Xt(residual, X, w), w, X.shape[0])
+
+    def _Xt(self, residual: np.ndarray, X: np.ndarray, w: np.ndarray) -> np.ndarray:
+        r""":math:`\tilde X^\top r` (:math:`R^\top\tilde X` for a matrix), the shape of ``w``."""
         Xt_residual = np.empty_like(w)
         coef_part, _ = split_intercept(Xt_residual, self.fit_intercept)
         coef_part[...] = _transposed_product(residual, X)
         if self.fit_intercept:
             Xt_residual[..., -1] = residual.sum(axis=0)
-        return self._penalized_gradient(Xt_residual, w, X.shape[0])
+        return Xt_residual
 
     def line(self, w: np.ndarray, d: np.ndarray, X: np.ndarray, y: np.ndarray,
              sample_weight: np.ndarray | None = None) -> Callable[[float], tuple[float, float]]:
@@ -386,18 +460,27 @@ class LogisticLoss(ABC):
         """
         z = self.at(w, X).z
         coef_d, intercept_d = split_intercept(d, self.fit_intercept)
-        u = _scores(X, coef_d) + intercept_d
+        u = _scores(X, coef_d)
+        u += intercept_d
         n = X.shape[0]
 
         def phi(t: float) -> tuple[float, float]:
             v = w + t * d
-            self.scores = Scores(X=X, w=v.copy(), z=z + t * u)
-            residual = self._residual(v, X, y, sample_weight)
-            slope = (float(np.sum(residual * u)) / n
-                     + self.l2 * float(np.sum(self.penalized * v * d)))
-            return self.loss(v, X, y, sample_weight), slope
+            z_t = u * t
+            z_t += z
+            self.scores = Scores(X=X, w=v.copy(), z=z_t)
+            loss_sum, slope_sum = self._line_sums(v, X, u, y, sample_weight)
+            return (loss_sum / n + self._l2_term(v),
+                    slope_sum / n + self.l2 * float(np.sum(self.penalized * v * d)))
 
         return phi
+
+    def _line_sums(self, w: np.ndarray, X: np.ndarray, u: np.ndarray, y: np.ndarray,
+                   sample_weight: np.ndarray | None) -> tuple[float, float]:
+        r""":math:`\sum_i s_i\ell_i` and :math:`\sum_i s_i(p_i - y_i)u_i` at ``w`` (for
+        :meth:`line`, which has just cached its scores)."""
+        residual = self._residual(w, X, y, sample_weight)
+        return self._loss_sum(self.at(w, X), y, sample_weight), float(np.vdot(residual, u))
 
     def differentiable_loss(self, w: Any, X: np.ndarray, y: np.ndarray,
                             sample_weight: np.ndarray | None = None) -> Any:
@@ -433,19 +516,34 @@ class BinaryLogisticLoss(LogisticLoss):
     def __init__(self, n_features: int, *, fit_intercept: bool, l2: float = 0.0,
                  l1: float = 0.0) -> None:
         super().__init__(n_features, fit_intercept=fit_intercept, l2=l2, l1=l1)
-
-    def _exp_minus_abs(self, scores: Scores) -> np.ndarray:
-        if scores.e is None:
-            scores.e = np.exp(-np.abs(scores.z))
-        return scores.e
+        self._design: tuple[np.ndarray, np.ndarray] | None = None  # (X, its float32 design)
 
     def _probabilities(self, scores: Scores) -> np.ndarray:
-        return _sigmoid_from(scores.z, self._exp_minus_abs(scores))
-
-    def _log_losses(self, scores: Scores, y: np.ndarray) -> np.ndarray:
-        # log(1 + e^z) - y z, with log(1 + e^z) = max(z, 0) + log(1 + e^{-|z|})
         z = scores.z
-        return np.maximum(z, 0.0) + np.log1p(self._exp_minus_abs(scores)) - y * z
+        p = np.empty_like(z)
+        for c in _chunks(z.shape[0]):
+            p[c] = _sigmoid_from(z[c], _exp_minus_abs(z[c]))
+        return p
+
+    def _loss_sum(self, scores: Scores, y: np.ndarray,
+                  sample_weight: np.ndarray | None) -> float:
+        z = scores.z
+        return float(sum(_weighted_sum(_log_losses(z[c], _exp_minus_abs(z[c]), y[c]),
+                                       _part(sample_weight, c)) for c in _chunks(z.shape[0])))
+
+    def _line_sums(self, w: np.ndarray, X: np.ndarray, u: np.ndarray, y: np.ndarray,
+                   sample_weight: np.ndarray | None) -> tuple[float, float]:
+        # One pass over the samples for both sums, chunk by chunk (SAMPLE_CHUNK).
+        z = self.at(w, X).z
+        loss_sum = slope_sum = 0.0
+        for c in _chunks(z.shape[0]):
+            e = _exp_minus_abs(z[c])
+            weight = _part(sample_weight, c)
+            loss_sum += _weighted_sum(_log_losses(z[c], e, y[c]), weight)
+            residual = _sigmoid_from(z[c], e)
+            residual -= y[c]
+            slope_sum += _weighted_sum(residual * u[c], weight)
+        return loss_sum, slope_sum
 
     def _differentiable_log_losses(self, z: Any, y: np.ndarray) -> Any:
         import fromscratch.autodiff.numpy as anp
@@ -460,15 +558,15 @@ class BinaryLogisticLoss(LogisticLoss):
     def gradient_and_hessian(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
                              sample_weight: np.ndarray | None = None
                              ) -> tuple[np.ndarray, np.ndarray]:
-        """The gradient and the Hessian for Newton's steps, from one pass over ``X`` (the
-        Hessian possibly in single precision: :meth:`_derivatives`)."""
+        """The gradient and the Hessian for Newton's steps, from one pass over the samples'
+        probabilities (the Hessian possibly in single precision: :meth:`_derivatives`)."""
         return self._derivatives(w, X, y, sample_weight, for_steps=True)
 
     def _derivatives(self, w: np.ndarray, X: np.ndarray, y: np.ndarray,
                      sample_weight: np.ndarray | None, *,
                      for_steps: bool) -> tuple[Any, np.ndarray]:
         r"""The Hessian :math:`\tilde X^\top S\tilde X/n` + penalty (:func:`_weighted_gram`),
-        and for Newton's steps (``for_steps``) the gradient from the same pass.
+        and for Newton's steps (``for_steps``) the gradient at the same point.
 
         **Mixed precision.** For the steps, float64 data are multiplied in float32, which runs
         twice as fast (twice the numbers per SIMD instruction): the gradient, in float64,
@@ -478,31 +576,53 @@ class BinaryLogisticLoss(LogisticLoss):
         convergence is unchanged while :math:`\kappa` is moderate; above
         ``SINGLE_PRECISION_MAX_CONDITION`` (estimated by :func:`_condition_lower_bound`) the
         Hessian is accumulated again in float64. :meth:`hessian` (standard errors, tests) is
-        always the float64 one.
+        always the float64 one. The float32 Hessians read one float32 copy of the design
+        (:meth:`_single_precision_design`), half the bytes of ``X``, made at the first of them
+        instead of converting ``X`` at every one.
         """
-        prob = self.probabilities(w, X)
+        z = self.at(w, X).z
         n = X.shape[0]
-        s = prob * (1.0 - prob)
-        if sample_weight is not None:
-            s *= sample_weight
-        residual = self._residual(w, X, y, sample_weight) if for_steps else None
+        # One pass over the samples (SAMPLE_CHUNK) for the Hessian's row scales
+        # sqrt(s_i p_i (1 - p_i)) and, for the steps, the gradient's residuals s_i (p_i - y_i).
+        root_s = np.empty_like(z)
+        residual = np.empty_like(z) if for_steps else None
+        for c in _chunks(n):
+            p = _sigmoid_from(z[c], _exp_minus_abs(z[c]))
+            weight = _part(sample_weight, c)
+            curvature = 1.0 - p
+            curvature *= p
+            if weight is not None:
+                curvature *= weight
+            np.sqrt(curvature, out=root_s[c])
+            if residual is not None:
+                part = np.subtract(p, y[c], out=residual[c])
+                if weight is not None:
+                    part *= weight
+        gradient = (None if residual is None
+                    else self._penalized_gradient(self._Xt(residual, X, w), w, n))
 
-        def accumulate(dtype: Any) -> tuple[np.ndarray, np.ndarray | None]:
-            H, Xt_residual = _weighted_gram(X, s, fit_intercept=self.fit_intercept, dtype=dtype,
-                                            residual=residual)
+        def accumulate(dtype: Any, design: np.ndarray | None = None) -> np.ndarray:
+            H = _weighted_gram(X, root_s, fit_intercept=self.fit_intercept, dtype=dtype,
+                               design=design)
             H /= n
             H[np.diag_indices_from(H)] += self.l2 * self.penalized
-            return H, Xt_residual
+            return H
 
         if not (for_steps and X.dtype == np.float64):
-            H, Xt_residual = accumulate(X.dtype)
-        else:
-            with np.errstate(over="ignore", invalid="ignore"):  # overflow: the guard's inf
-                H, Xt_residual = accumulate(np.float32)
-            if _condition_lower_bound(H) > SINGLE_PRECISION_MAX_CONDITION:
-                H, Xt_residual = accumulate(X.dtype)
-        gradient = None if Xt_residual is None else self._penalized_gradient(Xt_residual, w, n)
+            return gradient, accumulate(X.dtype)
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow: the guard's inf
+            H = accumulate(np.float32, self._single_precision_design(X))
+        if _condition_lower_bound(H) > SINGLE_PRECISION_MAX_CONDITION:
+            H = accumulate(X.dtype)
         return gradient, H
+
+    def _single_precision_design(self, X: np.ndarray) -> np.ndarray:
+        """:func:`_padded_design` of ``X`` in float32, made on first use and kept while the
+        data are ``X`` (by identity, as the scores are)."""
+        if self._design is None or self._design[0] is not X:
+            self._design = (X, _padded_design(X, fit_intercept=self.fit_intercept,
+                                              dtype=np.float32))
+        return self._design[1]
 
 
 class MultinomialLogisticLoss(LogisticLoss):
@@ -517,8 +637,10 @@ class MultinomialLogisticLoss(LogisticLoss):
     def _probabilities(self, scores: Scores) -> np.ndarray:
         return softmax(scores.z)
 
-    def _log_losses(self, scores: Scores, y: np.ndarray) -> np.ndarray:
-        return -np.sum(y * log_softmax(scores.z), axis=1)  # log sum e^z - z_y
+    def _loss_sum(self, scores: Scores, y: np.ndarray,
+                  sample_weight: np.ndarray | None) -> float:
+        losses = -np.sum(y * log_softmax(scores.z), axis=1)  # log sum e^z - z_y
+        return _weighted_sum(losses, sample_weight)
 
     def _differentiable_log_losses(self, z: Any, y: np.ndarray) -> Any:
         import fromscratch.autodiff.numpy as anp
