@@ -254,7 +254,7 @@ def _weighted_gram(
     for start in range(0, n, rows):
         block = slice(start, start + rows)
         A = buffer[: min(rows, n - start)]
-        if constant:
+        if constant and design is not None:  # (constant implies a design)
             A = design[block]
         elif design is not None:
             np.multiply(design[block], root_s[block, None], out=A)
