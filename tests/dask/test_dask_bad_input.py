@@ -5,13 +5,23 @@ middle of a pass names that block's rows; an error raised while a worker compute
 surfaces with its own type and message; and nothing of a failed fit is stored.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 
 da = pytest.importorskip("dask.array")
 
 from fromscratch import blocks  # noqa: E402
-from fromscratch.linear_model import ElasticNet, Lasso, LinearRegression, Ridge  # noqa: E402
+from fromscratch.exceptions import ConvergenceWarning, DataConversionWarning  # noqa: E402
+from fromscratch.linear_model import (  # noqa: E402
+    ElasticNet,
+    Lasso,
+    LinearRegression,
+    LogisticRegression,
+    Ridge,
+)
+from fromscratch.nn import MLPClassifier, MLPRegressor  # noqa: E402
 from fromscratch.preprocessing import StandardScaler  # noqa: E402
 
 REGRESSORS = [
@@ -51,24 +61,32 @@ def test_y_chunked_differently_is_refused_naming_rechunk(make):
         make().fit(da.from_array(X, chunks=(100, 3)), y[:-1])
 
 
+# Row 57 lies in the first block, whose mean TSQR subtracts from every block as a rough
+# center: a NaN there reached every block's design, and the error raised first (by any block)
+# named no argument ("A contains ... NaN").
+@pytest.mark.parametrize("row", [57, 257])
 @pytest.mark.parametrize("where", ["X", "y"])
 @pytest.mark.parametrize("make", REGRESSORS)
-def test_nan_in_a_block_names_its_rows_and_fits_nothing(make, where):
+def test_nan_in_a_block_names_its_rows_and_fits_nothing(make, where, row):
     X, y = _data()
     bad = (X.copy(), y.copy())
     if where == "X":
-        bad[0][257, 1] = np.nan
+        bad[0][row, 1] = np.nan
     else:
-        bad[1][257] = np.inf
+        bad[1][row] = np.inf
     Xd, yd = da.from_array(bad[0], chunks=(100, 3)), da.from_array(bad[1], chunks=100)
+    block = rf"rows {row // 100 * 100}–{row // 100 * 100 + 99}"
     fresh = make()
     with pytest.raises(ValueError, match=rf"{where} contains NaN or infinity in the block of "
-                                         r"rows 200–299 \(first at row 257\)"):
+                                         rf"{block} \(first at row {row}\)"):
         fresh.fit(Xd, yd)
+    with pytest.raises(ValueError, match=rf"{where} contains NaN or infinity in the block of "
+                                         rf"{block}"):
+        make().fit(Xd, bad[1])  # y in memory, sliced at X's blocks
     assert _fitted_attributes(fresh) == {}
     fitted = make().fit(X, y)
     before = {k: np.copy(v) for k, v in _fitted_attributes(fitted).items()}
-    with pytest.raises(ValueError, match="rows 200–299"):
+    with pytest.raises(ValueError, match=block):
         fitted.fit(Xd, yd)
     after = _fitted_attributes(fitted)
     assert before.keys() == after.keys()
@@ -138,3 +156,69 @@ def test_solvers_without_a_block_form_are_refused_naming_the_ones_that_have_one(
     X, y = _data()
     with pytest.raises(ValueError, match="cannot fit a Dask array; on row blocks it supports"):
         make().fit(da.from_array(X, chunks=(100, 3)), y)
+
+
+CLASSIFIERS = [
+    lambda: LogisticRegression(),
+    lambda: LogisticRegression(solver="lbfgs"),
+    lambda: LogisticRegression(solver="minibatch", max_iter=3, tol=None, random_state=0),
+    lambda: MLPClassifier(hidden_layer_sizes=(4,), max_iter=3, tol=0.0, random_state=0),
+]
+EVERY_ESTIMATOR = REGRESSORS + CLASSIFIERS + [
+    lambda: LinearRegression(solver="minibatch", max_iter=3, tol=None, random_state=0),
+    lambda: MLPRegressor(hidden_layer_sizes=(4,), max_iter=3, tol=0.0, random_state=0),
+]
+
+
+def _fit_quietly(estimator, X, y, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y, **kwargs)
+
+
+@pytest.mark.parametrize("make", EVERY_ESTIMATOR + [lambda: StandardScaler()])
+def test_no_features_are_refused_by_name(make):
+    # It failed inside the solvers (ZeroDivisionError, a reshape, a layer's in_features), or
+    # fitted an empty model, where the in-memory fit refuses X.
+    X, y = _data()
+    with pytest.raises(ValueError, match=r"X has 0 feature\(s\) \(shape=\(400, 0\)\) while a "
+                                         "minimum of 1 is required"):
+        _fit_quietly(make(), da.from_array(X[:, :0], chunks=(100, 0)), (y > 0).astype(int))
+
+
+@pytest.mark.parametrize("which", ["y", "sample_weight"])
+@pytest.mark.parametrize("make", EVERY_ESTIMATOR)
+def test_unknown_chunk_sizes_of_y_and_weights_are_named(make, which):
+    # They were reported as "y has nan rows but X has 400", a length mismatch.
+    X, y = _data()
+    y = (y > 0).astype(int)
+    keep = da.from_array(np.ones(len(X), dtype=bool), chunks=100)
+    args = {"y": da.from_array(y, chunks=100), "sample_weight": None}
+    args[which] = da.from_array(np.ones(len(X)) if which == "sample_weight" else y,
+                                chunks=100)[keep]
+    with pytest.raises(ValueError, match=rf"{which} has unknown chunk sizes \(NaN\).*"
+                                         rf"{which}\.compute_chunk_sizes\(\)"):
+        _fit_quietly(make(), da.from_array(X, chunks=(100, 3)), args["y"],
+                     sample_weight=args["sample_weight"])
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+@pytest.mark.parametrize("make", CLASSIFIERS)
+def test_a_column_vector_of_labels_is_flattened_with_a_warning(make, lazy):
+    # As in memory (check_y): a DataConversionWarning and the fit of the flattened labels. It
+    # failed inside NumPy (LogisticRegression), and an MLPClassifier took a y of two columns
+    # as one stream of labels instead of refusing it as the in-memory fit does.
+    X, y = _data()
+    Xd = da.from_array(X, chunks=(100, 3))
+    labels = np.where(y > 0, "up", "down")
+    column = da.from_array(labels[:, None], chunks=(100, 1)) if lazy else labels[:, None]
+    with pytest.warns(DataConversionWarning, match="A column-vector y was passed"):
+        on_column = _fit_quietly(make(), Xd, column)
+    flat = _fit_quietly(make(), Xd, labels)
+    np.testing.assert_array_equal(on_column.classes_, ["down", "up"])
+    for name in ("coef_", "intercept_", "coefs_"):
+        if hasattr(flat, name):
+            np.testing.assert_array_equal(np.concatenate([np.ravel(a) for a in getattr(
+                on_column, name)]), np.concatenate([np.ravel(a) for a in getattr(flat, name)]))
+    with pytest.raises(ValueError, match=r"y must be 1-D; got shape \(400, 2\)"):
+        _fit_quietly(make(), Xd, np.stack([labels, labels], axis=1))

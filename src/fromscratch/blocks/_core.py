@@ -20,11 +20,14 @@ active (threads by default, processes, or a ``distributed.Client``), unchanged.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from fromscratch.exceptions import DataConversionWarning
 
 __all__ = [
     "is_dask_array",
@@ -165,14 +168,15 @@ def row_blocks(X: Any, *others: Any, names: Sequence[str] = ("X", "y", "sample_w
     for array, name in zip(others, names[1:], strict=False):
         if array is None:
             continue
+        # a Dask array's chunks first: unknown ones make its length NaN
+        other = _row_chunks(array, name) if is_dask_array(array) else None
         length = array.shape[0]
         if length != n:
             raise ValueError(
                 f"{name} has {length} rows but {names[0]} has {n}; they must describe the same "
                 "samples."
             )
-        if is_dask_array(array):
-            other = _row_chunks(array, name)
+        if other is not None:
             if other != sizes:
                 raise ValueError(
                     f"{name}'s row chunks {other} differ from {names[0]}'s {sizes}; rechunk "
@@ -196,19 +200,29 @@ def _float_columns(X: Any, name: str) -> Any:
 
 
 def training_blocks(X: Any, y: Any = None, sample_weight: Any = None, *,
-                    names: Sequence[str] = ("X", "y", "sample_weight")) -> RowBlocks:
+                    names: Sequence[str] = ("X", "y", "sample_weight"),
+                    multi_output: bool = True) -> RowBlocks:
     """The row blocks of a training set whose ``X`` is a row-chunked Dask array.
 
     :func:`row_blocks` with the checks every fit needs first: ``X`` is 2-D with at least one
-    row and holds real numbers (integers become float64); ``y`` (optional) has one or two
-    dimensions and ``sample_weight`` (optional) one, each Dask or array-like (a list becomes
-    a NumPy array). The values themselves (NaN, infinity, negative weights) are checked block
-    by block during the passes, which name the rows of a bad block.
+    row and one column and holds real numbers (integers become float64); ``y`` (optional) has
+    one or two dimensions and ``sample_weight`` (optional) one, each Dask or array-like (a list
+    becomes a NumPy array). Without ``multi_output`` (a classifier's labels) ``y`` must be 1-D;
+    a column vector ``(n, 1)`` is flattened with a ``DataConversionWarning``, as
+    :func:`fromscratch._validation.check_y` does in memory. The values themselves (NaN,
+    infinity, negative weights) are checked block by block during the passes, which name the
+    rows of a bad block.
     """
     X = row_blocks(X, names=names[:1]).arrays[0]  # the type, dimensions and chunks of X
     if X.shape[0] < 1:
         raise ValueError(f"{names[0]} has 0 samples; at least 1 is required.")
+    if X.shape[1] < 1:
+        raise ValueError(
+            f"{names[0]} has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
+        )
     others = [a if a is None or is_dask_array(a) else np.asarray(a) for a in (y, sample_weight)]
+    if not multi_output and others[0] is not None:
+        others[0] = _single_column(others[0], names[1])
     for array, name, allowed in zip(others, names[1:], ((1, 2), (1,)), strict=True):
         if array is not None and array.ndim not in allowed:
             shape = "(n_samples,)" + (" or (n_samples, n_targets)" if 2 in allowed else "")
@@ -218,6 +232,21 @@ def training_blocks(X: Any, y: Any = None, sample_weight: Any = None, *,
             f"{names[2]} must hold real numbers; got dtype {others[1].dtype}."
         )
     return row_blocks(_float_columns(X, names[0]), *others, names=names)
+
+
+def _single_column(y: Any, name: str) -> Any:
+    """A 1-D ``y``: a column vector flattened with a ``DataConversionWarning`` (lazily for a
+    Dask array, keeping its row chunks), more columns refused."""
+    if y.ndim == 2 and y.shape[1] == 1:
+        warnings.warn(
+            f"A column-vector {name} was passed when a 1d array was expected; it was flattened "
+            f"to shape ({y.shape[0]},). Pass {name}.ravel() to silence this warning.",
+            DataConversionWarning, stacklevel=4,
+        )
+        return y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D; got shape {y.shape}.")
+    return y
 
 
 def _block_labels(start: int, stop: int, y: Any, weights: Any, name: str
