@@ -222,3 +222,31 @@ def test_a_column_vector_of_labels_is_flattened_with_a_warning(make, lazy):
                 on_column, name)]), np.concatenate([np.ravel(a) for a in getattr(flat, name)]))
     with pytest.raises(ValueError, match=r"y must be 1-D; got shape \(400, 2\)"):
         _fit_quietly(make(), Xd, np.stack([labels, labels], axis=1))
+
+
+def _state(estimator):
+    """The fitted numbers, flattened (an MLP's ``coefs_`` is a list of matrices)."""
+    values = [v for _, v in sorted(_fitted_attributes(estimator).items())
+              if isinstance(v, (np.ndarray, float, list))]
+    return [np.asarray(a) for v in values for a in (v if isinstance(v, list) else [v])]
+
+
+@pytest.mark.parametrize("make", EVERY_ESTIMATOR + [lambda: StandardScaler()])
+def test_empty_blocks_change_nothing(make):
+    # Blocks a filter emptied (chunks of 0 rows, first or in the middle) failed inside TSQR's
+    # centering (a reshape), gave logistic regression NaN starting values ("A contains NaN"),
+    # and put NumPy's "Mean of empty slice" warnings in the scaler's fit; predictions on such
+    # an array failed when computed ("X has 0 sample(s)").
+    X, y = _data(n=300)
+    labels = (y > 0).astype(int)
+    target = labels if make in CLASSIFIERS else y
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with_empty = _fit_quietly(make(), da.from_array(X, chunks=((0, 100, 0, 200), 3)), target)
+        without = _fit_quietly(make(), da.from_array(X, chunks=((100, 200), 3)), target)
+    for a, b in zip(_state(with_empty), _state(without), strict=True):
+        np.testing.assert_array_equal(a, b)
+    method = "transform" if isinstance(without, StandardScaler) else "predict"
+    lazy = getattr(without, method)(da.from_array(X, chunks=((0, 100, 0, 200), 3)))
+    assert lazy.chunks[0] == (0, 100, 0, 200)
+    np.testing.assert_array_equal(lazy.compute(), getattr(without, method)(X))

@@ -231,7 +231,20 @@ def training_blocks(X: Any, y: Any = None, sample_weight: Any = None, *,
         raise TypeError(
             f"{names[2]} must hold real numbers; got dtype {others[1].dtype}."
         )
-    return row_blocks(_float_columns(X, names[0]), *others, names=names)
+    return _without_empty_blocks(row_blocks(_float_columns(X, names[0]), *others, names=names))
+
+
+def _without_empty_blocks(blocks: RowBlocks) -> RowBlocks:
+    """``blocks`` with its empty row blocks (a filter that kept none of a chunk's rows) merged
+    away by a rechunk of the Dask arrays, so that every block function may count on one row at
+    least (a block's mean, the first block that TSQR centers on)."""
+    sizes = np.diff(blocks.bounds)
+    if sizes.all():
+        return blocks
+    kept = tuple(int(size) for size in sizes if size > 0)
+    arrays = tuple(a.rechunk({0: kept}) if is_dask_array(a) else a for a in blocks.arrays)
+    bounds = tuple(int(b) for b in np.concatenate([[0], np.cumsum(kept)]))
+    return RowBlocks(bounds, arrays, blocks.names)
 
 
 def _single_column(y: Any, name: str) -> Any:

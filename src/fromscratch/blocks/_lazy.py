@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -126,7 +127,18 @@ def map_method(estimator: Any, method: str, X: Any) -> Any:
     frozen = copy.deepcopy(estimator)
     function = getattr(frozen, method)
     probe = np.asarray(function(np.zeros((1, X.shape[1]), dtype=X.dtype)))
-    return map_rows(X, function, shape=probe.shape[1:], dtype=probe.dtype)
+    rows = partial(_rows_or_none, function, probe.shape[1:], probe.dtype)
+    return map_rows(X, rows, shape=probe.shape[1:], dtype=probe.dtype)
+
+
+def _rows_or_none(function: Callable[[np.ndarray], Any], shape: tuple[int, ...], dtype: Any,
+                  block: np.ndarray) -> np.ndarray:
+    """``function(block)``, or an empty answer of one row's ``shape`` and ``dtype`` for an empty
+    block (a filter that kept none of a chunk's rows), which the estimators' methods refuse as
+    they refuse an empty NumPy input."""
+    if len(block) == 0:
+        return np.empty((0, *shape), dtype=dtype)
+    return function(block)
 
 
 def iter_blocks(blocks: RowBlocks, order: Iterable[int] | None = None, *,
