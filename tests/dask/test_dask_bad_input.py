@@ -10,6 +10,8 @@ import warnings
 import numpy as np
 import pytest
 
+from tolerance import assert_close_to_scale
+
 da = pytest.importorskip("dask.array")
 
 from fromscratch import blocks  # noqa: E402
@@ -250,3 +252,30 @@ def test_empty_blocks_change_nothing(make):
     lazy = getattr(without, method)(da.from_array(X, chunks=((0, 100, 0, 200), 3)))
     assert lazy.chunks[0] == (0, 100, 0, 200)
     np.testing.assert_array_equal(lazy.compute(), getattr(without, method)(X))
+
+
+@pytest.mark.parametrize("make", [lambda: LinearRegression(), lambda: StandardScaler(),
+                                  CLASSIFIERS[0], CLASSIFIERS[3]])
+def test_a_dask_dataframe_is_refused_naming_to_dask_array(make):
+    # It was taken for an in-memory input: np.asarray gathered all of it on the driver,
+    # without a word, where the estimators promise to read a Dask input block by block.
+    dd = pytest.importorskip("dask.dataframe")
+    pd = pytest.importorskip("pandas")
+    X, y = _data()
+    labels = (y > 0).astype(int)
+    frame = dd.from_pandas(pd.DataFrame(X, columns=["a", "b", "c"]), npartitions=4)
+    with pytest.raises(TypeError, match=r"X is a Dask DataFrame.*X\.to_dask_array\(lengths=True\)"):
+        _fit_quietly(make(), frame, labels)
+    with pytest.raises(ValueError, match=r"unknown chunk sizes.*to_dask_array\(\) without "
+                                         r"lengths=True"):
+        _fit_quietly(make(), frame.to_dask_array(), labels)
+    converted = frame.to_dask_array(lengths=True)
+    fitted = _fit_quietly(make(), converted, labels)
+    same_blocks = _fit_quietly(make(), da.from_array(X, chunks=converted.chunks), labels)
+    # the same blocks, but the frame's come in another memory layout, so the products
+    # inside a block may round differently: equal to rounding, not bit for bit
+    for a, b in zip(_state(fitted), _state(same_blocks), strict=True):
+        assert_close_to_scale(a, b, 1e-12)
+    method = "transform" if isinstance(fitted, StandardScaler) else "predict"
+    with pytest.raises(TypeError, match="X is a Dask DataFrame"):
+        getattr(fitted, method)(frame)

@@ -138,7 +138,8 @@ def _row_chunks(array: Any, name: str) -> tuple[int, ...]:
             )
     if any(size != size for size in chunks[0]):  # NaN: unknown chunk sizes
         raise ValueError(
-            f"{name} has unknown chunk sizes (NaN), e.g. after boolean indexing; call "
+            f"{name} has unknown chunk sizes (NaN), e.g. after boolean indexing or a "
+            f"DataFrame's to_dask_array() without lengths=True; call "
             f"{name}.compute_chunk_sizes() first."
         )
     return tuple(int(size) for size in chunks[0])
