@@ -272,8 +272,9 @@ def test_a_dask_dataframe_is_refused_naming_to_dask_array(make):
     converted = frame.to_dask_array(lengths=True)
     fitted = _fit_quietly(make(), converted, labels)
     same_blocks = _fit_quietly(make(), da.from_array(X, chunks=converted.chunks), labels)
-    # the same blocks, but the frame's come in another memory layout, so the products
-    # inside a block may round differently: equal to rounding, not bit for bit
+    # the same values in the same blocks, but the frame's blocks are new arrays and the
+    # array's are views into X at other memory alignments, and NumPy's SIMD sums round
+    # according to alignment: equal to rounding, not bit for bit
     for a, b in zip(_state(fitted), _state(same_blocks), strict=True):
         assert_close_to_scale(a, b, 1e-12)
     method = "transform" if isinstance(fitted, StandardScaler) else "predict"
