@@ -280,3 +280,22 @@ def test_a_dask_dataframe_is_refused_naming_to_dask_array(make):
     method = "transform" if isinstance(fitted, StandardScaler) else "predict"
     with pytest.raises(TypeError, match="X is a Dask DataFrame"):
         getattr(fitted, method)(frame)
+
+
+@pytest.mark.parametrize("make", CLASSIFIERS)
+def test_a_missing_label_is_refused_with_its_row(make):
+    # A NaN among float labels was counted as a class of its own (then called "continuous"),
+    # and a None among strings was reported as labels of mixed types; in memory both are
+    # refused as missing (check_y).
+    X, y = _data()
+    Xd = da.from_array(X, chunks=(100, 3))
+    numbers = (y > 0).astype(float)
+    numbers[123] = np.nan
+    with pytest.raises(ValueError, match=r"y contains NaN or infinity in the block of rows "
+                                         r"100–199 \(first at row 123\)"):
+        _fit_quietly(make(), Xd, da.from_array(numbers, chunks=100))
+    names = np.where(y > 0, "up", "down").astype(object)
+    names[321] = None
+    with pytest.raises(ValueError, match=r"y contains a missing label \(None\) at row 321 "
+                                         r"\(block of rows 300–399\)"):
+        _fit_quietly(make(), Xd, names)

@@ -263,13 +263,29 @@ def _single_column(y: Any, name: str) -> Any:
     return y
 
 
-def _block_labels(start: int, stop: int, y: Any, weights: Any, name: str
+def _check_labels_present(y: np.ndarray, name: str, start: int, stop: int) -> None:
+    """Refuse a missing label (NaN, infinity, ``None``) with its row, as
+    :func:`fromscratch._validation.check_y` does in memory (a NaN was counted as a class of
+    its own, a ``None`` among strings reported as labels of mixed types)."""
+    if y.dtype.kind == "f":
+        check_finite_block(y, name, start, stop)
+    elif y.dtype.kind == "O":
+        for row, label in enumerate(y.ravel()):
+            if label is None or (isinstance(label, float) and not np.isfinite(label)):
+                raise ValueError(
+                    f"{name} contains a missing label ({label!r}) at row {start + row} (block "
+                    f"of rows {start}–{stop - 1})."
+                )
+
+
+def _block_labels(start: int, stop: int, y: Any, weights: Any, names: tuple[str, str]
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    labels, position, counts = np.unique(np.asarray(y), return_inverse=True,
-                                         return_counts=True)
+    y = np.asarray(y)
+    _check_labels_present(y, names[0], start, stop)
+    labels, position, counts = np.unique(y, return_inverse=True, return_counts=True)
     if weights is None:
         return labels, counts, None
-    weights = check_weight_block(weights, name, start, stop, np.float64)
+    weights = check_weight_block(weights, names[1], start, stop, np.float64)
     return labels, counts, np.bincount(position.ravel(), weights=weights,
                                        minlength=labels.size)
 
@@ -295,7 +311,7 @@ def label_counts(blocks: RowBlocks) -> tuple[np.ndarray, np.ndarray, np.ndarray 
     names = tuple(blocks.names) + ("sample_weight",)[len(blocks.names) - 2:]
     labels = RowBlocks(blocks.bounds, (blocks.arrays[1], weights), (names[1], names[2]))
     try:
-        return map_reduce(_block_labels, labels, _merge_labels, args=(names[2],))
+        return map_reduce(_block_labels, labels, _merge_labels, args=((names[1], names[2]),))
     except TypeError as exc:  # labels that cannot be sorted together
         raise TypeError(
             f"{names[1]} mixes label types that cannot be sorted (e.g. strings and "
