@@ -320,6 +320,20 @@ def test_lazy_rows_are_the_same_on_every_compute_and_scheduler():
     np.testing.assert_array_equal(X3.compute(), X3.compute())  # fresh entropy, fixed once
 
 
+@pytest.mark.parametrize("rows, columns", [(1, 0), (0, 1)])
+def test_lazy_rows_refuse_a_block_of_another_shape_than_declared(rows, columns):
+    # Dask trusts the declared shape: a block with an extra column made an array that said
+    # (10, 2) and computed to (10, 3), and an estimator fitted it without a word.
+    def make(rng, size):
+        return rng.standard_normal((size + rows, 2 + columns)), rng.uniform(size=size)
+
+    X, y = blocks.lazy_rows(make, (5, 5), 0, shapes=[(2,), ()], dtypes=[float, float])
+    with pytest.raises(ValueError, match=rf"make_block\(rng, 5\) returned arrays of shapes "
+                                         rf"\[\({5 + rows}, {2 + columns}\), \(5,\)\]; "
+                                         r"lazy_rows declared \[\(5, 2\), \(5,\)\]"):
+        X.compute()
+
+
 def test_map_rows_is_lazy_and_keeps_the_row_chunks():
     X = _dask(np.arange(12.0).reshape(6, 2), 4)
     out = blocks.map_rows(X, lambda b: b.sum(axis=1))

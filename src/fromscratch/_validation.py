@@ -105,7 +105,15 @@ def _to_ndarray(value: Any, name: str) -> np.ndarray:
         raise TypeError(f"{name} is None; expected an array-like of numbers.")
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} is a {type(value).__name__}; expected an array-like of numbers.")
-    if hasattr(value, "toarray") or type(value).__module__.startswith("scipy.sparse"):
+    module = type(value).__module__ or ""
+    if module.split(".")[0] == "dask" and not hasattr(value, "chunks"):
+        # a Dask DataFrame or Series: np.asarray would gather all of it here, silently
+        raise TypeError(
+            f"{name} is a Dask {type(value).__name__}; the estimators take row-chunked Dask "
+            f"arrays, block by block. Convert it with {name}.to_dask_array(lengths=True) (or "
+            f"{name}.compute() if it fits in memory)."
+        )
+    if hasattr(value, "toarray") or module.startswith("scipy.sparse"):
         raise TypeError(
             f"{name} is a sparse matrix; fromscratch works on dense arrays. "
             f"Convert it with {name}.toarray()."

@@ -20,11 +20,14 @@ active (threads by default, processes, or a ``distributed.Client``), unchanged.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from fromscratch.exceptions import DataConversionWarning
 
 __all__ = [
     "is_dask_array",
@@ -135,7 +138,8 @@ def _row_chunks(array: Any, name: str) -> tuple[int, ...]:
             )
     if any(size != size for size in chunks[0]):  # NaN: unknown chunk sizes
         raise ValueError(
-            f"{name} has unknown chunk sizes (NaN), e.g. after boolean indexing; call "
+            f"{name} has unknown chunk sizes (NaN), e.g. after boolean indexing or a "
+            f"DataFrame's to_dask_array() without lengths=True; call "
             f"{name}.compute_chunk_sizes() first."
         )
     return tuple(int(size) for size in chunks[0])
@@ -165,14 +169,15 @@ def row_blocks(X: Any, *others: Any, names: Sequence[str] = ("X", "y", "sample_w
     for array, name in zip(others, names[1:], strict=False):
         if array is None:
             continue
+        # a Dask array's chunks first: unknown ones make its length NaN
+        other = _row_chunks(array, name) if is_dask_array(array) else None
         length = array.shape[0]
         if length != n:
             raise ValueError(
                 f"{name} has {length} rows but {names[0]} has {n}; they must describe the same "
                 "samples."
             )
-        if is_dask_array(array):
-            other = _row_chunks(array, name)
+        if other is not None:
             if other != sizes:
                 raise ValueError(
                     f"{name}'s row chunks {other} differ from {names[0]}'s {sizes}; rechunk "
@@ -196,19 +201,29 @@ def _float_columns(X: Any, name: str) -> Any:
 
 
 def training_blocks(X: Any, y: Any = None, sample_weight: Any = None, *,
-                    names: Sequence[str] = ("X", "y", "sample_weight")) -> RowBlocks:
+                    names: Sequence[str] = ("X", "y", "sample_weight"),
+                    multi_output: bool = True) -> RowBlocks:
     """The row blocks of a training set whose ``X`` is a row-chunked Dask array.
 
     :func:`row_blocks` with the checks every fit needs first: ``X`` is 2-D with at least one
-    row and holds real numbers (integers become float64); ``y`` (optional) has one or two
-    dimensions and ``sample_weight`` (optional) one, each Dask or array-like (a list becomes
-    a NumPy array). The values themselves (NaN, infinity, negative weights) are checked block
-    by block during the passes, which name the rows of a bad block.
+    row and one column and holds real numbers (integers become float64); ``y`` (optional) has
+    one or two dimensions and ``sample_weight`` (optional) one, each Dask or array-like (a list
+    becomes a NumPy array). Without ``multi_output`` (a classifier's labels) ``y`` must be 1-D;
+    a column vector ``(n, 1)`` is flattened with a ``DataConversionWarning``, as
+    :func:`fromscratch._validation.check_y` does in memory. The values themselves (NaN,
+    infinity, negative weights) are checked block by block during the passes, which name the
+    rows of a bad block.
     """
     X = row_blocks(X, names=names[:1]).arrays[0]  # the type, dimensions and chunks of X
     if X.shape[0] < 1:
         raise ValueError(f"{names[0]} has 0 samples; at least 1 is required.")
+    if X.shape[1] < 1:
+        raise ValueError(
+            f"{names[0]} has 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
+        )
     others = [a if a is None or is_dask_array(a) else np.asarray(a) for a in (y, sample_weight)]
+    if not multi_output and others[0] is not None:
+        others[0] = _single_column(others[0], names[1])
     for array, name, allowed in zip(others, names[1:], ((1, 2), (1,)), strict=True):
         if array is not None and array.ndim not in allowed:
             shape = "(n_samples,)" + (" or (n_samples, n_targets)" if 2 in allowed else "")
@@ -217,16 +232,60 @@ def training_blocks(X: Any, y: Any = None, sample_weight: Any = None, *,
         raise TypeError(
             f"{names[2]} must hold real numbers; got dtype {others[1].dtype}."
         )
-    return row_blocks(_float_columns(X, names[0]), *others, names=names)
+    return _without_empty_blocks(row_blocks(_float_columns(X, names[0]), *others, names=names))
 
 
-def _block_labels(start: int, stop: int, y: Any, weights: Any, name: str
+def _without_empty_blocks(blocks: RowBlocks) -> RowBlocks:
+    """``blocks`` with its empty row blocks (a filter that kept none of a chunk's rows) merged
+    away by a rechunk of the Dask arrays, so that every block function may count on one row at
+    least (a block's mean, the first block that TSQR centers on)."""
+    sizes = np.diff(blocks.bounds)
+    if sizes.all():
+        return blocks
+    kept = tuple(int(size) for size in sizes if size > 0)
+    arrays = tuple(a.rechunk({0: kept}) if is_dask_array(a) else a for a in blocks.arrays)
+    bounds = tuple(int(b) for b in np.concatenate([[0], np.cumsum(kept)]))
+    return RowBlocks(bounds, arrays, blocks.names)
+
+
+def _single_column(y: Any, name: str) -> Any:
+    """A 1-D ``y``: a column vector flattened with a ``DataConversionWarning`` (lazily for a
+    Dask array, keeping its row chunks), more columns refused."""
+    if y.ndim == 2 and y.shape[1] == 1:
+        warnings.warn(
+            f"A column-vector {name} was passed when a 1d array was expected; it was flattened "
+            f"to shape ({y.shape[0]},). Pass {name}.ravel() to silence this warning.",
+            DataConversionWarning, stacklevel=4,
+        )
+        return y[:, 0]
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D; got shape {y.shape}.")
+    return y
+
+
+def _check_labels_present(y: np.ndarray, name: str, start: int, stop: int) -> None:
+    """Refuse a missing label (NaN, infinity, ``None``) with its row, as
+    :func:`fromscratch._validation.check_y` does in memory (a NaN was counted as a class of
+    its own, a ``None`` among strings reported as labels of mixed types)."""
+    if y.dtype.kind == "f":
+        check_finite_block(y, name, start, stop)
+    elif y.dtype.kind == "O":
+        for row, label in enumerate(y.ravel()):
+            if label is None or (isinstance(label, float) and not np.isfinite(label)):
+                raise ValueError(
+                    f"{name} contains a missing label ({label!r}) at row {start + row} (block "
+                    f"of rows {start}–{stop - 1})."
+                )
+
+
+def _block_labels(start: int, stop: int, y: Any, weights: Any, names: tuple[str, str]
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    labels, position, counts = np.unique(np.asarray(y), return_inverse=True,
-                                         return_counts=True)
+    y = np.asarray(y)
+    _check_labels_present(y, names[0], start, stop)
+    labels, position, counts = np.unique(y, return_inverse=True, return_counts=True)
     if weights is None:
         return labels, counts, None
-    weights = check_weight_block(weights, name, start, stop, np.float64)
+    weights = check_weight_block(weights, names[1], start, stop, np.float64)
     return labels, counts, np.bincount(position.ravel(), weights=weights,
                                        minlength=labels.size)
 
@@ -252,7 +311,7 @@ def label_counts(blocks: RowBlocks) -> tuple[np.ndarray, np.ndarray, np.ndarray 
     names = tuple(blocks.names) + ("sample_weight",)[len(blocks.names) - 2:]
     labels = RowBlocks(blocks.bounds, (blocks.arrays[1], weights), (names[1], names[2]))
     try:
-        return map_reduce(_block_labels, labels, _merge_labels, args=(names[2],))
+        return map_reduce(_block_labels, labels, _merge_labels, args=((names[1], names[2]),))
     except TypeError as exc:  # labels that cannot be sorted together
         raise TypeError(
             f"{names[1]} mixes label types that cannot be sorted (e.g. strings and "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -79,15 +80,26 @@ def lazy_rows(
     seeds = block_seeds(random_state, len(sizes))
     columns: list[list[Any]] = [[] for _ in shapes]
     for seed, size in zip(seeds, sizes, strict=True):
-        block = dask.delayed(_generate, pure=True, nout=len(shapes))(make_block, seed, size)
+        block = dask.delayed(_generate, pure=True, nout=len(shapes))(
+            make_block, seed, size, [tuple(shape) for shape in shapes])
         for k, (shape, dtype) in enumerate(zip(shapes, dtypes, strict=True)):
             columns[k].append(da.from_delayed(block[k], shape=(size, *shape), dtype=dtype))
     return tuple(da.concatenate(parts, axis=0) for parts in columns)
 
 
 def _generate(make_block: Callable[..., tuple[np.ndarray, ...]],
-              seed: np.random.SeedSequence, size: int) -> tuple[np.ndarray, ...]:
-    return tuple(make_block(np.random.default_rng(seed), size))
+              seed: np.random.SeedSequence, size: int, shapes: Sequence[tuple[int, ...]]
+              ) -> tuple[np.ndarray, ...]:
+    """One block's outputs, refused unless each has the shape the lazy array declared (Dask
+    trusts the declared shape: a block of another shape would be read with wrong offsets)."""
+    outputs = tuple(np.asarray(a) for a in make_block(np.random.default_rng(seed), size))
+    expected = [(size, *shape) for shape in shapes]
+    if [a.shape for a in outputs] != expected:
+        raise ValueError(
+            f"make_block(rng, {size}) returned arrays of shapes {[a.shape for a in outputs]}; "
+            f"lazy_rows declared {expected} (sizes and shapes)."
+        )
+    return outputs
 
 
 def map_rows(X: Any, function: Callable[[np.ndarray], np.ndarray], *,
@@ -126,7 +138,18 @@ def map_method(estimator: Any, method: str, X: Any) -> Any:
     frozen = copy.deepcopy(estimator)
     function = getattr(frozen, method)
     probe = np.asarray(function(np.zeros((1, X.shape[1]), dtype=X.dtype)))
-    return map_rows(X, function, shape=probe.shape[1:], dtype=probe.dtype)
+    rows = partial(_rows_or_none, function, probe.shape[1:], probe.dtype)
+    return map_rows(X, rows, shape=probe.shape[1:], dtype=probe.dtype)
+
+
+def _rows_or_none(function: Callable[[np.ndarray], Any], shape: tuple[int, ...], dtype: Any,
+                  block: np.ndarray) -> np.ndarray:
+    """``function(block)``, or an empty answer of one row's ``shape`` and ``dtype`` for an empty
+    block (a filter that kept none of a chunk's rows), which the estimators' methods refuse as
+    they refuse an empty NumPy input."""
+    if len(block) == 0:
+        return np.empty((0, *shape), dtype=dtype)
+    return function(block)
 
 
 def iter_blocks(blocks: RowBlocks, order: Iterable[int] | None = None, *,

@@ -122,7 +122,11 @@ def tsqr(blocks: RowBlocks, *, fit_intercept: bool = True) -> TSQRResult:
     shift_y = np.zeros(n_targets, dtype=dtype)
     if fit_intercept:  # a rough center: the (weighted) mean of the first block
         first_X, first_y, first_w = (blocks.compute_block(0) + [None])[:3]
-        first_w = None if first_w is None else np.asarray(first_w, dtype=dtype)
+        # checked here too: a NaN in the center would reach every block's design, and the
+        # first error raised would name the wrong block (or none)
+        check_finite_block(first_X, names[0], 0, blocks.bounds[1])
+        check_finite_block(np.asarray(first_y), names[1], 0, blocks.bounds[1])
+        first_w = check_weight_block(first_w, names[2], 0, blocks.bounds[1], dtype)
         if first_w is None or np.sum(first_w) > 0:
             shift_x = np.average(first_X, axis=0, weights=first_w).astype(dtype)
             shift_y = np.atleast_1d(

@@ -325,7 +325,7 @@ def fit_logistic_blocks(estimator: Any, X: Any, y: Any, solver: str,
         )
     if y is None:
         raise ValueError("y is None: this estimator requires y to be passed. Call fit(X, y).")
-    blocks = training_blocks(X, y, sample_weight)
+    blocks = training_blocks(X, y, sample_weight, multi_output=False)
     classes, counts, weights = class_counts(blocks, type(estimator).__name__)
     frequency, scale = class_frequency(estimator, classes, counts, weights)
     strength = estimator._strength(float(frequency.sum()))

@@ -254,7 +254,7 @@ def _training_data(X: Any, y: Any, sample_weight: Any, regression: bool
     data: RowBlocks | list[Any]
     if is_dask_array(X):
         data = (regression_blocks(X, y, sample_weight) if regression
-                else training_blocks(X, y, sample_weight))
+                else training_blocks(X, y, sample_weight, multi_output=False))
         X, y = data.arrays[0], data.arrays[1]
     else:
         X, y = check_X_y(X, y, y_numeric=regression)
@@ -402,7 +402,7 @@ def fit_logistic_stream(estimator: Any, X: Any, y: Any, sample_weight: Any = Non
     for the classes (and their total weights), epochs as passes of mini-batch steps over the
     blocks (module docstring), then one pass for the log-likelihood of the result."""
     refuse_early_stopping(estimator)
-    blocks = training_blocks(X, y, sample_weight)
+    blocks = training_blocks(X, y, sample_weight, multi_output=False)
     classes, counts, weights = class_counts(blocks, type(estimator).__name__)
     frequency, scale = class_frequency(estimator, classes, counts, weights)
     dtype = np.dtype(blocks.arrays[0].dtype)

@@ -148,7 +148,7 @@ def _data(estimator: Any, X: Any, y: Any, sample_weight: Any) -> tuple[Any, int,
     regressor = not isinstance(estimator, ClassifierMixin)
     data: RowBlocks | list[Any]
     if is_dask_array(X):
-        data = training_blocks(X, y, sample_weight)
+        data = training_blocks(X, y, sample_weight, multi_output=regressor)
         X, y = data.arrays[0], data.arrays[1]
         if regressor and np.dtype(y.dtype).kind not in "fiu":
             raise TypeError(f"y must hold real numbers for a regressor; got dtype {y.dtype}.")
