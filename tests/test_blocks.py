@@ -304,6 +304,19 @@ def test_row_chunk_sizes():
         blocks.row_chunk_sizes(10, "auto")
 
 
+def test_fractional_block_sizes_empty_block_lists_and_empty_batches_are_refused():
+    with pytest.raises(TypeError, match="whole block sizes"):
+        blocks.row_chunk_sizes(10, [2.5, 7.5])
+    with pytest.raises(TypeError, match="whole block sizes"):
+        blocks.row_chunk_sizes(10, [10.7])  # was cut to (10,) and accepted
+    assert blocks.row_chunk_sizes(10, (np.int64(4), 6)) == (4, 6)
+    with pytest.raises(ValueError, match="at least one block"):
+        blocks.lazy_rows(lambda rng, n: (np.zeros((n, 2)),), (), 0, shapes=[(2,)],
+                         dtypes=[float])
+    with pytest.raises(ValueError, match="batch_size must be a positive int"):
+        list(blocks.batches([np.zeros(4)], 0))
+
+
 def test_lazy_rows_are_the_same_on_every_compute_and_scheduler():
     def make(rng, size):
         return rng.standard_normal((size, 2)), rng.uniform(size=size)

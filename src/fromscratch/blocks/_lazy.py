@@ -29,10 +29,13 @@ def row_chunk_sizes(n_rows: int, chunks: Any) -> tuple[int, ...]:
     try:
         if isinstance(chunks, (str, bytes)):
             raise TypeError
-        sizes = tuple(int(c) for c in chunks)
-    except (TypeError, ValueError):
+        sizes = tuple(chunks)
+        if not all(isinstance(c, (int, np.integer)) and not isinstance(c, bool) for c in sizes):
+            raise TypeError  # a float size would be cut to an int without a word
+        sizes = tuple(int(c) for c in sizes)
+    except TypeError:
         raise TypeError(
-            f"chunks must be an int (rows per block) or a sequence of block sizes; got "
+            f"chunks must be an int (rows per block) or a sequence of whole block sizes; got "
             f"{chunks!r}."
         ) from None
     if any(s < 1 for s in sizes) or sum(sizes) != n_rows:
@@ -76,6 +79,8 @@ def lazy_rows(
     outputs of one block come from one task, so computing ``X`` and ``y`` together generates
     each block once.
     """
+    if len(sizes) == 0:
+        raise ValueError("lazy_rows needs at least one block; sizes is empty.")
     dask, da = import_dask()
     seeds = block_seeds(random_state, len(sizes))
     columns: list[list[Any]] = [[] for _ in shapes]
@@ -182,6 +187,8 @@ def batches(arrays: Sequence[Any], batch_size: int, rng: np.random.Generator | N
     """Mini-batches of ``batch_size`` rows of aligned arrays (``None`` entries stay ``None``),
     in a random order of the rows when ``rng`` is given, else in order (the last batch is
     smaller when ``batch_size`` does not divide the rows)."""
+    if not (isinstance(batch_size, (int, np.integer)) and batch_size >= 1):
+        raise ValueError(f"batch_size must be a positive int; got {batch_size!r}.")
     n = len(arrays[0])
     order = None if rng is None else rng.permutation(n)
     for start in range(0, n, batch_size):
