@@ -105,3 +105,81 @@ def test_scikit_learn_sees_our_estimator_type():
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     assert search.best_params_ in ({"shift": 0.0}, {"shift": 1.0})
     assert sklearn_base.clone(MeanRegressor(shift=3.0)).shift == 3.0
+
+
+# -- a subclass that adds hyper-parameters passes its parent's on with **params ----------------
+
+
+class ShiftedMeanRegressor(MeanRegressor):
+    """Adds ``scale``; ``shift`` and ``inner`` are MeanRegressor's, with its defaults."""
+
+    def __init__(self, scale=1.0, **params):
+        super().__init__(**params)
+        self.scale = scale
+
+
+class FixedShiftRegressor(ShiftedMeanRegressor):
+    """Fixes the parent's ``shift`` (a class attribute): no longer a parameter."""
+
+    shift = 5.0
+
+    def __init__(self, scale=1.0, **params):
+        super().__init__(scale, shift=self.shift, **params)
+
+
+def test_forwarded_parameters_join_the_signature():
+    import inspect
+
+    parameters = inspect.signature(ShiftedMeanRegressor).parameters
+    assert list(parameters) == ["scale", "shift", "inner"]
+    assert parameters["scale"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert parameters["shift"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert parameters["shift"].default == 0.0 and parameters["inner"].default is None
+    assert list(inspect.signature(FixedShiftRegressor).parameters) == ["scale", "inner"]
+
+
+def test_forwarded_parameters_behave_as_written_out():
+    model = ShiftedMeanRegressor(2.0, shift=1.5)
+    assert model.get_params(deep=False) == {"inner": None, "scale": 2.0, "shift": 1.5}
+    assert repr(model) == "ShiftedMeanRegressor(scale=2.0, shift=1.5)"
+    assert clone(model).get_params(deep=False) == model.get_params(deep=False)
+    with pytest.raises(TypeError, match="shfit"):
+        ShiftedMeanRegressor(shfit=1.0)
+    fixed = FixedShiftRegressor(inner=None)
+    assert fixed.get_params(deep=False) == {"inner": None, "scale": 1.0}
+    assert fixed.shift == 5.0
+    with pytest.raises(ValueError, match="Invalid parameter 'shift'"):
+        fixed.set_params(shift=1.0)
+
+
+def test_forwarding_to_a_parent_without_parameters_is_an_error():
+    with pytest.raises(TypeError, match=r"passes \*\*params on to a parent"):
+        class Orphan(BaseEstimator):
+            def __init__(self, a=1, **params):
+                self.a = a
+
+
+@pytest.mark.parametrize("name", ["ElasticNet", "Lasso", "ElasticNetCV", "LassoCV",
+                                  "MLPClassifier", "MLPRegressor"])
+def test_estimators_with_forwarded_parameters_match_scikit_learn(name):
+    """Every hyper-parameter our estimator shares with scikit-learn's has its default; the
+    forwarded ones included (a default written once, in the parent, reaches every subclass)."""
+    import inspect
+
+    import sklearn.linear_model
+    import sklearn.neural_network
+
+    import fromscratch.linear_model
+    import fromscratch.nn
+
+    ours = getattr(fromscratch.linear_model, name, None) or getattr(fromscratch.nn, name)
+    theirs = (getattr(sklearn.linear_model, name, None)
+              or getattr(sklearn.neural_network, name))
+    our_defaults = {p.name: p.default for p in inspect.signature(ours).parameters.values()}
+    their_defaults = {p.name: p.default for p in inspect.signature(theirs).parameters.values()}
+    assert set(our_defaults) == set(ours().get_params(deep=False))
+    shared = set(our_defaults) & set(their_defaults)
+    assert len(shared) >= 6
+    differ = {n for n in shared if our_defaults[n] != their_defaults[n]}
+    assert not differ, {n: (our_defaults[n], their_defaults[n]) for n in differ}
+    assert ("l1_ratio" in our_defaults) == ("l1_ratio" in their_defaults)

@@ -1,6 +1,12 @@
 """The estimator contract shared by every model and transformer (scikit-learn's conventions).
 
-* ``__init__`` only stores hyper-parameters, under the same names as its arguments.
+* ``__init__`` only stores hyper-parameters, under the same names as its arguments. A subclass
+  that adds hyper-parameters to its parent's names only its own and passes the rest on with
+  ``**params`` (``super().__init__(..., **params)``): the parent's defaults are written once.
+  Its ``__init__`` is then given the whole signature (its own parameters, then the parent's as
+  keyword-only), so that ``help()``, ``get_params`` and scikit-learn see every hyper-parameter.
+  A parent's parameter that the subclass fixes as a class attribute (``Lasso.l1_ratio = 1.0``)
+  is not one of the subclass's.
 * Each hyper-parameter has a rule in the class's table ``_parameter_constraints`` (name ->
   rule, :mod:`fromscratch._param_validation`); a subclass extends its parent's table.
   ``fit`` starts with :meth:`BaseEstimator._validate_params`, which checks them all; rules
@@ -74,6 +80,27 @@ def _clone_parts(value: Any) -> Any:
     return value
 
 
+def _with_inherited_parameters(cls: type, signature: inspect.Signature) -> inspect.Signature:
+    """``signature`` with its ``**params`` replaced by the parent's hyper-parameters that ``cls``
+    neither names nor fixes as a class attribute, keyword-only and with the parent's defaults
+    (unchanged without ``**``)."""
+    own = list(signature.parameters.values())
+    if not own or own[-1].kind is not inspect.Parameter.VAR_KEYWORD:
+        return signature
+    parent_init = next(  # the next __init__ in the method resolution order
+        vars(base)["__init__"] for base in cls.__mro__[1:] if "__init__" in vars(base))
+    if parent_init is object.__init__:
+        raise TypeError(f"{cls.__name__}.__init__ passes **{own[-1].name} on to a parent "
+                        "that has no hyper-parameters.")
+    names = {parameter.name for parameter in own} | set(vars(cls))
+    inherited = [
+        parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+        for parameter in inspect.signature(parent_init).parameters.values()
+        if parameter.name not in names
+    ]
+    return signature.replace(parameters=own[:-1] + inherited)
+
+
 class BaseEstimator:
     """Base class: parameter introspection and validation, ``repr``, and fit-time input
     bookkeeping."""
@@ -82,6 +109,12 @@ class BaseEstimator:
     #: (:mod:`fromscratch._param_validation`). A subclass extends its parent's table:
     #: ``_parameter_constraints = {**Parent._parameter_constraints, "alpha": ...}``.
     _parameter_constraints: dict[str, Rule] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        init = vars(cls).get("__init__")
+        if init is not None:
+            init.__signature__ = _with_inherited_parameters(cls, inspect.signature(init))
 
     @classmethod
     def _param_names(cls) -> list[str]:

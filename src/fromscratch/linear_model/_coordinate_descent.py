@@ -143,7 +143,31 @@ def _solve_enet(
     return w, gap / n_samples, n_iter
 
 
-class ElasticNet(LinearModel):
+class _CoordinateDescentModel(LinearModel):
+    """The settings of every coordinate-descent estimator (:class:`ElasticNet`, :class:`Lasso`
+    and the cross-validated ones in :mod:`._coordinate_descent_cv`), with their rules, once."""
+
+    _parameter_constraints: dict[str, Rule] = {
+        **LinearModel._parameter_constraints,
+        "max_iter": Interval(int, 1),
+        "tol": Interval(float, 0.0),
+        "positive": flag,
+        "random_state": RandomState(),
+        "selection": Options("cyclic", "random"),
+    }
+
+    def __init__(self, *, fit_intercept: bool = True, max_iter: int = 1000, tol: float = 1e-4,
+                 positive: bool = False, random_state: Any = None, selection: str = "cyclic",
+                 ) -> None:
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+
+class ElasticNet(_CoordinateDescentModel):
     r"""Linear regression with combined L1 and L2 penalties (scikit-learn's objective).
 
     Minimizes :math:`\frac{1}{2n}\|y - Xw - b\mathbf 1\|^2 + \alpha\rho\|w\|_1 +
@@ -190,40 +214,19 @@ class ElasticNet(LinearModel):
 
     _multi_output = True  # y may have a column per target: one model per column
     _parameter_constraints: dict[str, Rule] = {
-        **LinearModel._parameter_constraints,
+        **_CoordinateDescentModel._parameter_constraints,
         "alpha": Interval(float, 0.0),
         "l1_ratio": Interval(float, 0.0, 1.0, closed="both"),
-        "max_iter": Interval(int, 1),
-        "tol": Interval(float, 0.0),
         "warm_start": flag,
-        "positive": flag,
-        "random_state": RandomState(),
-        "selection": Options("cyclic", "random"),
         "solver": Options(*_SOLVERS),
     }
 
-    def __init__(
-        self,
-        alpha: float = 1.0,
-        l1_ratio: float = 0.5,
-        fit_intercept: bool = True,
-        max_iter: int = 1000,
-        tol: float = 1e-4,
-        warm_start: bool = False,
-        positive: bool = False,
-        random_state: Any = None,
-        selection: str = "cyclic",
-        solver: str = "auto",
-    ) -> None:
+    def __init__(self, alpha: float = 1.0, l1_ratio: float = 0.5, *, warm_start: bool = False,
+                 solver: str = "auto", **params: Any) -> None:
+        super().__init__(**params)  # the coordinate-descent settings
         self.alpha = alpha
         self.l1_ratio = l1_ratio
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
         self.warm_start = warm_start
-        self.positive = positive
-        self.random_state = random_state
-        self.selection = selection
         self.solver = solver
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> ElasticNet:
@@ -283,25 +286,11 @@ class Lasso(ElasticNet):
     [0.92, 0.0]
     """
 
-    def __init__(
-        self,
-        alpha: float = 1.0,
-        fit_intercept: bool = True,
-        max_iter: int = 1000,
-        tol: float = 1e-4,
-        warm_start: bool = False,
-        positive: bool = False,
-        random_state: Any = None,
-        selection: str = "cyclic",
-        solver: str = "auto",
-    ) -> None:
-        # As in scikit-learn: an ElasticNet whose l1_ratio is fixed, so no parameter of its own.
-        super().__init__(
-            alpha=alpha, l1_ratio=1.0, fit_intercept=fit_intercept, max_iter=max_iter, tol=tol,
-            warm_start=warm_start, positive=positive, random_state=random_state,
-            selection=selection, solver=solver,
-        )
+    #: Not a parameter (as in scikit-learn): the lasso is the elastic net at ``l1_ratio = 1``.
+    l1_ratio = 1.0
 
+    def __init__(self, alpha: float = 1.0, **params: Any) -> None:
+        super().__init__(alpha, self.l1_ratio, **params)
 
 
 # -- regularization paths ------------------------------------------------------------------

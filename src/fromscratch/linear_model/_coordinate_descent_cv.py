@@ -45,16 +45,14 @@ import numpy as np
 from fromscratch._param_validation import (
     Check,
     Interval,
-    Options,
-    RandomState,
     Rule,
-    flag,
     is_int,
 )
 from fromscratch._validation import check_array, check_sample_weight, check_scalar
-from fromscratch.linear_model._base import LinearModel, center_data
+from fromscratch.linear_model._base import center_data
 from fromscratch.linear_model._coordinate_descent import (
     ElasticNet,
+    _CoordinateDescentModel,
     enet_path,
     lasso_path,
 )
@@ -134,45 +132,24 @@ def _check_l1_ratios(l1_ratio: Any, name: str) -> np.ndarray:
     return ratios.astype(np.float64)
 
 
-class _PathCV(LinearModel):
+class _PathCV(_CoordinateDescentModel):
     """What :class:`LassoCV` and :class:`ElasticNetCV` share: the parameters, ``fit`` along the
     paths."""
 
     _parameter_constraints: dict[str, Rule] = {
-        **LinearModel._parameter_constraints,
+        **_CoordinateDescentModel._parameter_constraints,
         "eps": Interval(float, 0.0, closed="neither"),
         "alphas": Check(_check_alphas, "an int >= 1 or a 1-D list of non-negative penalties",
                         invalid=(0, [1.0, -0.5], [[1.0]])),
-        "max_iter": Interval(int, 1),
-        "tol": Interval(float, 0.0),
         "cv": CV_RULE,
-        "positive": flag,
-        "random_state": RandomState(),
-        "selection": Options("cyclic", "random"),
     }
 
-    def __init__(
-        self,
-        *,
-        eps: float = 1e-3,
-        alphas: int | Any = 100,
-        fit_intercept: bool = True,
-        max_iter: int = 1000,
-        tol: float = 1e-4,
-        cv: Any = None,
-        positive: bool = False,
-        random_state: Any = None,
-        selection: str = "cyclic",
-    ) -> None:
+    def __init__(self, *, eps: float = 1e-3, alphas: int | Any = 100, cv: Any = None,
+                 **params: Any) -> None:
+        super().__init__(**params)  # the coordinate-descent settings
         self.eps = eps
         self.alphas = alphas
-        self.fit_intercept = fit_intercept
-        self.max_iter = max_iter
-        self.tol = tol
         self.cv = cv
-        self.positive = positive
-        self.random_state = random_state
-        self.selection = selection
 
     def _grids(self, X: np.ndarray, y: np.ndarray, l1_ratios: np.ndarray,
                alphas: int | np.ndarray, sample_weight: np.ndarray | None) -> np.ndarray:
@@ -306,24 +283,9 @@ class ElasticNetCV(_PathCV):
                           invalid=(1.5, [0.5, -0.1], "half")),
     }
 
-    def __init__(
-        self,
-        *,
-        l1_ratio: float | list[float] = 0.5,
-        eps: float = 1e-3,
-        alphas: int | Any = 100,
-        fit_intercept: bool = True,
-        max_iter: int = 1000,
-        tol: float = 1e-4,
-        cv: Any = None,
-        positive: bool = False,
-        random_state: Any = None,
-        selection: str = "cyclic",
-    ) -> None:
+    def __init__(self, *, l1_ratio: float | list[float] = 0.5, **params: Any) -> None:
+        super().__init__(**params)
         self.l1_ratio = l1_ratio
-        super().__init__(eps=eps, alphas=alphas, fit_intercept=fit_intercept, max_iter=max_iter,
-                         tol=tol, cv=cv, positive=positive, random_state=random_state,
-                         selection=selection)
 
 
 class LassoCV(_PathCV):

@@ -488,33 +488,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         "class_weight": CLASS_WEIGHT_RULE,
     }
 
-    def __init__(
-        self,
-        hidden_layer_sizes: Any = (100,),
-        activation: str = "relu",
-        *,
-        optimizer: Any = "adam",
-        optimizer_params: dict[str, Any] | None = None,
-        alpha: float = 1e-4,
-        batch_size: Any = "auto",
-        learning_rate_init: float = 1e-3,
-        max_iter: int = 200,
-        shuffle: bool = True,
-        random_state: Any = None,
-        tol: float = 1e-4,
-        verbose: bool = False,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        n_iter_no_change: int = 10,
-        class_weight: Any = None,
-    ) -> None:
-        super().__init__(
-            hidden_layer_sizes, activation, optimizer=optimizer,
-            optimizer_params=optimizer_params, alpha=alpha, batch_size=batch_size,
-            learning_rate_init=learning_rate_init, max_iter=max_iter, shuffle=shuffle,
-            random_state=random_state, tol=tol, verbose=verbose, early_stopping=early_stopping,
-            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
-        )
+    def __init__(self, hidden_layer_sizes: Any = (100,), activation: str = "relu", *,
+                 class_weight: Any = None, **params: Any) -> None:
+        super().__init__(hidden_layer_sizes, activation, **params)
         self.class_weight = class_weight
 
     def _encode_targets(self, y: np.ndarray, sample_weight: np.ndarray | None) -> np.ndarray:
