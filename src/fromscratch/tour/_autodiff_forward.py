@@ -456,10 +456,12 @@ def pros_and_cons(ch: Chapter, rng: np.random.Generator) -> None:
         "mode saves in passes it pays in memory: the backward sweep needs every intermediate "
         "value of the forward run (the Jacobians depend on them), so it keeps them all — "
         "memory grows with the length of the computation — while forward mode needs only "
-        "the values alive at the moment. Below, `jacobian(f, mode=...)` is timed on "
-        "$f(x) = \\tanh(Wx)$ with one dimension growing and the other fixed, and the peak "
-        "memory of one gradient is measured through $L$ layers of $\\tanh$ on a vector of "
-        "2,000 numbers."
+        "the values alive at the moment."
+    )
+    ch.text(
+        "Below, `jacobian(f, mode=...)` is timed on $f(x) = \\tanh(Wx)$ with one dimension "
+        "growing and the other fixed, and the peak memory of one gradient is measured through "
+        "$L$ layers of $\\tanh$ on a vector of 2,000 numbers."
     )
     sizes = [1, 4, 16, 64] if ch.quick else [1, 2, 4, 8, 16, 32, 64, 128]
     big = sizes[-1]

@@ -22,6 +22,8 @@ from fromscratch.plot.optim import plot_paths_and_steps, plot_per_step
 from fromscratch.tour._optimizers_common import linear_gradient, norm, trace, trace_on
 
 if TYPE_CHECKING:
+    from fromscratch.benchfunctions import TestFunction
+    from fromscratch.tour._optimizers_common import Trace
     from fromscratch.tour.ch_optimizers import Context
     from fromscratch.tour.chapter import Chapter
 
@@ -63,6 +65,13 @@ STEP_LENGTHS = {
               "its steps to converge.",
 }
 
+def _adagrad_on_rosenbrock(ctx: Context) -> tuple[TestFunction, Trace]:
+    """Rosenbrock and Adagrad's run on it (η = 1), shown in its own section and beside RMSprop's
+    in the next."""
+    rosenbrock = get("rosenbrock")
+    return rosenbrock, trace_on(rosenbrock, Adagrad, ctx.rosenbrock_steps, keys=("sum",), lr=1.0)
+
+
 def _multiplier(state: np.ndarray, eps: float) -> dict[str, np.ndarray]:
     """The factor an adaptive method puts on η, per coordinate: 1/(√s + ε)."""
     return {"x": 1 / (np.sqrt(state[:, 0]) + eps), "y": 1 / (np.sqrt(state[:, 1]) + eps)}
@@ -75,8 +84,8 @@ def adagrad(ch: Chapter, ctx: Context) -> None:
         "(Duchi, Hazan & Singer 2011) gives every coordinate its own, divided by the root of "
         "the sum of all that coordinate's squared gradients so far (operations elementwise):"
     )
-    ch.equation(r"G_k = G_{k-1} + g_k^2, \qquad x_{k+1} = x_k - \eta\, "
-                r"\frac{g_k}{\sqrt{G_k} + \epsilon}")
+    ch.equation(r"G_k = G_{k-1} + g_k^2")
+    ch.equation(r"x_{k+1} = x_k - \eta\, \frac{g_k}{\sqrt{G_k} + \epsilon}")
     ch.text(
         "A coordinate with a history of large gradients (a steep direction) takes small "
         "steps; one whose gradients are small or rare takes large ones — the design goal was "
@@ -96,9 +105,8 @@ def adagrad(ch: Chapter, ctx: Context) -> None:
         "the optimizer, which RMSprop fixes next."
     )
     ch.code(adagrad_update, "fromscratch.optim.adagrad.adagrad_update")
-    rosenbrock = get("rosenbrock")
+    rosenbrock, run = _adagrad_on_rosenbrock(ctx)
     K = ctx.rosenbrock_steps
-    run = trace_on(rosenbrock, Adagrad, K, keys=("sum",), lr=1.0)
     sgd = trace_on(rosenbrock, SGD, K, lr=2e-3)
     ctx.figure(ch, plot_paths_and_steps(
         rosenbrock, {"gradient descent": sgd.path, "Adagrad": run.path},
@@ -137,10 +145,8 @@ def rmsprop(ch: Chapter, ctx: Context) -> None:
         "the steps shrink)."
     )
     ch.code(rmsprop_update, "fromscratch.optim.rmsprop.rmsprop_update")
-    rosenbrock = get("rosenbrock")
-    K = ctx.rosenbrock_steps
-    ada = trace_on(rosenbrock, Adagrad, K, keys=("sum",), lr=1.0)
-    rms = trace_on(rosenbrock, RMSprop, K, keys=("square_avg",), lr=1e-2)
+    rosenbrock, ada = _adagrad_on_rosenbrock(ctx)
+    rms = trace_on(rosenbrock, RMSprop, ctx.rosenbrock_steps, keys=("square_avg",), lr=1e-2)
     multipliers = {f"Adagrad, {axis}": values
                    for axis, values in _multiplier(ada.state["sum"], 1e-10).items()}
     multipliers.update({f"RMSprop, {axis}": values
