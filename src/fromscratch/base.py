@@ -21,15 +21,18 @@
 from __future__ import annotations
 
 import inspect
+import os
 import sys
+import warnings
 from collections.abc import Callable
+from types import FrameType
 from typing import Any
 
 import numpy as np
 
 from fromscratch._param_validation import Rule
 from fromscratch._validation import check_array, check_X_y, feature_names_of
-from fromscratch.exceptions import NotFittedError
+from fromscratch.exceptions import DataConversionWarning, NotFittedError
 
 __all__ = [
     "BaseEstimator",
@@ -78,6 +81,17 @@ def _clone_parts(value: Any) -> Any:
     if hasattr(value, "get_params") and not isinstance(value, type):
         return clone(value)
     return value
+
+
+def _callers_level() -> int:
+    """The ``stacklevel`` that points a warning at the first line outside fromscratch: the
+    user's call, however deep inside the library the warning is raised."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame: FrameType | None = sys._getframe(1)  # level 1: the frame that calls warnings.warn
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _with_inherited_parameters(cls: type, signature: inspect.Signature) -> inspect.Signature:
@@ -206,6 +220,18 @@ class BaseEstimator:
     #: ``target_tags.multi_output``); a 1-D ``y`` is always accepted.
     _multi_output: bool = False
 
+    def _warn_if_gathered(self, X: Any, method: str) -> None:
+        """Say so when a Dask array reaches an in-memory path: the estimators that work block by
+        block dispatch before validating, so this one computes all of ``X`` into memory."""
+        from fromscratch.blocks import is_dask_array  # blocks imports this module
+
+        if is_dask_array(X):
+            warnings.warn(
+                f"{type(self).__name__}.{method} has no out-of-core path: the Dask array X of "
+                f"shape {X.shape} is computed into memory here. Call X.compute() first to "
+                "silence this, or use an estimator that works block by block (see the "
+                "out-of-core chapter).", DataConversionWarning, stacklevel=_callers_level())
+
     def _validate_fit(
         self, X: Any, y: Any = None, *, y_numeric: bool = True
     ) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
@@ -214,6 +240,7 @@ class BaseEstimator:
         Regressors and classifiers require ``y``; transformers take ``y=None``. ``y`` may be
         2-D when the estimator says so (``_multi_output``).
         """
+        self._warn_if_gathered(X, "fit")
         if y is None and self._estimator_type not in ("regressor", "classifier"):
             X_checked = check_array(X)
             self._record_features(X, X_checked)
@@ -226,6 +253,7 @@ class BaseEstimator:
     def _validate_predict(self, X: Any) -> np.ndarray:
         """Validate data given to a fitted estimator: same number (and names) of features."""
         check_is_fitted(self)
+        self._warn_if_gathered(X, "predict" if self._estimator_type else "transform")
         X_checked = check_array(X)
         if X_checked.shape[1] != self.n_features_in_:
             raise ValueError(

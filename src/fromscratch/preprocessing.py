@@ -498,6 +498,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None) -> OneHotEncoder:
         """Learn the categories of each feature; ``y`` is ignored."""
         self._validate_params()
+        self._warn_if_gathered(X, "fit")
         columns, names = _check_categorical(X)
         self._record_features(X, np.empty((0, len(columns))))  # records count and names
         if isinstance(self.categories, str):
@@ -602,6 +603,7 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Any) -> np.ndarray:
         """The indicator columns of every feature, side by side."""
+        self._warn_if_gathered(X, "transform")
         columns = self._check_columns(X)
         names = getattr(self, "feature_names_in_", None)
         blocks = []

@@ -299,3 +299,54 @@ def test_a_missing_label_is_refused_with_its_row(make):
     with pytest.raises(ValueError, match=r"y contains a missing label \(None\) at row 321 "
                                          r"\(block of rows 300–399\)"):
         _fit_quietly(make(), Xd, names)
+
+
+# -- estimators without an out-of-core path say that they gather the Dask array --------------
+
+
+def _gathering_cases():
+    from fromscratch.linear_model import LassoCV, RidgeCV
+    from fromscratch.preprocessing import OneHotEncoder, PolynomialFeatures
+
+    # name, estimator, method after fit, whether that method gathers too (a linear model's
+    # predict works block by block, lazily, whichever way it was fitted)
+    return [
+        ("RidgeCV", RidgeCV, "predict", False),
+        ("LassoCV", lambda: LassoCV(cv=3), "predict", False),
+        ("PolynomialFeatures", PolynomialFeatures, "transform", True),
+        ("OneHotEncoder", OneHotEncoder, "transform", True),
+    ]
+
+
+@pytest.mark.parametrize("name, make, method, gathers", _gathering_cases(),
+                         ids=[case[0] for case in _gathering_cases()])
+def test_an_in_memory_estimator_warns_that_it_gathers_the_dask_array(name, make, method,
+                                                                     gathers):
+    X, y = _data(n=120)
+    if name == "OneHotEncoder":
+        X = np.round(X)  # a few categories per column
+    X_dask, y_dask = da.from_array(X, chunks=40), da.from_array(y, chunks=40)
+    with pytest.warns(DataConversionWarning, match=rf"{name}\.fit has no out-of-core path"
+                      ) as record:
+        model = make().fit(X_dask, y_dask)
+    ours = [r for r in record if issubclass(r.category, DataConversionWarning)]
+    assert [r.filename for r in ours] == [__file__]  # once, pointing at the caller's line
+    reference = make().fit(X, y)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        result = getattr(model, method)(X_dask)
+    said = [str(r.message) for r in record if issubclass(r.category, DataConversionWarning)]
+    assert len(said) == gathers
+    assert all(m.startswith(f"{name}.{method} has no out-of-core path") for m in said)
+    assert blocks.is_dask_array(result) != gathers
+    assert_close_to_scale(np.asarray(result), getattr(reference, method)(X), rtol=1e-12)
+
+
+@pytest.mark.parametrize("make", [*REGRESSORS, StandardScaler])
+def test_an_out_of_core_estimator_does_not_warn(make):
+    X, y = _data(n=120)
+    X_dask, y_dask = da.from_array(X, chunks=40), da.from_array(y, chunks=40)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataConversionWarning)
+        model = make().fit(X_dask, y_dask)
+        (model.predict if hasattr(model, "predict") else model.transform)(X_dask)

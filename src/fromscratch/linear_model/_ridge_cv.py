@@ -230,6 +230,7 @@ class RidgeCV(LinearModel):
         takes it). ``sample_weight`` (shape (n_samples,)) weighs each squared error.
         """
         alphas = self._check_params()
+        self._warn_if_gathered(X, "fit")
         X_checked, y_checked = check_X_y(X, y, multi_output=True)
         self._record_features(X, X_checked)
         sample_weight = check_sample_weight(sample_weight, X_checked.shape[0])
