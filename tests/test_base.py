@@ -183,3 +183,21 @@ def test_estimators_with_forwarded_parameters_match_scikit_learn(name):
     differ = {n for n in shared if our_defaults[n] != their_defaults[n]}
     assert not differ, {n: (our_defaults[n], their_defaults[n]) for n in differ}
     assert ("l1_ratio" in our_defaults) == ("l1_ratio" in their_defaults)
+
+
+@pytest.mark.parametrize("make", ["LogisticRegression", "MLPClassifier"])
+def test_a_conversion_warning_points_at_the_users_line(make):
+    """However deep in the library the warning is raised (each estimator validates ``y`` at
+    its own depth), it names this file's line, as Python's own warnings name the caller."""
+    import fromscratch.linear_model
+    import fromscratch.nn
+    from fromscratch.exceptions import DataConversionWarning
+
+    estimator = getattr(fromscratch.linear_model, make, None) or getattr(fromscratch.nn, make)
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = (X[:, :1] > 0).astype(float)  # a column vector
+    options = {"max_iter": 3} if make == "MLPClassifier" else {}
+    with pytest.warns(DataConversionWarning, match="column-vector y") as record:
+        estimator(**options).fit(X, y)
+    [warning] = [r for r in record if issubclass(r.category, DataConversionWarning)]
+    assert warning.filename == __file__

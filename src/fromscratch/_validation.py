@@ -21,14 +21,13 @@ Choices made here (and relied on by the rest of the library):
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Sequence
 from typing import Any, overload
 
 import numpy as np
 from numpy.typing import DTypeLike
 
-from fromscratch.exceptions import DataConversionWarning
+from fromscratch.exceptions import DataConversionWarning, warn_at_caller
 
 __all__ = [
     "check_array",
@@ -295,11 +294,10 @@ def check_y(
     if arr.ndim == 0:
         raise ValueError(f"{name} must be a 1-D array of targets; got a scalar.")
     if arr.ndim == 2 and arr.shape[1] == 1 and not multi_output:
-        warnings.warn(
+        warn_at_caller(
             f"A column-vector {name} was passed when a 1d array was expected; it was flattened "
             f"to shape ({arr.shape[0]},). Pass {name}.ravel() to silence this warning.",
             DataConversionWarning,
-            stacklevel=3,
         )
         arr = arr.ravel()
     if arr.ndim != 1 and not (multi_output and arr.ndim == 2):

@@ -21,18 +21,15 @@
 from __future__ import annotations
 
 import inspect
-import os
 import sys
-import warnings
 from collections.abc import Callable
-from types import FrameType
 from typing import Any
 
 import numpy as np
 
 from fromscratch._param_validation import Rule
 from fromscratch._validation import check_array, check_X_y, feature_names_of
-from fromscratch.exceptions import DataConversionWarning, NotFittedError
+from fromscratch.exceptions import DataConversionWarning, NotFittedError, warn_at_caller
 
 __all__ = [
     "BaseEstimator",
@@ -81,17 +78,6 @@ def _clone_parts(value: Any) -> Any:
     if hasattr(value, "get_params") and not isinstance(value, type):
         return clone(value)
     return value
-
-
-def _callers_level() -> int:
-    """The ``stacklevel`` that points a warning at the first line outside fromscratch: the
-    user's call, however deep inside the library the warning is raised."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame: FrameType | None = sys._getframe(1)  # level 1: the frame that calls warnings.warn
-    level = 1
-    while frame is not None and frame.f_code.co_filename.startswith(package):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _with_inherited_parameters(cls: type, signature: inspect.Signature) -> inspect.Signature:
@@ -226,11 +212,11 @@ class BaseEstimator:
         from fromscratch.blocks import is_dask_array  # blocks imports this module
 
         if is_dask_array(X):
-            warnings.warn(
+            warn_at_caller(
                 f"{type(self).__name__}.{method} has no out-of-core path: the Dask array X of "
                 f"shape {X.shape} is computed into memory here. Call X.compute() first to "
                 "silence this, or use an estimator that works block by block (see the "
-                "out-of-core chapter).", DataConversionWarning, stacklevel=_callers_level())
+                "out-of-core chapter).", DataConversionWarning)
 
     def _validate_fit(
         self, X: Any, y: Any = None, *, y_numeric: bool = True

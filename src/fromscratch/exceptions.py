@@ -4,6 +4,11 @@ class whatever the model: ``except DivergenceError`` works for a linear model, a
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
+from types import FrameType
+
 __all__ = [
     "NotFittedError",
     "ConvergenceWarning",
@@ -40,3 +45,15 @@ class DataConversionWarning(UserWarning):
 class FitFailedWarning(RuntimeWarning):
     """Some fits of a cross-validation or a search raised; their scores were set to
     ``error_score`` (scikit-learn's warning of the same name, also a ``RuntimeWarning``)."""
+
+
+def warn_at_caller(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` pointed at the first line outside fromscratch (the user's call),
+    however deep inside the library the warning is raised: a fixed ``stacklevel`` is right for
+    one call path only."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame: FrameType | None = sys._getframe(1)  # level 1: the frame that calls this function
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level + 1)  # + 1: this function's own frame

@@ -20,14 +20,13 @@ active (threads by default, processes, or a ``distributed.Client``), unchanged.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from fromscratch.exceptions import DataConversionWarning
+from fromscratch.exceptions import DataConversionWarning, warn_at_caller
 
 __all__ = [
     "is_dask_array",
@@ -252,10 +251,10 @@ def _single_column(y: Any, name: str) -> Any:
     """A 1-D ``y``: a column vector flattened with a ``DataConversionWarning`` (lazily for a
     Dask array, keeping its row chunks), more columns refused."""
     if y.ndim == 2 and y.shape[1] == 1:
-        warnings.warn(
+        warn_at_caller(
             f"A column-vector {name} was passed when a 1d array was expected; it was flattened "
             f"to shape ({y.shape[0]},). Pass {name}.ravel() to silence this warning.",
-            DataConversionWarning, stacklevel=4,
+            DataConversionWarning,
         )
         return y[:, 0]
     if y.ndim != 1:
