@@ -307,6 +307,43 @@ def test_perfect_separation_warns_and_stops(solver, n_classes):
         LogisticRegression(C=1.0, solver=solver).fit(X, y)
 
 
+def _quasi_separated(seed):
+    """The sign of x1 separates the classes but for two samples at the origin, one of each
+    class: no hyperplane separates them all (so the check for complete separation is silent),
+    yet the likelihood grows without bound along x1 — quasi-complete separation."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(100, 2))
+    y = (X[:, 0] > 0).astype(int)
+    return np.vstack([X, [[0.0, 0.0], [0.0, 0.0]]]), np.r_[y, 0, 1]
+
+
+@pytest.mark.parametrize("solver", ["newton", "lbfgs"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_quasi_separation_warns_where_the_mle_does_not_exist(solver, dtype):
+    """Warned exactly where statsmodels' Newton cannot converge (the MLE does not exist), and
+    not on overlapping classes where it converges; scikit-learn's lbfgs says nothing in
+    either case, and its coefficients are in the hundreds as ours are."""
+    import statsmodels.api as sm
+
+    X, y = _quasi_separated(0)
+    rng = np.random.default_rng(1)
+    X_overlap = rng.normal(size=(100, 2))
+    y_overlap = (X_overlap[:, 0] + rng.logistic(size=100) > 0).astype(int)
+    for X_, y_, exists in [(X, y, False), (X_overlap, y_overlap, True)]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # statsmodels' own overflow and convergence noise
+            reference = sm.Logit(y_, sm.add_constant(X_)).fit(disp=0, maxiter=100)
+        assert reference.mle_retvals["converged"] == exists
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            LogisticRegression(C=np.inf, solver=solver).fit(X_.astype(dtype), y_)
+        said = [w for w in record if issubclass(w.category, PerfectSeparationWarning)]
+        assert len(said) == (not exists)
+        if said:
+            assert "numerically 0 or 1" in str(said[0].message)
+            assert said[0].filename == __file__
+
+
 def test_too_large_learning_rate_raises():
     X, y = classification_data(2)
     with pytest.raises(DivergenceError, match="smaller learning_rate"):

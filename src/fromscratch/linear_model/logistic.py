@@ -63,6 +63,7 @@ from fromscratch._validation import (
 )
 from fromscratch.base import BaseEstimator, ClassifierMixin, check_is_fitted
 from fromscratch.blocks import is_dask_array, map_method
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.linalg import LinAlgError, cholesky, solve_triangular
 from fromscratch.linear_model._dask_logistic import fit_logistic_blocks
 from fromscratch.linear_model._iterative import (
@@ -106,10 +107,30 @@ __all__ = [
 ]
 
 SOLVERS = ("newton", "lbfgs", "gd", "sgd", "minibatch")
+#: The solvers that seek the optimum itself (the stochastic ones stop on a patience rule).
+FULL_BATCH = ("newton", "lbfgs", "gd")
 
 
 class PerfectSeparationWarning(UserWarning):
     """The classes are perfectly separated: without a penalty the MLE does not exist."""
+
+
+def _warn_if_probabilities_saturate(z: np.ndarray) -> None:
+    r"""R's ``glm`` check after an unpenalized binary fit: a fitted probability within
+    :math:`10\varepsilon` of 0 or 1, i.e. a score :math:`|z| > -\log(10\varepsilon)` (33.7 in
+    float64, 13.6 in float32). It is the mark of quasi-complete separation (some samples
+    separated, others not), where the MLE does not exist, which the check for complete
+    separation cannot see."""
+    limit = -math.log(10 * np.finfo(z.dtype).eps)
+    saturated = int(np.count_nonzero(np.abs(z) > limit))
+    if saturated:
+        warn_at_caller(
+            f"{saturated} of {z.size} training samples have fitted probabilities numerically 0 "
+            f"or 1 (|log-odds| > {limit:.1f}). The classes are probably quasi-separated: then "
+            "the likelihood keeps increasing as some coefficients grow, the maximum likelihood "
+            "estimate does not exist, and the size of the coefficients (their odds ratios, "
+            "standard errors) means nothing. Use a penalty (finite C); a feature with extreme "
+            "values can also cause this (R's glm warns alike).", PerfectSeparationWarning)
 
 
 def _mean_one(weight: np.ndarray | None, n_samples: int) -> tuple[np.ndarray | None, float]:
@@ -390,6 +411,9 @@ class LogisticRegression(GradientSolverParams, ClassifierMixin, BaseEstimator):
 
         result = self._solve(solver, loss.objective(self.gradient), w0, X, target, index,
                              callback, s)
+        if strength == 0.0 and binary and not separated and solver in FULL_BATCH:
+            coef, intercept = split_intercept(result.coef, self.fit_intercept)
+            _warn_if_probabilities_saturate(X_kept @ coef + intercept)
         data = (X, target) if s is None else (X, target, s)
         return self._finish(result, bool(separated), loss, data, frequency, strength)
 
