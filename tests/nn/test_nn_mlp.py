@@ -239,7 +239,9 @@ def test_convergence_warning_and_divergence():
     X, y = _noisy_binary(60)
     with pytest.warns(ConvergenceWarning, match="MLPClassifier did not converge in max_iter=2 ep"):
         MLPClassifier((3,), max_iter=2, random_state=0).fit(X, y)
-    with pytest.raises(DivergenceError, match=r"learning rate lr=1e\+06 is probably too large"), \
+    # the advice names the estimator's parameter, not the optimizer's lr behind it
+    with pytest.raises(DivergenceError, match=r"learning rate learning_rate_init=1e\+06 is "
+                       r"probably too large: try a smaller learning_rate_init \(e\.g\. 100000\)"), \
             np.errstate(over="ignore", invalid="ignore"):
         MLPRegressor((50, 50), optimizer="sgd", learning_rate_init=1e6, max_iter=50,
                      random_state=0).fit(X, 1e3 * y)

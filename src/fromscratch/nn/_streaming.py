@@ -135,7 +135,7 @@ def _epoch(estimator: Any, stream: MLPStream, params: dict[str, Any], data: Any,
         loss_fn = estimator._loss_fn(stream.model, params["alpha"], target, weight)
         row_batches = batches([X, np.arange(len(X))], batch_size, rng)
         total += train_epoch(stream.model, loss_fn, stream.optimizer, row_batches,
-                             epoch=len(stream.losses)) * len(X)
+                             epoch=len(stream.losses), rate_name="learning_rate_init") * len(X)
         rows += len(X)
     stream.losses.append(total / rows)
     stream.n_seen += rows

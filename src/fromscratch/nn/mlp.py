@@ -346,7 +346,8 @@ class _BaseMLP(BaseEstimator):
         best_state = None
         converged = False
         for epoch in tqdm(range(params["max_iter"]), disable=not self.verbose, unit="epoch"):
-            self.loss_curve_.append(train_epoch(model, loss_fn, optimizer, loader, epoch=epoch))
+            self.loss_curve_.append(train_epoch(model, loss_fn, optimizer, loader, epoch=epoch,
+                                                rate_name="learning_rate_init"))
             if self.early_stopping:
                 self.coefs_, self.intercepts_ = self._arrays(model)
                 validation_scores.append(self._validation_score(X_val, y_val, weight_val))

@@ -46,13 +46,14 @@ def _value(loss: Any) -> float:
     return float(np.asarray(getattr(loss, "data", loss)))
 
 
-def _check_finite_loss(value: float, where: str, optimizer: Any) -> None:
+def _check_finite_loss(value: float, where: str, optimizer: Any, rate_name: str) -> None:
     """Raise :class:`DivergenceError` when a batch's loss is NaN or infinite."""
     if math.isfinite(value):
         return
     # The largest rate of the parameter groups is the likeliest culprit.
     rates = [g["lr"] for g in getattr(optimizer, "param_groups", []) if "lr" in g]
-    hint = learning_rate_hint(max(rates)) if rates else "Lower the optimizer's step size."
+    hint = (learning_rate_hint(max(rates), rate_name) if rates
+            else "Lower the optimizer's step size.")
     raise divergence_error(f"the training loss became {value} {where}", hint)
 
 
@@ -63,9 +64,12 @@ def train_epoch(
     batches: Iterable[Sequence[np.ndarray]],
     *,
     epoch: int = 0,
+    rate_name: str = "lr",
 ) -> float:
     r"""One pass over ``batches``; returns the mean loss over samples,
     :math:`\sum_B |B| \, \ell_B / \sum_B |B|` (each batch's loss is the mean over the batch).
+    ``rate_name`` is what the user calls the learning rate, for the divergence error's advice
+    (an estimator's ``learning_rate_init``, say).
 
     Raises
     ------
@@ -80,7 +84,8 @@ def train_epoch(
         optimizer.zero_grad()
         loss = loss_fn(model(X_B), y_B)
         value = _value(loss)
-        _check_finite_loss(value, f"at epoch {epoch + 1}, batch {batch + 1}", optimizer)
+        _check_finite_loss(value, f"at epoch {epoch + 1}, batch {batch + 1}", optimizer,
+                           rate_name)
         loss.backward()
         optimizer.step()
         total += value * len(X_B)
