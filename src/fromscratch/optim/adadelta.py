@@ -8,14 +8,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch.autodiff import Tensor
-from fromscratch.optim.optimizer import (
-    Optimizer,
-    apply_chunked,
-    flag,
-    non_negative,
-    positive,
-    unit_interval,
-)
+from fromscratch.optim.optimizer import Optimizer, apply_chunked
 
 __all__ = ["Adadelta", "adadelta_update"]
 
@@ -75,14 +68,6 @@ class Adadelta(Optimizer):
     weight_decay : float, default 0
     maximize : bool, default False
     """
-
-    _rules = {
-        "lr": non_negative,
-        "rho": unit_interval,
-        "eps": positive,
-        "weight_decay": non_negative,
-        "maximize": flag,
-    }
 
     def __init__(
         self,

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch.autodiff import Tensor
-from fromscratch.optim.optimizer import Optimizer, apply_chunked, flag, non_negative, positive
+from fromscratch.optim.optimizer import Optimizer, apply_chunked
 
 __all__ = ["Adagrad", "adagrad_update"]
 
@@ -62,15 +62,6 @@ class Adagrad(Optimizer):
     eps : float, default 1e-10
     maximize : bool, default False
     """
-
-    _rules = {
-        "lr": non_negative,
-        "lr_decay": non_negative,
-        "weight_decay": non_negative,
-        "initial_accumulator_value": non_negative,
-        "eps": positive,
-        "maximize": flag,
-    }
 
     def __init__(
         self,

@@ -8,20 +8,13 @@ forget :math:`t` and divide by :math:`1-\\beta` instead of :math:`1-\\beta^t`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
 from fromscratch.autodiff import Tensor
-from fromscratch.optim.optimizer import (
-    Optimizer,
-    apply_chunked,
-    decay_pair,
-    flag,
-    non_negative,
-    positive,
-)
+from fromscratch.optim.optimizer import Optimizer, apply_chunked
 
 __all__ = [
     "Adam",
@@ -235,15 +228,6 @@ def nadam_update(
     param -= lr * mu_next / (1 - mu_product_next) * exp_avg / denom
 
 
-_ADAM_RULES: dict[str, Callable[[Any, str], Any]] = {
-    "lr": non_negative,
-    "betas": decay_pair,
-    "eps": positive,
-    "weight_decay": non_negative,
-    "maximize": flag,
-}
-
-
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba 2015), with optional AMSGrad and decoupled weight decay.
 
@@ -268,8 +252,6 @@ class Adam(Optimizer):
     decoupled_weight_decay : bool, default False
         Shrink the parameters directly instead (this makes it :class:`AdamW`).
     """
-
-    _rules = {**_ADAM_RULES, "amsgrad": flag, "decoupled_weight_decay": flag}
 
     def __init__(
         self,
@@ -356,8 +338,6 @@ class Adamax(Optimizer):
     maximize : bool, default False
     """
 
-    _rules = _ADAM_RULES
-
     def __init__(
         self,
         params: Params,
@@ -407,8 +387,6 @@ class NAdam(Optimizer):
         Decay the weights directly, as AdamW does (NAdamW).
     maximize : bool, default False
     """
-
-    _rules = {**_ADAM_RULES, "momentum_decay": non_negative, "decoupled_weight_decay": flag}
 
     def __init__(
         self,

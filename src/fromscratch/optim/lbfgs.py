@@ -351,7 +351,7 @@ class LBFGS(Optimizer):
     """
 
     _rules = {
-        "lr": positive,
+        "lr": positive,  # a step length: > 0, where the shared rule allows 0
         "max_iter": _positive_int,
         "max_eval": _positive_int,
         "tolerance_grad": non_negative,

@@ -89,7 +89,7 @@ class Newton(Optimizer):
     array([1., 2.])
     """
 
-    _rules = {"lr": non_negative, "damping": non_negative, "line_search_fn": _line_search_fn}
+    _rules = {"damping": non_negative, "line_search_fn": _line_search_fn}
 
     def __init__(
         self,

@@ -13,11 +13,20 @@ It follows ``torch.optim.Optimizer`` so that code written for PyTorch reads the 
   PyTorch: ``{"state": {index: {...}}, "param_groups": [{..., "params": [indices]}]}`` where a
   parameter's index counts through the groups in order. Arrays are deep-copied both ways.
 
-What a subclass writes: its hyper-parameter rules (``_rules``: name -> checker, one per
-constructor argument after ``params``, whose values :meth:`Optimizer._defaults_from` collects
-into ``defaults``), the state a parameter starts with (``_init_state``) and one line that calls
-its pure update function through :func:`apply_chunked` (``_update``). The math lives in that
-pure function, module level, with its equations in the docstring.
+What a subclass writes: its constructor, whose arguments after ``params`` are its
+hyper-parameters (each written once, there: ``super().__init__(params,
+self._defaults_from(locals()))`` collects their values into ``defaults``); the state a parameter
+starts with (``_init_state``); and one line that calls its pure update function through
+:func:`apply_chunked` (``_update``). The math lives in that pure function, module level, with
+its equations in the docstring.
+
+A hyper-parameter's rule comes from its name: :data:`SHARED_RULES` gives the rule of every name
+that several optimizers use (``lr`` is a real number >= 0 everywhere, ``eps`` one > 0,
+``maximize`` a bool...). A subclass writes ``_rules`` (name -> checker) only for the names that
+are its own (L-BFGS's ``history_size``) or whose rule differs (L-BFGS's ``lr`` must be > 0).
+When the class is defined, its constructor's signature is read and ``_rules`` becomes the full
+table, one rule per hyper-parameter; a hyper-parameter with no rule, shared or own, is a
+``TypeError`` then, so none escapes validation.
 
 Two deliberate differences from PyTorch: a parameter listed twice is an error (PyTorch only
 warns, then updates it twice), and hyper-parameters are validated in every group, not only the
@@ -28,6 +37,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -35,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._config import get_config
-from fromscratch._param_validation import (  # noqa: F401 - the optimizers import them from here
+from fromscratch._param_validation import (
     decay_pair,
     flag,
     non_negative,
@@ -48,7 +58,35 @@ __all__ = [
     "Optimizer",
     "apply_chunked",
     "CHUNK_BYTES",
+    "SHARED_RULES",
 ]
+
+#: The rule of every hyper-parameter name that several optimizers use: a name means the same
+#: thing, and takes the same values, in each of them (the names are ``torch.optim``'s). An
+#: optimizer's own ``_rules`` add the names only it has and replace a rule where it differs.
+SHARED_RULES: dict[str, Callable[[Any, str], Any]] = {
+    # a real number >= 0: step sizes, penalties, momentum factors, Adagrad's starting sum
+    "lr": non_negative,
+    "lr_decay": non_negative,
+    "weight_decay": non_negative,
+    "momentum": non_negative,
+    "momentum_decay": non_negative,
+    "initial_accumulator_value": non_negative,
+    # a real number > 0: it keeps a denominator away from zero
+    "eps": positive,
+    # a decay rate in [0, 1]
+    "dampening": unit_interval,
+    "rho": unit_interval,
+    "alpha": unit_interval,
+    # Adam's pair (beta1, beta2) of decay rates, each in [0, 1)
+    "betas": decay_pair,
+    # True or False
+    "maximize": flag,
+    "nesterov": flag,
+    "centered": flag,
+    "amsgrad": flag,
+    "decoupled_weight_decay": flag,
+}
 
 #: Bytes per array per chunk in :func:`apply_chunked` (64K float64 or 128K float32 values): a
 #: chunk of each array and the few chunk-sized temporaries of an update stay in the L2 cache
@@ -203,18 +241,65 @@ class Optimizer:
         The hyper-parameters given to the constructor.
     """
 
-    #: Hyper-parameter name -> checker(value, name) returning the validated value.
+    #: Hyper-parameter name -> checker(value, name) returning the validated value. A class
+    #: body writes only the rules that are its own or differ from :data:`SHARED_RULES`; once the
+    #: class is defined, this is the full table of its hyper-parameters (see
+    #: :meth:`_hyper_parameter_rules`).
     _rules: dict[str, Callable[[Any, str], Any]] = {}
+
+    #: Whether the hyper-parameters are the constructor's arguments after ``params``. A class
+    #: whose hyper-parameters are not known until it is called (``FunctionalOptimizer``'s
+    #: ``**hyper``) sets it to False and checks them in its own ``_check_hyper``.
+    _hyper_from_signature = True
 
     #: Whether ``step`` has been called (see :func:`_records_call`).
     _step_called = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        """A subclass that writes its own ``step`` (L-BFGS, Newton, a user's optimizer)
-        records its calls as the base class's does."""
+        """Read the hyper-parameters from the constructor and give each its rule; and a
+        subclass that writes its own ``step`` (L-BFGS, Newton, a user's optimizer) records its
+        calls as the base class's does."""
         super().__init_subclass__(**kwargs)
+        if cls._hyper_from_signature:
+            cls._rules = cls._hyper_parameter_rules()
         if "step" in vars(cls):
             cls.step = _records_call(vars(cls)["step"])  # type: ignore[method-assign]
+
+    @classmethod
+    def _hyper_parameter_rules(cls) -> dict[str, Callable[[Any, str], Any]]:
+        """Every hyper-parameter's rule, in the order of the constructor's arguments.
+
+        The hyper-parameters are the arguments after ``params`` of each constructor in the
+        class's hierarchy (AdamW's and, since it calls Adam's, Adam's); ``*args`` and
+        ``**kwargs`` only pass arguments on. A name's rule is the nearest class's ``_rules``
+        entry, else the shared one. A hyper-parameter without a rule, or a rule of the class's
+        own without a hyper-parameter, is a TypeError.
+        """
+        known = dict(SHARED_RULES)
+        taken_by: dict[str, str] = {}  # hyper-parameter -> the class whose constructor takes it
+        for klass in reversed(cls.__mro__):
+            if not issubclass(klass, Optimizer) or klass is Optimizer:
+                continue
+            known.update(vars(klass).get("_rules", {}))
+            if "__init__" in vars(klass):
+                arguments = list(inspect.signature(vars(klass)["__init__"]).parameters.values())
+                for argument in arguments[2:]:  # after self and params
+                    if argument.kind not in (argument.VAR_POSITIONAL, argument.VAR_KEYWORD):
+                        taken_by.setdefault(argument.name, klass.__name__)
+        for name in vars(cls).get("_rules", {}):
+            if name not in taken_by:
+                raise TypeError(
+                    f"{cls.__name__}._rules has a rule for {name!r}, which no constructor "
+                    "argument is: it would check nothing."
+                )
+        for name, owner in taken_by.items():
+            if name not in known:
+                raise TypeError(
+                    f"{owner}.__init__ takes the hyper-parameter {name!r}, which has no rule: "
+                    f"add {name!r}: checker(value, name) to {cls.__name__}._rules (the "
+                    f"shared rules cover {', '.join(SHARED_RULES)})."
+                )
+        return {name: known[name] for name in taken_by}
 
     def __init__(self, params: Iterable[Tensor] | Iterable[dict[str, Any]], defaults: dict) -> None:
         self.defaults = self._check_hyper(defaults, where="")
@@ -250,9 +335,9 @@ class Optimizer:
     @classmethod
     def _defaults_from(cls, arguments: dict[str, Any]) -> dict[str, Any]:
         """``defaults`` from a constructor's own arguments: ``super().__init__(params,
-        self._defaults_from(locals()))`` takes the value of every hyper-parameter ``_rules``
-        names, so each is written once, in the signature (a name missing there is a KeyError).
-        """
+        self._defaults_from(locals()))`` takes the value of every hyper-parameter (every
+        argument after ``params``, the names of ``_rules``), so each is written once, in the
+        signature."""
         return {name: arguments[name] for name in cls._rules}
 
     def _check_hyper(self, hyper: dict[str, Any], where: str) -> dict[str, Any]:

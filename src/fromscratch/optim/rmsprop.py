@@ -8,14 +8,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch.autodiff import Tensor
-from fromscratch.optim.optimizer import (
-    Optimizer,
-    apply_chunked,
-    flag,
-    non_negative,
-    positive,
-    unit_interval,
-)
+from fromscratch.optim.optimizer import Optimizer, apply_chunked
 
 __all__ = ["RMSprop", "rmsprop_update"]
 
@@ -92,16 +85,6 @@ class RMSprop(Optimizer):
         Divide by the estimated standard deviation of the gradient.
     maximize : bool, default False
     """
-
-    _rules = {
-        "lr": non_negative,
-        "alpha": unit_interval,
-        "eps": positive,
-        "weight_decay": non_negative,
-        "momentum": non_negative,
-        "centered": flag,
-        "maximize": flag,
-    }
 
     def __init__(
         self,

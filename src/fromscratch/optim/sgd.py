@@ -8,13 +8,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch.autodiff import Tensor
-from fromscratch.optim.optimizer import (
-    Optimizer,
-    apply_chunked,
-    flag,
-    non_negative,
-    unit_interval,
-)
+from fromscratch.optim.optimizer import Optimizer, apply_chunked
 
 __all__ = ["SGD", "sgd_update"]
 
@@ -99,15 +93,6 @@ class SGD(Optimizer):
     >>> w.data
     array([ 0.8, -1.6])
     """
-
-    _rules = {
-        "lr": non_negative,
-        "momentum": non_negative,
-        "dampening": unit_interval,
-        "weight_decay": non_negative,
-        "nesterov": flag,
-        "maximize": flag,
-    }
 
     def __init__(
         self,

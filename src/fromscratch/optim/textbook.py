@@ -620,6 +620,10 @@ class FunctionalOptimizer(Optimizer):
     array([ 0.9, -1.9])
     """
 
+    #: The hyper-parameters are the update's keyword arguments (``**hyper``), each checked by
+    #: :meth:`_check_hyper` as a real number; ``update`` and ``initial_state`` are not ones.
+    _hyper_from_signature = False
+
     def __init__(
         self,
         params: Iterable[Tensor] | Iterable[dict[str, Any]],
