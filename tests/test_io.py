@@ -299,3 +299,39 @@ def test_newer_format_version_is_refused(tmp_path):
     _tamper_header(path, lambda h: h.update(format_version=99))
     with pytest.raises(ValueError, match="format version 99"):
         fromscratch.load(path)
+
+
+def _header(path):
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(bytes(np.load(archive.open("__header__.npy"))).decode())
+
+
+def test_files_name_classes_by_their_public_path(tmp_path):
+    model = make_pipeline(StandardScaler(), ElasticNet(alpha=0.1))
+    fromscratch.io.save(model, tmp_path / "model")
+    text = json.dumps(_header(tmp_path / "model.npz"))
+    assert "fromscratch.compose.Pipeline" in text
+    assert "fromscratch.linear_model.ElasticNet" in text
+    assert "_coordinate_descent" not in text  # the private module that defines it
+
+
+@pytest.mark.parametrize("old_path", [
+    "fromscratch.preprocessing.Pipeline",  # 0.1.0: Pipeline lived in preprocessing
+    "fromscratch.compose.Pipeline",
+])
+def test_files_of_earlier_versions_still_load(tmp_path, monkeypatch, old_path):
+    """0.1.0 wrote each class's module path; a file naming where a class used to live (or the
+    private module that defines it) loads as the class it was."""
+    public = fromscratch.io._class_path
+    old = {"Pipeline": old_path,
+           "ElasticNet": "fromscratch.linear_model._coordinate_descent.ElasticNet"}
+    monkeypatch.setattr(fromscratch.io, "_class_path",
+                        lambda cls: old.get(cls.__qualname__) or public(cls))
+    X = np.random.default_rng(0).normal(size=(30, 3))
+    model = make_pipeline(StandardScaler(), ElasticNet(alpha=0.1)).fit(X, X[:, 0])
+    fromscratch.io.save(model, tmp_path / "old")
+    assert old_path in json.dumps(_header(tmp_path / "old.npz"))
+    monkeypatch.undo()
+    loaded = fromscratch.io.load(tmp_path / "old")
+    assert type(loaded).__name__ == "Pipeline" and type(loaded.steps[1][1]) is ElasticNet
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))

@@ -48,7 +48,21 @@ _HEADER = "__header__"
 _HEADER_DIGEST = "__header_sha256__"
 
 
+#: Where the classes that files of earlier versions name live now (0.1.0 wrote module paths).
+_MOVED = {
+    "fromscratch.preprocessing.Pipeline": "fromscratch.compose.Pipeline",
+    "fromscratch.preprocessing.ColumnTransformer": "fromscratch.compose.ColumnTransformer",
+}
+
+
 def _class_path(cls: type) -> str:
+    """The class's public name (``fromscratch.linear_model.ElasticNet``, not the private module
+    that defines it), so that files survive the library's internal moves."""
+    parts = cls.__module__.split(".")
+    for depth in range(1, len(parts) + 1):
+        package = ".".join(parts[:depth])
+        if getattr(importlib.import_module(package), cls.__qualname__, None) is cls:
+            return f"{package}.{cls.__qualname__}"
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
@@ -56,7 +70,7 @@ def _resolve_class(path: Any) -> type:
     """The class named by ``path``, refusing anything defined outside fromscratch."""
     if not isinstance(path, str) or not (path == "fromscratch" or path.startswith("fromscratch.")):
         raise ValueError(f"refusing to load class {path!r}: only fromscratch classes are allowed")
-    module_name, _, name = path.rpartition(".")
+    module_name, _, name = _MOVED.get(path, path).rpartition(".")
     try:
         obj = getattr(importlib.import_module(module_name), name)
     except (ImportError, AttributeError):
