@@ -214,6 +214,24 @@ def test_one_hot_encoder_bad_input(X, error, match):
         OneHotEncoder().fit(X)
 
 
+@pytest.mark.parametrize("drop", [None, "first"])
+def test_one_hot_encoder_bytes_categories_equal_sklearn(drop):
+    """Bytes labels with categories given as bytes (they were taken for numbers: the check that
+    the column and its categories are of one kind knew only str)."""
+    X = np.array([[b"b"], [b"a"], [b"c"], [b"a"]])
+    categories = [[b"c", b"a", b"b"]]
+    ours = OneHotEncoder(categories=categories, drop=drop).fit(X)
+    theirs = skp.OneHotEncoder(categories=categories, drop=drop, sparse_output=False).fit(X)
+    np.testing.assert_array_equal(ours.transform(X), theirs.transform(X))
+    np.testing.assert_array_equal(ours.inverse_transform(ours.transform(X)), X)
+
+
+def test_one_hot_encoder_empty_categories_are_refused():
+    # scikit-learn fails here with an IndexError from inside its encoder
+    with pytest.raises(ValueError, match="categories for column 0 is empty; list at least one"):
+        OneHotEncoder(categories=[[]]).fit([["a"], ["b"]])
+
+
 def test_one_hot_encoder_bad_use(houses):
     X = houses[["hood"]]
     with pytest.raises(NotFittedError):

@@ -424,7 +424,7 @@ def _check_categorical(X: Any) -> tuple[list[np.ndarray], np.ndarray | None]:
 
 def _is_string_column(column: np.ndarray) -> bool:
     return column.dtype.kind in "US" or (
-        column.dtype.kind == "O" and any(isinstance(v, str) for v in column)
+        column.dtype.kind == "O" and any(isinstance(v, (str, bytes)) for v in column)
     )
 
 
@@ -517,6 +517,9 @@ class OneHotEncoder(TransformerMixin, BaseEstimator):
         result = []
         for j, (column, given) in enumerate(zip(columns, self.categories, strict=True)):
             label = _column_label(names, j)
+            if len(given) == 0:
+                raise ValueError(f"categories for column {label} is empty; list at least one "
+                                 "category per feature.")
             # Cast to the column's type; strings go to object so none gets truncated.
             string = column.dtype.kind in "OUS"
             categories = np.array(given, dtype=object if string else column.dtype)
