@@ -345,6 +345,12 @@ def test_parameter_grid_equals_sklearn(grid):
 def test_parameter_grid_indexing_is_the_iteration_order(grids):
     grid = ParameterGrid(grids)
     assert [grid[i] for i in range(len(grid))] == list(grid) == list(sk.ParameterGrid(grids))
+    # A negative index counts from the end, as in the list. (scikit-learn's answers to negative
+    # indices are not the list's when a grid is empty or out of range, so the list is the
+    # reference here.)
+    assert [grid[-i] for i in range(1, len(grid) + 1)] == list(grid)[::-1]
+    with pytest.raises(IndexError, match=rf"index {-len(grid) - 1} out of range"):
+        grid[-len(grid) - 1]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -405,3 +405,15 @@ def test_repr():
     text = repr(model)
     assert "(0): Linear(in_features=2, out_features=3, bias=True)" in text
     assert "LeakyReLU(negative_slope=0.2)" in text and "Dropout(p=0.1)" in text
+
+
+def test_flatten_equals_torch_and_refuses_what_torch_refuses():
+    torch = pytest.importorskip("torch")
+    x = np.arange(24.0).reshape(2, 3, 4)
+    np.testing.assert_array_equal(nn.Flatten()(Tensor(x)).data,
+                                  torch.nn.Flatten()(torch.tensor(x)).numpy())
+    for bad in (np.arange(3.0), np.float64(2.0)):
+        with pytest.raises(IndexError):
+            torch.nn.Flatten()(torch.tensor(bad))
+        with pytest.raises(ValueError, match=r"at least 2 dimensions; got shape"):
+            nn.Flatten()(Tensor(bad))  # was silently (3, 1): a batch of 3 samples

@@ -104,8 +104,10 @@ class ParameterGrid:
         """Candidate ``index`` without listing the ones before it: ``list(self)[index]``."""
         if not isinstance(index, numbers.Integral) or isinstance(index, bool):
             raise TypeError(f"A ParameterGrid is indexed by an int; got {index!r}.")
-        if not 0 <= index < len(self):
-            raise IndexError(f"ParameterGrid index {index} out of range (size {len(self)}).")
+        size = len(self)
+        if not -size <= index < size:
+            raise IndexError(f"ParameterGrid index {index} out of range (size {size}).")
+        index = index % size  # a negative index counts from the end, as in a list
         for grid in self.param_grid:
             size = int(np.prod([len(values) for values in grid.values()], dtype=np.int64))
             if index >= size:

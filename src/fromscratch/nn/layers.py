@@ -138,4 +138,10 @@ class Flatten(Module):
         import fromscratch.autodiff.numpy as anp
 
         shape = np.shape(x)
+        if len(shape) < 2:  # torch's Flatten refuses these too (its start_dim 1 does not exist)
+            raise ValueError(
+                f"Flatten keeps the first (batch) dimension and flattens the others, so it needs "
+                f"an input of at least 2 dimensions; got shape {shape}. One sample of d values "
+                "is x.reshape(1, -1)."
+            )
         return anp.reshape(x, (shape[0], -1)) if len(shape) != 2 else x
