@@ -96,16 +96,21 @@ No global state is changed; three mechanisms, each local to the check:
 
 Adding an exercise
 ------------------
-Mark the library's kernel ``@replaceable`` (if the check needs the library to call it), then
-declare the exercise next to its chapter's others. For example, the OLS gradient, which
-``LinearRegression(solver="gd")`` descends (:mod:`.linear`)::
+Mark the library's kernel ``@replaceable`` (if the check needs the library to call it), write
+each classic mistake as a function under :func:`mistake`, its docstring the sentence the
+report shows, then declare the exercise next to its chapter's others. For example, the OLS
+gradient, which ``LinearRegression(solver="gd")`` descends (:mod:`.linear`)::
+
+    @mistake("missing_1_over_n")
+    def _ols_missing_1_over_n(w, X, y):
+        '''The 1/n of the mean is missing: ...'''
+        return -(X.T @ (y - X @ w))
 
     Exercise(
         reference=ols_gradient, chapter="B4", title="The OLS gradient by hand",
         outputs=("grad",), sample=design_case,          # random w, X, y (shapes, dtypes)
         hints=("...",),
-        mistakes=(Mistake("missing_1_over_n", "...",
-                          lambda w, X, y: -(X.T @ (y - X @ w))),),
+        mistakes=(_ols_missing_1_over_n, ...),
         checks=(loss_by_differences(0.0),               # central differences of the loss
                 in_library(ols_gradient, fit_by_gradient_descent, "LinearRegression(...)",
                            target=fit_exactly, tol=GD_AGREEMENT)),
@@ -132,6 +137,7 @@ from fromscratch.exercises._core import (
     Mistake,
     Record,
     Report,
+    mistake,
 )
 from fromscratch.exercises._progress import PROGRESS_FILE, Progress
 from fromscratch.exercises._registry import CHAPTERS, EXERCISES, get
@@ -139,6 +145,7 @@ from fromscratch.exercises._registry import CHAPTERS, EXERCISES, get
 __all__ = [
     "Exercise",
     "Mistake",
+    "mistake",
     "Report",
     "Record",
     "Case",

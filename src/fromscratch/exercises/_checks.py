@@ -1,5 +1,5 @@
-"""Checks and mistakes several chapters share: the library computing with the learner's kernel
-(a network, an estimator, a solver), finite differences, and the sign flip."""
+"""Checks several chapters share: the library computing with the learner's kernel (a network,
+an estimator, a solver) and finite differences."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import numpy as np
 
 from fromscratch._kernels import replaced
 from fromscratch.exercises._compare import difference
-from fromscratch.exercises._core import Check, CheckResult, Mistake
+from fromscratch.exercises._core import Check, CheckResult
 from fromscratch.exercises._sandbox import Guarded
 
-__all__ = ["in_library", "in_network", "numerical_gradient", "sign_flip", "FD_TOLERANCE",
+__all__ = ["in_library", "in_network", "numerical_gradient", "FD_TOLERANCE",
            "recording_warnings", "with_warnings"]
 
 #: Central differences with step h are off by O(h^2) (truncation) plus O(eps/h) (rounding):
@@ -97,13 +97,3 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
         step[i] = h
         grad[i] = (f(x + step) - f(x - step)) / (2 * h)
     return grad
-
-
-def sign_flip(reference: Callable[..., Any], description: str) -> Mistake:
-    """The reference with every output negated."""
-
-    def flipped(*args: Any, **kwargs: Any) -> Any:
-        out = reference(*args, **kwargs)
-        return tuple(-o for o in out) if isinstance(out, tuple) else -out
-
-    return Mistake("sign_flip", description, flipped)

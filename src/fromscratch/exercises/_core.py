@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import inspect
 import secrets
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -41,6 +42,7 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "Mistake",
+    "mistake",
     "Record",
     "Report",
     "N_CASES",
@@ -80,11 +82,65 @@ class Mistake:
         The sentence the report shows: what the mistake is and why it is wrong.
     func : callable
         The wrong version itself, with the reference's signature.
+
+    Declare one with :func:`mistake` over the wrong function, whose docstring is the
+    description.
     """
 
     name: str
     description: str
     func: Callable[..., Any]
+
+
+def mistake(name: str) -> Callable[[Callable[..., Any]], Mistake]:
+    """Declare the function below a known mistake called ``name``: its docstring says what is
+    wrong, over the wrong code itself.
+
+    The docstring, cleaned (:func:`inspect.cleandoc`) and its lines joined with spaces, is the
+    sentence the report shows::
+
+        @mistake("overflow")
+        def _naive_sigmoid(z):
+            \"""1/(1 + e^{−z}) overflows: e^{−z} is infinite for z < −709 (float64) or −88
+            (float32). Exponentiate −|z| only, and write the negative side as e^{z}/(1 + e^{z}).\"""
+            return 1 / (1 + np.exp(-z))
+
+    and an exercise lists it: ``mistakes=(_naive_sigmoid, _sigmoid_flipped)``.
+
+    Parameters
+    ----------
+    name : str
+        The mistake's short identifier, e.g. ``"no_bias_correction"``.
+
+    Returns
+    -------
+    callable
+        The decorator: it turns the function into ``Mistake(name, its docstring, function)``.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a non-empty str, or (when the module is imported) if the decorated
+        object is not a function or has no docstring.
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"mistake(name) takes the mistake's name, a non-empty str, e.g. "
+                        f"@mistake(\"overflow\") over the wrong function; got {name!r}.")
+
+    def declare(func: Callable[..., Any]) -> Mistake:
+        if not callable(func):
+            raise TypeError(f"@mistake({name!r}) goes over a function (the wrong version); "
+                            f"got {type(func).__name__} {func!r}.")
+        description = " ".join(inspect.cleandoc(func.__doc__ or "").splitlines())
+        if not description.strip():
+            stripped = (" (Python runs with -OO, which removes docstrings: the exercises "
+                        "need them)") if sys.flags.optimize >= 2 else ""
+            raise TypeError(f"@mistake({name!r}): {func.__module__}.{func.__qualname__} has no "
+                            f"docstring; its docstring is the sentence the report shows: what "
+                            f"the mistake is and why it is wrong.{stripped}")
+        return Mistake(name, description, func)
+
+    return declare
 
 
 @dataclass(frozen=True)
@@ -200,7 +256,8 @@ class Exercise:
     hints : tuple of str
         Shown one at a time.
     mistakes : tuple of Mistake
-        Classic wrong versions the report recognises.
+        Classic wrong versions the report recognises, each declared with :func:`mistake`
+        over the wrong function.
     checks : tuple of Check
         The exercise's own checks after the comparison with the reference.
     requires : tuple of str
@@ -332,8 +389,8 @@ class Exercise:
         Raising the same error on a case counts as matching there, but at least one case must
         match by value.
         """
-        for mistake in self.mistakes:
-            wrong = Guarded(mistake.func)
+        for known in self.mistakes:
+            wrong = Guarded(known.func)
             matched_a_value = False
             for case, outcome in zip(cases, outcomes, strict=True):
                 expected = _outcome(wrong, case)
@@ -346,7 +403,7 @@ class Exercise:
                     matched_a_value = True
             else:
                 if matched_a_value:
-                    return mistake
+                    return known
         return None
 
     def _describe(self, case: Case) -> str:

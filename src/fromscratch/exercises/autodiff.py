@@ -30,9 +30,9 @@ from fromscratch.autodiff import Primitive, grad, jvp, trace
 from fromscratch.autodiff.forward import dual_divide, dual_multiply
 from fromscratch.autodiff.primitives.elementwise import tanh_vjp
 from fromscratch.autodiff.trace import forward_sweep, reverse_sweep
-from fromscratch.exercises._checks import FD_TOLERANCE, Results, in_library, sign_flip
+from fromscratch.exercises._checks import FD_TOLERANCE, Results, in_library
 from fromscratch.exercises._compare import difference, show
-from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
+from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, mistake
 from fromscratch.exercises._core import elementwise_picture as _picture
 from fromscratch.exercises._sampling import draw_dtype, draw_shape, log_uniform, normal
 from fromscratch.exercises._sandbox import Guarded
@@ -133,27 +133,43 @@ _QUOTIENTS = {
 }
 
 
+@mistake("tangents_multiplied")
 def _tangents_multiplied(a, a_dot, b, b_dot):
+    """The tangent is ȧḃ: that is the coefficient of ε², which is 0. The ε terms are ȧb + aḃ
+    (the product rule)."""
     return a * b, a_dot * b_dot
 
 
+@mistake("one_term_only")
 def _first_term_only(a, a_dot, b, b_dot):
+    """One term of the product rule is missing: the tangent is ȧb + aḃ; with ȧb alone, a constant
+    first factor kills the derivative."""
     return a * b, a_dot * b
 
 
+@mistake("sum_rule")
 def _sum_rule(a, a_dot, b, b_dot):
+    """The tangent is ȧ + ḃ: that is the rule for a + b; a product weighs each tangent by the other
+    factor, ȧb + aḃ."""
     return a * b, a_dot + b_dot
 
 
+@mistake("quotient_rule_sign")
 def _quotient_rule_sign(a, a_dot, b, b_dot):
+    """The quotient rule has a minus: (ȧb − aḃ)/b². Growing the denominator shrinks the quotient."""
     return a / b, (a_dot * b + a * b_dot) / (b * b)
 
 
+@mistake("denominator_not_squared")
 def _denominator_not_squared(a, a_dot, b, b_dot):
+    """The denominator is b, not b²: (ȧb − aḃ)/b²."""
     return a / b, (a_dot * b - a * b_dot) / b
 
 
+@mistake("numerator_only")
 def _numerator_only(a, a_dot, b, b_dot):
+    """The denominator's tangent is ignored: ȧ/b is the derivative only when b is a constant; the
+    tangent is (ȧb − aḃ)/b²."""
     return a / b, a_dot / b
 
 
@@ -227,14 +243,19 @@ def _traced(column: str) -> Callable[[], Results]:
     return results
 
 
+@mistake("one_parent_only")
 def _forward_one_parent(parents, jvps, seeds):
+    """Only the first parent's contribution is kept: the chain rule sums the contributions of every
+    input of an operation."""
     tangents = list(seeds)
     for i in range(len(seeds), len(parents)):
         tangents.append(jvps[i][0](tangents[parents[i][0]]))
     return tangents
 
 
+@mistake("last_term_only")
 def _forward_last_term(parents, jvps, seeds):
+    """Each contribution replaces the one before: the tangent must add them up, one per parent."""
     tangents = list(seeds)
     for i in range(len(seeds), len(parents)):
         for j, jvp_rule in zip(parents[i], jvps[i], strict=True):
@@ -243,11 +264,17 @@ def _forward_last_term(parents, jvps, seeds):
     return tangents
 
 
+@mistake("seeds_ignored")
 def _forward_seeds_ignored(parents, jvps, seeds):
+    """The inputs' tangents are 1, not the seeds: the seeds choose the direction of the
+    derivative."""
     return forward_sweep(parents, jvps, [np.ones_like(s) for s in seeds])
 
 
+@mistake("not_accumulated")
 def _reverse_not_accumulated(values, parents, vjps, seed):
+    """Each share replaces the adjoint instead of adding to it: a variable used twice
+    (or by two operations) must collect both."""
     adjoints = [np.zeros_like(value) for value in values]
     adjoints[-1] = adjoints[-1] + seed
     for i in reversed(range(len(values))):
@@ -256,7 +283,10 @@ def _reverse_not_accumulated(values, parents, vjps, seed):
     return adjoints
 
 
+@mistake("top_down")
 def _reverse_top_down(values, parents, vjps, seed):
+    """The sweep runs from the first variable down: a variable sends its share before its own
+    adjoint is complete. Go bottom to top."""
     adjoints = [np.zeros_like(value) for value in values]
     adjoints[-1] = adjoints[-1] + seed
     for i in range(len(values)):
@@ -265,7 +295,10 @@ def _reverse_top_down(values, parents, vjps, seed):
     return adjoints
 
 
+@mistake("seed_ignored")
 def _reverse_seed_ignored(values, parents, vjps, seed):
+    """The output's adjoint starts at 1, not at the seed: the seed is ȳ, the direction of the
+    vector-Jacobian product."""
     return reverse_sweep(values, parents, vjps, np.ones_like(seed))
 
 
@@ -306,20 +339,35 @@ def _tanh_gradients() -> Results:
     return found
 
 
+@mistake("in_terms_of_x")
 def _tanh_of_x(g, ans, x):
+    """1 − x² uses the input: the derivative is 1 − tanh²x = 1 − ans²."""
     return g * (1 - x * x)
 
 
+@mistake("adjoint_missing")
 def _tanh_without_g(g, ans, x):
+    """The incoming adjoint g is missing: the rule returns ḡ·∂y/∂x = g(1 − ans²), the chain rule's
+    product."""
     return 1 - ans * ans
 
 
+@mistake("sigmoid_derivative")
 def _sigmoid_form(g, ans, x):
+    """ans(1 − ans) is the sigmoid's derivative; tanh's is 1 − ans²."""
     return g * ans * (1 - ans)
 
 
+@mistake("square_outside")
 def _square_outside(g, ans, x):
+    """(1 − ans)² squares the wrong thing: 1 − ans²."""
     return g * (1 - ans) ** 2
+
+
+@mistake("sign_flip")
+def _tanh_vjp_sign_flipped(g, ans, x):
+    """The sign is flipped: tanh increases everywhere, so the adjoint keeps g's sign."""
+    return -tanh_vjp(g, ans, x)
 
 
 #: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
@@ -332,16 +380,7 @@ EXERCISES = [
             "The value is a * b; the tangent collects the two eps terms: a_dot * b + a * b_dot "
             "(the product rule).",
         ),
-        mistakes=(
-            Mistake("tangents_multiplied", "The tangent is ȧḃ: that is the coefficient of ε², "
-                    "which is 0. The ε terms are ȧb + aḃ (the product rule).",
-                    _tangents_multiplied),
-            Mistake("one_term_only", "One term of the product rule is missing: the tangent is "
-                    "ȧb + aḃ; with ȧb alone, a constant first factor kills the derivative.",
-                    _first_term_only),
-            Mistake("sum_rule", "The tangent is ȧ + ḃ: that is the rule for a + b; a product "
-                    "weighs each tangent by the other factor, ȧb + aḃ.", _sum_rule),
-        ),
+        mistakes=(_tangents_multiplied, _first_term_only, _sum_rule),
         checks=(_along_the_tangent(np.multiply, "a b"), _through_jvp("multiply", _PRODUCTS)),
     ),
     Exercise(
@@ -354,15 +393,7 @@ EXERCISES = [
             "The tangent is (a_dot b - a b_dot) / b^2: the quotient rule, with a minus.",
             "With q = a / b it is (a_dot - q b_dot) / b, which never squares b.",
         ),
-        mistakes=(
-            Mistake("quotient_rule_sign", "The quotient rule has a minus: (ȧb − aḃ)/b². "
-                    "Growing the denominator shrinks the quotient.", _quotient_rule_sign),
-            Mistake("denominator_not_squared", "The denominator is b, not b²: "
-                    "(ȧb − aḃ)/b².", _denominator_not_squared),
-            Mistake("numerator_only", "The denominator's tangent is ignored: ȧ/b is the "
-                    "derivative only when b is a constant; the tangent is (ȧb − aḃ)/b².",
-                    _numerator_only),
-        ),
+        mistakes=(_quotient_rule_sign, _denominator_not_squared, _numerator_only),
         checks=(_along_the_tangent(np.divide, "a / b"), _through_jvp("divide", _QUOTIENTS)),
     ),
     Exercise(
@@ -374,15 +405,7 @@ EXERCISES = [
             "A variable's tangent is the sum over its parents of jvps[i][k](tangents[j]), "
             "j = parents[i][k]: the chain rule with several paths adds them.",
         ),
-        mistakes=(
-            Mistake("one_parent_only", "Only the first parent's contribution is kept: the "
-                    "chain rule sums the contributions of every input of an operation.",
-                    _forward_one_parent),
-            Mistake("last_term_only", "Each contribution replaces the one before: the "
-                    "tangent must add them up, one per parent.", _forward_last_term),
-            Mistake("seeds_ignored", "The inputs' tangents are 1, not the seeds: the seeds "
-                    "choose the direction of the derivative.", _forward_seeds_ignored),
-        ),
+        mistakes=(_forward_one_parent, _forward_last_term, _forward_seeds_ignored),
         checks=(in_library(forward_sweep, _traced("tangent"),
                            "trace(...) tangents of three functions computed"),),
     ),
@@ -396,18 +419,8 @@ EXERCISES = [
             "d/dx tanh x = 1 - tanh(x)^2, and tanh(x) is ans, already computed.",
             "The reverse rule multiplies the incoming adjoint g by that derivative.",
         ),
-        mistakes=(
-            Mistake("in_terms_of_x", "1 − x² uses the input: the derivative is "
-                    "1 − tanh²x = 1 − ans².", _tanh_of_x),
-            Mistake("adjoint_missing", "The incoming adjoint g is missing: the rule returns "
-                    "ḡ·∂y/∂x = g(1 − ans²), the chain rule's product.", _tanh_without_g),
-            Mistake("sigmoid_derivative", "ans(1 − ans) is the sigmoid's derivative; tanh's "
-                    "is 1 − ans².", _sigmoid_form),
-            Mistake("square_outside", "(1 − ans)² squares the wrong thing: 1 − ans².",
-                    _square_outside),
-            sign_flip(tanh_vjp, "The sign is flipped: tanh increases everywhere, so the "
-                      "adjoint keeps g's sign."),
-        ),
+        mistakes=(_tanh_of_x, _tanh_without_g, _sigmoid_form, _square_outside,
+                  _tanh_vjp_sign_flipped),
         checks=(_tanh_by_differences(),
                 in_library(tanh_vjp, _tanh_gradients,
                            "a tanh network's gradients by Tensor.backward computed")),
@@ -422,17 +435,7 @@ EXERCISES = [
             "A variable used twice gets two shares: add them, adjoints[j] = adjoints[j] + "
             "vjps[i][k](adjoints[i]).",
         ),
-        mistakes=(
-            Mistake("not_accumulated", "Each share replaces the adjoint instead of adding to "
-                    "it: a variable used twice (or by two operations) must collect both.",
-                    _reverse_not_accumulated),
-            Mistake("top_down", "The sweep runs from the first variable down: a variable "
-                    "sends its share before its own adjoint is complete. Go bottom to top.",
-                    _reverse_top_down),
-            Mistake("seed_ignored", "The output's adjoint starts at 1, not at the seed: the "
-                    "seed is ȳ, the direction of the vector-Jacobian product.",
-                    _reverse_seed_ignored),
-        ),
+        mistakes=(_reverse_not_accumulated, _reverse_top_down, _reverse_seed_ignored),
         checks=(in_library(reverse_sweep, _traced("adjoint"),
                            "trace(...) adjoints of three functions computed"),),
     ),

@@ -16,9 +16,9 @@ import numpy as np
 
 from fromscratch import benchfunctions, optim
 from fromscratch.autodiff import Tensor, grad
-from fromscratch.exercises._checks import FD_TOLERANCE, sign_flip
+from fromscratch.exercises._checks import FD_TOLERANCE
 from fromscratch.exercises._compare import difference
-from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
+from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, mistake
 from fromscratch.exercises._sampling import draw_dtype, draw_shape
 from fromscratch.exercises._sandbox import Guarded
 
@@ -142,30 +142,55 @@ def _descent(name: str, lr: float, steps: int) -> Check:
                  f"{fn.start} with your gradient vs autodiff's", run)
 
 
+@mistake("inner_derivative_missing")
 def _rosenbrock_no_inner(x, y):
+    """∂/∂x of 100(y − x²)² needs the inner derivative −2x: it is −400x(y − x²), not 200(y − x²)."""
     return -2 * (1 - x) + 200 * (y - x**2), 200 * (y - x**2)
 
 
+@mistake("power_rule_factor_missing")
 def _rosenbrock_no_two(x, y):
+    """The factor 2 of the power rule is missing: d/du u² = 2u."""
     return -(1 - x) - 200 * x * (y - x**2), 100 * (y - x**2)
 
 
+@mistake("first_term_sign")
 def _rosenbrock_first_sign(x, y):
+    """d/dx (1 − x)² = −2(1 − x): the inner derivative of 1 − x is −1."""
     return 2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)
 
 
+@mistake("sign_flip")
+def _rosenbrock_gradient_sign_flipped(x, y):
+    """The gradient points downhill: it is the direction of steepest *ascent*, and gradient descent
+    steps against it."""
+    df_dx, df_dy = rosenbrock_gradient(x, y)
+    return -df_dx, -df_dy
+
+
+@mistake("inner_derivative_missing")
 def _himmelblau_no_inner(x, y):
+    """The inner derivatives are missing: ∂(x² + y − 11)²/∂x = 2(x² + y − 11)·2x, not
+    2(x² + y − 11)."""
     a, b = x**2 + y - 11, x + y**2 - 7
     return 2 * a + 2 * b, 2 * a + 2 * b
 
 
+@mistake("one_term_only")
 def _himmelblau_one_term(x, y):
+    """Each partial derivative has two terms, one from each square: both squares depend on both x
+    and y."""
     a, b = x**2 + y - 11, x + y**2 - 7
     return 4 * x * a, 4 * y * b
 
 
-_UPHILL = ("The gradient points downhill: it is the direction of steepest *ascent*, and "
-           "gradient descent steps against it.")
+@mistake("sign_flip")
+def _himmelblau_gradient_sign_flipped(x, y):
+    """The gradient points downhill: it is the direction of steepest *ascent*, and gradient descent
+    steps against it."""
+    df_dx, df_dy = himmelblau_gradient(x, y)
+    return -df_dx, -df_dy
+
 
 #: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
@@ -178,16 +203,8 @@ EXERCISES = [
             "Return a tuple (df_dx, df_dy); with arrays x and y, every operation is "
             "elementwise.",
         ),
-        mistakes=(
-            Mistake("inner_derivative_missing", "∂/∂x of 100(y − x²)² needs the inner "
-                    "derivative −2x: it is −400x(y − x²), not 200(y − x²).",
-                    _rosenbrock_no_inner),
-            Mistake("power_rule_factor_missing", "The factor 2 of the power rule is missing: "
-                    "d/du u² = 2u.", _rosenbrock_no_two),
-            Mistake("first_term_sign", "d/dx (1 − x)² = −2(1 − x): the inner derivative of "
-                    "1 − x is −1.", _rosenbrock_first_sign),
-            sign_flip(rosenbrock_gradient, _UPHILL),
-        ),
+        mistakes=(_rosenbrock_no_inner, _rosenbrock_no_two, _rosenbrock_first_sign,
+                  _rosenbrock_gradient_sign_flipped),
         checks=(_finite_differences("rosenbrock"), _descent("rosenbrock", 0.05, 300)),
     ),
     Exercise(
@@ -197,14 +214,7 @@ EXERCISES = [
             "Name the two squared terms a = x^2 + y - 11 and b = x + y^2 - 7; f = a^2 + b^2.",
             "df/dx = 2a * da/dx + 2b * db/dx, and da/dx = 2x, db/dx = 1 (similarly for y).",
         ),
-        mistakes=(
-            Mistake("inner_derivative_missing", "The inner derivatives are missing: "
-                    "∂(x² + y − 11)²/∂x = 2(x² + y − 11)·2x, not 2(x² + y − 11).",
-                    _himmelblau_no_inner),
-            Mistake("one_term_only", "Each partial derivative has two terms, one from each "
-                    "square: both squares depend on both x and y.", _himmelblau_one_term),
-            sign_flip(himmelblau_gradient, _UPHILL),
-        ),
+        mistakes=(_himmelblau_no_inner, _himmelblau_one_term, _himmelblau_gradient_sign_flipped),
         checks=(_finite_differences("himmelblau"), _descent("himmelblau", 0.05, 200)),
         requires=("rosenbrock_gradient",),
     ),

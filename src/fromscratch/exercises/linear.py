@@ -28,11 +28,10 @@ from fromscratch.exercises._checks import (
     in_library,
     numerical_gradient,
     recording_warnings,
-    sign_flip,
     with_warnings,
 )
 from fromscratch.exercises._compare import difference, show
-from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
+from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, mistake
 from fromscratch.exercises._sampling import draw_dtype, log_uniform, normal
 from fromscratch.exercises._sandbox import Guarded
 from fromscratch.exercises.optimizers import library_optimizer, update_exercise
@@ -100,26 +99,47 @@ def loss_by_differences(l2: float) -> Check:
     return Check(f"finite differences of the loss |y - Xw|^2/(2n){penalty}", run)
 
 
+@mistake("missing_1_over_n")
 def _ols_missing_1_over_n(w, X, y):
+    """The 1/n of the mean is missing: the gradient of |y − Xw|²/(2n) is −Xᵀ(y − Xw)/n. Without it,
+    the step a learning rate gives grows with the number of rows."""
     return -(X.T @ (y - X @ w))
 
 
+@mistake("transposed_X")
 def _ols_transposed(w, X, y):
+    """X multiplies the residual where Xᵀ belongs: the gradient has one entry per coefficient,
+    Xᵀ(y − Xw), a sum over the rows."""
     return -(X @ (y - X @ w)) / X.shape[0]
 
 
+@mistake("factor_2")
 def _ols_mse_gradient(w, X, y):
+    """The factor 2 of the square is kept: the loss is |y − Xw|²/(2n), whose ½ cancels it
+    (−2Xᵀ(y − Xw)/n is the gradient of the mean squared error without the ½)."""
     return -2 * (X.T @ (y - X @ w)) / X.shape[0]
+
+
+@mistake("sign_flip")
+def _ols_gradient_sign_flipped(w, X, y):
+    """The sign is flipped: this is the direction of steepest ascent, and gradient descent steps
+    against the gradient."""
+    return -ols_gradient(w, X, y)
 
 
 # -- B5: one gradient-descent step ---------------------------------------------------------------
 
 
+@mistake("not_a_tuple")
 def _gd_not_a_tuple(theta, g, *, lr):
+    """The new θ comes back alone; the updates return a tuple, θ followed by their state, and
+    gradient descent has none: return (theta,)."""
     return theta - lr * g
 
 
+@mistake("no_learning_rate")
 def _gd_no_learning_rate(theta, g, *, lr):
+    """The learning rate is missing: θ − g steps the gradient's whole length; the step is θ − γg."""
     return (theta - g,)
 
 
@@ -205,7 +225,10 @@ def _qr_results() -> Results:
             "Q of a nearly triangular 6x4 matrix": Q2, "R of a nearly triangular 6x4 matrix": R2}
 
 
+@mistake("cancelling_sign")
 def _reflector_cancelling(x):
+    """β has the sign of x₀: then v₀ = x₀ − sign(x₀)|x| subtracts two nearly equal numbers when x is
+    nearly a multiple of e₀, and H no longer maps x onto the axis. Take β = −sign(x₀)|x|."""
     norm = np.sqrt(x @ x)
     if norm == 0:
         return np.zeros_like(x), x.dtype.type(0), x.dtype.type(0)
@@ -215,7 +238,10 @@ def _reflector_cancelling(x):
     return v, 2 / (v @ v), beta
 
 
+@mistake("fixed_sign")
 def _reflector_fixed_sign(x):
+    """β = −|x| whatever the sign of x₀: for x₀ < 0 that is the cancelling choice. β = −sign(x₀)|x|
+    (np.copysign)."""
     norm = np.sqrt(x @ x)
     if norm == 0:
         return np.zeros_like(x), x.dtype.type(0), x.dtype.type(0)
@@ -224,17 +250,24 @@ def _reflector_fixed_sign(x):
     return v, 2 / (v @ v), -norm
 
 
+@mistake("tau_without_2")
 def _reflector_tau_without_2(x):
+    """τ = 1/(vᵀv): a reflection needs τ = 2/(vᵀv), so that H = I − τvvᵀ is orthogonal."""
     v, tau, beta = householder_reflector(x)
     return v, tau / 2, beta
 
 
+@mistake("v_not_shifted")
 def _reflector_unshifted(x):
+    """v is x itself: H = I − 2xxᵀ/(xᵀx) maps x to −x, not onto the axis. v = x − βe₀."""
     v, tau, beta = householder_reflector(x)
     return x.copy(), (2 / (x @ x) if tau else tau), beta
 
 
+@mistake("zero_column_not_handled")
 def _reflector_zero_not_handled(x):
+    """A column of zeros gives τ = 2/0: there is nothing to reflect, so return v = 0, τ = 0 (H = I)
+    and β = 0."""
     beta = -np.copysign(np.sqrt(x @ x), x[0])
     v = x.copy()
     v[0] -= beta
@@ -291,24 +324,31 @@ def _substitution(R, b, *, order=reversed, sign=-1, divide=True, x_shape=None):
     return x
 
 
+@mistake("top_down")
 def _back_substitution_top_down(R, b):
+    """The rows are solved from the first down: row i needs x[i+1:], which are not known yet
+    (still 0). Back substitution starts at the last row."""
     return _substitution(R, b, order=iter)
 
 
+@mistake("no_division")
 def _back_substitution_no_division(R, b):
+    """The division by the diagonal entry R[i, i] is missing."""
     return _substitution(R, b, divide=False)
 
 
+@mistake("sum_sign")
 def _back_substitution_sum_sign(R, b):
+    """The known terms are added: x_i = (b_i − Σ_{j>i} r_ij x_j)/r_ii, they move to the right-hand
+    side with a minus."""
     return _substitution(R, b, sign=1)
 
 
+@mistake("vector_only")
 def _back_substitution_vector_only(R, b):
+    """x is made a vector: with several right-hand sides, b is (n, k) and x must have b's shape."""
     return _substitution(R, b, x_shape=len)
 
-
-_UPHILL = ("The sign is flipped: this is the direction of steepest ascent, and gradient descent "
-           "steps against the gradient.")
 
 #: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
@@ -321,18 +361,8 @@ EXERCISES = [
             "Summed over the rows, sum_i r_i x_i is X.T @ r with the residual r = y - X @ w.",
             "Keep the 1/n of the mean and the minus sign: -(X.T @ (y - X @ w)) / n.",
         ),
-        mistakes=(
-            Mistake("missing_1_over_n", "The 1/n of the mean is missing: the gradient of "
-                    "|y − Xw|²/(2n) is −Xᵀ(y − Xw)/n. Without it, the step a learning rate "
-                    "gives grows with the number of rows.", _ols_missing_1_over_n),
-            Mistake("transposed_X", "X multiplies the residual where Xᵀ belongs: the gradient "
-                    "has one entry per coefficient, Xᵀ(y − Xw), a sum over the rows.",
-                    _ols_transposed),
-            Mistake("factor_2", "The factor 2 of the square is kept: the loss is "
-                    "|y − Xw|²/(2n), whose ½ cancels it (−2Xᵀ(y − Xw)/n is the gradient of the "
-                    "mean squared error without the ½).", _ols_mse_gradient),
-            sign_flip(ols_gradient, _UPHILL),
-        ),
+        mistakes=(_ols_missing_1_over_n, _ols_transposed, _ols_mse_gradient,
+                  _ols_gradient_sign_flipped),
         checks=(
             loss_by_differences(0.0),
             in_library(ols_gradient, lambda: fitted(LinearRegression(
@@ -350,13 +380,7 @@ EXERCISES = [
             "Every update in this module returns a tuple, the parameters first and then the "
             "state; plain gradient descent has no state, so return (theta,) — note the comma.",
         ),
-        mistakes=(
-            ("not_a_tuple", "The new θ comes back alone; the updates return a tuple, θ "
-             "followed by their state, and gradient descent has none: return (theta,).",
-             _gd_not_a_tuple),
-            ("no_learning_rate", "The learning rate is missing: θ − g steps the gradient's "
-             "whole length; the step is θ − γg.", _gd_no_learning_rate),
-        ),
+        mistakes=(_gd_not_a_tuple, _gd_no_learning_rate),
         requires=("ols_gradient",),
         checks=(_in_gradient_descent(),),
     ),
@@ -370,22 +394,8 @@ EXERCISES = [
             "A column of zeros has nothing to reflect: return zeros, and 0 for tau and beta "
             "(in x's dtype: x.dtype.type(0)).",
         ),
-        mistakes=(
-            Mistake("cancelling_sign", "β has the sign of x₀: then v₀ = x₀ − sign(x₀)|x| "
-                    "subtracts two nearly equal numbers when x is nearly a multiple of e₀, and "
-                    "H no longer maps x onto the axis. Take β = −sign(x₀)|x|.",
-                    _reflector_cancelling),
-            Mistake("fixed_sign", "β = −|x| whatever the sign of x₀: for x₀ < 0 that is the "
-                    "cancelling choice. β = −sign(x₀)|x| (np.copysign).",
-                    _reflector_fixed_sign),
-            Mistake("tau_without_2", "τ = 1/(vᵀv): a reflection needs τ = 2/(vᵀv), so that "
-                    "H = I − τvvᵀ is orthogonal.", _reflector_tau_without_2),
-            Mistake("v_not_shifted", "v is x itself: H = I − 2xxᵀ/(xᵀx) maps x to −x, not "
-                    "onto the axis. v = x − βe₀.", _reflector_unshifted),
-            Mistake("zero_column_not_handled", "A column of zeros gives τ = 2/0: there is "
-                    "nothing to reflect, so return v = 0, τ = 0 (H = I) and β = 0.",
-                    _reflector_zero_not_handled),
-        ),
+        mistakes=(_reflector_cancelling, _reflector_fixed_sign, _reflector_tau_without_2,
+                  _reflector_unshifted, _reflector_zero_not_handled),
         checks=(_reflects_onto_the_axis(),
                 in_library(householder_reflector, _qr_results, "qr_textbook (Q and R) computed")),
     ),
@@ -399,18 +409,8 @@ EXERCISES = [
             "Start from x = np.zeros(b.shape, dtype=...): then b may be a vector or a matrix "
             "of several right-hand sides, and the same line solves them all.",
         ),
-        mistakes=(
-            Mistake("top_down", "The rows are solved from the first down: row i needs "
-                    "x[i+1:], which are not known yet (still 0). Back substitution starts at "
-                    "the last row.", _back_substitution_top_down),
-            Mistake("no_division", "The division by the diagonal entry R[i, i] is missing.",
-                    _back_substitution_no_division),
-            Mistake("sum_sign", "The known terms are added: x_i = (b_i − Σ_{j>i} r_ij x_j)"
-                    "/r_ii, they move to the right-hand side with a minus.",
-                    _back_substitution_sum_sign),
-            Mistake("vector_only", "x is made a vector: with several right-hand sides, b is "
-                    "(n, k) and x must have b's shape.", _back_substitution_vector_only),
-        ),
+        mistakes=(_back_substitution_top_down, _back_substitution_no_division,
+                  _back_substitution_sum_sign, _back_substitution_vector_only),
         checks=(_solves_the_system(),
                 in_library(back_substitution, _triangular_results,
                            "LinearRegression(solver='qr') on 20 features and a 40x40 "

@@ -27,10 +27,9 @@ from fromscratch.exercises._checks import (
     in_library,
     in_network,
     numerical_gradient,
-    sign_flip,
 )
 from fromscratch.exercises._compare import difference
-from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
+from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, mistake
 from fromscratch.exercises._core import elementwise_picture as _picture
 from fromscratch.exercises._sampling import draw_dtype, draw_shape, log_uniform, normal
 from fromscratch.exercises._sandbox import Guarded
@@ -94,31 +93,55 @@ def _derivative_by_differences() -> Check:
     return Check("finite differences of the library's sigmoid at 200 points in [-10, 10]", run)
 
 
+@mistake("overflow")
 def _naive_sigmoid(z):
+    """1/(1 + e^{−z}) overflows: e^{−z} is infinite for z < −709 (float64) or −88 (float32).
+    Exponentiate −|z| only, and write the negative side as e^{z}/(1 + e^{z})."""
     return 1 / (1 + np.exp(-z))
 
 
+@mistake("in_terms_of_z")
 def _sigmoid_in_z(z):
+    """z(1 − z) is the formula with z in place of σ(z): σ'(z) = σ(z)(1 − σ(z))."""
     return z * (1 - z)
 
 
+@mistake("denominator_not_squared")
 def _quotient_rule_slip(z):
+    """The quotient rule gives e^{−z}/(1 + e^{−z})²: the square of the denominator is missing
+    (e^{−z}/(1 + e^{−z}) is 1 − σ(z))."""
     return np.exp(-z) / (1 + np.exp(-z))
 
 
+@mistake("sign_flip")
+def _sigmoid_derivative_sign_flipped(z):
+    """The sign is flipped: σ increases everywhere, so σ'(z) > 0."""
+    return -sigmoid_derivative(z)
+
+
+@mistake("log_of_sigmoid")
 def _log_of_sigmoid(z):
+    """log(σ(z)) is log 0 = −∞ once σ(z) underflows to 0 (z < −745): take the logarithm
+    analytically, min(z, 0) − log(1 + e^{−|z|})."""
     return np.log(sigmoid(z))
 
 
+@mistake("overflow")
 def _naive_log_sigmoid(z):
+    """−log(1 + e^{−z}) overflows for z < −709: e^{−z} is infinite. Use
+    min(z, 0) − log(1 + e^{−|z|})."""
     return -np.log(1 + np.exp(-z))
 
 
+@mistake("sign")
 def _log_sigmoid_flipped(z):
+    """The sign inside is flipped: −log(1 + e^{z}) is log σ(−z) = log(1 − σ(z))."""
     return log_sigmoid(-z)
 
 
+@mistake("exponent_sign")
 def _sigmoid_flipped(z):
+    """The exponent's sign is flipped: 1/(1 + e^{z}) is σ(−z) = 1 − σ(z)."""
     return sigmoid(-z)
 
 
@@ -217,24 +240,44 @@ def _in_newton_irls(kernel: Callable[..., np.ndarray]) -> Check:
                       target=_estimator_fit, tol=NEWTON_AGREEMENT)
 
 
+@mistake("missing_1_over_n")
 def _gradient_missing_1_over_n(w, X, y, lam):
+    """The 1/n of the mean is missing: Xᵀ(σ(Xw) − y)/n + Λw."""
     return X.T @ (sigmoid(X @ w) - y) + lam * w
 
 
+@mistake("linear_residual")
 def _gradient_without_sigmoid(w, X, y, lam):
+    """The residual is Xw − y, the least-squares one: the model predicts p = σ(Xw), and the
+    log-loss's residual is p − y."""
     return X.T @ (X @ w - y) / X.shape[0] + lam * w
 
 
+@mistake("penalty_doubled")
 def _gradient_penalty_doubled(w, X, y, lam):
+    """The penalty's gradient is 2Λw: the objective has ½ wᵀΛw, whose ½ cancels the 2."""
     return X.T @ (sigmoid(X @ w) - y) / X.shape[0] + 2 * lam * w
 
 
+@mistake("penalized_intercept")
 def _gradient_intercept_penalized(w, X, y, lam):
+    """Every coefficient gets the same penalty, the intercept included: lam has a 0 for the
+    intercept (the last coefficient, the column of ones), which must not be pulled towards 0 —
+    that would bias the predicted base rate. Multiply elementwise: lam * w."""
     return X.T @ (sigmoid(X @ w) - y) / X.shape[0] + lam.max(initial=0.0) * w
 
 
+@mistake("penalty_missing")
 def _gradient_without_penalty(w, X, y, lam):
+    """The penalty's gradient Λw is missing."""
     return X.T @ (sigmoid(X @ w) - y) / X.shape[0]
+
+
+@mistake("sign_flip")
+def _logistic_gradient_sign_flipped(w, X, y, lam):
+    """The sign is flipped: Xᵀ(y − p)/n is the gradient of the log-likelihood, which is maximized;
+    the loss is its negative."""
+    return -logistic_gradient(w, X, y, lam)
 
 
 def _newton_step(w, X, y, lam, weights, with_penalty=True, divide=True):
@@ -246,28 +289,42 @@ def _newton_step(w, X, y, lam, weights, with_penalty=True, divide=True):
     return cho_solve(cholesky(H), -logistic_gradient(w, X, y, lam))
 
 
+@mistake("uphill")
 def _step_uphill(w, X, y, lam):
+    """The step solves H d = g: that goes uphill. Newton's step minimizes the quadratic model,
+    H d = −g."""
     return -irls_step(w, X, y, lam)
 
 
+@mistake("gradient_step")
 def _step_gradient(w, X, y, lam):
+    """This is a gradient step, −g: Newton's step rescales it by the inverse Hessian, d = −H⁻¹g."""
     return -logistic_gradient(w, X, y, lam)
 
 
+@mistake("unweighted_hessian")
 def _step_unweighted(w, X, y, lam):
+    """The Hessian has no weights: XᵀX/n is the least-squares Hessian; the log-loss's is XᵀWX/n with
+    W = diag(p(1 − p))."""
     return _newton_step(w, X, y, lam, np.ones(X.shape[0]))
 
 
+@mistake("weights_p")
 def _step_weights_p(w, X, y, lam):
+    """The weights are p: the derivative of σ is σ(1 − σ), so W = diag(p(1 − p))."""
     return _newton_step(w, X, y, lam, sigmoid(X @ w))
 
 
+@mistake("hessian_without_penalty")
 def _step_no_penalty(w, X, y, lam):
+    """The Hessian misses the penalty's Λ: H = XᵀWX/n + Λ."""
     p = sigmoid(X @ w)
     return _newton_step(w, X, y, lam, p * (1 - p), with_penalty=False)
 
 
+@mistake("hessian_missing_1_over_n")
 def _step_hessian_not_averaged(w, X, y, lam):
+    """The Hessian misses the 1/n of the mean: H = XᵀWX/n + Λ, on the gradient's scale."""
     p = sigmoid(X @ w)
     return _newton_step(w, X, y, lam, p * (1 - p), divide=False)
 
@@ -285,13 +342,7 @@ EXERCISES = [
             "For z >= 0, sigma = 1 / (1 + e); for z < 0, multiply the top and bottom by e^z: "
             "sigma = e / (1 + e). np.where(z >= 0, ..., ...) picks one per element.",
         ),
-        mistakes=(
-            Mistake("overflow", "1/(1 + e^{−z}) overflows: e^{−z} is infinite for z < −709 "
-                    "(float64) or −88 (float32). Exponentiate −|z| only, and write the "
-                    "negative side as e^{z}/(1 + e^{z}).", _naive_sigmoid),
-            Mistake("exponent_sign", "The exponent's sign is flipped: 1/(1 + e^{z}) is "
-                    "σ(−z) = 1 − σ(z).", _sigmoid_flipped),
-        ),
+        mistakes=(_naive_sigmoid, _sigmoid_flipped),
         checks=(in_network(sigmoid, _logistic_network, lambda: _data(0, 3.0),
                            "a FeedForwardNetwork with logistic units"),),
     ),
@@ -304,15 +355,7 @@ EXERCISES = [
             "Both are min(z, 0) - log(1 + e^{-|z|}); np.log1p(x) computes log(1 + x) "
             "accurately for small x.",
         ),
-        mistakes=(
-            Mistake("log_of_sigmoid", "log(σ(z)) is log 0 = −∞ once σ(z) underflows to 0 "
-                    "(z < −745): take the logarithm analytically, "
-                    "min(z, 0) − log(1 + e^{−|z|}).", _log_of_sigmoid),
-            Mistake("overflow", "−log(1 + e^{−z}) overflows for z < −709: e^{−z} is "
-                    "infinite. Use min(z, 0) − log(1 + e^{−|z|}).", _naive_log_sigmoid),
-            Mistake("sign", "The sign inside is flipped: −log(1 + e^{z}) is log σ(−z) = "
-                    "log(1 − σ(z)).", _log_sigmoid_flipped),
-        ),
+        mistakes=(_log_of_sigmoid, _naive_log_sigmoid, _log_sigmoid_flipped),
         checks=(in_network(log_sigmoid, _confident_network, lambda: _data(1),
                            "the binary cross-entropy of a network with logits up to ±1000"),),
         requires=("sigmoid",),
@@ -326,15 +369,7 @@ EXERCISES = [
             "sigma(z) itself.",
             "sigma'(z) = sigma(z) * (1 - sigma(z)): compute s = sigmoid(z) once.",
         ),
-        mistakes=(
-            Mistake("in_terms_of_z", "z(1 − z) is the formula with z in place of σ(z): "
-                    "σ'(z) = σ(z)(1 − σ(z)).", _sigmoid_in_z),
-            Mistake("denominator_not_squared", "The quotient rule gives "
-                    "e^{−z}/(1 + e^{−z})²: the square of the denominator is missing "
-                    "(e^{−z}/(1 + e^{−z}) is 1 − σ(z)).", _quotient_rule_slip),
-            sign_flip(sigmoid_derivative, "The sign is flipped: σ increases everywhere, so "
-                      "σ'(z) > 0."),
-        ),
+        mistakes=(_sigmoid_in_z, _quotient_rule_slip, _sigmoid_derivative_sign_flipped),
         checks=(_derivative_by_differences(),
                 in_network(sigmoid_derivative, _logistic_network, lambda: _data(0, 3.0),
                            "the gradients of a FeedForwardNetwork with logistic units")),
@@ -350,24 +385,9 @@ EXERCISES = [
             "least-squares gradient with p in place of X @ w. Divide by n for the mean.",
             "The penalty (1/2) sum_j lam_j w_j^2 adds lam * w (lam is 0 for the intercept).",
         ),
-        mistakes=(
-            Mistake("missing_1_over_n", "The 1/n of the mean is missing: "
-                    "Xᵀ(σ(Xw) − y)/n + Λw.", _gradient_missing_1_over_n),
-            Mistake("linear_residual", "The residual is Xw − y, the least-squares one: the "
-                    "model predicts p = σ(Xw), and the log-loss's residual is p − y.",
-                    _gradient_without_sigmoid),
-            Mistake("penalty_doubled", "The penalty's gradient is 2Λw: the objective has "
-                    "½ wᵀΛw, whose ½ cancels the 2.", _gradient_penalty_doubled),
-            Mistake("penalty_missing", "The penalty's gradient Λw is missing.",
-                    _gradient_without_penalty),
-            Mistake("penalized_intercept", "Every coefficient gets the same penalty, the "
-                    "intercept included: lam has a 0 for the intercept (the last coefficient, "
-                    "the column of ones), which must not be pulled towards 0 — that would bias "
-                    "the predicted base rate. Multiply elementwise: lam * w.",
-                    _gradient_intercept_penalized),
-            sign_flip(logistic_gradient, "The sign is flipped: Xᵀ(y − p)/n is the gradient of "
-                      "the log-likelihood, which is maximized; the loss is its negative."),
-        ),
+        mistakes=(_gradient_missing_1_over_n, _gradient_without_sigmoid, _gradient_penalty_doubled,
+                  _gradient_without_penalty, _gradient_intercept_penalized,
+                  _logistic_gradient_sign_flipped),
         checks=(_gradient_by_differences(), _in_newton_irls(logistic_gradient)),
         requires=("sigmoid",),
     ),
@@ -385,21 +405,8 @@ EXERCISES = [
             "Solve H d = -g, g = logistic_gradient(w, X, y, lam): H is symmetric positive "
             "definite, so cho_solve(cholesky(H), -g).",
         ),
-        mistakes=(
-            Mistake("uphill", "The step solves H d = g: that goes uphill. Newton's step "
-                    "minimizes the quadratic model, H d = −g.", _step_uphill),
-            Mistake("gradient_step", "This is a gradient step, −g: Newton's step rescales it "
-                    "by the inverse Hessian, d = −H⁻¹g.", _step_gradient),
-            Mistake("unweighted_hessian", "The Hessian has no weights: XᵀX/n is the "
-                    "least-squares Hessian; the log-loss's is XᵀWX/n with "
-                    "W = diag(p(1 − p)).", _step_unweighted),
-            Mistake("weights_p", "The weights are p: the derivative of σ is σ(1 − σ), so "
-                    "W = diag(p(1 − p)).", _step_weights_p),
-            Mistake("hessian_without_penalty", "The Hessian misses the penalty's Λ: "
-                    "H = XᵀWX/n + Λ.", _step_no_penalty),
-            Mistake("hessian_missing_1_over_n", "The Hessian misses the 1/n of the mean: "
-                    "H = XᵀWX/n + Λ, on the gradient's scale.", _step_hessian_not_averaged),
-        ),
+        mistakes=(_step_uphill, _step_gradient, _step_unweighted, _step_weights_p, _step_no_penalty,
+                  _step_hessian_not_averaged),
         checks=(_solves_the_newton_equation(), _in_newton_irls(irls_step)),
         requires=("logistic_gradient",),
     ),

@@ -16,7 +16,7 @@ import numpy as np
 
 from fromscratch.exercises._checks import FD_TOLERANCE, in_network, numerical_gradient
 from fromscratch.exercises._compare import difference
-from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
+from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, mistake
 from fromscratch.exercises._sampling import draw_dtype, draw_shape, log_uniform, normal
 from fromscratch.exercises._sandbox import Guarded
 from fromscratch.nn.backprop import (
@@ -117,36 +117,55 @@ def _dense_backward_by_differences() -> Check:
     return Check("finite differences through the library's dense_forward", run)
 
 
+@mistake("transposed_weight")
 def _forward_transposed(A_prev, W, b):
+    """The weight is used transposed: with W of shape (n_out, n_in), Z = A Wᵀ + b."""
     return A_prev @ W + b
 
 
+@mistake("no_bias")
 def _forward_no_bias(A_prev, W, b):
+    """The bias is missing: Z = A Wᵀ + b."""
     return A_prev @ W.T
 
 
+@mistake("transposed_weight_gradient")
 def _backward_transposed_dW(delta, A_prev, W):
+    """dW is transposed: Aᵀδ has shape (n_in, n_out); the gradient of W has W's shape, δᵀA."""
     return delta @ W, A_prev.T @ delta, delta.sum(axis=0)
 
 
+@mistake("transposed_weight_in_input_gradient")
 def _backward_transposed_W(delta, A_prev, W):
+    """The input gradient uses the transposed weight: δWᵀ; with Z = A Wᵀ, ∂ℓ/∂A = δW."""
     return delta @ W.T, delta.T @ A_prev, delta.sum(axis=0)
 
 
+@mistake("bias_averaged")
 def _backward_bias_averaged(delta, A_prev, W):
+    """The bias gradient divides by n again: δ already carries the loss's 1/n, so db is the plain
+    sum of its rows."""
     return delta @ W, delta.T @ A_prev, delta.mean(axis=0)
 
 
+@mistake("bias_per_sample")
 def _backward_bias_per_sample(delta, A_prev, W):
+    """The bias gradient is not summed over the batch: b is added to every row, so db = Σ_i δ_i, of
+    shape (n_out,)."""
     return delta @ W, delta.T @ A_prev, delta
 
 
+@mistake("overflow")
 def _softmax_unshifted(z):
+    """e^z overflows for z > 709 (88 in float32), giving inf/inf: subtract each row's maximum first,
+    which changes nothing else."""
     e = np.exp(z)
     return e / e.sum(axis=-1, keepdims=True)
 
 
+@mistake("wrong_axis")
 def _softmax_first_axis(z):
+    """The normalisation runs down the first axis: each row (the last axis) must sum to 1."""
     e = np.exp(z - z.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
 
@@ -156,33 +175,43 @@ def _log_P(Z):
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+@mistake("diagonal_jacobian")
 def _ce_diagonal_jacobian(Z, Y):
+    """The gradient uses only the diagonal of the softmax Jacobian, P_c(1 − P_c), giving
+    −Y(1 − P)/n: every logit moves every probability, and the full Jacobian gives (P − Y)/n."""
     log_P = _log_P(Z)
     return -np.sum(Y * log_P) / len(Z), -Y * (1 - np.exp(log_P)) / len(Z)
 
 
+@mistake("missing_1_over_n")
 def _ce_gradient_summed(Z, Y):
+    """The gradient misses the 1/n of the mean: (P − Y)/n."""
     log_P = _log_P(Z)
     return -np.sum(Y * log_P) / len(Z), np.exp(log_P) - Y
 
 
+@mistake("loss_summed")
 def _ce_loss_summed(Z, Y):
+    """The loss is summed over the samples; the mean divides by n
+    (and the gradient, (P − Y)/n, is the mean's)."""
     log_P = _log_P(Z)
     return -np.sum(Y * log_P), (np.exp(log_P) - Y) / len(Z)
 
 
+@mistake("log_of_softmax")
 def _ce_log_of_softmax(Z, Y):
+    """log(softmax(Z)) is log 0 = −∞ where a probability underflows: compute log P as
+    Z − M − log Σ e^{Z − M}."""
     P = softmax(Z)
     return -np.sum(Y * np.log(P)) / len(Z), (P - Y) / len(Z)
 
 
+@mistake("sign_flip")
 def _ce_sign(Z, Y):
+    """The gradient's sign is flipped: (P − Y)/n, not (Y − P)/n."""
     log_P = _log_P(Z)
     return -np.sum(Y * log_P) / len(Z), (Y - np.exp(log_P)) / len(Z)
 
-
-_TRANSPOSED = ("transposed_weight", "The weight is used transposed: with W of shape "
-               "(n_out, n_in), Z = A Wᵀ + b.")
 
 #: This module's exercises, in the registry of :mod:`fromscratch.exercises`.
 EXERCISES = [
@@ -194,10 +223,7 @@ EXERCISES = [
             "With the samples as rows of A_prev, that is A_prev @ W.T + b; the bias "
             "broadcasts over the rows.",
         ),
-        mistakes=(
-            Mistake(*_TRANSPOSED, _forward_transposed),
-            Mistake("no_bias", "The bias is missing: Z = A Wᵀ + b.", _forward_no_bias),
-        ),
+        mistakes=(_forward_transposed, _forward_no_bias),
         checks=(in_network(dense_forward, _network(), _batch,
                            "a 4-6-5-3 FeedForwardNetwork"),),
     ),
@@ -211,20 +237,8 @@ EXERCISES = [
             "The bias is added to every row, so its gradient adds up the rows of delta; "
             "delta already carries the loss's 1/n.",
         ),
-        mistakes=(
-            Mistake("transposed_weight_gradient", "dW is transposed: Aᵀδ has shape "
-                    "(n_in, n_out); the gradient of W has W's shape, δᵀA.",
-                    _backward_transposed_dW),
-            Mistake("transposed_weight_in_input_gradient", "The input gradient uses the "
-                    "transposed weight: δWᵀ; with Z = A Wᵀ, ∂ℓ/∂A = δW.",
-                    _backward_transposed_W),
-            Mistake("bias_averaged", "The bias gradient divides by n again: δ already "
-                    "carries the loss's 1/n, so db is the plain sum of its rows.",
-                    _backward_bias_averaged),
-            Mistake("bias_per_sample", "The bias gradient is not summed over the batch: "
-                    "b is added to every row, so db = Σ_i δ_i, of shape (n_out,).",
-                    _backward_bias_per_sample),
-        ),
+        mistakes=(_backward_transposed_dW, _backward_transposed_W, _backward_bias_averaged,
+                  _backward_bias_per_sample),
         checks=(_dense_backward_by_differences(),
                 in_network(dense_backward, _network(), _batch,
                            "the gradients of a 4-6-5-3 FeedForwardNetwork")),
@@ -239,13 +253,7 @@ EXERCISES = [
             "e^z overflows for z > 709: subtract each row's maximum first; the result does "
             "not change.",
         ),
-        mistakes=(
-            Mistake("overflow", "e^z overflows for z > 709 (88 in float32), giving inf/inf: "
-                    "subtract each row's maximum first, which changes nothing else.",
-                    _softmax_unshifted),
-            Mistake("wrong_axis", "The normalisation runs down the first axis: each row "
-                    "(the last axis) must sum to 1.", _softmax_first_axis),
-        ),
+        mistakes=(_softmax_unshifted, _softmax_first_axis),
         checks=(in_network(softmax, _network(300.0), _batch,
                            "the output of a FeedForwardNetwork with logits in the hundreds"),),
     ),
@@ -259,21 +267,8 @@ EXERCISES = [
             "The loss is the mean over the n rows of -sum_c Y_ic log P_ic.",
             "Through the full softmax Jacobian the gradient simplifies to (P - Y) / n.",
         ),
-        mistakes=(
-            Mistake("diagonal_jacobian", "The gradient uses only the diagonal of the softmax "
-                    "Jacobian, P_c(1 − P_c), giving −Y(1 − P)/n: every logit moves every "
-                    "probability, and the full Jacobian gives (P − Y)/n.",
-                    _ce_diagonal_jacobian),
-            Mistake("missing_1_over_n", "The gradient misses the 1/n of the mean: (P − Y)/n.",
-                    _ce_gradient_summed),
-            Mistake("loss_summed", "The loss is summed over the samples; the mean divides by "
-                    "n (and the gradient, (P − Y)/n, is the mean's).", _ce_loss_summed),
-            Mistake("log_of_softmax", "log(softmax(Z)) is log 0 = −∞ where a probability "
-                    "underflows: compute log P as Z − M − log Σ e^{Z − M}.",
-                    _ce_log_of_softmax),
-            Mistake("sign_flip", "The gradient's sign is flipped: (P − Y)/n, not (Y − P)/n.",
-                    _ce_sign),
-        ),
+        mistakes=(_ce_diagonal_jacobian, _ce_gradient_summed, _ce_loss_summed, _ce_log_of_softmax,
+                  _ce_sign),
         checks=(_softmax_cross_entropy_by_differences(),
                 in_network(softmax_cross_entropy, _network(300.0), _batch,
                            "the loss and gradients of a FeedForwardNetwork with logits in "

@@ -17,7 +17,7 @@ import numpy as np
 
 from fromscratch import optim
 from fromscratch.exercises._compare import difference
-from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
+from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake, mistake
 from fromscratch.exercises._sampling import draw_dtype, draw_shape, log_uniform, normal
 from fromscratch.exercises._sandbox import Guarded
 from fromscratch.optim import textbook
@@ -167,121 +167,181 @@ def _moments(g, m, v, beta1, beta2):
 
 
 def _uphill(reference: Callable[..., Any]) -> Mistake:
-    """The update with the step's sign flipped: θ + step instead of θ − step."""
+    """The update with the step's sign flipped, θ + step instead of θ − step: every update's
+    ``sign_flip``."""
 
+    @mistake("sign_flip")
     def uphill(theta, g, *state, **hyper):
+        """The step goes uphill: the update adds the step to θ; gradient descent subtracts it
+        (θ − γ·step)."""
         theta_new, *rest = reference(theta, g, *state, **hyper)
         return (2 * theta - theta_new, *rest)
 
-    return Mistake("sign_flip", "The step goes uphill: the update adds the step to θ; "
-                   "gradient descent subtracts it (θ − γ·step).", uphill)
+    return uphill
 
 
+@mistake("no_momentum")
 def _momentum_plain(theta, g, b, *, lr, mu):
+    """The step ignores the buffer: θ − γg is plain gradient descent; step along the new buffer,
+    θ − γb_t."""
     return theta - lr * g, mu * b + g
 
 
+@mistake("averaged_buffer")
 def _momentum_dampened(theta, g, b, *, lr, mu):
+    """The buffer averages, b = μb + (1 − μ)g (dampening μ); momentum adds the whole gradient,
+    b = μb + g."""
     b = mu * b + (1 - mu) * g
     return theta - lr * b, b
 
 
+@mistake("lr_in_buffer")
 def _momentum_lr_in_buffer(theta, g, b, *, lr, mu):
+    """The learning rate went into the buffer (b = μb + γg, Sutskever's velocity); in PyTorch's form
+    the buffer holds gradients and γ multiplies it when it is applied, θ − γb."""
     b = mu * b + lr * g
     return theta - b, b
 
 
+@mistake("plain_momentum")
 def _nesterov_plain(theta, g, b, *, lr, mu):
+    """This is plain momentum, θ − γb_t: Nesterov's look-ahead steps along g_t + μb_t, the gradient
+    plus one more momentum step."""
     b = mu * b + g
     return theta - lr * b, b
 
 
+@mistake("lr_in_buffer")
 def _nesterov_lr_in_buffer(theta, g, b, *, lr, mu):
+    """The learning rate went into the buffer (b = μb + γg, Sutskever's velocity); in PyTorch's form
+    the buffer holds gradients and γ multiplies the whole step, θ − γ(g + μb)."""
     b = mu * b + lr * g
     return theta - (lr * g + mu * b), b
 
 
+@mistake("no_accumulation")
 def _adagrad_no_sum(theta, g, s, *, lr, eps):
+    """The squared gradients are not summed (s = g², not s + g²): every step then has size about γ,
+    and Adagrad's shrinking steps are lost."""
     return theta - lr * g / (np.abs(g) + eps), g**2
 
 
+@mistake("eps_inside_sqrt")
 def _adagrad_eps_inside(theta, g, s, *, lr, eps):
+    """ε is inside the square root, √(s + ε); it belongs outside, √s + ε (as in PyTorch)."""
     s = s + g**2
     return theta - lr * g / np.sqrt(s + eps), s
 
 
+@mistake("no_square_root")
 def _adagrad_no_root(theta, g, s, *, lr, eps):
+    """The square root is missing: g/(s + ε) instead of g/(√s + ε)."""
     s = s + g**2
     return theta - lr * g / (s + eps), s
 
 
+@mistake("swapped_decay")
 def _rmsprop_swapped(theta, g, v, *, lr, alpha, eps):
+    """The decay weights are swapped: (1 − α)v + αg² forgets almost everything each step; the
+    average is αv + (1 − α)g²."""
     v = (1 - alpha) * v + alpha * g**2
     return theta - lr * g / (np.sqrt(v) + eps), v
 
 
+@mistake("eps_inside_sqrt")
 def _rmsprop_eps_inside(theta, g, v, *, lr, alpha, eps):
+    """ε is inside the square root, √(v + ε); it belongs outside, √v + ε (as in PyTorch)."""
     v = alpha * v + (1 - alpha) * g**2
     return theta - lr * g / np.sqrt(v + eps), v
 
 
+@mistake("eps_outside_roots")
 def _adadelta_eps_outside(theta, g, v, u, *, lr, rho, eps):
+    """ε is outside the roots, √u/(√v + ε): while u = 0 that is 0, so Adadelta never takes its first
+    step; ε belongs inside both roots."""
     v = rho * v + (1 - rho) * g**2
     delta = np.sqrt(u) / (np.sqrt(v) + eps) * g
     return theta - lr * delta, v, rho * u + (1 - rho) * delta**2
 
 
+@mistake("u_of_gradients")
 def _adadelta_u_of_gradients(theta, g, v, u, *, lr, rho, eps):
+    """The second average collects squared gradients, u = ρu + (1 − ρ)g²; it must collect the
+    squared steps Δ², which is what gives Δ the units of θ."""
     v = rho * v + (1 - rho) * g**2
     delta = np.sqrt(u + eps) / np.sqrt(v + eps) * g
     return theta - lr * delta, v, rho * u + (1 - rho) * g**2
 
 
+@mistake("no_learning_rate")
 def _adadelta_no_lr(theta, g, v, u, *, lr, rho, eps):
+    """The learning rate is not applied (θ − Δ): PyTorch multiplies the step by γ
+    (1 in the paper)."""
     return textbook.adadelta_update(theta, g, v, u, lr=1.0, rho=rho, eps=eps)
 
 
+@mistake("no_bias_correction")
 def _adam_no_correction(theta, g, m, v, t, *, lr, beta1, beta2, eps):
+    """No bias correction: m_t/(√v_t + ε) uses the averages as they are, but both start at 0; divide
+    by 1 − β₁^t and 1 − β₂^t."""
     m, v = _moments(g, m, v, beta1, beta2)
     return theta - lr * m / (np.sqrt(v) + eps), m, v, t + 1
 
 
+@mistake("eps_inside_sqrt")
 def _adam_eps_inside(theta, g, m, v, t, *, lr, beta1, beta2, eps):
+    """ε is inside the square root, √(v̂ + ε); it belongs outside, √v̂ + ε (as in PyTorch)."""
     m, v = _moments(g, m, v, beta1, beta2)
     v_hat = v / (1 - beta2 ** (t + 1))
     return theta - lr * m / (1 - beta1 ** (t + 1)) / np.sqrt(v_hat + eps), m, v, t + 1
 
 
+@mistake("stale_step_count")
 def _adam_stale_t(theta, g, m, v, t, *, lr, beta1, beta2, eps):
+    """The bias correction uses t before it is incremented
+    (1 − β^{t−1}; on the first step 1 − β⁰ = 0, a division by zero): do t = t + 1 first."""
     m, v = _moments(g, m, v, beta1, beta2)
     m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
     return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v, t + 1
 
 
+@mistake("bias_correction_without_t")
 def _adam_without_t(theta, g, m, v, t, *, lr, beta1, beta2, eps):
+    """The bias correction divides by 1 − β instead of 1 − β^t: the step count t is missing."""
     m, v = _moments(g, m, v, beta1, beta2)
     m_hat, v_hat = m / (1 - beta1), v / (1 - beta2)
     return theta - lr * m_hat / (np.sqrt(v_hat) + eps), m, v, t + 1
 
 
+@mistake("step_count_not_returned")
 def _adam_t_kept(theta, g, m, v, t, *, lr, beta1, beta2, eps):
+    """The step count comes back unchanged: return t + 1, or the next step repeats this step's bias
+    correction."""
     theta, m, v, _ = textbook.adam_update(theta, g, m, v, t, lr=lr, beta1=beta1, beta2=beta2,
                                           eps=eps)
     return theta, m, v, t
 
 
+@mistake("signed_maximum")
 def _adamax_signed(theta, g, m, u, t, *, lr, beta1, beta2, eps):
+    """u_t = max(β₂u, g + ε) uses the signed gradient: take |g_t|, so that a negative gradient
+    counts by its size."""
     m, u = beta1 * m + (1 - beta1) * g, np.maximum(beta2 * u, g + eps)
     return theta - lr / (1 - beta1 ** (t + 1)) * m / u, m, u, t + 1
 
 
+@mistake("bias_corrected_u")
 def _adamax_corrected_u(theta, g, m, u, t, *, lr, beta1, beta2, eps):
+    """u_t is bias-corrected too: a maximum is not pulled towards its zero start, so only m_t needs
+    1 − β₁^t."""
     m, u = beta1 * m + (1 - beta1) * g, np.maximum(beta2 * u, np.abs(g) + eps)
     u_hat = u / (1 - beta2 ** (t + 1))
     return theta - lr / (1 - beta1 ** (t + 1)) * m / u_hat, m, u, t + 1
 
 
+@mistake("no_bias_correction")
 def _adamax_no_correction(theta, g, m, u, t, *, lr, beta1, beta2, eps):
+    """m_t is not bias-corrected: divide the step by 1 − β₁^t."""
     m, u = beta1 * m + (1 - beta1) * g, np.maximum(beta2 * u, np.abs(g) + eps)
     return theta - lr * m / u, m, u, t + 1
 
@@ -293,14 +353,20 @@ def _nadam_with(theta, g, m, v, t, *, lr, beta1, beta2, eps, weight_g, weight_m)
     return theta - lr * weight_g * g / denom - lr * weight_m * m / denom, m, v
 
 
+@mistake("adam_step")
 def _nadam_adam_step(theta, g, m, v, t, mu_product, *, lr, beta1, beta2, eps, psi):
+    """This is Adam's step, m_t/(1 − β₁^t): NAdam mixes this step's gradient, weighted 1 − μ_t, with
+    the next step's momentum μ_{t+1}."""
     mu_product = mu_product * _nadam_mu(t + 1, beta1, psi)
     theta, m, v = _nadam_with(theta, g, m, v, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
                               weight_g=0.0, weight_m=1 / (1 - beta1 ** (t + 1)))
     return theta, m, v, t + 1, mu_product
 
 
+@mistake("no_lookahead")
 def _nadam_no_lookahead(theta, g, m, v, t, mu_product, *, lr, beta1, beta2, eps, psi):
+    """The momentum term uses μ_t and Π_t where Nesterov's look-ahead needs the next step's μ_{t+1}
+    and Π_t·μ_{t+1}."""
     mu = _nadam_mu(t + 1, beta1, psi)
     mu_product = mu_product * mu
     theta, m, v = _nadam_with(theta, g, m, v, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
@@ -309,40 +375,46 @@ def _nadam_no_lookahead(theta, g, m, v, t, mu_product, *, lr, beta1, beta2, eps,
     return theta, m, v, t + 1, mu_product
 
 
+@mistake("constant_momentum")
 def _nadam_constant_momentum(theta, g, m, v, t, mu_product, *, lr, beta1, beta2, eps, psi):
+    """The momentum schedule is missing (μ_t = β₁ for every t): PyTorch's NAdam warms μ_t up as
+    β₁(1 − ½·0.96^{tψ})."""
     theta, m, v = _nadam_with(theta, g, m, v, t, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
                               weight_g=(1 - beta1) / (1 - beta1 ** (t + 1)),
                               weight_m=beta1 / (1 - beta1 ** (t + 2)))
     return theta, m, v, t + 1, mu_product * beta1
 
 
+@mistake("mu_product_not_returned")
 def _nadam_product_kept(theta, g, m, v, t, mu_product, *, lr, beta1, beta2, eps, psi):
+    """The product of momenta comes back unchanged: return Π_t = Π_{t−1}·μ_t, or every later bias
+    correction is wrong."""
     *result, _ = textbook.nadam_update(theta, g, m, v, t, mu_product, lr=lr, beta1=beta1,
                                        beta2=beta2, eps=eps, psi=psi)
     return (*result, mu_product)
 
 
+@mistake("l2_in_gradient")
 def _adamw_l2(theta, g, m, v, t, *, lr, beta1, beta2, eps, weight_decay):
+    """The decay went into the gradient (g + λθ: Adam with L2 regularisation); AdamW shrinks θ by
+    (1 − γλ) directly, so the adaptive denominator does not rescale the decay."""
     return textbook.adam_update(theta, g + weight_decay * theta, m, v, t, lr=lr, beta1=beta1,
                                 beta2=beta2, eps=eps)
 
 
+@mistake("decay_without_lr")
 def _adamw_decay_without_lr(theta, g, m, v, t, *, lr, beta1, beta2, eps, weight_decay):
+    """The decay is not scaled by the learning rate: θ(1 − λ) instead of θ(1 − γλ)."""
     return textbook.adam_update((1 - weight_decay) * theta, g, m, v, t, lr=lr, beta1=beta1,
                                 beta2=beta2, eps=eps)
 
 
+@mistake("decay_after_step")
 def _adamw_decay_after(theta, g, m, v, t, *, lr, beta1, beta2, eps, weight_decay):
+    """The decay shrinks θ after the Adam step; it applies to θ_{t−1}, before."""
     theta, m, v, t = textbook.adam_update(theta, g, m, v, t, lr=lr, beta1=beta1, beta2=beta2,
                                           eps=eps)
     return (1 - lr * weight_decay) * theta, m, v, t
-
-
-
-
-def _eps_inside(symbol: str) -> str:
-    return (f"ε is inside the square root, √({symbol} + ε); it belongs outside, √{symbol} + ε "
-            "(as in PyTorch).")
 
 
 _ADAM_HYPER = ("lr", "beta1", "beta2", "eps")
@@ -351,17 +423,17 @@ _ADAM_HYPER = ("lr", "beta1", "beta2", "eps")
 def update_exercise(reference: Callable[..., Any], chapter: str, title: str,
                     state: tuple[str, ...], hyper: tuple[str, ...],
                     library: Callable[..., optim.Optimizer], training: dict[str, float],
-                    hints: tuple[str, ...],
-                    mistakes: tuple[tuple[str, str, Callable[..., Any]], ...],
+                    hints: tuple[str, ...], mistakes: tuple[Mistake, ...],
                     requires: tuple[str, ...] = (), imports: tuple[str, ...] = (),
                     checks: tuple[Check, ...] = ()) -> Exercise:
     """An update's exercise: compared with the reference on random states, then training a
-    network as the library's class does (and the ``checks`` given)."""
+    network as the library's class does (and the ``checks`` given). Its known mistakes are
+    ``mistakes`` (each declared with :func:`~._core.mistake`) and the update going uphill."""
     names = ("theta", *textbook.INITIAL_STATE[reference.__name__](np.zeros(1)))
     return Exercise(
         reference=reference, chapter=chapter, title=title, outputs=names,
         sample=_sampler(state, hyper), hints=hints,
-        mistakes=(*(Mistake(*m) for m in mistakes), _uphill(reference)),
+        mistakes=(*mistakes, _uphill(reference)),
         checks=(_in_training(reference.__name__, library, training), *checks),
         requires=requires, imports=imports,
     )
@@ -379,15 +451,7 @@ EXERCISES = [
             "multiplies the buffer only when you step: theta - lr * b.",
             "Return new arrays, (theta, b), without changing the ones you were given.",
         ),
-        mistakes=(
-            ("no_momentum", "The step ignores the buffer: θ − γg is plain gradient descent; "
-             "step along the new buffer, θ − γb_t.", _momentum_plain),
-            ("averaged_buffer", "The buffer averages, b = μb + (1 − μ)g (dampening μ); "
-             "momentum adds the whole gradient, b = μb + g.", _momentum_dampened),
-            ("lr_in_buffer", "The learning rate went into the buffer (b = μb + γg, "
-             "Sutskever's velocity); in PyTorch's form the buffer holds gradients and γ "
-             "multiplies it when it is applied, θ − γb.", _momentum_lr_in_buffer),
-        ),
+        mistakes=(_momentum_plain, _momentum_dampened, _momentum_lr_in_buffer),
     ),
     update_exercise(
         textbook.nesterov_update, "G3", "Nesterov accelerated gradient", ("signed",),
@@ -397,13 +461,7 @@ EXERCISES = [
             "The buffer is updated exactly as in momentum_update; only the step differs.",
             "The step looks ahead: along g + mu * b with the *new* buffer b, not along b.",
         ),
-        mistakes=(
-            ("plain_momentum", "This is plain momentum, θ − γb_t: Nesterov's look-ahead steps "
-             "along g_t + μb_t, the gradient plus one more momentum step.", _nesterov_plain),
-            ("lr_in_buffer", "The learning rate went into the buffer (b = μb + γg, "
-             "Sutskever's velocity); in PyTorch's form the buffer holds gradients and γ "
-             "multiplies the whole step, θ − γ(g + μb).", _nesterov_lr_in_buffer),
-        ),
+        mistakes=(_nesterov_plain, _nesterov_lr_in_buffer),
         requires=("momentum_update",),
     ),
     update_exercise(
@@ -415,19 +473,8 @@ EXERCISES = [
             "Update both averages, then divide each by its bias correction, 1 - beta**t.",
             "eps goes outside the square root: sqrt(v_hat) + eps. Return (theta, m, v, t).",
         ),
-        mistakes=(
-            ("no_bias_correction", "No bias correction: m_t/(√v_t + ε) uses the averages as "
-             "they are, but both start at 0; divide by 1 − β₁^t and 1 − β₂^t.",
-             _adam_no_correction),
-            ("bias_correction_without_t", "The bias correction divides by 1 − β instead of "
-             "1 − β^t: the step count t is missing.", _adam_without_t),
-            ("stale_step_count", "The bias correction uses t before it is incremented "
-             "(1 − β^{t−1}; on the first step 1 − β⁰ = 0, a division by zero): do "
-             "t = t + 1 first.", _adam_stale_t),
-            ("step_count_not_returned", "The step count comes back unchanged: return t + 1, "
-             "or the next step repeats this step's bias correction.", _adam_t_kept),
-            ("eps_inside_sqrt", _eps_inside("v̂"), _adam_eps_inside),
-        ),
+        mistakes=(_adam_no_correction, _adam_without_t, _adam_stale_t, _adam_t_kept,
+                  _adam_eps_inside),
         requires=("momentum_update",),
     ),
     update_exercise(
@@ -437,11 +484,7 @@ EXERCISES = [
             "v is a moving average of the squared gradient: alpha weighs the old average.",
             "Divide the gradient by sqrt(v) + eps, eps outside the root.",
         ),
-        mistakes=(
-            ("swapped_decay", "The decay weights are swapped: (1 − α)v + αg² forgets almost "
-             "everything each step; the average is αv + (1 − α)g².", _rmsprop_swapped),
-            ("eps_inside_sqrt", _eps_inside("v"), _rmsprop_eps_inside),
-        ),
+        mistakes=(_rmsprop_swapped, _rmsprop_eps_inside),
     ),
     update_exercise(
         textbook.adagrad_update, "G6", "Adagrad", ("positive",), ("lr", "eps"),
@@ -450,14 +493,7 @@ EXERCISES = [
             "s is a running *sum* of squared gradients: it only grows.",
             "Divide the gradient by sqrt(s) + eps (eps outside the root).",
         ),
-        mistakes=(
-            ("no_accumulation", "The squared gradients are not summed (s = g², not s + g²): "
-             "every step then has size about γ, and Adagrad's shrinking steps are lost.",
-             _adagrad_no_sum),
-            ("eps_inside_sqrt", _eps_inside("s"), _adagrad_eps_inside),
-            ("no_square_root", "The square root is missing: g/(s + ε) instead of "
-             "g/(√s + ε).", _adagrad_no_root),
-        ),
+        mistakes=(_adagrad_no_sum, _adagrad_eps_inside, _adagrad_no_root),
     ),
     update_exercise(
         textbook.adadelta_update, "G7", "Adadelta", ("positive", "positive"),
@@ -468,16 +504,7 @@ EXERCISES = [
             "eps goes inside both square roots: sqrt(u + eps) / sqrt(v + eps) * g.",
             "The learning rate multiplies the step at the end: theta - lr * delta.",
         ),
-        mistakes=(
-            ("eps_outside_roots", "ε is outside the roots, √u/(√v + ε): while u = 0 that is 0, "
-             "so Adadelta never takes its first step; ε belongs inside both roots.",
-             _adadelta_eps_outside),
-            ("u_of_gradients", "The second average collects squared gradients, "
-             "u = ρu + (1 − ρ)g²; it must collect the squared steps Δ², which is what gives "
-             "Δ the units of θ.", _adadelta_u_of_gradients),
-            ("no_learning_rate", "The learning rate is not applied (θ − Δ): PyTorch multiplies "
-             "the step by γ (1 in the paper).", _adadelta_no_lr),
-        ),
+        mistakes=(_adadelta_eps_outside, _adadelta_u_of_gradients, _adadelta_no_lr),
         requires=("rmsprop_update",),
     ),
     update_exercise(
@@ -487,14 +514,7 @@ EXERCISES = [
             "Adam with v replaced by u = max(beta2 * u, |g| + eps), elementwise (np.maximum).",
             "Only m is bias-corrected: a maximum is not pulled towards its zero start.",
         ),
-        mistakes=(
-            ("signed_maximum", "u_t = max(β₂u, g + ε) uses the signed gradient: take |g_t|, "
-             "so that a negative gradient counts by its size.", _adamax_signed),
-            ("bias_corrected_u", "u_t is bias-corrected too: a maximum is not pulled towards "
-             "its zero start, so only m_t needs 1 − β₁^t.", _adamax_corrected_u),
-            ("no_bias_correction", "m_t is not bias-corrected: divide the step by "
-             "1 − β₁^t.", _adamax_no_correction),
-        ),
+        mistakes=(_adamax_signed, _adamax_corrected_u, _adamax_no_correction),
         requires=("adam_update",),
     ),
     update_exercise(
@@ -508,19 +528,8 @@ EXERCISES = [
             "Two terms: the gradient weighted (1 - mu_t)/(1 - Pi_t), and m weighted "
             "mu_{t+1}/(1 - Pi_t * mu_{t+1}).",
         ),
-        mistakes=(
-            ("adam_step", "This is Adam's step, m_t/(1 − β₁^t): NAdam mixes this step's "
-             "gradient, weighted 1 − μ_t, with the next step's momentum μ_{t+1}.",
-             _nadam_adam_step),
-            ("no_lookahead", "The momentum term uses μ_t and Π_t where Nesterov's look-ahead "
-             "needs the next step's μ_{t+1} and Π_t·μ_{t+1}.", _nadam_no_lookahead),
-            ("constant_momentum", "The momentum schedule is missing (μ_t = β₁ for every t): "
-             "PyTorch's NAdam warms μ_t up as β₁(1 − ½·0.96^{tψ}).",
-             _nadam_constant_momentum),
-            ("mu_product_not_returned", "The product of momenta comes back unchanged: "
-             "return Π_t = Π_{t−1}·μ_t, or every later bias correction is wrong.",
-             _nadam_product_kept),
-        ),
+        mistakes=(_nadam_adam_step, _nadam_no_lookahead, _nadam_constant_momentum,
+                  _nadam_product_kept),
         requires=("adam_update", "nesterov_update"),
     ),
     update_exercise(
@@ -533,15 +542,7 @@ EXERCISES = [
             "The Adam step is adam_update (imported at the top of the file): AdamW is two "
             "lines.",
         ),
-        mistakes=(
-            ("l2_in_gradient", "The decay went into the gradient (g + λθ: Adam with L2 "
-             "regularisation); AdamW shrinks θ by (1 − γλ) directly, so the adaptive "
-             "denominator does not rescale the decay.", _adamw_l2),
-            ("decay_without_lr", "The decay is not scaled by the learning rate: θ(1 − λ) "
-             "instead of θ(1 − γλ).", _adamw_decay_without_lr),
-            ("decay_after_step", "The decay shrinks θ after the Adam step; it applies to "
-             "θ_{t−1}, before.", _adamw_decay_after),
-        ),
+        mistakes=(_adamw_l2, _adamw_decay_without_lr, _adamw_decay_after),
         requires=("adam_update",),
         imports=("from fromscratch.optim.textbook import adam_update",),
     ),

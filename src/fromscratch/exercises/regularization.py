@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from fromscratch.exercises._checks import in_library, sign_flip
+from fromscratch.exercises._checks import in_library
 from fromscratch.exercises._compare import difference
-from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, Mistake
+from fromscratch.exercises._core import Case, Check, CheckResult, Exercise, mistake
 from fromscratch.exercises._core import elementwise_picture as _picture
 from fromscratch.exercises._sampling import draw_dtype, draw_shape, log_uniform, normal
 from fromscratch.exercises._sandbox import Guarded
@@ -54,16 +54,32 @@ def _ridge_case(rng: np.random.Generator) -> Case:
     return design_case(rng, log_uniform(rng, 1e-2, 10.0))
 
 
+@mistake("penalty_doubled")
 def _ridge_penalty_doubled(w, X, y, l2):
+    """The penalty's gradient is 2λw: that is the gradient of λ|w|²; the objective has (λ/2)|w|²,
+    whose ½ cancels the 2."""
     return ols_gradient(w, X, y) + 2 * l2 * w
 
 
+@mistake("penalty_sign")
 def _ridge_penalty_sign(w, X, y, l2):
+    """The penalty's gradient is subtracted: (λ/2)|w|² grows with |w|, so its gradient λw is added,
+    and each step shrinks w."""
     return ols_gradient(w, X, y) - l2 * w
 
 
+@mistake("missing_1_over_n")
 def _ridge_missing_1_over_n(w, X, y, l2):
+    """The loss's gradient misses its 1/n: −Xᵀ(y − Xw)/n + λw. Without it the penalty's weight
+    depends on the number of rows."""
     return -(X.T @ (y - X @ w)) + l2 * w
+
+
+@mistake("sign_flip")
+def _ridge_gradient_sign_flipped(w, X, y, l2):
+    """The sign is flipped: this is the direction of steepest ascent, and gradient descent steps
+    against the gradient."""
+    return -ridge_gradient(w, X, y, l2)
 
 
 # -- C7: soft-thresholding -----------------------------------------------------------------------
@@ -122,19 +138,29 @@ def _lasso_results() -> dict[str, np.ndarray]:
             for solver in ("cd", "fista")}
 
 
+@mistake("hard_threshold")
 def _hard_threshold(v, t):
+    """This is hard thresholding: values beyond t are kept as they are. The lasso's proximal step
+    also moves them towards 0 by t: sign(v) max(|v| − t, 0)."""
     return v * (np.abs(v) > t)
 
 
+@mistake("sign_lost")
 def _sign_lost(v, t):
+    """max(|v| − t, 0) loses the sign: multiply by sign(v)."""
     return np.maximum(np.abs(v) - t, 0.0)
 
 
+@mistake("not_clipped")
 def _not_clipped(v, t):
+    """v − t sign(v) moves small values past 0: values within t of 0 must become exactly 0,
+    max(|v| − t, 0)."""
     return v - t * np.sign(v)
 
 
+@mistake("positive_side_only")
 def _positive_side_only(v, t):
+    """max(v − t, 0) handles positive values only: negative ones beyond −t must move up to v + t."""
     return np.maximum(v - t, 0.0)
 
 
@@ -209,7 +235,10 @@ def _sweep_with(X, w, r, l1, l2, *, own_contribution=True, skip_zero_columns=Tru
     return w, r
 
 
+@mistake("jacobi_update")
 def _sweep_jacobi(X, w, r, l1, l2):
+    """Every coordinate is computed from the residual before the sweep: the residual must follow
+    each update at once, so that the next coordinate sees it (Gauss–Seidel)."""
     w_new = w.copy()
     for j in range(X.shape[1]):
         norm_sq = X[:, j] @ X[:, j]
@@ -218,15 +247,22 @@ def _sweep_jacobi(X, w, r, l1, l2):
     return w_new, r - X @ (w_new - w)
 
 
+@mistake("own_contribution_missing")
 def _sweep_without_own_contribution(X, w, r, l1, l2):
+    """The correlation is x_jᵀr: it must be with the partial residual, x_jᵀr + |x_j|² w_j, which
+    adds w_j's own contribution back."""
     return _sweep_with(X, w, r, l1, l2, own_contribution=False)
 
 
+@mistake("l2_missing")
 def _sweep_without_l2(X, w, r, l1, l2):
+    """The denominator misses the L2 term: w_j = S(ρ_j, λ₁)/(|x_j|² + λ₂)."""
     return coordinate_descent_sweep(X, w, r, l1, 0.0)
 
 
+@mistake("zero_column_not_skipped")
 def _sweep_zero_column(X, w, r, l1, l2):
+    """A column of zeros gives 0/0 without an L2 term: skip it (its coefficient stays 0)."""
     return _sweep_with(X, w, r, l1, l2, skip_zero_columns=False)
 
 
@@ -242,19 +278,8 @@ EXERCISES = [
             "d/dw_j of (l2/2) sum_k w_k^2 is l2 * w_j: the 1/2 cancels the 2 of the square.",
             "ridge_gradient is ols_gradient(w, X, y) + l2 * w.",
         ),
-        mistakes=(
-            Mistake("penalty_doubled", "The penalty's gradient is 2λw: that is the gradient "
-                    "of λ|w|²; the objective has (λ/2)|w|², whose ½ cancels the 2.",
-                    _ridge_penalty_doubled),
-            Mistake("penalty_sign", "The penalty's gradient is subtracted: (λ/2)|w|² grows "
-                    "with |w|, so its gradient λw is added, and each step shrinks w.",
-                    _ridge_penalty_sign),
-            Mistake("missing_1_over_n", "The loss's gradient misses its 1/n: −Xᵀ(y − Xw)/n "
-                    "+ λw. Without it the penalty's weight depends on the number of rows.",
-                    _ridge_missing_1_over_n),
-            sign_flip(ridge_gradient, "The sign is flipped: this is the direction of "
-                      "steepest ascent, and gradient descent steps against the gradient."),
-        ),
+        mistakes=(_ridge_penalty_doubled, _ridge_penalty_sign, _ridge_missing_1_over_n,
+                  _ridge_gradient_sign_flipped),
         checks=(
             loss_by_differences(0.5),
             in_library(ridge_gradient, lambda: fitted(Ridge(alpha=10.0, solver="gd",
@@ -275,17 +300,7 @@ EXERCISES = [
             "np.sign(v) * np.maximum(np.abs(v) - t, 0.0) does it for every element at once "
             "(and for a single float too).",
         ),
-        mistakes=(
-            Mistake("hard_threshold", "This is hard thresholding: values beyond t are kept "
-                    "as they are. The lasso's proximal step also moves them towards 0 by t: "
-                    "sign(v) max(|v| − t, 0).", _hard_threshold),
-            Mistake("sign_lost", "max(|v| − t, 0) loses the sign: multiply by sign(v).",
-                    _sign_lost),
-            Mistake("not_clipped", "v − t sign(v) moves small values past 0: values within "
-                    "t of 0 must become exactly 0, max(|v| − t, 0).", _not_clipped),
-            Mistake("positive_side_only", "max(v − t, 0) handles positive values only: "
-                    "negative ones beyond −t must move up to v + t.", _positive_side_only),
-        ),
+        mistakes=(_hard_threshold, _sign_lost, _not_clipped, _positive_side_only),
         checks=(_is_the_proximal_point(),
                 in_library(soft_threshold, _lasso_results,
                            "Lasso (coordinate descent and FISTA) fitted",
@@ -304,18 +319,8 @@ EXERCISES = [
             "r -= (w_j - w[j]) * x_j, so that the next coordinate sees it. Skip a column of "
             "zeros.",
         ),
-        mistakes=(
-            Mistake("jacobi_update", "Every coordinate is computed from the residual before "
-                    "the sweep: the residual must follow each update at once, so that the "
-                    "next coordinate sees it (Gauss–Seidel).", _sweep_jacobi),
-            Mistake("own_contribution_missing", "The correlation is x_jᵀr: it must be with "
-                    "the partial residual, x_jᵀr + |x_j|² w_j, which adds w_j's own "
-                    "contribution back.", _sweep_without_own_contribution),
-            Mistake("l2_missing", "The denominator misses the L2 term: "
-                    "w_j = S(ρ_j, λ₁)/(|x_j|² + λ₂).", _sweep_without_l2),
-            Mistake("zero_column_not_skipped", "A column of zeros gives 0/0 without an L2 "
-                    "term: skip it (its coefficient stays 0).", _sweep_zero_column),
-        ),
+        mistakes=(_sweep_jacobi, _sweep_without_own_contribution, _sweep_without_l2,
+                  _sweep_zero_column),
         checks=(_last_coordinate_is_optimal(),
                 in_library(coordinate_descent_sweep, _textbook_results,
                            "enet_coordinate_descent_textbook (lasso and elastic net) solved",
