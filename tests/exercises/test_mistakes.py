@@ -72,3 +72,16 @@ def test_the_report_shows_the_docstring():
     assert report.mistake is overflow
     assert f"known mistake (overflow): {overflow.description}" in str(report)
     assert overflow.description.startswith("1/(1 + e^{−z}) overflows")
+
+
+def test_the_exercises_import_without_docstrings():
+    """python -OO removes every docstring; the mistakes then say where their explanation is
+    instead of failing the import (the tour and the command line import the exercises)."""
+    import subprocess
+    import sys
+
+    code = ("from fromscratch.exercises import EXERCISES; "
+            "m = EXERCISES[0].mistakes[0]; print(m.description)")
+    out = subprocess.run([sys.executable, "-OO", "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "python -OO removes" in out

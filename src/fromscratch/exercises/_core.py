@@ -133,11 +133,13 @@ def mistake(name: str) -> Callable[[Callable[..., Any]], Mistake]:
                             f"got {type(func).__name__} {func!r}.")
         description = " ".join(inspect.cleandoc(func.__doc__ or "").splitlines())
         if not description.strip():
-            stripped = (" (Python runs with -OO, which removes docstrings: the exercises "
-                        "need them)") if sys.flags.optimize >= 2 else ""
+            if sys.flags.optimize >= 2:  # python -OO removed every docstring: say where it is
+                return Mistake(name, f"(the explanation is the docstring of "
+                               f"{func.__module__}.{func.__qualname__}, which python -OO "
+                               "removes)", func)
             raise TypeError(f"@mistake({name!r}): {func.__module__}.{func.__qualname__} has no "
                             f"docstring; its docstring is the sentence the report shows: what "
-                            f"the mistake is and why it is wrong.{stripped}")
+                            f"the mistake is and why it is wrong.")
         return Mistake(name, description, func)
 
     return declare
