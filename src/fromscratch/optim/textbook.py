@@ -1,14 +1,34 @@
 r"""The optimizer updates as the textbook writes them, and the optimizer that runs them.
 
-Each update is a short pure function on whole arrays: it takes the parameters :math:`\theta`,
-their gradient :math:`g` and the optimizer's state, and returns new arrays, never changing its
-arguments::
+Each update is a short pure function on whole arrays: arrays in (the parameters
+:math:`\theta`, their gradient :math:`g` and the optimizer's state), new arrays out (the new
+parameters and state). It never changes its arguments (:class:`FunctionalOptimizer` hands it
+read-only views, so an update that tried would fail loudly)::
 
     theta, m, v, t = adam_update(theta, g, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8)
 
-The state starts as :data:`INITIAL_STATE` says (moments at zero, the step count :math:`t` at
-0), and every update returns it, updated, after :math:`\theta` (a step count is state too, as
-in Kingma & Ba's Algorithm 1, whose loop begins with :math:`t \leftarrow t + 1`).
+All the updates share one notation, stated here once. Each update's docstring gives its
+equations, why they work, and only what is its own: its state and its particular
+hyper-parameters. A subscript :math:`t-1` marks a value before the step, :math:`t` one after it.
+
+=============  ===================================================================================
+argument       meaning
+=============  ===================================================================================
+``theta``      :math:`\theta_{t-1}`, the parameters before the step: an array of any shape
+``g``          :math:`g_t = \nabla f(\theta_{t-1})`, their gradient, shaped like ``theta``
+``lr``         :math:`\gamma`, the learning rate
+``eps``        :math:`\epsilon`, a small number that keeps a denominator away from 0 (whether it
+               sits inside or outside a square root is part of each update's equations)
+``t``          the step count: the number of steps taken so far, 0 before the first (a step
+               count is state too: as in Kingma & Ba's Algorithm 1, the equations begin with
+               :math:`t \leftarrow t + 1`)
+state          the positional arguments after ``g``: the update's arrays (moments, buffers) at
+               :math:`t-1`, shaped like ``theta``, and its numbers, such as ``t``
+returned       the new state, ``(theta, *state)``: :math:`\theta_t` first, then the state in the
+               order the update takes it (``t`` as :math:`t + 1`)
+=============  ===================================================================================
+
+The state starts as :data:`INITIAL_STATE` says (arrays at zero, the step count at 0).
 :class:`FunctionalOptimizer` runs any such function as a ``torch.optim``-style optimizer.
 
 These are the reference forms. The optimizer classes (:class:`~fromscratch.optim.Adam`...)
@@ -49,9 +69,8 @@ __all__ = [
 ]
 
 
-def gradient_descent_update(
-    theta: np.ndarray, g: np.ndarray, *, lr: float = 1e-3
-) -> tuple[np.ndarray]:
+def gradient_descent_update(theta: np.ndarray, g: np.ndarray, *,
+                            lr: float = 1e-3) -> tuple[np.ndarray]:
     r"""One step of gradient descent: a step of length :math:`\gamma\|g_t\|` downhill.
 
     .. math:: \theta_t = \theta_{t-1} - \gamma\, g_t
@@ -65,12 +84,9 @@ def gradient_descent_update(
 
     Parameters
     ----------
-    theta : ndarray
-        The parameters :math:`\theta_{t-1}`.
-    g : ndarray
-        The gradient :math:`g_t`, shaped like ``theta``.
-    lr : float
-        The learning rate :math:`\gamma`.
+    theta, g, lr
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\theta_{t-1}`,
+        :math:`g_t`, :math:`\gamma`.
 
     Returns
     -------
@@ -80,9 +96,8 @@ def gradient_descent_update(
     return (theta - lr * g,)
 
 
-def momentum_update(
-    theta: np.ndarray, g: np.ndarray, b: np.ndarray, *, lr: float = 1e-3, mu: float = 0.9
-) -> tuple[np.ndarray, np.ndarray]:
+def momentum_update(theta: np.ndarray, g: np.ndarray, b: np.ndarray, *, lr: float = 1e-3,
+                    mu: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     r"""One step of gradient descent with momentum (Polyak's heavy ball, PyTorch's form).
 
     .. math::
@@ -96,14 +111,11 @@ def momentum_update(
 
     Parameters
     ----------
-    theta : ndarray
-        The parameters :math:`\theta_{t-1}`.
-    g : ndarray
-        The gradient :math:`g_t = \nabla f(\theta_{t-1})`, shaped like ``theta``.
+    theta, g, lr
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\theta_{t-1}`,
+        :math:`g_t`, :math:`\gamma`.
     b : ndarray
         The momentum buffer :math:`b_{t-1}`.
-    lr : float
-        The learning rate :math:`\gamma`.
     mu : float
         The momentum :math:`\mu`.
 
@@ -117,9 +129,8 @@ def momentum_update(
     return theta, b
 
 
-def nesterov_update(
-    theta: np.ndarray, g: np.ndarray, b: np.ndarray, *, lr: float = 1e-3, mu: float = 0.9
-) -> tuple[np.ndarray, np.ndarray]:
+def nesterov_update(theta: np.ndarray, g: np.ndarray, b: np.ndarray, *, lr: float = 1e-3,
+                    mu: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
     r"""One step of Nesterov's accelerated gradient (Sutskever et al. 2013, PyTorch's form).
 
     .. math::
@@ -145,30 +156,27 @@ def nesterov_update(
 
     Parameters
     ----------
-    theta : ndarray
-        The parameters (the look-ahead point :math:`\phi_{t-1}`).
-    g : ndarray
-        The gradient there, :math:`g_t`.
+    theta, g : ndarray
+        Here the look-ahead point :math:`\phi_{t-1}` and the gradient there, :math:`g_t`.
     b : ndarray
         The momentum buffer :math:`b_{t-1}`.
-    lr : float
-        The learning rate :math:`\gamma`.
+    lr
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\gamma`.
     mu : float
         The momentum :math:`\mu`.
 
     Returns
     -------
     theta, b : ndarray
-        The new parameters and buffer :math:`b_t`.
+        The new look-ahead point :math:`\phi_t` and buffer :math:`b_t`.
     """
     b = mu * b + g
     theta = theta - lr * (g + mu * b)
     return theta, b
 
 
-def adagrad_update(
-    theta: np.ndarray, g: np.ndarray, s: np.ndarray, *, lr: float = 1e-2, eps: float = 1e-10
-) -> tuple[np.ndarray, np.ndarray]:
+def adagrad_update(theta: np.ndarray, g: np.ndarray, s: np.ndarray, *, lr: float = 1e-2,
+                   eps: float = 1e-10) -> tuple[np.ndarray, np.ndarray]:
     r"""One Adagrad step (Duchi, Hazan & Singer 2011).
 
     .. math::
@@ -182,14 +190,11 @@ def adagrad_update(
 
     Parameters
     ----------
-    theta, g : ndarray
-        The parameters :math:`\theta_{t-1}` and the gradient :math:`g_t`.
+    theta, g, lr, eps
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\theta_{t-1}`,
+        :math:`g_t`, :math:`\gamma`, :math:`\epsilon`.
     s : ndarray
         The sum of squared gradients :math:`s_{t-1}`.
-    lr : float
-        :math:`\gamma`.
-    eps : float
-        :math:`\epsilon`, which keeps the denominator away from zero.
 
     Returns
     -------
@@ -201,15 +206,8 @@ def adagrad_update(
     return theta, s
 
 
-def rmsprop_update(
-    theta: np.ndarray,
-    g: np.ndarray,
-    v: np.ndarray,
-    *,
-    lr: float = 1e-2,
-    alpha: float = 0.99,
-    eps: float = 1e-8,
-) -> tuple[np.ndarray, np.ndarray]:
+def rmsprop_update(theta: np.ndarray, g: np.ndarray, v: np.ndarray, *, lr: float = 1e-2,
+                   alpha: float = 0.99, eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray]:
     r"""One RMSprop step (Hinton, lecture 6e of "Neural networks for machine learning").
 
     .. math::
@@ -224,16 +222,13 @@ def rmsprop_update(
 
     Parameters
     ----------
-    theta, g : ndarray
-        The parameters :math:`\theta_{t-1}` and the gradient :math:`g_t`.
+    theta, g, lr, eps
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\theta_{t-1}`,
+        :math:`g_t`, :math:`\gamma`, :math:`\epsilon`.
     v : ndarray
         The average of squared gradients :math:`v_{t-1}`.
-    lr : float
-        :math:`\gamma`.
     alpha : float
         The decay rate :math:`\alpha` of the average.
-    eps : float
-        :math:`\epsilon`.
 
     Returns
     -------
@@ -245,16 +240,9 @@ def rmsprop_update(
     return theta, v
 
 
-def adadelta_update(
-    theta: np.ndarray,
-    g: np.ndarray,
-    v: np.ndarray,
-    u: np.ndarray,
-    *,
-    lr: float = 1.0,
-    rho: float = 0.9,
-    eps: float = 1e-6,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def adadelta_update(theta: np.ndarray, g: np.ndarray, v: np.ndarray, u: np.ndarray, *,
+                    lr: float = 1.0, rho: float = 0.9,
+                    eps: float = 1e-6) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""One Adadelta step (Zeiler 2012).
 
     .. math::
@@ -272,18 +260,15 @@ def adadelta_update(
 
     Parameters
     ----------
-    theta, g : ndarray
-        The parameters :math:`\theta_{t-1}` and the gradient :math:`g_t`.
+    theta, g, lr, eps
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\theta_{t-1}`,
+        :math:`g_t`, :math:`\gamma` (here a multiplier of the step), :math:`\epsilon`.
     v : ndarray
         The average of squared gradients :math:`v_{t-1}`.
     u : ndarray
         The average of squared steps :math:`u_{t-1}`.
-    lr : float
-        The multiplier :math:`\gamma` of the step.
     rho : float
         The decay rate :math:`\rho` of both averages.
-    eps : float
-        :math:`\epsilon`.
 
     Returns
     -------
@@ -297,18 +282,9 @@ def adadelta_update(
     return theta, v, u
 
 
-def adam_update(
-    theta: np.ndarray,
-    g: np.ndarray,
-    m: np.ndarray,
-    v: np.ndarray,
-    t: int,
-    *,
-    lr: float = 1e-3,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def adam_update(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, *,
+                lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999,
+                eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     r"""One Adam step (Kingma & Ba 2015, Algorithm 1).
 
     .. math::
@@ -323,22 +299,18 @@ def adam_update(
     (the average :math:`v` of their squares). Both averages start at 0, which biases them
     towards 0 early on; dividing by :math:`1-\beta^t` removes that bias exactly for a constant
     gradient. The bias correction needs the step count :math:`t` (a known trap is to divide
-    by :math:`1-\beta` instead). :math:`m_0 = v_0 = 0`, :math:`t = 0` before the first step.
+    by :math:`1-\beta` instead). :math:`\epsilon` is added to :math:`\sqrt{\hat v_t}`, outside
+    the square root. :math:`m_0 = v_0 = 0`.
 
     Parameters
     ----------
-    theta, g : ndarray
-        The parameters :math:`\theta_{t-1}` and the gradient :math:`g_t`.
+    theta, g, t, lr, eps
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\theta_{t-1}`,
+        :math:`g_t`, the step count, :math:`\gamma`, :math:`\epsilon`.
     m, v : ndarray
         The first and second moment estimates :math:`m_{t-1}`, :math:`v_{t-1}`.
-    t : int
-        The number of steps taken so far (0 before the first).
-    lr : float
-        :math:`\gamma`.
     beta1, beta2 : float
-        The decay rates of the two averages.
-    eps : float
-        :math:`\epsilon`, added to :math:`\sqrt{\hat v_t}` (outside the square root).
+        The decay rates :math:`\beta_1`, :math:`\beta_2` of the two averages.
 
     Returns
     -------
@@ -356,18 +328,9 @@ def adam_update(
     return theta, m, v, t
 
 
-def adamax_update(
-    theta: np.ndarray,
-    g: np.ndarray,
-    m: np.ndarray,
-    u: np.ndarray,
-    t: int,
-    *,
-    lr: float = 2e-3,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def adamax_update(theta: np.ndarray, g: np.ndarray, m: np.ndarray, u: np.ndarray, t: int, *,
+                  lr: float = 2e-3, beta1: float = 0.9, beta2: float = 0.999,
+                  eps: float = 1e-8) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     r"""One Adamax step (Kingma & Ba 2015, section 7.1; PyTorch's form): Adam with the
     infinity norm.
 
@@ -382,25 +345,19 @@ def adamax_update(
     :math:`p \to \infty` and the average becomes a decaying maximum, :math:`u_t`. A maximum is
     not pulled towards its zero start, so :math:`u` needs no bias correction. The paper has
     :math:`\max(\beta_2 u_{t-1}, |g_t|)`; PyTorch adds :math:`\epsilon` inside the maximum so
-    that :math:`u_t > 0` even where every gradient so far was 0. :math:`m_0 = u_0 = 0`,
-    :math:`t = 0` before the first step.
+    that :math:`u_t > 0` even where every gradient so far was 0. :math:`m_0 = u_0 = 0`.
 
     Parameters
     ----------
-    theta, g : ndarray
-        The parameters :math:`\theta_{t-1}` and the gradient :math:`g_t`.
+    theta, g, t, lr, eps
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\theta_{t-1}`,
+        :math:`g_t`, the step count, :math:`\gamma`, :math:`\epsilon`.
     m : ndarray
         The first moment estimate :math:`m_{t-1}`.
     u : ndarray
         The decaying maximum of :math:`|g|`, :math:`u_{t-1}`.
-    t : int
-        The number of steps taken so far (0 before the first).
-    lr : float
-        :math:`\gamma`.
     beta1, beta2 : float
-        Decay rates of the average and of the maximum.
-    eps : float
-        :math:`\epsilon`.
+        The decay rates :math:`\beta_1`, :math:`\beta_2` of the average and of the maximum.
 
     Returns
     -------
@@ -416,20 +373,10 @@ def adamax_update(
     return theta, m, u, t
 
 
-def nadam_update(
-    theta: np.ndarray,
-    g: np.ndarray,
-    m: np.ndarray,
-    v: np.ndarray,
-    t: int,
-    mu_product: float,
-    *,
-    lr: float = 2e-3,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-    psi: float = 4e-3,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
+def nadam_update(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int,
+                 mu_product: float, *, lr: float = 2e-3, beta1: float = 0.9,
+                 beta2: float = 0.999, eps: float = 1e-8,
+                 psi: float = 4e-3) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
     r"""One NAdam step (Dozat 2016, PyTorch's form): Adam with Nesterov momentum.
 
     .. math::
@@ -451,25 +398,19 @@ def nadam_update(
     is scheduled, warming up from :math:`\beta_1/2` towards :math:`\beta_1` (Dozat's 0.96 and
     :math:`\psi = 0.004`), and the bias corrections use the product :math:`\Pi_t` of the
     scheduled momenta in place of :math:`\beta_1^t`. The moving average itself uses the
-    constant :math:`\beta_1`, as PyTorch does. :math:`m_0 = v_0 = 0`, :math:`t = 0`,
-    :math:`\Pi_0 = 1`.
+    constant :math:`\beta_1`, as PyTorch does. :math:`m_0 = v_0 = 0`, :math:`\Pi_0 = 1`.
 
     Parameters
     ----------
-    theta, g : ndarray
-        The parameters :math:`\theta_{t-1}` and the gradient :math:`g_t`.
+    theta, g, t, lr, eps
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\theta_{t-1}`,
+        :math:`g_t`, the step count, :math:`\gamma`, :math:`\epsilon`.
     m, v : ndarray
         The moment estimates :math:`m_{t-1}`, :math:`v_{t-1}`.
-    t : int
-        The number of steps taken so far (0 before the first).
     mu_product : float
         :math:`\Pi_{t-1} = \mu_1 \mu_2 \cdots \mu_{t-1}` (1 before the first step).
-    lr : float
-        :math:`\gamma`.
     beta1, beta2 : float
-        The decay rates.
-    eps : float
-        :math:`\epsilon`.
+        The decay rates :math:`\beta_1`, :math:`\beta_2` of the two averages.
     psi : float
         The momentum decay :math:`\psi` of the schedule (PyTorch's ``momentum_decay``).
 
@@ -497,19 +438,9 @@ def nadam_update(
     return theta, m, v, t, mu_product
 
 
-def adamw_update(
-    theta: np.ndarray,
-    g: np.ndarray,
-    m: np.ndarray,
-    v: np.ndarray,
-    t: int,
-    *,
-    lr: float = 1e-3,
-    beta1: float = 0.9,
-    beta2: float = 0.999,
-    eps: float = 1e-8,
-    weight_decay: float = 1e-2,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def adamw_update(theta: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, t: int, *,
+                 lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+                 weight_decay: float = 1e-2) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     r"""One AdamW step (Loshchilov & Hutter 2019): Adam with decoupled weight decay.
 
     .. math::
@@ -525,22 +456,16 @@ def adamw_update(
     weights evenly under Adam: the penalty's gradient is divided by :math:`\sqrt{\hat v}` like
     any gradient, so weights with large gradients are barely regularised. AdamW shrinks the
     weights directly, by the factor :math:`1-\gamma\lambda`, and leaves the gradient alone.
-    The state is Adam's: :math:`m_0 = v_0 = 0`, :math:`t = 0`.
+    The state is Adam's: :math:`m_0 = v_0 = 0`.
 
     Parameters
     ----------
-    theta, g : ndarray
-        The parameters :math:`\theta_{t-1}` and the gradient :math:`g_t`.
-    m, v : ndarray
-        The moment estimates :math:`m_{t-1}`, :math:`v_{t-1}`.
-    t : int
-        The number of steps taken so far (0 before the first).
-    lr : float
-        :math:`\gamma`.
-    beta1, beta2 : float
-        The decay rates.
-    eps : float
-        :math:`\epsilon`.
+    theta, g, t, lr, eps
+        As in the notation of :mod:`fromscratch.optim.textbook`: :math:`\theta_{t-1}`,
+        :math:`g_t`, the step count, :math:`\gamma`, :math:`\epsilon`.
+    m, v, beta1, beta2
+        As in :func:`adam_update`: the moment estimates :math:`m_{t-1}`, :math:`v_{t-1}` and
+        their decay rates.
     weight_decay : float
         :math:`\lambda`.
 
