@@ -48,7 +48,6 @@ is :func:`newton_irls`.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
@@ -63,6 +62,7 @@ from fromscratch._validation import (
 )
 from fromscratch.base import BaseEstimator, ClassifierMixin, check_is_fitted
 from fromscratch.blocks import is_dask_array, map_method
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.linalg import LinAlgError, cholesky, solve_triangular
 from fromscratch.linear_model._dask_logistic import fit_logistic_blocks
 from fromscratch.linear_model._iterative import (
@@ -415,19 +415,17 @@ class LogisticRegression(GradientSolverParams, ClassifierMixin, BaseEstimator):
         return 0.0 if math.isinf(self.C) else 1.0 / (self.C * total_weight)
 
     def _finish(self, result: FitResult, separated: bool, loss: Any, data: tuple[Any, ...],
-                frequency: np.ndarray, strength: float, stacklevel: int = 3
-                ) -> LogisticRegression:
+                frequency: np.ndarray, strength: float) -> LogisticRegression:
         """Warn if the solver stopped because the classes are separated, store the fit
         (:meth:`_store`), return ``self``."""
         if separated:
-            warnings.warn(
+            warn_at_caller(
                 "The classes are perfectly separated by a hyperplane: every training sample "
                 "is classified correctly, so the likelihood keeps increasing as the "
                 "coefficients grow and the maximum likelihood estimate does not exist. "
                 "Fitting stopped at finite coefficients; use a penalty (finite C) for a "
                 "well-defined solution.",
                 PerfectSeparationWarning,
-                stacklevel=stacklevel,
             )
         self._store(result, loss, data, frequency, strength)
         return self
