@@ -51,7 +51,7 @@ def warn_at_caller(message: str, category: type[Warning]) -> None:
     """``warnings.warn`` pointed at the first line outside fromscratch (the user's call),
     however deep inside the library the warning is raised: a fixed ``stacklevel`` is right for
     one call path only."""
-    package = os.path.dirname(os.path.abspath(__file__))
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
     frame: FrameType | None = sys._getframe(1)  # level 1: the frame that calls this function
     level = 1
     while frame is not None and frame.f_code.co_filename.startswith(package):

@@ -12,6 +12,9 @@ import warnings
 
 from fromscratch import benchfunctions
 
+# Not warn_at_caller: a deprecation names the line that imports the old name, the line to
+# change, even where that line is in fromscratch; stacklevel=2 is that line, as warnings.warn
+# skips the import machinery's frames in between.
 warnings.warn(
     "fromscratch.testfunctions was renamed fromscratch.benchfunctions; the old name will be "
     "removed in the next release. Import fromscratch.benchfunctions instead.",

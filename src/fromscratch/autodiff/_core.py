@@ -34,15 +34,14 @@ ignores its input comes with HIPS autograd's warning (:func:`independent_warning
 
 from __future__ import annotations
 
-import sys
 import threading
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FrameType
 from typing import Any
 
 import numpy as np
+
+from fromscratch.exceptions import warn_at_caller
 
 __all__ = ["Box", "ConcretizationTypeError", "Primitive", "primal", "new_level", "stop_gradient"]
 
@@ -295,13 +294,9 @@ def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
 
 
 def independent_warning() -> None:
-    """HIPS autograd's warning: a derivative of zero because ``f`` ignores its input. It points
-    at the first caller outside this package (the line that asked for the derivative)."""
-    frame: FrameType | None = sys._getframe(1)
-    level = 2
-    while frame is not None and frame.f_globals.get("__name__", "").startswith(__package__):
-        frame, level = frame.f_back, level + 1
-    warnings.warn("Output seems independent of input.", UserWarning, stacklevel=level)
+    """HIPS autograd's warning: a derivative of zero because ``f`` ignores its input. It names
+    the user's line that asked for the derivative, however deep in the library."""
+    warn_at_caller("Output seems independent of input.", UserWarning)
 
 
 def as_array(value: Any) -> Any:

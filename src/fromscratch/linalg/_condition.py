@@ -3,12 +3,12 @@ r"""Cheap condition-number estimates (Hager–Higham) and the library's conditio
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.linalg._common import IllConditionedWarning, LinAlgError, _as_matrix
 from fromscratch.linalg._triangular import _solve_triangular_unchecked
 
@@ -93,7 +93,6 @@ def check_condition(
     dtype: Any,
     name: str = "A",
     hint: str = "",
-    stacklevel: int = 2,
 ) -> None:
     r"""Apply the library's conditioning rule to an estimated condition number.
 
@@ -108,21 +107,18 @@ def check_condition(
             f"condition number {cond:.3g} exceeds 1/(max dimension × eps) = {singular_at:.3g}. "
             f"Some columns are (nearly) linear combinations of others. {hint}".rstrip()
         )
-    _warn_if_ill_conditioned(cond, dtype=dtype, name=name, hint=hint, stacklevel=stacklevel + 1)
+    _warn_if_ill_conditioned(cond, dtype=dtype, name=name, hint=hint)
 
 
-def _warn_if_ill_conditioned(
-    cond: float, *, dtype: Any, name: str = "A", hint: str = "", stacklevel: int = 2
-) -> None:
+def _warn_if_ill_conditioned(cond: float, *, dtype: Any, name: str = "A", hint: str = "") -> None:
     r"""The warning half of the rule: :class:`IllConditionedWarning` when
-    :math:`\hat\kappa \ge 1/\sqrt{\varepsilon}`, with ``hint`` appended; ``stacklevel``
-    counts from the caller, as for :func:`warnings.warn`."""
+    :math:`\hat\kappa \ge 1/\sqrt{\varepsilon}`, with ``hint`` appended; it names the
+    user's line (:func:`~fromscratch.exceptions.warn_at_caller`)."""
     warn_at = 1.0 / math.sqrt(float(np.finfo(dtype).eps))
     if cond >= warn_at:
-        warnings.warn(
+        warn_at_caller(
             f"{name} is ill-conditioned: estimated condition number {cond:.3g} ≥ 1/sqrt(eps) "
             f"= {warn_at:.3g}, so more than half of the significant digits of the result may "
             f"be lost. {hint}".rstrip(),
             IllConditionedWarning,
-            stacklevel=stacklevel + 1,
         )

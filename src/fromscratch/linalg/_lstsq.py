@@ -4,12 +4,12 @@ are not."""
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.linalg._common import RankDeficientWarning, _as_matrix, _as_rhs, _check_rtol
 from fromscratch.linalg._condition import _warn_if_ill_conditioned, cond_triangular
 from fromscratch.linalg._pivoted import CompleteOrthogonalDecomposition
@@ -104,7 +104,6 @@ def lstsq_from_qr(
     name: str = "A",
     column_names: Sequence[str] | None = None,
     hint: str = "",
-    stacklevel: int = 2,
 ) -> LeastSquaresSolution:
     r"""The least-squares solution of :math:`Ax \approx b` from an unpivoted QR of :math:`A`.
 
@@ -121,8 +120,8 @@ def lstsq_from_qr(
     dependent columns (by ``column_names`` when given) when the rank is below ``n``.
 
     Either path warns :class:`IllConditionedWarning` when the triangular matrix solved with
-    has :math:`\hat\kappa \ge 1/\sqrt\varepsilon`. ``name`` and ``hint`` go into the warnings;
-    ``stacklevel`` counts from the caller, as for :func:`warnings.warn`.
+    has :math:`\hat\kappa \ge 1/\sqrt\varepsilon`. ``name`` and ``hint`` go into the warnings,
+    which name the user's line (:func:`~fromscratch.exceptions.warn_at_caller`).
     """
     m, n = fact.shape
     rtol = _check_rtol(rtol, m, n, fact.factors.dtype)
@@ -130,21 +129,16 @@ def lstsq_from_qr(
     R = fact.r
     cond = _full_rank_condition(R, rtol) if m >= n else None
     if cond is not None:
-        _warn_if_ill_conditioned(cond, dtype=dtype, name=name, hint=hint,
-                                 stacklevel=stacklevel + 1)
+        _warn_if_ill_conditioned(cond, dtype=dtype, name=name, hint=hint)
         x = _solve_triangular_unchecked(R, fact.apply_qt(b)[:n], lower=False)
         return LeastSquaresSolution(x, n, cond, "qr")
     cod = CompleteOrthogonalDecomposition(fact, rtol=rtol)
     cond = cod.cond()
     if cod.rank < n:
-        warnings.warn(
-            _rank_deficiency_message(cod, name, column_names, hint),
-            RankDeficientWarning,
-            stacklevel=stacklevel + 1,
-        )
+        warn_at_caller(_rank_deficiency_message(cod, name, column_names, hint),
+                       RankDeficientWarning)
     if cod.rank:
-        _warn_if_ill_conditioned(cond, dtype=dtype, name=name, hint=hint,
-                                 stacklevel=stacklevel + 1)
+        _warn_if_ill_conditioned(cond, dtype=dtype, name=name, hint=hint)
     return LeastSquaresSolution(cod.solve(b), cod.rank, cond, "cod")
 
 

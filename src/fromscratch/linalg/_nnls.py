@@ -41,14 +41,13 @@ subproblem in 4 is a QR of a few columns of :math:`R`.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from fromscratch._validation import check_array, check_scalar
-from fromscratch.exceptions import ConvergenceWarning
+from fromscratch.exceptions import ConvergenceWarning, warn_at_caller
 from fromscratch.linalg._common import _as_matrix
 from fromscratch.linalg._qr import HouseholderQR
 from fromscratch.linalg._triangular import solve_triangular
@@ -112,12 +111,11 @@ def lawson_hanson(
         if not candidates.any():
             break
         if n_iter >= max_iter:
-            warnings.warn(
+            warn_at_caller(
                 f"Non-negative least squares stopped after max_iter={max_iter} active-set "
                 f"iterations with a KKT violation of {float(np.max(g[candidates])):.3g} > "
                 f"tol={tol:.3g}; increase max_iter.",
                 ConvergenceWarning,
-                stacklevel=3,
             )
             break
         t = int(np.argmax(np.where(candidates, g, -np.inf)))  # step 3

@@ -41,7 +41,6 @@ read of :math:`X` after the pass for the means, and the symmetric products run a
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -50,7 +49,7 @@ import numpy as np
 from fromscratch._param_validation import Rule, flag
 from fromscratch.base import BaseEstimator, RegressorMixin
 from fromscratch.blocks import is_dask_array, map_method
-from fromscratch.exceptions import ConvergenceWarning
+from fromscratch.exceptions import ConvergenceWarning, warn_at_caller
 from fromscratch.linalg import (
     HouseholderQR,
     IllConditionedWarning,
@@ -251,7 +250,7 @@ def solve_least_squares_qr(
         design[n_samples:] = np.sqrt(X.dtype.type(alpha)) * np.eye(n_features, dtype=X.dtype)
     solution = lstsq_from_qr(
         HouseholderQR(design, overwrite_a=True), target, name="X", column_names=feature_names,
-        hint=_rank_deficiency_hint(fit_intercept, alpha), stacklevel=3,
+        hint=_rank_deficiency_hint(fit_intercept, alpha),
     )
     coef = solution.x
     return ExactSolution(coef, intercept_from(coef, X_offset, y_offset, fit_intercept),
@@ -300,7 +299,7 @@ def solve_normal_equations(
                                                                sample_weight=sample_weight)
     name = ("XXᵀ" if dual else "XᵀX") + (" + alpha·I" if alpha > 0 else "")
     try:
-        solution, cond = solve_gram(G, rhs, alpha=alpha, name=name, hint=hint, stacklevel=3)
+        solution, cond = solve_gram(G, rhs, alpha=alpha, name=name, hint=hint)
     except LinAlgError:
         if alpha > 0:  # positive definite in exact arithmetic: the error says what to do
             raise
@@ -311,7 +310,7 @@ def solve_normal_equations(
 
 
 def solve_gram(
-    G: np.ndarray, rhs: np.ndarray, *, alpha: float, name: str, hint: str, stacklevel: int = 2
+    G: np.ndarray, rhs: np.ndarray, *, alpha: float, name: str, hint: str
 ) -> tuple[np.ndarray, float]:
     r"""Solve :math:`(G + \alpha I)\,w = r` by Cholesky: the normal equations from their
     statistics (``G`` = :math:`X_c^\top X_c`, ``rhs`` = :math:`X_c^\top y_c`, however they
@@ -330,8 +329,7 @@ def solve_gram(
             raise LinAlgError(f"{name} is not positive definite. {hint} ({exc})") from exc
         raise
     cond = cond_cholesky(G, L)
-    check_condition(cond, size=G.shape[0], dtype=G.dtype, name=name, hint=hint,
-                    stacklevel=stacklevel + 1)
+    check_condition(cond, size=G.shape[0], dtype=G.dtype, name=name, hint=hint)
     return cho_solve(L, rhs), cond
 
 
@@ -345,21 +343,19 @@ def _normal_equations_fallback(
     """QR of X when XᵀX is singular to working precision (see solve_normal_equations)."""
     solution = solve_least_squares_qr(X, y, fit_intercept=fit_intercept,
                                       feature_names=feature_names, sample_weight=sample_weight)
-    warn_if_only_gram_singular(solution, X.shape[1], stacklevel=4)
+    warn_if_only_gram_singular(solution, X.shape[1])
     return solution
 
 
-def warn_if_only_gram_singular(solution: ExactSolution, n_features: int,
-                               stacklevel: int) -> None:
+def warn_if_only_gram_singular(solution: ExactSolution, n_features: int) -> None:
     r"""After the QR fallback of the normal equations: warn when :math:`X` has full rank, so
     that only squaring its condition number made :math:`X^\top X` singular."""
     if solution.rank == n_features:
-        warnings.warn(
+        warn_at_caller(
             "XᵀX is singular to working precision although X has full rank (estimated "
             f"condition number of X {solution.condition_number:.3g}; XᵀX squares it): the "
             "coefficients were computed by Householder QR of X instead, as solver='qr' does.",
             IllConditionedWarning,
-            stacklevel=stacklevel + 1,
         )
 
 

@@ -60,7 +60,6 @@ the solve is scikit-learn's own: same iterations, same gap schedule, same tolera
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -69,6 +68,7 @@ import numpy as np
 
 from fromscratch._kernels import current, replaceable
 from fromscratch._validation import check_scalar, check_X_y
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.linear_model._base import ConvergenceWarning
 
 __all__ = [
@@ -152,16 +152,16 @@ def check_enet_scalars(alpha: Any, l1_ratio: Any, max_iter: Any, tol: Any) -> No
 
 
 def warn_if_not_converged(
-    solver: str, max_iter: int, alpha: float, gap: float, gap_tol: float, stacklevel: int
+    solver: str, max_iter: int, alpha: float, gap: float, gap_tol: float
 ) -> None:
-    """The ``ConvergenceWarning`` of a solver whose duality gap is above its tolerance."""
+    """The ``ConvergenceWarning`` of a solver whose duality gap is above its tolerance, at the
+    user's line."""
     if not gap <= gap_tol:  # (also a NaN gap)
-        warnings.warn(
+        warn_at_caller(
             f"{solver} did not converge in max_iter={max_iter} iterations (alpha={alpha:g}): "
             f"duality gap {gap:.3e} > tolerance {gap_tol:.3e}. Increase max_iter, loosen tol, "
             "or standardize the features.",
             ConvergenceWarning,
-            stacklevel=stacklevel + 1,
         )
 
 
@@ -223,7 +223,7 @@ def enet_coordinate_descent_textbook(
             break
         n_iter += 1
         w, r = coordinate_descent_sweep(X, w, r, l1, l2)
-    warn_if_not_converged("coordinate descent", max_iter, alpha, gap, gap_tol, stacklevel=2)
+    warn_if_not_converged("coordinate descent", max_iter, alpha, gap, gap_tol)
     return w, gap / n_samples, n_iter
 
 

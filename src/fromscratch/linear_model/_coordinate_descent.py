@@ -139,7 +139,7 @@ def _solve_enet(
         X, y, w, l1, l2, max_iter=max_iter, tol=tol, rng=rng,
         random=selection == "random", positive=positive, **extra,
     )
-    warn_if_not_converged(solver, max_iter, alpha, gap, gap_tol, stacklevel=3)
+    warn_if_not_converged(solver, max_iter, alpha, gap, gap_tol)
     return w, gap / n_samples, n_iter
 
 

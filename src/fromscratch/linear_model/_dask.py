@@ -122,11 +122,9 @@ def _centered_reduction(blocks: RowBlocks, fit_intercept: bool
     return R[1:, 1:], z[1:], X_offset, y_offset
 
 
-def tsqr_solution(blocks: RowBlocks, *, fit_intercept: bool, alpha: float = 0.0,
-                  stacklevel: int = 2) -> ExactSolution:
+def tsqr_solution(blocks: RowBlocks, *, fit_intercept: bool, alpha: float = 0.0) -> ExactSolution:
     r"""Least squares (ridge with ``alpha`` > 0) by TSQR: one pass, then the in-memory solve on
-    the reduced :math:`R` of the centered design (module docstring). ``stacklevel`` counts
-    from the caller, for the conditioning warnings."""
+    the reduced :math:`R` of the centered design (module docstring)."""
     n_features = blocks.arrays[0].shape[1]
     R, z, X_offset, y_offset = _centered_reduction(blocks, fit_intercept)
     dtype = R.dtype
@@ -137,7 +135,7 @@ def tsqr_solution(blocks: RowBlocks, *, fit_intercept: bool, alpha: float = 0.0,
         n_rows += n_features
     solution = lstsq_from_qr(
         HouseholderQR(R), z, rtol=_rank_rtol(n_rows, n_features, dtype), name="X",
-        hint=_rank_deficiency_hint(fit_intercept, alpha), stacklevel=stacklevel + 1,
+        hint=_rank_deficiency_hint(fit_intercept, alpha),
     )
     coef = solution.x
     return ExactSolution(coef, intercept_from(coef, X_offset, y_offset, fit_intercept),
@@ -173,25 +171,24 @@ def _gram_statistics(blocks: RowBlocks, fit_intercept: bool) -> _GramStatistics:
     return _GramStatistics(scatter[:p, :p].copy(), rhs.copy(), yy, mean[:p], y_offset, weight)
 
 
-def normal_equations_solution(blocks: RowBlocks, *, fit_intercept: bool, alpha: float = 0.0,
-                              stacklevel: int = 2) -> ExactSolution:
+def normal_equations_solution(blocks: RowBlocks, *, fit_intercept: bool, alpha: float = 0.0
+                              ) -> ExactSolution:
     r"""Least squares (ridge with ``alpha`` > 0) by the normal equations from one pass of
     moments, solved by Cholesky on the driver; without a penalty, a Gram matrix singular to
     working precision (or fewer rows than columns) falls back to TSQR, as in memory."""
     n_features = blocks.arrays[0].shape[1]
     if alpha == 0 and blocks.n_rows < n_features:
-        return tsqr_solution(blocks, fit_intercept=fit_intercept, stacklevel=stacklevel + 1)
+        return tsqr_solution(blocks, fit_intercept=fit_intercept)
     G, rhs, _, X_offset, y_offset, _ = _gram_statistics(blocks, fit_intercept)
     name = "XᵀX" + (" + alpha·I" if alpha > 0 else "")
     try:
         coef, cond = solve_gram(G, rhs, alpha=alpha, name=name,
-                                hint=_rank_deficiency_hint(fit_intercept, alpha),
-                                stacklevel=stacklevel + 1)
+                                hint=_rank_deficiency_hint(fit_intercept, alpha))
     except LinAlgError:
         if alpha > 0:
             raise
-        solution = tsqr_solution(blocks, fit_intercept=fit_intercept, stacklevel=stacklevel + 1)
-        warn_if_only_gram_singular(solution, n_features, stacklevel=stacklevel + 1)
+        solution = tsqr_solution(blocks, fit_intercept=fit_intercept)
+        warn_if_only_gram_singular(solution, n_features)
         return solution
     return ExactSolution(coef, intercept_from(coef, X_offset, y_offset, fit_intercept), cond,
                          n_features, "cholesky")
@@ -239,7 +236,7 @@ def fit_linear_regression(estimator: Any, X: Any, y: Any, sample_weight: Any = N
                                      estimator.fit_intercept, blocks.arrays[1].ndim)
         return store(estimator, X, fitted)
     solve = tsqr_solution if estimator.solver == "qr" else normal_equations_solution
-    solution = solve(blocks, fit_intercept=estimator.fit_intercept, stacklevel=3)
+    solution = solve(blocks, fit_intercept=estimator.fit_intercept)
     return store(estimator, X, {
         "coef_": solution.coef, "intercept_": solution.intercept,
         "condition_number_": solution.condition_number, "rank_": solution.rank,
@@ -256,7 +253,7 @@ def fit_ridge(estimator: Any, X: Any, y: Any, alpha: float, sample_weight: Any =
                            "'auto'/'cholesky' (one-pass normal equations) and 'qr' (TSQR)")
     blocks = regression_blocks(X, y, sample_weight)
     solve = tsqr_solution if estimator.solver == "qr" else normal_equations_solution
-    solution = solve(blocks, fit_intercept=estimator.fit_intercept, alpha=alpha, stacklevel=3)
+    solution = solve(blocks, fit_intercept=estimator.fit_intercept, alpha=alpha)
     return store(estimator, X, {
         "coef_": solution.coef, "intercept_": solution.intercept,
         "condition_number_": solution.condition_number, "n_iter_": 1,
@@ -299,8 +296,7 @@ def fit_elastic_net(estimator: Any, X: Any, y: Any, sample_weight: Any = None) -
             tol=float(estimator.tol), rng=rng, random=estimator.selection == "random",
             positive=bool(estimator.positive), gram=gram,
         )
-        warn_if_not_converged(estimator.solver, estimator.max_iter, alpha, gap, gap_tol,
-                              stacklevel=3)
+        warn_if_not_converged(estimator.solver, estimator.max_iter, alpha, gap, gap_tol)
         gaps.append(gap / n_rows)
         n_iter.append(iterations)
     one = np.ndim(blocks.arrays[1]) == 1

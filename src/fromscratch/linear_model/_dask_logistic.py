@@ -342,4 +342,4 @@ def fit_logistic_blocks(estimator: Any, X: Any, y: Any, solver: str,
     estimator.classes_ = classes
     estimator._record_features(X, X)  # a Dask array has no column names
     return estimator._finish(result, separated, objective, (blocks.arrays[0], None),
-                             frequency, strength, stacklevel=4)
+                             frequency, strength)

@@ -123,7 +123,7 @@ def enet_fista_textbook(
         t_new = (1.0 + math.sqrt(1.0 + 4.0 * t * t)) / 2.0
         z = w_new + (t - 1.0) / t_new * (w_new - w)
         w, t = w_new, t_new
-    warn_if_not_converged("FISTA", max_iter, alpha, gap, gap_tol, stacklevel=2)
+    warn_if_not_converged("FISTA", max_iter, alpha, gap, gap_tol)
     return w, gap / n_samples, n_iter
 
 

@@ -10,13 +10,13 @@ patience counter and the divergence check are the shared ones of
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from fromscratch._validation import check_random_state
+from fromscratch.exceptions import ConvergenceWarning, warn_at_caller
 from fromscratch.linear_model._objective import FitResult, Objective, optimality, soft_threshold
 from fromscratch.optim.registry import optimizer_class
 from fromscratch.optim.training import (
@@ -24,7 +24,7 @@ from fromscratch.optim.training import (
     divergence,
     divergence_error,
     learning_rate_hint,
-    not_converged_warning,
+    not_converged_message,
     validation_split,
 )
 
@@ -170,11 +170,10 @@ def gradient_descent(
     from fromscratch.autodiff import Tensor
 
     if batch_size is not None and batch_size > X.shape[0]:
-        warnings.warn(
+        warn_at_caller(
             f"batch_size={batch_size} is larger than the number of training samples "
             f"({X.shape[0]}); it is clipped to {X.shape[0]} (full-batch gradient descent).",
             UserWarning,
-            stacklevel=2,
         )
     rng = check_random_state(random_state)
     # The arrays a batch takes rows of: (X, y), or (X, y, s) with weights.
@@ -286,10 +285,10 @@ def gradient_descent(
                 f"mini-batch gradient descent (batch_size={batch})")
             unmet = (f"the {'validation' if early_stopping else 'training'} loss improved by "
                      f"more than tol={tol:g} within the last {n_iter_no_change} epochs")
-        not_converged_warning(method, f"max_iter={max_iter} epochs", unmet,
-                              "increase max_iter or learning_rate, or loosen tol (tol=None "
-                              "runs max_iter epochs without this warning)",
-                              stacklevel=4)  # the user's fit, through the model's solver
+        warn_at_caller(not_converged_message(
+            method, f"max_iter={max_iter} epochs", unmet,
+            "increase max_iter or learning_rate, or loosen tol (tol=None runs max_iter epochs "
+            "without this warning)"), ConvergenceWarning)
     if early_stopping:
         assert patience is not None  # early stopping always keeps one
         coef, best_iteration = best_w, patience.best_epoch

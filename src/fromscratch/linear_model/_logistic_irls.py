@@ -13,14 +13,13 @@ its source where it teaches the method.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
 
 from fromscratch._kernels import replaceable
 from fromscratch._validation import check_scalar, check_X_y
-from fromscratch.exceptions import ConvergenceWarning
+from fromscratch.exceptions import ConvergenceWarning, warn_at_caller
 from fromscratch.linalg import LinAlgError, cho_solve, cholesky
 from fromscratch.linear_model._logistic_loss import sigmoid
 
@@ -208,9 +207,9 @@ def newton_irls(
         if np.max(np.abs(g)) <= tol:
             break
         if n_iter == max_iter:
-            warnings.warn(f"Newton/IRLS did not converge in max_iter={max_iter} iterations "
-                          f"(max|g| = {np.max(np.abs(g)):.3g} > tol={tol:g}).",
-                          ConvergenceWarning, stacklevel=2)
+            warn_at_caller(f"Newton/IRLS did not converge in max_iter={max_iter} iterations "
+                           f"(max|g| = {np.max(np.abs(g)):.3g} > tol={tol:g}).",
+                           ConvergenceWarning)
             break
         try:
             d = irls_step(w, X1, y, lam)

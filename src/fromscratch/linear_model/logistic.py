@@ -48,7 +48,6 @@ is :func:`newton_irls`.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any
 
 import numpy as np
@@ -439,19 +438,17 @@ class LogisticRegression(GradientSolverParams, ClassifierMixin, BaseEstimator):
         return 0.0 if math.isinf(self.C) else 1.0 / (self.C * total_weight)
 
     def _finish(self, result: FitResult, separated: bool, loss: Any, data: tuple[Any, ...],
-                frequency: np.ndarray, strength: float, stacklevel: int = 3
-                ) -> LogisticRegression:
+                frequency: np.ndarray, strength: float) -> LogisticRegression:
         """Warn if the solver stopped because the classes are separated, store the fit
         (:meth:`_store`), return ``self``."""
         if separated:
-            warnings.warn(
+            warn_at_caller(
                 "The classes are perfectly separated by a hyperplane: every training sample "
                 "is classified correctly, so the likelihood keeps increasing as the "
                 "coefficients grow and the maximum likelihood estimate does not exist. "
                 "Fitting stopped at finite coefficients; use a penalty (finite C) for a "
                 "well-defined solution.",
                 PerfectSeparationWarning,
-                stacklevel=stacklevel,
             )
         self._store(result, loss, data, frequency, strength)
         return self

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import inspect
 import numbers
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from fromscratch._validation import _encode, _unique_labels, check_choice, check_scalar
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.metrics._inputs import (
     _binary_target,
     _check_labels_argument,
@@ -159,12 +159,11 @@ def balanced_accuracy_score(
     class_sizes = C.sum(axis=1)
     present = class_sizes > 0
     if not present.all():
-        warnings.warn(
+        warn_at_caller(
             f"The classes {labels[~present].tolist()} occur in y_pred but not in y_true (or "
             "only with weight 0); their recall is undefined, so they are left out of the "
             "balanced accuracy.",
             UndefinedMetricWarning,
-            stacklevel=2,
         )
     recall = np.diag(C)[present] / class_sizes[present]
     score = float(recall.mean())
@@ -207,10 +206,9 @@ def _divide(
     result = np.divide(numerator, denominator, out=np.full(numerator.shape, value),
                        where=~empty)
     if empty.any() and warning is not None and isinstance(zero_division, str):
-        warnings.warn(
+        warn_at_caller(
             f"{warning} Use the zero_division parameter to control this behaviour.",
             UndefinedMetricWarning,
-            stacklevel=3,
         )
     return result
 
@@ -511,12 +509,11 @@ def _class_probabilities(y_true: np.ndarray, p: np.ndarray, labels: Any
         if classes.shape[0] < 2:
             raise ValueError(f"labels must hold at least 2 classes; got {classes.tolist()}.")
         if not np.array_equal(classes, given):
-            warnings.warn(
+            warn_at_caller(
                 f"labels={given.tolist()} is not sorted; the columns of the probabilities are "
                 f"taken to be the sorted labels {classes.tolist()} (the order of "
                 "predict_proba).",
                 UserWarning,
-                stacklevel=3,
             )
         missing = ~np.isin(y_true, classes)
         if missing.any():

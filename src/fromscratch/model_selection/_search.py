@@ -24,7 +24,6 @@ from __future__ import annotations
 import itertools
 import numbers
 import time
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -33,6 +32,7 @@ import numpy as np
 from fromscratch._available_if import AvailableIf, available_if
 from fromscratch._param_validation import Check, Rule, flag
 from fromscratch.base import BaseEstimator, _clone_parts, check_is_fitted, clone
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.model_selection._scorer import Scorer, _check_scoring
 from fromscratch.model_selection._split import CV_RULE
 from fromscratch.model_selection._validation import (
@@ -167,8 +167,8 @@ def _cv_results(candidates: list[dict[str, Any]], results: list[_FitResult], n_s
                 cv_results[f"split{k}_{key}"] = array[:, k]
         means = array.mean(axis=1)
         if key.startswith(("test_", "train_")) and not np.isfinite(means).all():
-            warnings.warn(f"One or more of the {key.split('_')[0]} scores are non-finite: "
-                          f"{means}", UserWarning, stacklevel=4)
+            warn_at_caller(f"One or more of the {key.split('_')[0]} scores are non-finite: "
+                           f"{means}", UserWarning)
         cv_results[f"mean_{key}"] = means
         cv_results[f"std_{key}"] = np.sqrt(((array - means[:, None]) ** 2).mean(axis=1))
         if rank:

@@ -11,7 +11,6 @@ so DataFrames keep their column names through every split.
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -26,6 +25,7 @@ from fromscratch._validation import (
     check_y,
     is_pandas,
 )
+from fromscratch.exceptions import warn_at_caller
 
 __all__ = ["train_test_split", "KFold", "StratifiedKFold", "check_cv"]
 
@@ -294,12 +294,11 @@ class StratifiedKFold(KFold):
                 f"class (largest class: {counts.max()})."
             )
         if counts.min() < self.n_splits:
-            warnings.warn(
+            warn_at_caller(
                 f"The least populated class in y has only {counts.min()} members, which is "
                 f"less than n_splits={self.n_splits}: some test folds will have no sample of "
                 "it (scikit-learn warns the same).",
                 UserWarning,
-                stacklevel=3,
             )
         # allocation[i, k]: how many samples of class k go to fold i.
         y_sorted = np.sort(y_encoded)

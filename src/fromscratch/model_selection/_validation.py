@@ -22,7 +22,6 @@ from __future__ import annotations
 import numbers
 import time
 import traceback
-import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from fromscratch._validation import (
     check_random_state,
 )
 from fromscratch.base import _clone_parts, clone
-from fromscratch.exceptions import FitFailedWarning
+from fromscratch.exceptions import FitFailedWarning, warn_at_caller
 from fromscratch.model_selection._scorer import Scorer, _accepts_sample_weight, _check_scoring
 from fromscratch.model_selection._split import _indexable, _is_classifier, _take, check_cv
 
@@ -110,11 +109,10 @@ def _score(model: Any, X: Any, y: Any, scorers: dict[str, Scorer], error_score: 
         except Exception:
             if error_score == "raise":
                 raise
-            warnings.warn(
+            warn_at_caller(
                 f"Scoring {name!r} failed; its score on this split is set to "
                 f"error_score={error_score}. Details:\n{traceback.format_exc()}",
                 UserWarning,
-                stacklevel=2,
             )
             value = error_score
         scores[name] = _as_number(value, name)
@@ -185,11 +183,10 @@ def _warn_or_raise_about_fit_failures(results: list[_FitResult], error_score: An
             f"All the {len(results)} fits failed; the estimator or its parameters are very "
             f"likely misconfigured. {hint}\n{summary}"
         )
-    warnings.warn(
+    warn_at_caller(
         f"{len(errors)} of {len(results)} fits failed; their scores are set to "
         f"error_score={error_score}. {hint}\n{summary}",
         FitFailedWarning,
-        stacklevel=3,
     )
 
 
@@ -219,11 +216,10 @@ def _evaluate(
         unweighted = [name for name, scorer in scorers.items()
                       if not _accepts_sample_weight(scorer)]
         if unweighted:
-            warnings.warn(
+            warn_at_caller(
                 f"The scorers {unweighted} take no sample_weight, so their scores ignore the "
                 "weights given to fit; give scorers f(estimator, X, y, sample_weight=None).",
                 UserWarning,
-                stacklevel=3,
             )
     results = [
         _fit_and_score(estimator, X, y, train, test, scorers, params=params, **options)

@@ -227,5 +227,5 @@ def fit_mlp_blocks(estimator: Any, X: Any, y: Any, params: dict[str, Any],
         if stopper.should_stop:
             break
     else:
-        work._warn_not_converged(params, stacklevel=4)
+        work._warn_not_converged(params)
     return _commit(estimator, work, X, stream)

@@ -88,7 +88,7 @@ from fromscratch._validation import (
 from fromscratch.autodiff import no_grad
 from fromscratch.base import BaseEstimator, ClassifierMixin, RegressorMixin, check_is_fitted
 from fromscratch.blocks import block_labels, check_finite_block, is_dask_array, map_method
-from fromscratch.exceptions import ConvergenceWarning
+from fromscratch.exceptions import ConvergenceWarning, warn_at_caller
 from fromscratch.nn import functional as F
 from fromscratch.nn import init
 from fromscratch.nn._streaming import fit_mlp_blocks, partial_fit_mlp
@@ -98,7 +98,7 @@ from fromscratch.nn.layers import Identity, Linear
 from fromscratch.nn.module import Module, Sequential
 from fromscratch.nn.training import train_epoch
 from fromscratch.optim.registry import OPTIMIZER_RULE
-from fromscratch.optim.training import EarlyStopping, not_converged_warning, validation_split
+from fromscratch.optim.training import EarlyStopping, not_converged_message, validation_split
 
 __all__ = ["MLPClassifier", "MLPRegressor", "ConvergenceWarning"]
 
@@ -376,15 +376,15 @@ class _BaseMLP(BaseEstimator):
             name = params["optimizer"].__name__
             raise TypeError(f"optimizer_params do not fit {name}: {exc}") from None
 
-    def _warn_not_converged(self, params: dict[str, Any], stacklevel: int = 3) -> None:
-        """The ConvergenceWarning of a training that ran out of ``max_iter`` epochs
-        (``stacklevel`` counts from here: 3 is the caller of ``fit``)."""
+    def _warn_not_converged(self, params: dict[str, Any]) -> None:
+        """The ConvergenceWarning of a training that ran out of ``max_iter`` epochs, at the
+        user's line."""
         monitored = "validation score" if self.early_stopping else "training loss"
-        not_converged_warning(
+        warn_at_caller(not_converged_message(
             type(self).__name__, f"max_iter={params['max_iter']} epochs",
             f"the {monitored} improved by more than tol={params['tol']:g} within the last "
             f"{params['n_iter_no_change'] + 1} epochs",
-            "increase max_iter or learning_rate_init", stacklevel=stacklevel)
+            "increase max_iter or learning_rate_init"), ConvergenceWarning)
 
     def _store_training(self: _MLP, model: Sequential, loss_curve: list[float], n_seen: int,
                         validation_scores: list[float] | None) -> _MLP:

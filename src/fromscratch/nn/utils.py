@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 import numbers
 import types
-import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +33,7 @@ import numpy as np
 
 from fromscratch._validation import check_scalar
 from fromscratch.autodiff import Tensor
+from fromscratch.exceptions import warn_at_caller
 
 __all__ = ["get_total_norm", "clip_grads_with_norm_", "clip_grad_norm_", "clip_grad_value_"]
 
@@ -59,11 +59,10 @@ def _tensors(parameters: Tensor | Iterable[Tensor], name: str = "parameters") ->
     is_generator = isinstance(parameters, types.GeneratorType)
     tensors = list(parameters)
     if is_generator and not tensors:
-        warnings.warn(
+        warn_at_caller(
             f"{name} is an empty generator, so nothing is clipped; a generator such as "
             "model.parameters() can be consumed only once.",
             UserWarning,
-            stacklevel=3,
         )
     for i, p in enumerate(tensors):
         if not isinstance(p, Tensor):
@@ -142,11 +141,10 @@ def get_total_norm(
         )
         if error_if_nonfinite:
             raise ValueError(message)
-        warnings.warn(
+        warn_at_caller(
             message + " Scaling by it makes the gradients NaN or zero, as PyTorch does; pass "
             "error_if_nonfinite=True to stop instead.",
             RuntimeWarning,
-            stacklevel=3,
         )
     return total
 
