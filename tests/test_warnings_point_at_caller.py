@@ -57,6 +57,21 @@ def _dask(*arrays, chunks=40):
 # -- the cases: each is the user's code ----------------------------------------------------
 
 
+def minimize_diverges():
+    from fromscratch.optim import minimize
+
+    minimize(lambda x: (x**2).sum(), np.array([1.0, 2.0]), optimizer="sgd", lr=5.0, steps=50)
+
+
+def scheduler_stepped_before_the_optimizer():
+    from fromscratch.autodiff import Tensor
+    from fromscratch.optim import SGD
+    from fromscratch.optim.lr_scheduler import StepLR
+
+    scheduler = StepLR(SGD([Tensor(np.ones(2), requires_grad=True)], lr=0.1), step_size=1)
+    scheduler.step()
+
+
 def linear_regression_gd():
     LinearRegression(solver="gd", max_iter=2).fit(X, y)
 
@@ -463,6 +478,9 @@ CASES = {
     clip_grad_value_empty_generator: (UserWarning, "empty generator"),
     gradient_of_a_constant: (UserWarning, "Output seems independent of input"),
     jvp_of_a_constant: (UserWarning, "Output seems independent of input"),
+    # optimizers
+    minimize_diverges: (RuntimeWarning, "the optimization diverged"),
+    scheduler_stepped_before_the_optimizer: (UserWarning, "before optimizer.step()"),
 }
 
 

@@ -269,8 +269,8 @@ def test_max_gradient_and_the_not_converged_message():
     assert message == ("Adam did not converge in max_iter=3 epochs (max|∂F/∂w| = 0.1 > "
                        "tol=0.001); increase max_iter.")
     with pytest.warns(ConvergenceWarning, match=r"^Adam did not converge in max_iter=3") as w:
-        not_converged_warning("Adam", "max_iter=3 epochs", "x", "y", stacklevel=1)
-    assert w[0].filename == __file__  # stacklevel counts from the caller
+        not_converged_warning("Adam", "max_iter=3 epochs", "x", "y")
+    assert w[0].filename == __file__  # the first line outside the library
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from fromscratch._validation import check_random_state
-from fromscratch.exceptions import ConvergenceWarning, warn_at_caller
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.linear_model._objective import FitResult, Objective, optimality, soft_threshold
 from fromscratch.optim.registry import optimizer_class
 from fromscratch.optim.training import (
@@ -24,7 +24,7 @@ from fromscratch.optim.training import (
     divergence,
     divergence_error,
     learning_rate_hint,
-    not_converged_message,
+    not_converged_warning,
     validation_split,
 )
 
@@ -285,10 +285,10 @@ def gradient_descent(
                 f"mini-batch gradient descent (batch_size={batch})")
             unmet = (f"the {'validation' if early_stopping else 'training'} loss improved by "
                      f"more than tol={tol:g} within the last {n_iter_no_change} epochs")
-        warn_at_caller(not_converged_message(
+        not_converged_warning(
             method, f"max_iter={max_iter} epochs", unmet,
             "increase max_iter or learning_rate, or loosen tol (tol=None runs max_iter epochs "
-            "without this warning)"), ConvergenceWarning)
+            "without this warning)")
     if early_stopping:
         assert patience is not None  # early stopping always keeps one
         coef, best_iteration = best_w, patience.best_epoch

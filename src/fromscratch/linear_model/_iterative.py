@@ -63,7 +63,7 @@ from fromscratch._param_validation import (
     Rule,
     flag,
 )
-from fromscratch.exceptions import ConvergenceWarning, DivergenceError, warn_at_caller
+from fromscratch.exceptions import DivergenceError
 from fromscratch.linear_model._base import center_data, intercept_from
 from fromscratch.linear_model._gradient_descent import gradient_descent
 from fromscratch.linear_model._objective import (
@@ -76,7 +76,7 @@ from fromscratch.linear_model._objective import (
 from fromscratch.optim.training import (
     backtracking_line_search,
     newton_direction,
-    not_converged_message,
+    not_converged_warning,
     validation_split,
 )
 
@@ -463,9 +463,8 @@ def _iterates_result(method: str, coef: np.ndarray, losses: list[float], converg
     """The result of a run whose loss curve has one value per iteration (Newton, L-BFGS), with
     a ``ConvergenceWarning`` when it ran out of iterations."""
     if not (converged or stopped):
-        warn_at_caller(not_converged_message(method, f"max_iter={max_iter} iterations",
-                                             f"tol={tol:g} not reached", advice),
-                       ConvergenceWarning)
+        not_converged_warning(method, f"max_iter={max_iter} iterations",
+                              f"tol={tol:g} not reached", advice)
     return FitResult(coef=coef, n_iter=len(losses), loss_curve=np.asarray(losses),
                      best_iteration=len(losses), converged=converged)
 

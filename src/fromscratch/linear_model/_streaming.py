@@ -59,7 +59,6 @@ from fromscratch.blocks import (
     total_weight,
     training_blocks,
 )
-from fromscratch.exceptions import ConvergenceWarning, warn_at_caller
 from fromscratch.linear_model._dask import regression_blocks
 from fromscratch.linear_model._dask_logistic import (
     BlockLogisticObjective,
@@ -77,7 +76,7 @@ from fromscratch.optim.training import (
     divergence,
     divergence_error,
     learning_rate_hint,
-    not_converged_message,
+    not_converged_warning,
 )
 
 __all__ = ["Stream", "new_stream", "resume_stream", "keep_stream", "stream_pass",
@@ -199,12 +198,12 @@ def stream_epochs(estimator: Any, stream: Stream, objective: Objective,
             if patience.should_stop:
                 return True
     if estimator.tol is not None:
-        warn_at_caller(not_converged_message(
+        not_converged_warning(
             method, f"max_iter={estimator.max_iter} passes",
             f"the mean batch loss improved by more than tol={estimator.tol:g} within the last "
             f"{estimator.n_iter_no_change} passes",
             "increase max_iter or learning_rate, or loosen tol (tol=None runs max_iter passes "
-            "without this warning)"), ConvergenceWarning)
+            "without this warning)")
     return False
 
 

@@ -88,7 +88,7 @@ from fromscratch._validation import (
 from fromscratch.autodiff import no_grad
 from fromscratch.base import BaseEstimator, ClassifierMixin, RegressorMixin, check_is_fitted
 from fromscratch.blocks import block_labels, check_finite_block, is_dask_array, map_method
-from fromscratch.exceptions import ConvergenceWarning, warn_at_caller
+from fromscratch.exceptions import ConvergenceWarning
 from fromscratch.nn import functional as F
 from fromscratch.nn import init
 from fromscratch.nn._streaming import fit_mlp_blocks, partial_fit_mlp
@@ -98,7 +98,7 @@ from fromscratch.nn.layers import Identity, Linear
 from fromscratch.nn.module import Module, Sequential
 from fromscratch.nn.training import train_epoch
 from fromscratch.optim.registry import OPTIMIZER_RULE
-from fromscratch.optim.training import EarlyStopping, not_converged_message, validation_split
+from fromscratch.optim.training import EarlyStopping, not_converged_warning, validation_split
 
 __all__ = ["MLPClassifier", "MLPRegressor", "ConvergenceWarning"]
 
@@ -380,11 +380,11 @@ class _BaseMLP(BaseEstimator):
         """The ConvergenceWarning of a training that ran out of ``max_iter`` epochs, at the
         user's line."""
         monitored = "validation score" if self.early_stopping else "training loss"
-        warn_at_caller(not_converged_message(
+        not_converged_warning(
             type(self).__name__, f"max_iter={params['max_iter']} epochs",
             f"the {monitored} improved by more than tol={params['tol']:g} within the last "
             f"{params['n_iter_no_change'] + 1} epochs",
-            "increase max_iter or learning_rate_init"), ConvergenceWarning)
+            "increase max_iter or learning_rate_init")
 
     def _store_training(self: _MLP, model: Sequential, loss_curve: list[float], n_seen: int,
                         validation_scores: list[float] | None) -> _MLP:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ import numpy as np
 
 from fromscratch._validation import check_array, check_scalar
 from fromscratch.autodiff import Tensor, value_and_grad
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.optim.lbfgs import LBFGS
 from fromscratch.optim.newton import Newton
 from fromscratch.optim.optimizer import Optimizer
@@ -217,7 +217,7 @@ def minimize(
             message = str(divergence_error(
                 f"step {k}: the loss {what} ({value:.3g}, from {losses[0]:.3g} at the start)",
                 _divergence_hint(opt)))
-            warnings.warn(message, RuntimeWarning, stacklevel=2)
+            warn_at_caller(message, RuntimeWarning)
             break
         trajectory.append(point)
         losses.append(value)

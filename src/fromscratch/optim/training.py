@@ -31,14 +31,13 @@ the same few decisions. They are made here, once:
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from fromscratch._validation import check_choice, check_random_state, check_scalar
-from fromscratch.exceptions import ConvergenceWarning, DivergenceError
+from fromscratch.exceptions import ConvergenceWarning, DivergenceError, warn_at_caller
 from fromscratch.linalg import LinAlgError, cho_solve, cholesky
 
 __all__ = [
@@ -412,10 +411,8 @@ def not_converged_message(method: str, budget: str, unmet: str, advice: str) -> 
     return f"{method} did not converge in {budget} ({unmet}); {advice}."
 
 
-def not_converged_warning(method: str, budget: str, unmet: str, advice: str,
-                          stacklevel: int = 2) -> None:
+def not_converged_warning(method: str, budget: str, unmet: str, advice: str) -> None:
     """Warn with :class:`~fromscratch.exceptions.ConvergenceWarning` and
-    :func:`not_converged_message`. ``stacklevel`` is that of :func:`warnings.warn`, counted from
-    the function that calls this one (1: its own line, 2: the line that called it...)."""
-    warnings.warn(not_converged_message(method, budget, unmet, advice), ConvergenceWarning,
-                  stacklevel=stacklevel + 1)
+    :func:`not_converged_message`, at the user's line however deep the solver runs
+    (:func:`~fromscratch.exceptions.warn_at_caller`)."""
+    warn_at_caller(not_converged_message(method, budget, unmet, advice), ConvergenceWarning)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 from fromscratch._validation import check_scalar
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.optim.optimizer import Optimizer
 
 __all__ = ["LRScheduler"]
@@ -97,12 +97,11 @@ class LRScheduler:
         never used.
         """
         if self._step_count == 1 and not self.optimizer._step_called:
-            warnings.warn(
+            warn_at_caller(
                 f"{type(self).__name__}.step() was called before optimizer.step(), so the "
                 "first learning rate of the schedule is skipped. Call optimizer.step() "
                 "first, then scheduler.step().",
                 UserWarning,
-                stacklevel=2,
             )
         self._step_count += 1
         self.last_epoch += 1
