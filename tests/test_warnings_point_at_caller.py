@@ -44,6 +44,9 @@ labels = (X[:, 0] + 0.5 * _rng.standard_normal(120) > 0).astype(int)  # not sepa
 weights = _rng.uniform(0.5, 2.0, 120)
 X_separable = np.linspace(-3.0, 3.0, 400).reshape(-1, 1)
 labels_separable = (X_separable[:, 0] > 0.1).astype(int)
+# separated by the sign of x0 but for two samples at the origin, one of each class
+X_quasi = np.vstack([X[:100], np.zeros((2, 3))])
+labels_quasi = np.r_[(X[:100, 0] > 0).astype(int), 0, 1]
 X_dependent = np.column_stack([X, X[:, 0] - 2.0 * X[:, 2]])  # column 3 depends on 0 and 2
 X_ill = np.column_stack([X, X[:, 0] + 1e-9 * _rng.standard_normal(120)])  # κ(X) ≈ 1e9
 y_ill = X_ill @ [1.0, 2.0, 3.0, 4.0] + 0.1 * _rng.standard_normal(120)
@@ -223,6 +226,14 @@ def dask_logistic_newton():
 
 def dask_logistic_separated():
     LogisticRegression(C=np.inf).fit(*_dask(X_separable, labels_separable, chunks=100))
+
+
+def logistic_quasi_separated():
+    LogisticRegression(C=np.inf).fit(X_quasi, labels_quasi)
+
+
+def dask_logistic_quasi_separated():
+    LogisticRegression(C=np.inf, solver="lbfgs").fit(*_dask(X_quasi, labels_quasi, chunks=51))
 
 
 def dask_logistic_lbfgs():
@@ -449,6 +460,8 @@ CASES = {
     # the data and the arguments
     logistic_separated: (PerfectSeparationWarning, "perfectly separated"),
     dask_logistic_separated: (PerfectSeparationWarning, "perfectly separated"),
+    logistic_quasi_separated: (PerfectSeparationWarning, "numerically 0 or 1"),
+    dask_logistic_quasi_separated: (PerfectSeparationWarning, "numerically 0 or 1"),
     batch_size_larger_than_the_data: (UserWarning, "batch_size=1000 is larger"),
     column_vector_y: (DataConversionWarning, "column-vector y"),
     dask_column_vector_y: (DataConversionWarning, "column-vector y"),

@@ -44,7 +44,13 @@ from fromscratch.blocks import (
     map_reduce,
     training_blocks,
 )
-from fromscratch.linear_model._logistic_loss import LogisticLoss, logistic_loss, separates
+from fromscratch.linear_model._logistic_loss import (
+    LogisticLoss,
+    logistic_loss,
+    saturated,
+    separates,
+    warn_if_saturated,
+)
 from fromscratch.linear_model._objective import Objective
 
 __all__ = ["class_counts", "class_frequency", "block_targets", "block_weights",
@@ -120,14 +126,16 @@ class _Task:
 class _Sums:
     r"""A set of rows' contributions: :math:`\sum_i\ell_i`, :math:`\sum_i\nabla\ell_i`,
     :math:`\sum_i\nabla^2\ell_i` (or None) and its ``kind`` (``"steps"``: possibly
-    accumulated in single precision; ``"exact"``), and whether every row is separated (or
-    None)."""
+    accumulated in single precision; ``"exact"``), whether every row is separated and how
+    many binary scores are saturated (:func:`~._logistic_loss.saturated`; both None when not
+    asked)."""
 
     loss: float
     gradient: np.ndarray
     hessian: np.ndarray | None
     kind: str | None
     separated: bool | None
+    saturated: int | None
 
     def answers(self, hessian: str | None) -> bool:
         """Whether these sums have the Hessian asked for (``None``: none needed)."""
@@ -143,6 +151,7 @@ def _merge_sums(parts: list[_Sums]) -> _Sums:
         hessian=sum(hessians[1:]) + hessians[0] if hessians else None,
         kind=parts[0].kind,
         separated=None if flags[0] is None else all(flags),
+        saturated=None if flags[0] is None else sum(p.saturated or 0 for p in parts),
     )
 
 
@@ -176,12 +185,14 @@ def _block_sums(start: int, stop: int, X: Any, y: Any, sample_weight: Any, w: np
         gradient = loss.gradient(w, *data)
         if kind is not None:
             hessian, kind = loss.hessian(w, *data), "exact"
-    separated = None
+    separated = count = None
     if task.separation:  # rows of zero weight are not in the likelihood
         kept = slice(None) if s is None else s > 0
-        separated = separates(loss.at(w, X).z[kept], index[kept])
+        z = loss.at(w, X).z[kept]
+        separated = separates(z, index[kept])
+        count = saturated(z) if z.ndim == 1 else 0
     return _Sums(total, rows * gradient, None if hessian is None else rows * hessian, kind,
-                 separated)
+                 separated, count)
 
 
 # -- the objective ---------------------------------------------------------------------------------
@@ -339,6 +350,9 @@ def fit_logistic_blocks(estimator: Any, X: Any, y: Any, solver: str,
     result = estimator._solve(solver, objective.objective(), w0, blocks.arrays[0], None, None,
                               callback, None)
     separated = callback is not None and result.n_iter > 0 and objective.separated(result.coef)
+    if callback is not None and classes.size == 2 and not separated:
+        sums = objective.evaluate(result.coef)
+        warn_if_saturated(sums.saturated or 0, objective.n, np.dtype(blocks.arrays[0].dtype))
     estimator.classes_ = classes
     estimator._record_features(X, X)  # a Dask array has no column names
     return estimator._finish(result, separated, objective, (blocks.arrays[0], None),

@@ -59,6 +59,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from fromscratch._validation import check_choice
+from fromscratch.exceptions import warn_at_caller
 from fromscratch.linalg import LinAlgError, cholesky
 from fromscratch.linear_model._iterative import Objective, autodiff_gradient
 
@@ -679,6 +680,10 @@ def logistic_loss(n_features: int, n_classes: int, *, fit_intercept: bool, l2: f
                                    l1=l1)
 
 
+class PerfectSeparationWarning(UserWarning):
+    """The classes are (quasi-)separated: without a penalty the MLE does not exist."""
+
+
 def separates(z: np.ndarray, index: np.ndarray) -> bool:
     r"""Whether the scores ``z`` put every sample strictly on its own class's side: the sign of
     the log-odds :math:`z_i` (binary, ``index`` 0/1), or the class's own score above every
@@ -691,3 +696,25 @@ def separates(z: np.ndarray, index: np.ndarray) -> bool:
     others = z.copy()
     others[rows, index] = -np.inf
     return bool(np.all(own > others.max(axis=1)))
+
+
+def saturated(z: np.ndarray) -> int:
+    r"""How many binary scores ``z`` give a fitted probability within :math:`10\varepsilon` of 0
+    or 1: :math:`|z| > -\log(10\varepsilon)` (33.7 in float64, 13.6 in float32). R's ``glm``
+    warns of them after a fit: the mark of quasi-complete separation (some samples separated,
+    others not), where the MLE does not exist, which :func:`separates` cannot see."""
+    return int(np.count_nonzero(np.abs(z) > -math.log(10 * np.finfo(z.dtype).eps)))
+
+
+def warn_if_saturated(count: int, n_samples: int, dtype: Any) -> None:
+    """The warning after an unpenalized binary fit with ``count`` of ``n_samples`` saturated
+    scores (:func:`saturated`), as a :class:`PerfectSeparationWarning`."""
+    if count:
+        limit = -math.log(10 * np.finfo(dtype).eps)
+        warn_at_caller(
+            f"{count} of {n_samples} training samples have fitted probabilities numerically 0 "
+            f"or 1 (|log-odds| > {limit:.1f}). The classes are probably quasi-separated: then "
+            "the likelihood keeps increasing as some coefficients grow, the maximum likelihood "
+            "estimate does not exist, and the size of the coefficients (their odds ratios, "
+            "standard errors) means nothing. Use a penalty (finite C); a feature with extreme "
+            "values can also cause this (R's glm warns alike).", PerfectSeparationWarning)

@@ -79,13 +79,16 @@ from fromscratch.linear_model._logistic_loss import (
     BinaryLogisticLoss,
     LogisticLoss,
     MultinomialLogisticLoss,
+    PerfectSeparationWarning,
     log_sigmoid,
     log_softmax,
     logistic_loss,
+    saturated,
     separates,
     sigmoid,
     softmax,
     split_intercept,
+    warn_if_saturated,
 )
 from fromscratch.linear_model._streaming import partial_fit_logistic
 from fromscratch.linear_model._summary import LogitSummary
@@ -108,28 +111,6 @@ __all__ = [
 SOLVERS = ("newton", "lbfgs", "gd", "sgd", "minibatch")
 #: The solvers that seek the optimum itself (the stochastic ones stop on a patience rule).
 FULL_BATCH = ("newton", "lbfgs", "gd")
-
-
-class PerfectSeparationWarning(UserWarning):
-    """The classes are perfectly separated: without a penalty the MLE does not exist."""
-
-
-def _warn_if_probabilities_saturate(z: np.ndarray) -> None:
-    r"""R's ``glm`` check after an unpenalized binary fit: a fitted probability within
-    :math:`10\varepsilon` of 0 or 1, i.e. a score :math:`|z| > -\log(10\varepsilon)` (33.7 in
-    float64, 13.6 in float32). It is the mark of quasi-complete separation (some samples
-    separated, others not), where the MLE does not exist, which the check for complete
-    separation cannot see."""
-    limit = -math.log(10 * np.finfo(z.dtype).eps)
-    saturated = int(np.count_nonzero(np.abs(z) > limit))
-    if saturated:
-        warn_at_caller(
-            f"{saturated} of {z.size} training samples have fitted probabilities numerically 0 "
-            f"or 1 (|log-odds| > {limit:.1f}). The classes are probably quasi-separated: then "
-            "the likelihood keeps increasing as some coefficients grow, the maximum likelihood "
-            "estimate does not exist, and the size of the coefficients (their odds ratios, "
-            "standard errors) means nothing. Use a penalty (finite C); a feature with extreme "
-            "values can also cause this (R's glm warns alike).", PerfectSeparationWarning)
 
 
 def _mean_one(weight: np.ndarray | None, n_samples: int) -> tuple[np.ndarray | None, float]:
@@ -412,7 +393,8 @@ class LogisticRegression(GradientSolverParams, ClassifierMixin, BaseEstimator):
                              callback, s)
         if strength == 0.0 and binary and not separated and solver in FULL_BATCH:
             coef, intercept = split_intercept(result.coef, self.fit_intercept)
-            _warn_if_probabilities_saturate(X_kept @ coef + intercept)
+            z = X_kept @ coef + intercept
+            warn_if_saturated(saturated(z), z.size, z.dtype)
         data = (X, target) if s is None else (X, target, s)
         return self._finish(result, bool(separated), loss, data, frequency, strength)
 
