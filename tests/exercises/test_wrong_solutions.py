@@ -126,6 +126,40 @@ def test_the_reflection_check_tries_a_column_starting_with_zero():
         assert result.problem and "beta" in result.problem[0]
 
 
+def _forward_sweep_on_the_seeds(parents, jvps, seeds):
+    """Appends the tangents to the caller's list of seeds."""
+    tangents = seeds
+    for i in range(len(seeds), len(parents)):
+        tangent = 0
+        for j, jvp in zip(parents[i], jvps[i], strict=True):
+            tangent = tangent + jvp(tangents[j])
+        tangents.append(tangent)
+    return tangents
+
+
+def test_a_function_that_changes_a_list_it_was_given_fails():
+    report = exercises.check("forward_sweep", _forward_sweep_on_the_seeds, seed=0)
+    assert not report.passed
+    assert "it changed a list it was given in place" in str(report)
+
+
+def _nadam_product_from_t(theta, g, m, v, t, mu_product, *, lr=0.002, beta1=0.9, beta2=0.999,
+                          eps=1e-8, psi=0.004):
+    """Recomputes the product of momenta from t, ignoring the one it was given."""
+    mus = [beta1 * (1 - 0.5 * 0.96 ** (i * psi)) for i in range(1, t + 3)]
+    mu_product = float(np.prod(mus[:-1]))
+    return textbook.nadam_update(theta, g, m, v, t, mu_product / mus[-2], lr=lr, beta1=beta1,
+                                 beta2=beta2, eps=eps, psi=psi)
+
+
+def test_a_nadam_update_that_ignores_its_product_of_momenta_fails():
+    """The sampler's product comes, now and then, from a history with another psi."""
+    quick = _quick("nadam_update")
+    for seed in SEEDS:
+        report = quick.check(_nadam_product_from_t, seed=seed)
+        assert not report.records[1].passed
+
+
 # -- calling the library's own version ---------------------------------------------------------
 
 

@@ -1,8 +1,9 @@
 """Running a learner's code without letting it crash, hang or corrupt the grader.
 
 * :class:`Guarded` calls a function the way a check needs: array arguments as read-only views
-  (a pure function must not change them), floating-point overflow, division by zero and
-  invalid operations raised as errors (not silent inf/NaN), and its exceptions wrapped in
+  and list arguments compared after the call (a pure function must not change them),
+  floating-point overflow, division by zero and invalid operations raised as errors (not
+  silent inf/NaN), and its exceptions wrapped in
   :class:`RaisedError` with the line of the learner's file where they happened, so that a
   check can tell the learner's error from the library's.
 * :func:`run_with_time_limit` runs a check in a daemon thread and gives up after a time limit.
@@ -92,9 +93,18 @@ class Guarded:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         args = tuple(read_only(a) for a in args)
         kwargs = {k: read_only(v) for k, v in kwargs.items()}
+        lists = [(a, list(a)) for a in (*args, *kwargs.values()) if isinstance(a, list)]
         try:
             with np.errstate(over="raise", divide="raise", invalid="raise"):
-                return self.func(*args, **kwargs)
+                result = self.func(*args, **kwargs)
+            for given, before in lists:  # a list cannot be made read-only: compare it
+                if len(given) != len(before) or any(
+                        a is not b for a, b in zip(given, before, strict=True)):
+                    given[:] = before
+                    raise ValueError("it changed a list it was given in place (appended to "
+                                     "it or replaced an item); work on a copy instead, e.g. "
+                                     "tangents = list(seeds)")
+            return result
         except NotImplementedError:
             raise NotImplementedYet from None
         except (NotImplementedYet, RaisedError):
