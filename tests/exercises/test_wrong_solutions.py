@@ -11,6 +11,8 @@ on the sigmoid) was larger than the tolerance, and a more accurate formula was j
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import types
 
 import numpy as np
 import pytest
@@ -44,22 +46,23 @@ def householder_reflector(x):
     return v, 2 / (v @ v), beta
 
 
+def _copy_of(kernel):
+    """The library's function as another function object, for a wrong solution to build on
+    (the grader fails a function that uses the library's own version of itself)."""
+    f = inspect.unwrap(kernel)
+    copy = types.FunctionType(f.__code__, f.__globals__, f.__name__, f.__defaults__,
+                              f.__closure__)
+    copy.__kwdefaults__ = f.__kwdefaults__
+    return copy
+
+
+_sweep = _copy_of(exercises.get("coordinate_descent_sweep").reference)
+_forward = _copy_of(exercises.get("forward_sweep").reference)
+
+
 def coordinate_descent_sweep(X, w, r, l1, l2):
     """The textbook sweep, in float64 whatever the inputs' dtype."""
-    w, r = np.array(w, dtype=np.float64), np.array(r, dtype=np.float64)
-    for j in range(X.shape[1]):
-        x_j = X[:, j].astype(np.float64)
-        norm_sq = x_j @ x_j
-        if norm_sq == 0:
-            continue
-        w_j = _shrink(x_j @ r + norm_sq * w[j], l1) / (norm_sq + l2)
-        r -= (w_j - w[j]) * x_j
-        w[j] = w_j
-    return w, r
-
-
-def _shrink(v, t):
-    return np.sign(v) * max(abs(v) - t, 0.0)
+    return _sweep(*(np.asarray(a, dtype=np.float64) for a in (X, w, r)), l1, l2)
 
 
 def naive_sigmoid_derivative(z):
@@ -128,13 +131,8 @@ def test_the_reflection_check_tries_a_column_starting_with_zero():
 
 def _forward_sweep_on_the_seeds(parents, jvps, seeds):
     """Appends the tangents to the caller's list of seeds."""
-    tangents = seeds
-    for i in range(len(seeds), len(parents)):
-        tangent = 0
-        for j, jvp in zip(parents[i], jvps[i], strict=True):
-            tangent = tangent + jvp(tangents[j])
-        tangents.append(tangent)
-    return tangents
+    seeds.extend(_forward(parents, jvps, seeds)[len(seeds):])
+    return seeds
 
 
 def test_a_function_that_changes_a_list_it_was_given_fails():
@@ -249,12 +247,11 @@ def _tanh_vjp_factored(g, ans, x):
 
 
 def _householder_other_tau(x):
-    norm_x = np.sqrt(x @ x)
-    if norm_x == 0:
-        return np.zeros_like(x), x.dtype.type(0), x.dtype.type(0)
-    beta = -np.copysign(norm_x, x[0])
-    v = x.copy()
-    v[0] -= beta
+    norm_x = np.sqrt(np.sum(x * x))
+    if not norm_x:
+        return 0 * x, x.dtype.type(0), x.dtype.type(0)
+    beta = norm_x if np.signbit(x[0]) else -norm_x
+    v = np.concatenate([[x[0] - beta], x[1:]]).astype(x.dtype)
     return v, 1 / (beta * (beta - x[0])), beta  # v^T v = 2 beta (beta - x_0)
 
 
