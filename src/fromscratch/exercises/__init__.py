@@ -46,7 +46,9 @@ Grading (:meth:`Exercise.check`)
 1. **The call**: the function accepts the reference's arguments.
 2. **Against the reference** on fresh random inputs, shapes (0-d to 3-d) and dtypes (float32
    and float64) drawn too: the outputs' structure, shapes, dtypes (float32 stays float32),
-   finiteness and values, to a tolerance relative to their scale. Arguments arrive as
+   finiteness and values, to a tolerance relative to their scale (a float32 result may
+   instead match the exact answer, the reference computed in float64 and rounded to
+   float32, where the reference's own rounding is the larger error). Arguments arrive as
    read-only arrays (a function that changes them in place is told so), and floating-point
    overflow, division by zero and invalid operations raise instead of giving inf or NaN.
    If the outputs are wrong, they are compared with each **known mistake** (a classic wrong
@@ -62,6 +64,9 @@ Grading (:meth:`Exercise.check`)
    with the learner's rule. And **finite differences** where the exercise is a derivative, and
    what the mathematics promises where it says something simple (:math:`Hx = \beta e_0`,
    :math:`Rx = b`, a proximal point's optimality condition, :math:`Hd = -g`).
+4. **Written from scratch**: a function whose code uses the library's own version of itself
+   (imported under another name, or as ``textbook.adam_update``) fails; the functions the stub
+   imports are there to build on. The command line refuses a file that only imports it.
 
 Each check runs in a thread with a time limit (``timeout=``, seconds); a function that raises,
 returns the wrong shape, NaN, or runs too long gets a clear report, never a traceback from the

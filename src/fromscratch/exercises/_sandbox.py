@@ -1,24 +1,29 @@
 """Running a learner's code without letting it crash, hang or corrupt the grader.
 
 * :class:`Guarded` calls a function the way a check needs: array arguments as read-only views
-  (a pure function must not change them), floating-point overflow, division by zero and
-  invalid operations raised as errors (not silent inf/NaN), and its exceptions wrapped in
+  and list arguments compared after the call (a pure function must not change them),
+  floating-point overflow, division by zero and invalid operations raised as errors (not
+  silent inf/NaN), and its exceptions wrapped in
   :class:`RaisedError` with the line of the learner's file where they happened, so that a
   check can tell the learner's error from the library's.
 * :func:`run_with_time_limit` runs a check in a daemon thread and gives up after a time limit.
 * :func:`load_function` imports a learner's file and finds the function in it.
+* :func:`name_reaching` finds the name by which a function's code reaches another function
+  (a learner's function that calls the library's own version instead of being one).
 """
 
 from __future__ import annotations
 
 import ctypes
 import importlib.util
+import inspect
 import linecache
+import sys
 import threading
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from types import CodeType
+from types import CodeType, ModuleType
 from typing import Any
 
 import numpy as np
@@ -33,6 +38,7 @@ __all__ = [
     "LoadError",
     "run_with_time_limit",
     "load_function",
+    "name_reaching",
 ]
 
 
@@ -87,9 +93,18 @@ class Guarded:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         args = tuple(read_only(a) for a in args)
         kwargs = {k: read_only(v) for k, v in kwargs.items()}
+        lists = [(a, list(a)) for a in (*args, *kwargs.values()) if isinstance(a, list)]
         try:
             with np.errstate(over="raise", divide="raise", invalid="raise"):
-                return self.func(*args, **kwargs)
+                result = self.func(*args, **kwargs)
+            for given, before in lists:  # a list cannot be made read-only: compare it
+                if len(given) != len(before) or any(
+                        a is not b for a, b in zip(given, before, strict=True)):
+                    given[:] = before
+                    raise ValueError("it changed a list it was given in place (appended to "
+                                     "it or replaced an item); work on a copy instead, e.g. "
+                                     "tangents = list(seeds)")
+            return result
         except NotImplementedError:
             raise NotImplementedYet from None
         except (NotImplementedYet, RaisedError):
@@ -181,4 +196,48 @@ def load_function(path: str | Path, name: str) -> Callable[..., Any]:
         raise LoadError(f"{path.name} has no function {name}{found}")
     if not callable(func):
         raise LoadError(f"{name} in {path.name} is a {type(func).__name__}, not a function")
+    if getattr(func, "__module__", module.__name__) != module.__name__:
+        raise LoadError(f"{name} in {path.name} is imported from {func.__module__}, not "
+                        f"written in the file: write the function {name} yourself")
     return func
+
+
+def name_reaching(func: Callable[..., Any], target: Callable[..., Any]) -> str | None:
+    """The name by which ``func``'s code reaches ``target``: a global or closure variable
+    (``ref`` after ``from fromscratch.optim.textbook import adam_update as ref``), a chain of
+    module attributes (``textbook.adam_update``) or an import inside the function; None if it
+    does not.
+
+    A static look at the names the code (nested functions included) uses, resolved in the
+    function's globals and closure, and in the modules among them; nothing is called. The
+    target's undecorated function (``__wrapped__``) counts as the target.
+    """
+    code = getattr(func, "__code__", None)
+    if not isinstance(code, CodeType):
+        return None
+    wanted = {id(target), id(inspect.unwrap(target))}
+    names: set[str] = set()
+    codes = [code]
+    while codes:
+        current = codes.pop()
+        names.update(current.co_names, current.co_freevars)
+        codes.extend(c for c in current.co_consts if isinstance(c, CodeType))
+    scope = dict(getattr(func, "__globals__", {}))
+    for name, cell in zip(code.co_freevars, getattr(func, "__closure__", None) or (), strict=False):
+        try:
+            scope[name] = cell.cell_contents
+        except ValueError:  # an empty cell: the variable is not bound yet
+            continue
+    found = [(name, scope[name]) for name in sorted(names) if name in scope]
+    found += [(name, sys.modules[name]) for name in sorted(names)  # import inside the function
+              if name in sys.modules and name not in scope]
+    seen: set[int] = set()
+    while found:
+        path, value = found.pop(0)
+        if id(value) in wanted:
+            return path
+        if isinstance(value, ModuleType) and id(value) not in seen and path.count(".") < 4:
+            seen.add(id(value))
+            found += [(f"{path}.{name}", vars(value)[name]) for name in sorted(names)
+                      if name in vars(value)]
+    return None

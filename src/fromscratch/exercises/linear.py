@@ -183,7 +183,7 @@ def _column(rng: np.random.Generator) -> Case:
         x[:] = 0
     elif kind < 0.7:
         x[1:] *= log_uniform(rng, 1e-9, 1e-3)
-    elif kind < 0.75:
+    elif kind < 0.85:  # sign(0) is 0, but beta must still be -|x| there (copysign(|x|, 0))
         x[0] = 0
     return Case((x,))
 
@@ -199,6 +199,8 @@ def _reflects_onto_the_axis() -> Check:
             x = rng.normal(size=int(rng.integers(2, 7)))
             if k % 2:
                 x[1:] *= 10.0 ** rng.uniform(-9, -5)
+            elif k % 4 == 0:  # x_0 = 0, where a sign taken with np.sign gives beta = 0
+                x[0] = 0.0
             v, tau, beta = learner(x)
             beta_e0 = np.zeros_like(x)
             beta_e0[0] = beta
@@ -213,7 +215,7 @@ def _reflects_onto_the_axis() -> Check:
         return CheckResult()
 
     return Check("the reflection maps x onto beta e_0 and keeps its length, on 40 random "
-                 "columns (20 nearly a multiple of e_0)", run)
+                 "columns (20 nearly a multiple of e_0, 10 with x_0 = 0)", run)
 
 
 def _qr_results() -> Results:

@@ -46,13 +46,23 @@ __all__ = ["EXERCISES"]
 _EXTREME = {np.dtype(np.float64): 800.0, np.dtype(np.float32): 100.0}
 
 
-def _scores(extremes: bool) -> Callable[[np.random.Generator], Case]:
+#: Scores beyond which sigma (1 - sigma) loses digits to the cancellation in 1 - sigma (a
+#: relative error of eps e^|z|: 1e-10 at |z| = 13 in float64, 2e-5 at |z| = 5 in float32). Where
+#: the reference itself is that far off, a learner's formula that rounds differently (or more
+#: accurately, e^{-|z|}/(1 + e^{-|z|})^2) must not fail.
+_ACCURATE_DERIVATIVE = {np.dtype(np.float64): 12.0, np.dtype(np.float32): 5.0}
+
+
+def _scores(extremes: bool, bound: dict[np.dtype, float] | None = None,
+            ) -> Callable[[np.random.Generator], Case]:
     """Random scores z; with ``extremes``, often -800 and +800 among them (±100 in float32),
-    where the one-line formulas overflow."""
+    where the one-line formulas overflow. The other scores lie within ``±bound[dtype]``."""
 
     def sample(rng: np.random.Generator) -> Case:
         shape, dtype = draw_shape(rng), draw_dtype(rng)
         z = normal(rng, shape, dtype, log_uniform(rng, 0.1, 30.0 if extremes else 8.0))
+        if bound:
+            z = np.clip(z, -bound[dtype], bound[dtype])
         for sign, share in ((-1, 0.4), (1, 0.3)):
             if extremes and rng.random() < share:
                 z.flat[rng.integers(z.size)] = sign * _EXTREME[dtype]
@@ -155,7 +165,10 @@ NEWTON_TOL, NEWTON_AGREEMENT = 1e-10, 1e-7
 
 def _logistic_case(rng: np.random.Generator, dtypes: bool = True) -> Case:
     """Random ``(w, X, y, lam)``: the design has a column of ones last two times in three (the
-    intercept, unpenalized), and the penalties are 0 now and then."""
+    intercept, unpenalized), and the penalties are 0 now and then. A third of the time two
+    rows lie far out, at :math:`x_i^\\top w = \\mp 800` (:math:`\\mp 100` in float32), where
+    :math:`e^{\\pm z}` overflows and only a stable sigmoid works; their labels are the ones the
+    model predicts there (:math:`p - y = 0`), so that they change no gradient."""
     q, intercept = int(rng.integers(1, 5)), rng.random() < 2 / 3
     n = 3 * (q + intercept) + int(rng.integers(0, 8))  # enough rows for a well-posed Hessian
     dtype = draw_dtype(rng) if dtypes else np.dtype(np.float64)
@@ -168,6 +181,11 @@ def _logistic_case(rng: np.random.Generator, dtypes: bool = True) -> Case:
         lam[-1] = 0.0
     w = rng.normal(size=X.shape[1]) * log_uniform(rng, 0.1, 1.5)
     y = (rng.random(n) < 0.5).astype(float)
+    if rng.random() < 1 / 3:
+        w_q = w[:q]  # moving a row along the features' weights moves its score x_i^T w
+        for k, sign in zip(rng.choice(n, 2, replace=False), (-1, 1), strict=True):
+            X[k, :q] += (sign * _EXTREME[dtype] - X[k] @ w) * w_q / (w_q @ w_q)
+            y[k] = (sign + 1) / 2
     return Case(tuple(np.asarray(a, dtype=dtype) for a in (w, X, y, lam)))
 
 
@@ -362,7 +380,8 @@ EXERCISES = [
     ),
     Exercise(
         reference=sigmoid_derivative, chapter="D6", title="The derivative of the sigmoid",
-        outputs=("sigma_prime",), sample=_scores(extremes=False), picture=_picture(-8, 8),
+        outputs=("sigma_prime",), sample=_scores(extremes=True, bound=_ACCURATE_DERIVATIVE),
+        picture=_picture(-8, 8),
         imports=_FROM_BACKPROP,
         hints=(
             "Differentiate (1 + e^{-z})^{-1} with the chain rule, then write the result with "

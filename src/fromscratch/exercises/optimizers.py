@@ -71,12 +71,19 @@ def _sampler(state: tuple[str, ...], hyper: tuple[str, ...]) -> Callable[..., Ca
             "signed": lambda: normal(rng, shape, dtype, 0.5),
             "positive": lambda: normal(rng, shape, dtype, log_uniform(rng, 1e-3, 1.0)) ** 2,
             "count": lambda: t,
-            "mu_product": lambda: float(np.prod(
-                [_nadam_mu(i, h["beta1"], h["psi"]) for i in range(1, t + 1)])),
+            "mu_product": lambda: _mu_product(rng, t, h),
         }
         return Case((theta, g, *(values[kind]() for kind in state)), h)
 
     return sample
+
+
+def _mu_product(rng: np.random.Generator, t: int, hyper: dict[str, float]) -> float:
+    """NAdam's product of the momenta of steps 1..t; a third of the time from a history whose
+    psi differs from today's (a schedule changed it), so that a function which recomputes the
+    product from t, ignoring its argument, is seen."""
+    psi = hyper["psi"] if rng.random() < 2 / 3 else _draw_hyper(rng, ("psi",))["psi"]
+    return float(np.prod([_nadam_mu(i, hyper["beta1"], psi) for i in range(1, t + 1)]))
 
 
 def _nadam_mu(t: int, beta1: float, psi: float) -> float:

@@ -168,9 +168,9 @@ def _positive_side_only(v, t):
 
 
 def _sweep_case(rng: np.random.Generator) -> Case:
-    """A small elastic-net problem in float64 (the textbook solver's precision), at a random
-    point with its residual. A third of the time one column is zero and there is no L2 term,
-    where the update would be 0/0; its coefficient is 0, as the solver keeps it."""
+    """A small elastic-net problem at a random point with its residual, in float64 or float32
+    (a sweep keeps its inputs' dtype). A third of the time one column is zero and there is no
+    L2 term, where the update would be 0/0; its coefficient is 0, as the solver keeps it."""
     n, p = int(rng.integers(2, 9)), int(rng.integers(1, 6))
     X, y = rng.normal(size=(n, p)), rng.normal(size=n)
     w = rng.normal(size=p) * (rng.random(p) < 0.7)
@@ -179,7 +179,8 @@ def _sweep_case(rng: np.random.Generator) -> Case:
     if rng.random() < 1 / 3:
         zero = int(rng.integers(p))
         X[:, zero], w[zero], l2 = 0.0, 0.0, 0.0
-    return Case((X, w, y - X @ w, l1, l2))
+    dtype = draw_dtype(rng)
+    return Case((*(np.asarray(a, dtype=dtype) for a in (X, w, y - X @ w)), l1, l2))
 
 
 def _last_coordinate_is_optimal() -> Check:
