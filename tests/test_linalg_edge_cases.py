@@ -1,4 +1,5 @@
-"""The dtype of linalg's answers for integer and mixed float32/float64 input, against SciPy.
+"""Edge cases of linalg: the dtype of its answers for integer and mixed float32/float64 input
+(against SciPy), argument checks, and empty right-hand sides.
 
 The checked entry points (``lstsq``, ``qr``, ``cholesky``...) convert through ``check_array``;
 these are the textbook kernels and the lower-level solver that take arrays as they are. An
@@ -62,3 +63,21 @@ def test_nnls_of_float32_A_and_float64_b_is_float64_as_lstsq():
     assert x.dtype == linalg.lstsq(A, b).dtype == np.float64
     assert_close_to_scale(x, expected, 1e-12)
     assert rnorm == pytest.approx(expected_rnorm, rel=1e-12)
+
+
+@pytest.mark.parametrize("block_size", [0, -1, 1.5, True, None])
+def test_cholesky_refuses_a_block_size_that_is_not_a_positive_int(block_size):
+    # block_size=-1 skipped the loop and returned tril(A), which is not a Cholesky factor
+    S = np.array([[4.0, 2.0], [2.0, 3.0]])
+    with pytest.raises(ValueError, match="block_size must be a positive int"):
+        linalg.cholesky(S, block_size=block_size)
+
+
+def test_cond_cholesky_names_a_factor_of_the_wrong_size():
+    with pytest.raises(ValueError, match=r"L has shape \(1, 1\) but A has shape \(2, 2\)"):
+        linalg.cond_cholesky(np.eye(2), np.eye(1))
+
+
+def test_lstsq_with_no_right_hand_sides_is_empty_as_numpy():
+    A = np.random.default_rng(0).standard_normal((6, 3))
+    assert linalg.lstsq(A, np.ones((6, 0))).shape == np.linalg.lstsq(A, np.ones((6, 0)))[0].shape
