@@ -349,7 +349,7 @@ def householder_reflector(x: np.ndarray) -> tuple[np.ndarray, np.floating, np.fl
     v : ndarray of shape (m,)
     tau, beta : scalars of ``x``'s dtype
     """
-    x = np.asarray(x, dtype=_common_float(x))  # an integer x: v = x - βe₀ is not an integer
+    x = np.asarray(x, dtype=np.result_type(x, np.float32))  # integers: v = x - βe₀ is real
     norm_x = np.sqrt(x @ x)
     if norm_x == 0:
         return np.zeros_like(x), x.dtype.type(0), x.dtype.type(0)
