@@ -37,7 +37,7 @@ from fromscratch.autodiff._core import (
     scalarize,
 )
 from fromscratch.autodiff.forward import jvp
-from fromscratch.autodiff.numpy import reshape, stack, zeros_like
+from fromscratch.autodiff.numpy import astype, reshape, stack, zeros_like
 from fromscratch.autodiff.reverse import Tensor, backprop
 
 __all__ = ["vjp", "grad", "value_and_grad", "jacobian", "hessian", "hvp", "check_grad"]
@@ -76,6 +76,14 @@ def _single_array(out: Any, who: str) -> Any:
     return out if isinstance(out, Box) else as_array(out)
 
 
+def _like(adjoint: Any, x: Any) -> Any:
+    """The adjoint of ``x`` in ``x``'s dtype, as JAX and PyTorch give it: a float32 input
+    used with float64 constants has a float64 value but a float32 gradient (and Hessian).
+    The cast is differentiable, for an adjoint that a higher-order transformation traces."""
+    dtype = primal(x).dtype
+    return adjoint if primal(adjoint).dtype == dtype else astype(adjoint, dtype)
+
+
 def _reverse(
     f: Callable[..., Any], args: tuple | list[Any], kwargs: dict, nums: tuple[int, ...]
 ) -> tuple[Any, Callable[[Any], list[Any]]]:
@@ -95,7 +103,7 @@ def _reverse(
 
     def pullback(cotangent: Any) -> list[Any]:
         adjoints = backprop(out, cotangent) if depends else {}
-        return [adjoints[leaf] if leaf in adjoints else zeros_like(leaf._value)
+        return [_like(adjoints[leaf], leaf._value) if leaf in adjoints else zeros_like(leaf._value)
                 for leaf in leaves]
 
     return value, pullback

@@ -213,10 +213,11 @@ class Tensor(ArrayBox):
             seed = seed.astype(value.dtype, copy=False)
         for leaf, g in backprop(self, seed).items():
             if leaf.requires_grad and leaf._prim is None:
-                g = np.asarray(g)
-                # a copy the leaf owns: optimizers may zero it in place (p.grad[...] = 0)
-                leaf.grad = np.array(g, dtype=leaf._value.dtype) if leaf.grad is None \
-                    else leaf.grad + g
+                # in the leaf's dtype (as PyTorch), also when accumulating: a float32 leaf used
+                # with float64 constants keeps a float32 .grad. A copy the leaf owns: optimizers
+                # may zero it in place (p.grad[...] = 0)
+                g = np.array(g, dtype=leaf._value.dtype)
+                leaf.grad = g if leaf.grad is None else leaf.grad + g
 
     def detach(self) -> Tensor:
         """The same value (shared, not copied) as a constant: no graph, no gradient."""

@@ -35,6 +35,14 @@ Contents
     :math:`A = V\Lambda V^\top` for symmetric :math:`A`: Householder tridiagonalization, then
     divide and conquer (the textbook form: the implicit QR algorithm with Wilkinson shifts).
 
+Input
+-----
+Where NumPy and SciPy differ, deliberately: a matrix is one 2-D array of real, finite numbers
+with at least one row and one column (``check_array``: no stacks of matrices, no empty, complex,
+boolean or NaN input, each refused with a message naming the argument); integers are computed
+in float64, and the answer is float32 only when every input is float32. The textbook kernels
+(:func:`back_substitution`, :func:`householder_reflector`) take arrays as they are, unchecked.
+
 Conditioning rule
 -----------------
 With :math:`\hat\kappa` the estimated 1-norm condition number of the matrix being factorized,

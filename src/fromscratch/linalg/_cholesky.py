@@ -12,6 +12,7 @@ from fromscratch.linalg._common import (
     LinAlgError,
     _as_matrix,
     _as_rhs,
+    _check_block_size,
     _check_symmetric,
 )
 from fromscratch.linalg._triangular import _solve_triangular_unchecked
@@ -67,6 +68,7 @@ def cholesky(A: Any, lower: bool = True, block_size: int = BLOCK_SIZE) -> np.nda
         Non-square, non-symmetric, NaN/inf input.
     """
     A = _as_matrix(A, "A", square=True)
+    block_size = _check_block_size(block_size)
     _check_symmetric(A, "A", "a Cholesky factorization")
     L = np.tril(A)
     n = L.shape[0]

@@ -39,6 +39,14 @@ def _as_matrix(A: Any, name: str, *, square: bool = False) -> np.ndarray:
     return A
 
 
+def _check_block_size(block_size: Any) -> int:
+    """``block_size`` checked: a positive int (a float, a bool or 0 is a mistake, and a
+    negative one would skip the factorization's loop and return its input)."""
+    if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
+        raise ValueError(f"block_size must be a positive int; got {block_size!r}.")
+    return block_size
+
+
 def _check_symmetric(A: np.ndarray, name: str, purpose: str) -> None:
     r"""Refuse a matrix that is not symmetric to within :math:`\sqrt{\varepsilon}\max|A|`
     (rounding in a product such as :math:`X^\top X` stays far below that); ``purpose`` names

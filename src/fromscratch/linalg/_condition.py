@@ -75,6 +75,9 @@ def cond_cholesky(A: Any, L: Any) -> float:
     applying :math:`A^{-1}` through the factor (two triangular solves per step)."""
     A = _as_matrix(A, "A", square=True)
     L = _as_matrix(L, "L", square=True)
+    if L.shape != A.shape:
+        raise ValueError(f"L has shape {L.shape} but A has shape {A.shape}; L must be A's "
+                         "Cholesky factor.")
     if np.any(np.diagonal(L) == 0):
         return math.inf
 

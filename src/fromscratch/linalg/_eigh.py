@@ -69,7 +69,12 @@ from typing import Any
 
 import numpy as np
 
-from fromscratch.linalg._common import BLOCK_SIZE, _as_matrix, _check_symmetric
+from fromscratch.linalg._common import (
+    BLOCK_SIZE,
+    _as_matrix,
+    _check_block_size,
+    _check_symmetric,
+)
 from fromscratch.linalg._eigh_tridiagonal import MAX_SWEEPS, tridiagonal_eigh, tridiagonal_qr
 from fromscratch.linalg._qr import _apply_block_reflector, _make_reflector, _Reflectors
 
@@ -284,8 +289,7 @@ def eigh(A: Any, *, block_size: int = BLOCK_SIZE, max_sweeps: int = MAX_SWEEPS
     >>> bool(np.allclose(V @ np.diag(w) @ V.T, [[2.0, 1.0], [1.0, 2.0]]))
     True
     """
-    if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
-        raise ValueError(f"block_size must be a positive int; got {block_size!r}.")
+    block_size = _check_block_size(block_size)
     max_sweeps = _check_max_sweeps(max_sweeps)
     work, dtype, scale = _prepare(A)
     n = work.shape[0]

@@ -48,7 +48,7 @@ import numpy as np
 
 from fromscratch._validation import check_array, check_scalar
 from fromscratch.exceptions import ConvergenceWarning, warn_at_caller
-from fromscratch.linalg._common import _as_matrix
+from fromscratch.linalg._common import _as_matrix, _common_float
 from fromscratch.linalg._qr import HouseholderQR
 from fromscratch.linalg._triangular import solve_triangular
 
@@ -94,6 +94,13 @@ def lawson_hanson(
     :math:`x` and of the passive-set mask. Running out of ``max_iter`` passes warns
     :class:`~fromscratch.exceptions.ConvergenceWarning`.
     """
+    R = check_array(R, name="R", ensure_min_samples=0, ensure_min_features=0)
+    c = check_array(c, name="c", ensure_2d=False, ensure_min_samples=0)
+    if c.shape != R.shape[:1]:
+        raise ValueError(f"c must be 1-D with one entry per row of R ({R.shape[0]}); got shape "
+                         f"{c.shape}.")
+    dtype = _common_float(R, c)
+    R, c = R.astype(dtype, copy=False), c.astype(dtype, copy=False)
     n = R.shape[1]
     if max_iter is None:
         max_iter = 3 * n
@@ -196,7 +203,7 @@ def nnls(
         raise ValueError(
             f"b must be 1-D with one entry per row of A ({A.shape[0]}); got shape {b.shape}."
         )
-    fact = HouseholderQR(A)
+    fact = HouseholderQR(A.astype(_common_float(A, b), copy=False))  # float32 only if both are
     R = fact.r
     x, _ = lawson_hanson(R, fact.apply_qt(b)[: R.shape[0]], tol=tol, max_iter=max_iter,
                          callback=callback)

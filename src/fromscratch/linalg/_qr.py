@@ -9,7 +9,13 @@ from typing import Any, Literal, overload
 import numpy as np
 
 from fromscratch._kernels import replaceable
-from fromscratch.linalg._common import BLOCK_SIZE, _as_matrix, _as_rhs, _common_float
+from fromscratch.linalg._common import (
+    BLOCK_SIZE,
+    _as_matrix,
+    _as_rhs,
+    _check_block_size,
+    _common_float,
+)
 
 #: Rows of a tall update C ← C − VW are processed in blocks of about this many bytes of C.
 UPDATE_BLOCK_BYTES = 2**19
@@ -102,7 +108,7 @@ class _Reflectors:
         the calling thread: see ``THIN_WIDTH``)."""
         k = self.top.shape[0]
         C[:k] -= self.top @ W
-        rows = max(1, UPDATE_BLOCK_BYTES // (C.shape[1] * C.itemsize))
+        rows = max(1, UPDATE_BLOCK_BYTES // max(1, C.shape[1] * C.itemsize))  # C may be n×0
         rows = min(rows, _thin_block_rows(k, C.shape[1]) or rows)
         for start in range(0, self.rest.shape[0], rows):
             C[k + start : k + start + rows] -= self.rest[start : start + rows] @ W
@@ -208,8 +214,7 @@ class HouseholderQR:
     def __init__(self, A: Any, block_size: int = BLOCK_SIZE, *, overwrite_a: bool = False) -> None:
         given = A
         A = _as_matrix(A, "A")
-        if isinstance(block_size, bool) or not isinstance(block_size, int) or block_size < 1:
-            raise ValueError(f"block_size must be a positive int; got {block_size!r}.")
+        block_size = _check_block_size(block_size)
         m, n = A.shape
         k = min(m, n)
         # Fortran order: columns are contiguous, which the column-wise reflectors want.
@@ -344,6 +349,7 @@ def householder_reflector(x: np.ndarray) -> tuple[np.ndarray, np.floating, np.fl
     v : ndarray of shape (m,)
     tau, beta : scalars of ``x``'s dtype
     """
+    x = np.asarray(x, dtype=np.result_type(x, np.float32))  # integers: v = x - βe₀ is real
     norm_x = np.sqrt(x @ x)
     if norm_x == 0:
         return np.zeros_like(x), x.dtype.type(0), x.dtype.type(0)

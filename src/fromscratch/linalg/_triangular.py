@@ -39,7 +39,7 @@ def back_substitution(R: np.ndarray, b: np.ndarray) -> np.ndarray:
     -------
     x : ndarray of the shape of ``b``
     """
-    x = np.zeros(b.shape, dtype=np.result_type(R, b))
+    x = np.zeros(b.shape, dtype=np.result_type(R, b, np.float32))  # integers: x is real
     for i in reversed(range(R.shape[0])):
         x[i] = (b[i] - R[i, i + 1:] @ x[i + 1:]) / R[i, i]
     return x

@@ -53,6 +53,23 @@ def _nonzero(v: Any) -> Any:
     return where(v == 0, 1, v)
 
 
+def _scaled(t: Any, slope: Any) -> Any:
+    """``t * slope``, and 0 wherever ``t`` is 0, also where the slope is infinite.
+
+    For the functions whose value is finite where their slope is not (:math:`\\sqrt x` and
+    :math:`\\sqrt[3]{x}` at 0, :math:`x^y` with :math:`y < 1` at 0, arcsin and arccos at
+    :math:`\\pm 1`, arccosh at 1). A zero tangent or cotangent means "this entry is not
+    involved": the Jacobian of ``sqrt`` at ``[0, 1]`` is ``diag(inf, 0.5)``, and its column
+    for the second entry (one JVP) or row for it (one VJP) must be ``[0, 0.5]``, not
+    :math:`0\\cdot\\infty` = NaN in the other entry. The same NaN is the gradient of
+    ``where(x > 0, sqrt(x), 0)`` at 0 in PyTorch and JAX; here it is 0 (deliberately).
+    """
+    zero = primal(t) == 0
+    if not np.any(zero):  # the usual case (a seed of ones, a dense tangent): one comparison
+        return t * slope
+    return where(zero, 0, t * where(zero, 1, slope))
+
+
 def _ties(x: Any, y: Any) -> np.ndarray:
     """Weight of x in maximum(x, y): 1 where x wins, 1/2 at a tie, 0 where y wins."""
     xv, yv = primal(x), primal(y)
@@ -83,6 +100,14 @@ def _pow_dx(x: Any, y: Any) -> Any:
     if isinstance(y, (int, float)) and y != 0:
         return y * x ** (y - 1)
     return where(y == 0, 0, y * x ** where(y == 0, 1, y - 1))
+
+
+def _pow_dx_times(t: Any, x: Any, y: Any) -> Any:
+    """``t`` times :math:`\\partial x^y/\\partial x`. The slope is infinite only at x = 0 with
+    y < 1, so a constant exponent y ≥ 1 (``x ** 2``) skips :func:`_scaled`'s guard."""
+    if isinstance(y, (int, float)) and (y >= 1 or y == 0):
+        return t * _pow_dx(x, y)
+    return _scaled(t, _pow_dx(x, y))
 
 
 def _pow_dy(x: Any, ans: Any) -> Any:
@@ -179,8 +204,8 @@ divide = Primitive("divide", np.divide,
     jvp=(lambda t, ans, x, y: t / y, lambda t, ans, x, y: -t * ans / y),
     vjp=(lambda g, ans, x, y: g / y, lambda g, ans, x, y: -g * ans / y))
 power = Primitive("power", np.power,
-    jvp=(lambda t, ans, x, y: t * _pow_dx(x, y), lambda t, ans, x, y: t * _pow_dy(x, ans)),
-    vjp=(lambda g, ans, x, y: g * _pow_dx(x, y), lambda g, ans, x, y: g * _pow_dy(x, ans)))
+    jvp=(lambda t, ans, x, y: _pow_dx_times(t, x, y), lambda t, ans, x, y: t * _pow_dy(x, ans)),
+    vjp=(lambda g, ans, x, y: _pow_dx_times(g, x, y), lambda g, ans, x, y: g * _pow_dy(x, ans)))
 remainder = Primitive("remainder", np.remainder,  # x - floor(x / y) y, the sign of y (Python %)
     jvp=(lambda t, ans, x, y: t, lambda t, ans, x, y: -t * _quotient(x, y)),
     vjp=(lambda g, ans, x, y: g, lambda g, ans, x, y: -g * _quotient(x, y)))
@@ -235,12 +260,12 @@ logaddexp2 = Primitive("logaddexp2", np.logaddexp2,
     vjp=(lambda g, ans, x, y: g * exp2(x - ans), lambda g, ans, x, y: g * exp2(y - ans)))
 
 # -- powers and magnitudes -------------------------------------------------------------------------
-sqrt = Primitive("sqrt", np.sqrt,
-    jvp=lambda t, ans, x: t / (2 * ans),
-    vjp=lambda g, ans, x: g / (2 * ans))
+sqrt = Primitive("sqrt", np.sqrt,  # slope 1/(2 sqrt x): infinite at 0, where sqrt is not
+    jvp=lambda t, ans, x: _scaled(t, 0.5 / ans),
+    vjp=lambda g, ans, x: _scaled(g, 0.5 / ans))
 cbrt = Primitive("cbrt", np.cbrt,
-    jvp=lambda t, ans, x: t / (3 * ans * ans),
-    vjp=lambda g, ans, x: g / (3 * ans * ans))
+    jvp=lambda t, ans, x: _scaled(t, 1 / (3 * ans * ans)),
+    vjp=lambda g, ans, x: _scaled(g, 1 / (3 * ans * ans)))
 square = Primitive("square", np.square,
     jvp=lambda t, ans, x: t * 2 * x,
     vjp=lambda g, ans, x: g * 2 * x)
@@ -265,11 +290,11 @@ tan = Primitive("tan", np.tan,
     jvp=lambda t, ans, x: t * (1 + ans * ans),
     vjp=lambda g, ans, x: g * (1 + ans * ans))
 arcsin = Primitive("arcsin", np.arcsin,  # (1 - x)(1 + x): no cancellation near |x| = 1
-    jvp=lambda t, ans, x: t / sqrt((1 - x) * (1 + x)),
-    vjp=lambda g, ans, x: g / sqrt((1 - x) * (1 + x)))
+    jvp=lambda t, ans, x: _scaled(t, 1 / sqrt((1 - x) * (1 + x))),
+    vjp=lambda g, ans, x: _scaled(g, 1 / sqrt((1 - x) * (1 + x))))
 arccos = Primitive("arccos", np.arccos,
-    jvp=lambda t, ans, x: -t / sqrt((1 - x) * (1 + x)),
-    vjp=lambda g, ans, x: -g / sqrt((1 - x) * (1 + x)))
+    jvp=lambda t, ans, x: _scaled(-t, 1 / sqrt((1 - x) * (1 + x))),
+    vjp=lambda g, ans, x: _scaled(-g, 1 / sqrt((1 - x) * (1 + x))))
 arctan = Primitive("arctan", np.arctan,
     jvp=lambda t, ans, x: t / (1 + x * x),
     vjp=lambda g, ans, x: g / (1 + x * x))
@@ -291,8 +316,8 @@ arcsinh = Primitive("arcsinh", np.arcsinh,
     jvp=lambda t, ans, x: t / hypot(x, 1),
     vjp=lambda g, ans, x: g / hypot(x, 1))
 arccosh = Primitive("arccosh", np.arccosh,
-    jvp=lambda t, ans, x: t / sqrt((x - 1) * (x + 1)),
-    vjp=lambda g, ans, x: g / sqrt((x - 1) * (x + 1)))
+    jvp=lambda t, ans, x: _scaled(t, 1 / sqrt((x - 1) * (x + 1))),
+    vjp=lambda g, ans, x: _scaled(g, 1 / sqrt((x - 1) * (x + 1))))
 arctanh = Primitive("arctanh", np.arctanh,
     jvp=lambda t, ans, x: t / ((1 - x) * (1 + x)),
     vjp=lambda g, ans, x: g / ((1 - x) * (1 + x)))
