@@ -43,14 +43,15 @@ __all__ = ["EXERCISES"]
 
 #: An input beyond which e^{|z|} overflows (exp overflows above 709.8 in float64 and 88.7 in
 #: float32), for each dtype.
-_EXTREME = {np.dtype(np.float64): 800.0, np.dtype(np.float32): 100.0}
+_EXTREME: dict[np.dtype, float] = {np.dtype(np.float64): 800.0, np.dtype(np.float32): 100.0}
 
 
 #: Scores beyond which sigma (1 - sigma) loses digits to the cancellation in 1 - sigma (a
 #: relative error of eps e^|z|: 1e-10 at |z| = 13 in float64, 2e-5 at |z| = 5 in float32). Where
 #: the reference itself is that far off, a learner's formula that rounds differently (or more
 #: accurately, e^{-|z|}/(1 + e^{-|z|})^2) must not fail.
-_ACCURATE_DERIVATIVE = {np.dtype(np.float64): 12.0, np.dtype(np.float32): 5.0}
+_ACCURATE_DERIVATIVE: dict[np.dtype, float] = {np.dtype(np.float64): 12.0,
+                                               np.dtype(np.float32): 5.0}
 
 
 def _scores(extremes: bool, bound: dict[np.dtype, float] | None = None,
@@ -179,7 +180,7 @@ def _logistic_case(rng: np.random.Generator, dtypes: bool = True) -> Case:
         np.full(X.shape[1], log_uniform(rng, 1e-2, 1.0))
     if intercept:
         lam[-1] = 0.0
-    w = rng.normal(size=X.shape[1]) * log_uniform(rng, 0.1, 1.5)
+    w = rng.normal(size=(X.shape[1],)) * log_uniform(rng, 0.1, 1.5)
     y = (rng.random(n) < 0.5).astype(float)
     if rng.random() < 1 / 3:
         w_q = w[:q]  # moving a row along the features' weights moves its score x_i^T w
