@@ -113,8 +113,11 @@ class BaseEstimator:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         init = vars(cls).get("__init__")
-        if init is not None:
-            init.__signature__ = _with_inherited_parameters(cls, inspect.signature(init))
+        if init is not None:  # only an __init__ that passes **params on gets a new signature
+            signature = inspect.signature(init)
+            merged = _with_inherited_parameters(cls, signature)
+            if merged is not signature:
+                init.__signature__ = merged
 
     @classmethod
     def _param_names(cls) -> list[str]:

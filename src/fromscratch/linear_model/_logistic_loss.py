@@ -698,23 +698,29 @@ def separates(z: np.ndarray, index: np.ndarray) -> bool:
     return bool(np.all(own > others.max(axis=1)))
 
 
+def _saturation_limit(dtype: Any) -> float:
+    r""":math:`-\log(10\varepsilon)`: the score beyond which :math:`\sigma(z)` is within
+    :math:`10\varepsilon` of 0 or 1 (33.7 in float64, 13.6 in float32)."""
+    return -math.log(10 * np.finfo(dtype).eps)
+
+
 def saturated(z: np.ndarray) -> int:
     r"""How many binary scores ``z`` give a fitted probability within :math:`10\varepsilon` of 0
-    or 1: :math:`|z| > -\log(10\varepsilon)` (33.7 in float64, 13.6 in float32). R's ``glm``
-    warns of them after a fit: the mark of quasi-complete separation (some samples separated,
-    others not), where the MLE does not exist, which :func:`separates` cannot see."""
-    return int(np.count_nonzero(np.abs(z) > -math.log(10 * np.finfo(z.dtype).eps)))
+    or 1 (:func:`_saturation_limit`). R's ``glm`` warns of them after a fit: the mark of
+    quasi-complete separation (some samples separated, others not), where the MLE does not
+    exist, which :func:`separates` cannot see."""
+    return int(np.count_nonzero(np.abs(z) > _saturation_limit(z.dtype)))
 
 
 def warn_if_saturated(count: int, n_samples: int, dtype: Any) -> None:
     """The warning after an unpenalized binary fit with ``count`` of ``n_samples`` saturated
     scores (:func:`saturated`), as a :class:`PerfectSeparationWarning`."""
     if count:
-        limit = -math.log(10 * np.finfo(dtype).eps)
         warn_at_caller(
             f"{count} of {n_samples} training samples have fitted probabilities numerically 0 "
-            f"or 1 (|log-odds| > {limit:.1f}). The classes are probably quasi-separated: then "
-            "the likelihood keeps increasing as some coefficients grow, the maximum likelihood "
-            "estimate does not exist, and the size of the coefficients (their odds ratios, "
-            "standard errors) means nothing. Use a penalty (finite C); a feature with extreme "
-            "values can also cause this (R's glm warns alike).", PerfectSeparationWarning)
+            f"or 1 (|log-odds| > {_saturation_limit(dtype):.1f}). The classes are probably "
+            "quasi-separated: then the likelihood keeps increasing as some coefficients grow, "
+            "the maximum likelihood estimate does not exist, and the size of the coefficients "
+            "(their odds ratios, standard errors) means nothing. Use a penalty (finite C); a "
+            "feature with extreme values can also cause this (R's glm warns alike).",
+            PerfectSeparationWarning)

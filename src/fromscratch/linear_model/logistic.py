@@ -392,8 +392,7 @@ class LogisticRegression(GradientSolverParams, ClassifierMixin, BaseEstimator):
         result = self._solve(solver, loss.objective(self.gradient), w0, X, target, index,
                              callback, s)
         if strength == 0.0 and binary and not separated and solver in FULL_BATCH:
-            coef, intercept = split_intercept(result.coef, self.fit_intercept)
-            z = X_kept @ coef + intercept
+            z = self._scores(result.coef, X_kept)
             warn_if_saturated(saturated(z), z.size, z.dtype)
         data = (X, target) if s is None else (X, target, s)
         return self._finish(result, bool(separated), loss, data, frequency, strength)
@@ -462,10 +461,14 @@ class LogisticRegression(GradientSolverParams, ClassifierMixin, BaseEstimator):
             verbose=bool(self.verbose), callback=callback,
         )
 
+    def _scores(self, w: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """The scores :math:`Xw + b` of the solver's coefficients ``w`` (intercept last)."""
+        coef, intercept = split_intercept(w, self.fit_intercept)
+        return X @ coef.T + intercept
+
     def _separates(self, w: np.ndarray, X: np.ndarray, index: np.ndarray) -> bool:
         """Whether ``w`` puts every training sample strictly on its own class's side."""
-        coef, intercept = split_intercept(w, self.fit_intercept)
-        return separates(X @ coef.T + intercept, index)
+        return separates(self._scores(w, X), index)
 
     def _store(self, result: FitResult, loss: Any, data: tuple[Any, ...], frequency: np.ndarray,
                strength: float) -> None:
